@@ -1,0 +1,6 @@
+export * from './tenancy';
+export * from './catalog';
+export * from './gateway';
+export * from './billing';
+export * from './governance';
+export * from './compliance';

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * e2e: the built app served exactly as `npm start` serves it (custom server + fast path), on
+ * a fresh embedded database, or on a fresh PostgreSQL database when E2E_DATABASE_URL is set
+ * (scripts/test.ts creates one from TEST_DATABASE_URL). Chromium: Playwright's own if
+ * installed, else Debian's /usr/bin/chromium.
+ */
+const port = Number(process.env.E2E_PORT ?? 3310);
+const baseURL = `http://127.0.0.1:${port}`;
+
+function chromiumPath(): string | undefined {
+  if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { chromium } = require('@playwright/test') as typeof import('@playwright/test');
+    if (fs.existsSync(chromium.executablePath())) return undefined;
+  } catch {
+    /* fall through */
+  }
+  return fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+}
+
+const executablePath = chromiumPath();
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
+  use: {
+    baseURL,
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  webServer: {
+    command: 'npx tsx scripts/start.ts',
+    url: `${baseURL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RADIANT_DATA_DIR: process.env.E2E_DATA_DIR ?? `${process.cwd()}/test-results/e2e-data`,
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+      RADIANT_DEMO_PASSWORD: 'e2e-password-1',
+      RADIANT_DEMO_API_KEY: 'rk_live_e2e_demo_key_for_tests_only_0000000000',
+      NODE_ENV: 'production',
+    },
+  },
+});

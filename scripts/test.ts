@@ -1,0 +1,134 @@
+/**
+ * npm test — everything, in order:
+ *   1. unit + integration tests (vitest) on the embedded PGlite;
+ *   2. the same again on real PostgreSQL when TEST_DATABASE_URL is set (a fresh database);
+ *   3. a production build, then the Playwright e2e suite in Chromium against it (on a fresh
+ *      PostgreSQL database when TEST_DATABASE_URL is set, else a fresh embedded one).
+ * Prints one summary line per stage and a final "N passed, N failed" line; exits non-zero on
+ * any failure. `npm test -- --skip-e2e` / `--only-e2e` narrow it while developing.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface StageResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+  seconds: number;
+}
+
+const root = process.cwd();
+const results: StageResult[] = [];
+const args = new Set(process.argv.slice(2));
+const outDir = path.join(root, 'test-results');
+fs.mkdirSync(outDir, { recursive: true });
+
+function run(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): number {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env, cwd: root });
+  return r.status ?? 1;
+}
+
+function vitestStage(name: string, env: NodeJS.ProcessEnv): void {
+  const started = Date.now();
+  const json = path.join(outDir, `vitest-${name}.json`);
+  fs.rmSync(json, { force: true });
+  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`], env);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (fs.existsSync(json)) {
+    const r = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    passed = r.numPassedTests;
+    failed = r.numFailedTests;
+    skipped = r.numPendingTests + r.numTodoTests;
+  }
+  if (code !== 0 && failed === 0) failed = 1; // crashed before reporting
+  results.push({ name: `vitest (${name})`, passed, failed, skipped, ok: code === 0, seconds: (Date.now() - started) / 1000 });
+}
+
+async function freshPostgresDatabase(serverUrl: string, label: string): Promise<string> {
+  const { default: postgres } = await import('postgres');
+  const name = `radiant_${label}_${process.pid}_${Date.now()}`;
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`CREATE DATABASE ${name}`);
+  await sql.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropPostgresDatabase(serverUrl: string, dbUrl: string): Promise<void> {
+  const { default: postgres } = await import('postgres');
+  const name = new URL(dbUrl).pathname.slice(1);
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await sql.end();
+}
+
+function e2eStage(env: NodeJS.ProcessEnv): void {
+  const started = Date.now();
+  const build = run('npx', ['next', 'build'], { ...env, NODE_ENV: 'production' });
+  if (build !== 0) {
+    results.push({ name: 'next build', passed: 0, failed: 1, skipped: 0, ok: false, seconds: (Date.now() - started) / 1000 });
+    return;
+  }
+  const json = path.join(outDir, 'e2e-results.json');
+  fs.rmSync(json, { force: true });
+  fs.rmSync(path.join(outDir, 'e2e-data'), { recursive: true, force: true });
+  const code = run('npx', ['playwright', 'test'], env);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (fs.existsSync(json)) {
+    const r = JSON.parse(fs.readFileSync(json, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+    passed = r.stats.expected + r.stats.flaky;
+    failed = r.stats.unexpected;
+    skipped = r.stats.skipped;
+  }
+  if (code !== 0 && failed === 0) failed = 1;
+  results.push({ name: 'e2e (playwright)', passed, failed, skipped, ok: code === 0, seconds: (Date.now() - started) / 1000 });
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  const base = { ...process.env };
+  delete base.TEST_DATABASE_URL;
+  delete base.DATABASE_URL;
+
+  if (!args.has('--only-e2e')) {
+    vitestStage('pglite', base);
+    if (serverUrl) vitestStage('postgres', { ...base, TEST_DATABASE_URL: serverUrl });
+  }
+  if (!args.has('--skip-e2e')) {
+    let e2eDb: string | null = null;
+    if (serverUrl) e2eDb = await freshPostgresDatabase(serverUrl, 'e2e');
+    try {
+      e2eStage({ ...base, ...(e2eDb ? { E2E_DATABASE_URL: e2eDb } : {}) });
+    } finally {
+      if (serverUrl && e2eDb) await dropPostgresDatabase(serverUrl, e2eDb).catch(() => {});
+    }
+  }
+
+  console.log('\n== RADIANT test summary ==');
+  for (const r of results) {
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped  (${r.seconds.toFixed(1)} s)`);
+  }
+  const passed = results.reduce((s, r) => s + r.passed, 0);
+  const failed = results.reduce((s, r) => s + r.failed, 0);
+  const skipped = results.reduce((s, r) => s + r.skipped, 0);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
