@@ -8,6 +8,7 @@ import { CATALOG_PROVIDERS } from './data/providers';
 import type { CatalogModel, CatalogProvider } from './types';
 import type { Queryable } from '../db/client';
 import { models, providers } from '../db/schema';
+import { refreshEstimates } from '../pricing/service';
 
 export function providerRow(p: CatalogProvider): typeof providers.$inferInsert {
   return {
@@ -76,8 +77,10 @@ export function modelRow(m: CatalogModel): typeof models.$inferInsert {
   };
 }
 
-export async function seedCatalog(db: Queryable): Promise<{ providers: number; models: number }> {
+export async function seedCatalog(db: Queryable): Promise<{ providers: number; models: number; estimated: string[] }> {
   const p = await db.insert(providers).values(CATALOG_PROVIDERS.map(providerRow)).onConflictDoNothing().returning({ id: providers.id });
   const m = await db.insert(models).values(CATALOG_MODELS.map(modelRow)).onConflictDoNothing().returning({ id: models.id });
-  return { providers: p.length, models: m.length };
+  // Models whose cost is not published get an estimate from similar models (and an alert).
+  const estimated = await refreshEstimates(db);
+  return { providers: p.length, models: m.length, estimated };
 }

@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '@/lib/errors';
-import { Decimal, dec } from './money';
+import { type Decimal, dec } from './money';
 
 export const MARKUP_OVERRIDE_SCOPES = [
   'tenant_model',

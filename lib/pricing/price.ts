@@ -9,7 +9,7 @@
  */
 import type { ModelCost } from '@/lib/catalog/types';
 import { ValidationError } from '@/lib/errors';
-import { Decimal, HUNDRED, ONE, THOUSAND, costToPrice, dec, margin as marginOf, type DecimalInput } from './money';
+import { type Decimal, HUNDRED, ONE, THOUSAND, costToPrice, dec, margin as marginOf, type DecimalInput } from './money';
 import { computeCost, mapBreakdown, type CostBreakdown, type UsageInput } from './usage';
 
 export interface PricedUsage {

@@ -27,7 +27,7 @@
  */
 import type { ModelCost, PricingType } from '@/lib/catalog/types';
 import { ValidationError } from '@/lib/errors';
-import { Decimal, HUNDRED, ONE, THOUSAND, ZERO, dec, decOrNull } from './money';
+import { type Decimal, HUNDRED, ONE, THOUSAND, ZERO, dec, decOrNull } from './money';
 
 export interface UsageQuantities {
   /** All prompt tokens, INCLUDING the cached ones. */

@@ -2,7 +2,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  boolean,
   date,
   index,
   integer,
@@ -49,6 +48,8 @@ export const usageRollups = pgTable(
   (t) => [
     unique('uq_rollup_key').on(t.tenantId, t.rollupDate, t.modelId, t.providerId, t.userId).nullsNotDistinct(),
     index('idx_rollups_date').on(t.rollupDate),
+    // Invoices and the portal read one tenant's month.
+    index('idx_rollups_tenant_date').on(t.tenantId, t.rollupDate),
   ],
 );
 
@@ -67,7 +68,7 @@ export const billingRuns = pgTable('billing_runs', {
   finishedAt: ts('finished_at'),
   error: text('error'),
   ...timestamps(),
-});
+}, (t) => [index('idx_billing_runs_period').on(t.period, t.createdAt)]);
 
 export const invoices = pgTable(
   'invoices',
@@ -243,7 +244,7 @@ export const reconciliationEntries = pgTable('reconciliation_entries', {
   createdBy: uuid('created_by'),
   metadata: jsonb('metadata').notNull().default({}),
   createdAt: ts('created_at').notNull().defaultNow(),
-});
+}, (t) => [index('idx_reconciliation_period').on(t.period, t.kind)]);
 
 /** A provider's own invoice total for a period, to compare with what we metered. */
 export const providerInvoiceImports = pgTable('provider_invoice_imports', {
@@ -256,7 +257,7 @@ export const providerInvoiceImports = pgTable('provider_invoice_imports', {
   source: varchar('source', { length: 10, enum: ['csv', 'manual'] }).notNull(),
   importedBy: uuid('imported_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
-});
+}, (t) => [index('idx_provider_imports_period').on(t.period, t.providerId, t.createdAt)]);
 
 export const revenueExportLog = pgTable('revenue_export_log', {
   id: id(),
@@ -268,4 +269,4 @@ export const revenueExportLog = pgTable('revenue_export_log', {
   checksum: varchar('checksum', { length: 64 }).notNull(),
   exportedBy: uuid('exported_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
-});
+}, (t) => [index('idx_export_log_created').on(t.createdAt)]);
