@@ -9,6 +9,7 @@ import type { CatalogModel, CatalogProvider } from './types';
 import type { Queryable } from '../db/client';
 import { models, providers } from '../db/schema';
 import { refreshEstimates } from '../pricing/service';
+import { costColumns } from './sync';
 
 export function providerRow(p: CatalogProvider): typeof providers.$inferInsert {
   return {
@@ -50,21 +51,7 @@ export function modelRow(m: CatalogModel): typeof models.$inferInsert {
     inputModalities: m.inputModalities,
     outputModalities: m.outputModalities,
     pricingType: c.pricingType,
-    inputCostPer1k: c.inputPer1k,
-    outputCostPer1k: c.outputPer1k,
-    cachedInputCostPer1k: c.cachedInputPer1k,
-    longContextThreshold: c.longContextThreshold,
-    longContextInputCostPer1k: c.longContextInputPer1k,
-    longContextOutputCostPer1k: c.longContextOutputPer1k,
-    batchDiscountPercent: c.batchDiscountPercent,
-    costPerImage: c.perImage,
-    costPerSecond: c.perSecond,
-    costPerMinute: c.perMinute,
-    costPerRequest: c.perRequest,
-    costPerToolCall: c.perToolCall,
-    costPer1kCharacters: c.per1kCharacters,
-    warmupCost: c.warmupCost,
-    warmupSeconds: c.warmupSeconds,
+    ...costColumns(c),
     costSource: m.costSource,
     costIsEstimated: m.costIsEstimated,
     qualityScore: m.qualityScore,

@@ -76,6 +76,23 @@ export interface ModelCost {
   warmupSeconds: number | null;
 }
 
+/** Every ModelCost field that holds an amount of money per unit (decimal string or null). */
+export const COST_RATE_FIELDS = [
+  'inputPer1k',
+  'outputPer1k',
+  'cachedInputPer1k',
+  'longContextInputPer1k',
+  'longContextOutputPer1k',
+  'perImage',
+  'perSecond',
+  'perMinute',
+  'perRequest',
+  'perToolCall',
+  'per1kCharacters',
+  'warmupCost',
+] as const satisfies readonly (keyof ModelCost)[];
+export type CostRateField = (typeof COST_RATE_FIELDS)[number];
+
 export interface CatalogProvider {
   id: string;
   name: string;

@@ -29,7 +29,7 @@
  *    pending -> resolved, acknowledged -> resolved
  *  anything else -> InvalidAlertTransitionError.
  */
-import type { CatalogModel, CostSource, ModelCost } from '@/lib/catalog/types';
+import { COST_RATE_FIELDS, type CatalogModel, type CostRateField, type CostSource, type ModelCost } from '@/lib/catalog/types';
 import { ValidationError } from '@/lib/errors';
 import { Decimal, ZERO, dec, toDisplayNumber } from './money';
 import { EstimateUnavailableError, InvalidAlertTransitionError } from './errors';
@@ -110,34 +110,9 @@ function closeness(a: number | null, b: number | null): Decimal {
   return dec(lo).div(hi);
 }
 
-type MoneyField =
-  | 'inputPer1k'
-  | 'outputPer1k'
-  | 'cachedInputPer1k'
-  | 'longContextInputPer1k'
-  | 'longContextOutputPer1k'
-  | 'perImage'
-  | 'perSecond'
-  | 'perMinute'
-  | 'perRequest'
-  | 'perToolCall'
-  | 'per1kCharacters'
-  | 'warmupCost';
+type MoneyField = CostRateField;
 
-const MONEY_FIELDS: readonly MoneyField[] = [
-  'inputPer1k',
-  'outputPer1k',
-  'cachedInputPer1k',
-  'longContextInputPer1k',
-  'longContextOutputPer1k',
-  'perImage',
-  'perSecond',
-  'perMinute',
-  'perRequest',
-  'perToolCall',
-  'per1kCharacters',
-  'warmupCost',
-];
+const MONEY_FIELDS: readonly MoneyField[] = COST_RATE_FIELDS;
 
 interface Scored {
   model: CatalogModel;
