@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder; bundling it breaks that.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pino', 'ioredis'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pino', 'ioredis', 'prom-client', 'pg-boss'],
   poweredByHeader: false,
 };
 

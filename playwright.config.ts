@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { chromium, defineConfig, devices } from '@playwright/test';
 
 /**
  * e2e: the built app served exactly as `npm start` serves it (custom server + fast path), on
@@ -9,12 +9,11 @@ import { defineConfig, devices } from '@playwright/test';
  */
 const port = Number(process.env.E2E_PORT ?? 3310);
 const baseURL = `http://127.0.0.1:${port}`;
+const fakePort = Number(process.env.E2E_FAKE_UPSTREAM_PORT ?? 3399);
 
 function chromiumPath(): string | undefined {
   if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require('@playwright/test') as typeof import('@playwright/test');
     if (fs.existsSync(chromium.executablePath())) return undefined;
   } catch {
     /* fall through */
@@ -26,6 +25,8 @@ const executablePath = chromiumPath();
 
 export default defineConfig({
   testDir: './e2e',
+  // A fake provider (tests/fake-upstream) on a fixed port, so the gateway has upstreams to call.
+  globalSetup: './e2e/global-setup.ts',
   outputDir: './test-results/e2e',
   fullyParallel: false,
   workers: 1,
@@ -58,6 +59,12 @@ export default defineConfig({
       RADIANT_DEMO_PASSWORD: 'e2e-password-1',
       RADIANT_DEMO_API_KEY: 'rk_live_e2e_demo_key_for_tests_only_0000000000',
       NODE_ENV: 'production',
+      OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
+      OPENAI_API_KEY: 'e2e-fake-openai-key',
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${fakePort}`,
+      ANTHROPIC_API_KEY: 'e2e-fake-anthropic-key',
+      GOOGLE_BASE_URL: `http://127.0.0.1:${fakePort}/v1beta`,
+      GOOGLE_API_KEY: 'e2e-fake-google-key',
     },
   },
 });

@@ -52,6 +52,8 @@ ${DEMO_ACCOUNTS.filter((a) => a.kind === 'tenant').map((a) => `                 
     await srv.close().catch(() => {});
     const { shutdownGateway } = await import('../lib/server/fast-path');
     await shutdownGateway().catch(() => {});
+    const { stopBackgroundWork } = await import('../lib/server/background');
+    await stopBackgroundWork();
     await closeDb().catch(() => {});
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 /**
  * npm test — everything, in order:
+ *   0. type-check and lint;
  *   1. unit + integration tests (vitest) on the embedded PGlite;
  *   2. the same again on real PostgreSQL when TEST_DATABASE_URL is set (a fresh database);
  *   3. a production build, then the Playwright e2e suite in Chromium against it (on a fresh
@@ -54,6 +55,15 @@ function vitestStage(name: string, env: NodeJS.ProcessEnv): void {
   results.push({ name: `vitest (${name})`, passed, failed, skipped, ok: code === 0, seconds: (Date.now() - started) / 1000 });
 }
 
+/** Type-check and lint the whole tree (the architecture rules live in eslint.config.mjs). */
+function staticStage(env: NodeJS.ProcessEnv): void {
+  const started = Date.now();
+  const tsc = run('npx', ['tsc', '--noEmit'], env);
+  const eslint = run('npx', ['eslint', '.'], env);
+  const failed = (tsc === 0 ? 0 : 1) + (eslint === 0 ? 0 : 1);
+  results.push({ name: 'typecheck + lint', passed: 2 - failed, failed, skipped: 0, ok: failed === 0, seconds: (Date.now() - started) / 1000 });
+}
+
 async function freshPostgresDatabase(serverUrl: string, label: string): Promise<string> {
   const { default: postgres } = await import('postgres');
   const name = `radiant_${label}_${process.pid}_${Date.now()}`;
@@ -104,6 +114,7 @@ async function main(): Promise<void> {
   delete base.DATABASE_URL;
 
   if (!args.has('--only-e2e')) {
+    staticStage(base);
     vitestStage('pglite', base);
     if (serverUrl) vitestStage('postgres', { ...base, TEST_DATABASE_URL: serverUrl });
   }

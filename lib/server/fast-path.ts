@@ -1,9 +1,24 @@
-/** The gateway's plain-Node handler for /api/v1/*, once the gateway exists (issue: gateway).
- * Until then every path goes to Next, which answers /api/v1 from app/api/v1 route handlers. */
+/**
+ * The gateway's plain-Node handler for /api/v1/* (served by the custom server in
+ * lib/server/node-server.ts, outside Next's request machinery), and its shutdown hook.
+ * Same code as the Next route handlers under app/api/v1: both go through lib/gateway.
+ */
 import type { FastPathHandler } from './node-server';
 
 export async function loadFastPath(): Promise<FastPathHandler | undefined> {
-  return undefined;
+  if (process.env.RADIANT_GATEWAY_FAST_PATH === '0') return undefined;
+  const { getGateway } = await import('../gateway');
+  const gw = getGateway();
+  // Loads the catalog and starts the metering writer before the first request.
+  await gw.ready();
+  return gw.nodeHandler;
 }
 
-export async function shutdownGateway(): Promise<void> {}
+/** Flushes metering (and provider health, key usage, thermal state) and closes connections. */
+export async function shutdownGateway(): Promise<void> {
+  const { peekGateway } = await import('../gateway');
+  const { closeInvalidationPublisher } = await import('../gateway/invalidation');
+  const gw = peekGateway();
+  if (gw) await gw.shutdown();
+  await closeInvalidationPublisher();
+}

@@ -30,7 +30,8 @@
  * Every request is recorded (method, path, headers, parsed body, timestamp, ...); a request whose
  * client went away before the response finished gets `clientAborted = true`.
  *
- * Standalone (benchmark): `npx tsx tests/fake-upstream/server.ts --port 9999 [--record]`.
+ * Standalone (benchmark): `npx tsx tests/fake-upstream/server.ts --port 9999 [--record]
+ * [--behavior slow_stream:10]` (the behaviour applies to every request, like setBehavior).
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -1019,8 +1020,10 @@ if (/fake-upstream[\\/]server\.(ts|js|mjs|cjs)$/.test(entry)) {
   const args = process.argv.slice(2);
   const port = Number(argValue(args, '--port') ?? process.env.FAKE_UPSTREAM_PORT ?? 9999);
   const host = argValue(args, '--host') ?? '127.0.0.1';
+  const behavior = argValue(args, '--behavior');
   startFakeUpstream({ port, host, record: args.includes('--record') })
     .then((fake) => {
+      if (behavior) fake.setBehavior(parseBehaviorHeader(behavior));
       process.stdout.write(`fake-upstream listening on ${fake.url}\n`);
       const stop = () => {
         void fake.close().then(() => process.exit(0));

@@ -14,7 +14,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { cents, exact, id, percent, timestamps, ts } from './_columns';
-import { tenantId, users } from './tenancy';
+import { tenantId, tenants, users } from './tenancy';
 
 export const INVOICE_STATUSES = ['draft', 'pending', 'paid', 'failed', 'void', 'refunded'] as const;
 export const PERIOD_STATUSES = ['open', 'closing', 'closed'] as const;
@@ -270,3 +270,29 @@ export const revenueExportLog = pgTable('revenue_export_log', {
   exportedBy: uuid('exported_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
 }, (t) => [index('idx_export_log_created').on(t.createdAt)]);
+
+/**
+ * Dashboard aggregates per day and tenant (the admin dashboard's "top tenants", which would
+ * otherwise sum every model's rollup row). Platform-only: it carries cost and margin, so the app
+ * role has no grant on it (migration 0007). Maintained by the same rollup batches as
+ * revenue_daily_aggregates (booked days).
+ */
+export const tenantDailyAggregates = pgTable(
+  'tenant_daily_aggregates',
+  {
+    id: id(),
+    day: date('day').notNull(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    requestCount: bigint('request_count', { mode: 'number' }).notNull().default(0),
+    errorCount: bigint('error_count', { mode: 'number' }).notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    revenue: exact('revenue').notNull().default('0'),
+    cost: exact('cost').notNull().default('0'),
+    margin: exact('margin').notNull().default('0'),
+    ...timestamps(),
+  },
+  (t) => [unique('uq_tda').on(t.day, t.tenantId), index('idx_tda_tenant').on(t.tenantId, t.day)],
+);

@@ -39,6 +39,8 @@ export const administrators = pgTable(
     mfaVerifiedAt: ts('mfa_verified_at'),
     /** argon2 hashes of unused recovery codes. */
     mfaRecoveryCodes: text('mfa_recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+    /** Last TOTP time step accepted (RFC 6238 T): a code is never accepted twice (replay guard). */
+    mfaLastTimeStep: integer('mfa_last_time_step'),
     /** The seed's notification_settings: per event, per channel. */
     notificationSettings: jsonb('notification_settings').notNull().default({}),
     slackWebhookUrl: text('slack_webhook_url'),
@@ -107,6 +109,7 @@ export const approvalRequests = pgTable(
     check('different_approver', sql`${t.approvedBy} IS NULL OR ${t.approvedBy} <> ${t.initiatedBy}`),
     check('different_rejecter', sql`${t.rejectedBy} IS NULL OR ${t.rejectedBy} <> ${t.initiatedBy}`),
     index('idx_approvals_status').on(t.status, t.createdAt),
+    index('idx_approvals_initiator').on(t.initiatedBy, t.createdAt),
   ],
 );
 
@@ -147,9 +150,15 @@ export const loginAttempts = pgTable(
     email: varchar('email', { length: 255 }).notNull(),
     ipAddress: varchar('ip_address', { length: 64 }),
     success: boolean('success').notNull(),
+    /** Why a sign-in failed (bad_credentials, mfa_invalid, throttled, inactive); null on success. */
+    reason: varchar('reason', { length: 30 }),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('idx_login_attempts_email').on(t.email, t.createdAt)],
+  (t) => [
+    index('idx_login_attempts_email').on(t.email, t.createdAt),
+    // Per-IP throttling counts failures from one address across all emails.
+    index('idx_login_attempts_ip').on(t.ipAddress, t.createdAt),
+  ],
 );
 
 /** In-app notifications for administrators (tenant_id null) and tenant users. */

@@ -474,6 +474,8 @@ export class AnthropicStreamTranslator {
   error: TranslatedError | null = null;
   /** Characters of text and tool-argument output forwarded so far (for partial metering). */
   outputChars = 0;
+  /** The text and tool-argument output forwarded so far (for tokenizer-based metering). */
+  outputText = '';
 
   constructor(opts: StreamTranslatorOptions) {
     this.id = completionId(opts.requestId);
@@ -525,12 +527,14 @@ export class AnthropicStreamTranslator {
         if (!isRecord(block)) break;
         if (block.type === 'text' && typeof block.text === 'string' && block.text) {
           this.outputChars += block.text.length;
+          this.outputText += block.text;
           out.push(this.chunk({ content: block.text }));
         } else if (block.type === 'tool_use') {
           const toolIndex = this.toolIndexByBlock.size;
           this.toolIndexByBlock.set(index, toolIndex);
           const name = typeof block.name === 'string' ? block.name : '';
           this.outputChars += name.length;
+          this.outputText += name;
           out.push(
             this.chunk({
               tool_calls: [
@@ -553,12 +557,14 @@ export class AnthropicStreamTranslator {
         if (delta.type === 'text_delta' && typeof delta.text === 'string') {
           if (delta.text) {
             this.outputChars += delta.text.length;
+            this.outputText += delta.text;
             out.push(this.chunk({ content: delta.text }));
           }
         } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
           const toolIndex = this.toolIndexByBlock.get(num(event.index));
           if (toolIndex !== undefined && delta.partial_json) {
             this.outputChars += delta.partial_json.length;
+            this.outputText += delta.partial_json;
             out.push(this.chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] }));
           }
         }

@@ -487,6 +487,8 @@ export class GeminiStreamTranslator {
   /** An in-stream `{error: ...}` chunk, translated. */
   error: TranslatedError | null = null;
   outputChars = 0;
+  /** The text and tool-call output forwarded so far (for tokenizer-based metering). */
+  outputText = '';
 
   constructor(opts: StreamTranslatorOptions) {
     this.id = completionId(opts.requestId);
@@ -563,12 +565,14 @@ export class GeminiStreamTranslator {
             };
             if (call.extra_content) d.extra_content = call.extra_content;
             this.outputChars += call.function.name.length + call.function.arguments.length;
+            this.outputText += call.function.name + call.function.arguments;
             toolDeltas.push(d);
           }
         }
       }
       if (text) {
         this.outputChars += text.length;
+        this.outputText += text;
         out.push(this.chunk(index, { content: text }));
       }
       if (toolDeltas.length > 0) out.push(this.chunk(index, { tool_calls: toolDeltas }));

@@ -6,7 +6,8 @@
  * the usage-only chunk again when the client had not asked for it.
  */
 import type { ChatCompletionRequest, FinishReason, Usage } from './openai-types';
-import { isRecord, num } from './shared';
+import { buildTranslatedError, isRecord, kindForStatus, num, type TranslatedError, type UpstreamErrorKind } from './shared';
+import { isContentPolicyRefusal } from './content-policy';
 
 export interface PreparedOpenAIBody {
   body: ChatCompletionRequest;
@@ -48,6 +49,8 @@ export class OpenAIStreamObserver {
   /** An in-stream `{error: ...}` payload, as sent. */
   error: Record<string, unknown> | null = null;
   outputChars = 0;
+  /** The text and tool-call output seen so far (for tokenizer-based metering). */
+  outputText = '';
 
   constructor(private readonly clientWantsUsage: boolean) {}
 
@@ -75,13 +78,22 @@ export class OpenAIStreamObserver {
       }
       const d = c.delta;
       if (!isRecord(d)) continue;
-      if (typeof d.content === 'string') this.outputChars += d.content.length;
+      if (typeof d.content === 'string') {
+        this.outputChars += d.content.length;
+        this.outputText += d.content;
+      }
       if (Array.isArray(d.tool_calls)) {
         for (const tc of d.tool_calls) {
           if (isRecord(tc) && isRecord(tc.function)) {
             const f = tc.function;
-            if (typeof f.arguments === 'string') this.outputChars += f.arguments.length;
-            if (typeof f.name === 'string') this.outputChars += f.name.length;
+            if (typeof f.arguments === 'string') {
+              this.outputChars += f.arguments.length;
+              this.outputText += f.arguments;
+            }
+            if (typeof f.name === 'string') {
+              this.outputChars += f.name.length;
+              this.outputText += f.name;
+            }
           }
         }
       }
@@ -104,4 +116,53 @@ export class OpenAIStreamObserver {
       total_tokens: promptTokensEstimate + completion,
     };
   }
+}
+
+/**
+ * OpenAI-compatible error (`{error:{message,type,param,code}}`, or any body) -> OpenAI error
+ * object and a suggested status (see TranslatedError). Content-policy errors are recognised.
+ */
+export function fromOpenAIError(status: number, body: unknown, providerLabel = 'OpenAI'): TranslatedError {
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = null;
+    }
+  }
+  let kind: UpstreamErrorKind = kindForStatus(status);
+  if (isContentPolicyRefusal(status, parsed, 'openai')) kind = 'content_policy';
+  const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : null;
+  const message = err && typeof err.message === 'string' ? err.message : '';
+  return buildTranslatedError(status, kind, message, providerLabel);
+}
+
+/**
+ * Replaces the value of the top-level `"model"` key of a serialized OpenAI response or chunk
+ * without re-serializing it (pass-through stays byte-for-byte otherwise). A raw `"model"` token
+ * can only be a key (inside a JSON string quotes are escaped), and OpenAI responses carry no
+ * nested `model` key before the top-level one. Returns the input unchanged when not found.
+ */
+export function rewriteJsonModel(json: string, model: string): string {
+  let i = json.indexOf('"model"');
+  while (i >= 0) {
+    let j = i + 7;
+    while (j < json.length && (json.charCodeAt(j) === 32 || json.charCodeAt(j) === 10 || json.charCodeAt(j) === 13 || json.charCodeAt(j) === 9)) j++;
+    if (json.charCodeAt(j) === 58 /* : */) {
+      j++;
+      while (j < json.length && (json.charCodeAt(j) === 32 || json.charCodeAt(j) === 10 || json.charCodeAt(j) === 13 || json.charCodeAt(j) === 9)) j++;
+      if (json.charCodeAt(j) !== 34 /* " */) return json;
+      let k = j + 1;
+      while (k < json.length && json.charCodeAt(k) !== 34) {
+        if (json.charCodeAt(k) === 92 /* \ */) k++;
+        k++;
+      }
+      if (k >= json.length) return json;
+      if (json.slice(j + 1, k) === model) return json;
+      return json.slice(0, j + 1) + JSON.stringify(model).slice(1, -1) + json.slice(k);
+    }
+    i = json.indexOf('"model"', i + 7);
+  }
+  return json;
 }

@@ -1,0 +1,78 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
+import { z } from 'zod';
+import { runAction } from '@/lib/admin-views/action';
+import { requireAdmin } from '@/lib/auth/session';
+import { proposeRoleChange } from '@/lib/governance/admins';
+import { inviteAdmin, revokeInvitation } from '@/lib/governance/invitations';
+import { beginMfaEnrolment, confirmMfaEnrolment, disableMfa, regenerateRecoveryCodes } from '@/lib/governance/mfa';
+
+async function origin(): Promise<string | undefined> {
+  const h = await headers();
+  const host = h.get('x-forwarded-host') ?? h.get('host');
+  if (!host) return undefined;
+  return `${h.get('x-forwarded-proto') ?? 'http'}://${host}`;
+}
+
+export async function inviteAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('admins.invite');
+    const r = await inviteAdmin({ ctx, input: input as never, baseUrl: await origin() });
+    revalidatePath('/admin/admins');
+    return { email: r.invitation.email, role: r.invitation.role, acceptUrl: r.acceptUrl ?? null, delivery: r.delivery };
+  }, 'Invitation created.');
+}
+
+export async function revokeInvitationAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('admins.invite');
+    const { id } = z.object({ id: z.uuid() }).parse(input);
+    await revokeInvitation({ ctx, input: { id } });
+    revalidatePath('/admin/admins');
+    return null;
+  }, 'Invitation revoked.');
+}
+
+export async function proposeRoleAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('admins.propose_role');
+    const p = z.object({ adminId: z.uuid(), role: z.string(), reason: z.string().max(1000).optional() }).parse(input);
+    const r = await proposeRoleChange({ ctx, input: p });
+    revalidatePath('/admin/admins');
+    return { id: r.id, title: r.title };
+  }, 'Role change proposed: a super_admin other than you must approve it.');
+}
+
+export async function beginMfaAction() {
+  return runAction(async () => {
+    const ctx = await requireAdmin('account.self');
+    return beginMfaEnrolment({ ctx });
+  });
+}
+
+export async function confirmMfaAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('account.self');
+    const r = await confirmMfaEnrolment({ ctx, input: input as { code: string } });
+    revalidatePath('/admin/admins');
+    return r;
+  }, 'MFA is on. Sign out and in again to get an MFA-verified session.');
+}
+
+export async function disableMfaAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('account.self');
+    await disableMfa({ ctx, input: input as { code: string } });
+    revalidatePath('/admin/admins');
+    return null;
+  }, 'MFA is off.');
+}
+
+export async function regenerateCodesAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('account.self');
+    return regenerateRecoveryCodes({ ctx, input: input as { code: string } });
+  }, 'New recovery codes: the old ones no longer work.');
+}

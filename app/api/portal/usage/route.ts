@@ -1,0 +1,13 @@
+/** GET /api/portal/usage?period=YYYY-MM — the tenant's spend by day and by model, requests,
+ * tokens, budget and remaining (prices only; default: the current month). */
+import { z } from 'zod';
+import { queryOf } from '@/lib/auth/api';
+import { parseWith, portalRoute } from '@/lib/billing/http';
+import { periodInput } from '@/lib/billing/inputs';
+import { getPortalUsage } from '@/lib/billing/portal';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = portalRoute('usage.read', async ({ req, ctx }) =>
+  getPortalUsage(ctx.tenantId, { period: parseWith(z.object({ period: periodInput.optional() }), queryOf(req)).period }),
+);

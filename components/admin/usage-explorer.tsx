@@ -1,0 +1,191 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { fieldErrorsFrom, type FieldErrors } from '@/lib/admin-views/action-result';
+import { usageFiltersSchema, USAGE_STATUS_VALUES } from '@/lib/admin-views/schemas';
+import type { UsageEventRow, UsageExplorerData } from '@/lib/admin-views/usage';
+import { BarChart, TimeSeriesChart } from '../charts/charts';
+import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
+import { StatusBadge } from '../ui/badge';
+import { Button, buttonClasses } from '../ui/button';
+import { Card, CardBody } from '../ui/card';
+import { Alert } from '../ui/feedback';
+import { Field, Input, Select } from '../ui/field';
+import { displayNumber, formatAmount, formatCount, formatPercent } from '../ui/format';
+import { Money } from '../ui/money';
+import { Stat, StatGrid } from '../ui/page';
+import { LocalTime } from '../ui/time';
+
+const e = columnHelper<UsageEventRow>();
+const eventColumns = [
+  e.accessor('createdAt', { header: 'Time', cell: (c) => <LocalTime value={c.getValue()} /> }),
+  e.accessor('tenant', { header: 'Tenant', filterFn: exactFilter }),
+  e.accessor('model', { header: 'Model', filterFn: exactFilter }),
+  e.accessor('providerId', { header: 'Provider' }),
+  e.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  e.accessor('inputTokens', { header: 'In tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
+  e.accessor('outputTokens', { header: 'Out tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
+  e.accessor('cost', { header: 'Cost', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+  e.accessor('markupPercent', { header: 'Markup', meta: { align: 'right', label: 'Markup %' }, sortFn: decimalSort, cell: (c) => `${c.getValue()}%` }),
+  e.accessor('price', { header: 'Price', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+  e.accessor('margin', { header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+  e.accessor((r) => r.latencyMs ?? '', { id: 'latency', header: 'Latency', meta: { align: 'right', label: 'Latency (ms)' }, cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`) }),
+  e.accessor('requestId', { header: 'Request id', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
+];
+
+export function UsageExplorer({ data }: { data: UsageExplorerData }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [pending, start] = useTransition();
+  const f = data.filters;
+  const [form, setForm] = useState({
+    tenantId: f.tenantId ?? '',
+    modelId: f.modelId ?? '',
+    providerId: f.providerId ?? '',
+    status: f.status ?? '',
+    from: f.from,
+    to: f.to,
+  });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const set = (k: keyof typeof form) => (ev: { target: { value: string } }) => setForm((s) => ({ ...s, [k]: ev.target.value }));
+
+  const query = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== '') as Array<[string, string]>).toString();
+  const appliedQuery = new URLSearchParams(
+    Object.entries({ tenantId: f.tenantId, modelId: f.modelId, providerId: f.providerId, status: f.status, from: f.from, to: f.to }).filter(
+      (kv): kv is [string, string] => typeof kv[1] === 'string' && kv[1] !== '',
+    ),
+  ).toString();
+  const daily = data.daily.map((d) => ({ day: d.day, revenue: displayNumber(d.revenue), cost: displayNumber(d.cost), requests: d.requests, errors: d.errors, tokens: d.tokens }));
+  const t = data.totals;
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardBody>
+          <form
+            noValidate
+            aria-label="Usage filters"
+            className="grid items-start gap-3 sm:grid-cols-2 lg:grid-cols-4"
+            onSubmit={(ev) => {
+              ev.preventDefault();
+              const p = usageFiltersSchema.safeParse(form);
+              if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
+              setErrors({});
+              start(() => router.push(`${pathname}?${query}`));
+            }}
+          >
+            <Field label="Tenant" errors={errors.tenantId}>
+              {(p) => (
+                <Select {...p} value={form.tenantId} onChange={set('tenantId')}>
+                  <option value="">All tenants</option>
+                  {data.options.tenants.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <Field label="Model" errors={errors.modelId}>
+              {(p) => (
+                <Select {...p} value={form.modelId} onChange={set('modelId')}>
+                  <option value="">All models</option>
+                  {data.options.models.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <Field label="Provider" errors={errors.providerId}>
+              {(p) => (
+                <Select {...p} value={form.providerId} onChange={set('providerId')}>
+                  <option value="">All providers</option>
+                  {data.options.providers.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <Field label="Status" errors={errors.status}>
+              {(p) => (
+                <Select {...p} value={form.status} onChange={set('status')}>
+                  <option value="">Any status</option>
+                  {USAGE_STATUS_VALUES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <Field label="From (UTC day)" errors={errors.from}>
+              {(p) => <Input {...p} type="date" value={form.from} onChange={set('from')} />}
+            </Field>
+            <Field label="To (UTC day)" errors={errors.to}>
+              {(p) => <Input {...p} type="date" value={form.to} onChange={set('to')} />}
+            </Field>
+            <div className="flex items-end gap-2 self-end">
+              <Button type="submit" loading={pending}>
+                Apply
+              </Button>
+              <a className={buttonClasses('secondary')} href={`${pathname}/export?${appliedQuery}`} download>
+                Full CSV
+              </a>
+            </div>
+          </form>
+        </CardBody>
+      </Card>
+
+      <StatGrid className="lg:grid-cols-5">
+        <Stat label="Requests" value={formatCount(t.requests)} hint={`${formatCount(t.errors)} errors (${formatPercent(t.requests ? String((t.errors / t.requests) * 100) : '0')})`} />
+        <Stat label="Tokens" value={formatCount(t.inputTokens + t.outputTokens)} hint={`${formatCount(t.inputTokens)} in · ${formatCount(t.outputTokens)} out`} />
+        <Stat label="Revenue" value={formatAmount(t.revenue)} />
+        <Stat label="Cost" value={formatAmount(t.cost)} />
+        <Stat label="Margin" value={formatAmount(t.margin)} />
+      </StatGrid>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardBody>
+            <TimeSeriesChart title="Revenue and cost per day" data={daily} xKey="day" series={[{ key: 'revenue', label: 'Revenue' }, { key: 'cost', label: 'Cost', color: '#d97706' }]} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardBody>
+            <BarChart title="Requests and errors per day" data={daily} xKey="day" format="count" stacked series={[{ key: 'requests', label: 'Requests' }, { key: 'errors', label: 'Errors', color: '#dc2626' }]} />
+          </CardBody>
+        </Card>
+      </div>
+      <Card>
+        <CardBody>
+          <BarChart
+            title="Revenue by model"
+            data={data.byModel.slice(0, 12).map((m) => ({ model: m.model, revenue: displayNumber(m.revenue), cost: displayNumber(m.cost) }))}
+            xKey="model"
+            horizontal
+            height={Math.max(200, Math.min(12, data.byModel.length) * 30)}
+            series={[{ key: 'revenue', label: 'Revenue' }, { key: 'cost', label: 'Cost', color: '#d97706' }]}
+          />
+        </CardBody>
+      </Card>
+
+      {data.eventsTruncated ? <Alert tone="info">Showing the latest {data.events.length} requests; the full CSV has them all.</Alert> : null}
+      <DataTable
+        data={data.events}
+        columns={eventColumns}
+        caption="Requests"
+        testId="usage-table"
+        getRowId={(r) => r.id}
+        csvFilename={`radiant-usage-${f.from}-${f.to}.csv`}
+        initialColumnVisibility={{ requestId: false, providerId: false }}
+        facets={[{ columnId: 'status', label: 'Status' }]}
+        empty="No requests match these filters."
+      />
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+'use client';
+
+import Link from 'next/link';
+import type { PortalInvoice, PortalInvoiceSummary } from '@/lib/billing/portal';
+import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
+import { StatusBadge } from '../ui/badge';
+import { buttonClasses } from '../ui/button';
+import { Card, CardBody, CardHeader } from '../ui/card';
+import { Alert } from '../ui/feedback';
+import { humanize } from '../ui/format';
+import { Money } from '../ui/money';
+import { DescriptionList } from '../ui/page';
+import { LocalTime } from '../ui/time';
+
+const ic = columnHelper<PortalInvoiceSummary>();
+const columns = [
+  ic.accessor((r) => r.invoiceNumber ?? '', {
+    id: 'number',
+    header: 'Invoice',
+    cell: (c) => (
+      <Link className="font-medium text-brand-700 hover:underline" href={`/portal/invoices/${c.row.original.id}`}>
+        {c.getValue() || 'Invoice'}
+      </Link>
+    ),
+  }),
+  ic.accessor('period', { header: 'Period' }),
+  ic.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  ic.accessor('total', { header: 'Total', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
+  ic.accessor((r) => r.issuedAt ?? '', { id: 'issued', header: 'Issued', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
+  ic.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
+  ic.display({
+    id: 'download',
+    header: 'Download',
+    meta: { noCsv: true, label: 'Download' },
+    cell: (c) => (
+      <span className="flex gap-2 text-xs">
+        <a className="text-brand-700 underline" href={`/api/portal/invoices/${c.row.original.id}.pdf`} aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as PDF`}>
+          PDF
+        </a>
+        <a className="text-brand-700 underline" href={`/api/portal/invoices/${c.row.original.id}.csv`} aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as CSV`}>
+          CSV
+        </a>
+      </span>
+    ),
+  }),
+];
+
+export function PortalInvoicesTable({ rows }: { rows: PortalInvoiceSummary[] }) {
+  return (
+    <DataTable data={rows} columns={columns} caption="Invoices" testId="portal-invoices-table" getRowId={(r) => r.id} csvFilename="radiant-invoices.csv" facets={[{ columnId: 'status', label: 'Status' }]} empty="No invoices yet: your first one is issued after your first month of usage." />
+  );
+}
+
+type Line = PortalInvoice['lines'][number];
+const lc = columnHelper<Line>();
+const lineColumns = [
+  lc.accessor('description', { header: 'Description' }),
+  lc.accessor('kind', { header: 'Kind', cell: (c) => humanize(c.getValue()) }),
+  lc.accessor('quantity', { header: 'Quantity', meta: { align: 'right' } }),
+  lc.accessor((r) => r.unit ?? '', { id: 'unit', header: 'Unit' }),
+  lc.accessor('unitPrice', { header: 'Unit price', meta: { align: 'right' }, cell: (c) => <Money kind="rate" value={c.getValue()} /> }),
+  lc.accessor('amount', { header: 'Amount', meta: { align: 'right' }, cell: (c) => <Money value={c.getValue()} /> }),
+];
+
+export function PortalInvoiceDetail({ inv }: { inv: PortalInvoice }) {
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-2">
+        <StatusBadge status={inv.status} />
+        <a className={buttonClasses('secondary', 'sm')} href={`/api/portal/invoices/${inv.id}.pdf`}>
+          Download PDF
+        </a>
+        <a className={buttonClasses('secondary', 'sm')} href={`/api/portal/invoices/${inv.id}.csv`}>
+          Download CSV
+        </a>
+      </div>
+      {inv.status === 'void' ? (
+        <Alert tone="warning" title="This invoice was voided">
+          {inv.voidReason}
+          {inv.replacedByInvoiceNumber ? ` Replaced by ${inv.replacedByInvoiceNumber}.` : ''}
+        </Alert>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader title="Details" />
+          <CardBody>
+            <DescriptionList
+              items={[
+                { label: 'Billed to', value: `${inv.billTo.name}${inv.billTo.email ? ` · ${inv.billTo.email}` : ''}` },
+                { label: 'Period', value: `${inv.periodStart} to ${inv.periodEnd}` },
+                { label: 'Issued', value: <LocalTime value={inv.issuedAt} /> },
+                { label: 'Due', value: <LocalTime value={inv.dueAt} mode="date" /> },
+                { label: 'Paid', value: <LocalTime value={inv.paidAt} /> },
+                { label: 'Replaces', value: inv.replacesInvoiceNumber ?? '—' },
+              ]}
+            />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Totals" />
+          <CardBody>
+            <dl className="space-y-1.5 text-sm">
+              {[
+                ['Subtotal', inv.subtotal],
+                ['Free tier credit', inv.freeTierCredit],
+                [`Volume discount (${inv.discountPercent}%)`, inv.discountAmount],
+                [`Tax (${inv.taxRatePercent}%)`, inv.taxAmount],
+              ].map(([k, v]) => (
+                <div key={k} className="flex justify-between gap-3">
+                  <dt className="text-slate-600">{k}</dt>
+                  <dd>
+                    <Money value={v} currency={inv.currency} />
+                  </dd>
+                </div>
+              ))}
+              <div className="flex justify-between gap-3 border-t border-slate-200 pt-1.5 font-semibold">
+                <dt>Total</dt>
+                <dd>
+                  <Money value={inv.total} currency={inv.currency} />
+                </dd>
+              </div>
+            </dl>
+          </CardBody>
+        </Card>
+      </div>
+      <Card>
+        <CardHeader title="Lines" />
+        <CardBody>
+          <DataTable data={inv.lines} columns={lineColumns} caption="Invoice lines" getRowId={(r) => String(r.lineNo)} search={false} />
+        </CardBody>
+      </Card>
+    </div>
+  );
+}

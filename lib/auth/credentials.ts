@@ -1,0 +1,194 @@
+/**
+ * Checking credentials, framework-free (Auth.js's Credentials providers call these; tests too).
+ *
+ * Administrators: found on the platform path; password (argon2id), then, when MFA is on, a TOTP
+ * or recovery code (second step). Tenant users: found by e-mail on the platform path (e-mails are
+ * unique platform-wide, so the e-mail names the tenant), then checked and updated with
+ * withTenant. Every outcome is recorded in login_attempts (throttling) and in the audit log.
+ * The refusal never says whether the e-mail exists.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { administrators, tenants, users } from '../db/schema';
+import { withPlatform, withTenant } from '../db/tenant';
+import { writeAudit } from '../governance/audit';
+import type { RequestMeta } from '../governance/context';
+import { verifySecondFactor } from '../governance/mfa';
+import { dummyPasswordHash, verifyPassword } from '../governance/passwords';
+import { newAdminClaims, newTenantClaims, type AdminClaims, type TenantClaims } from './claims';
+import { checkThrottle, recordAttempt, type Audience } from './throttle';
+
+export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive';
+
+export const SIGN_IN_MESSAGES: Record<SignInRefusal, string> = {
+  invalid_credentials: 'The e-mail address or password is not correct.',
+  mfa_required: 'Enter the 6-digit code from your authenticator app (or a recovery code).',
+  mfa_invalid: 'That code is not valid. Check the time on your device and try again.',
+  throttled: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
+  inactive: 'This account is not active. Ask an administrator.',
+};
+
+export class SignInRefused extends Error {
+  constructor(
+    readonly reason: SignInRefusal,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(
+      reason === 'throttled' && retryAfterSeconds
+        ? `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}.`
+        : SIGN_IN_MESSAGES[reason],
+    );
+    this.name = 'SignInRefused';
+  }
+}
+
+const inputSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(255)),
+  password: z.string().min(1).max(1024),
+  totp: z.string().trim().max(40).optional(),
+});
+
+export interface SignInInput {
+  email?: unknown;
+  password?: unknown;
+  totp?: unknown;
+}
+
+type Meta = Partial<RequestMeta>;
+
+type Outcome<C> = { ok: true; claims: C } | { ok: false; refusal: SignInRefused };
+
+function parse(input: SignInInput) {
+  const totp = typeof input.totp === 'string' && input.totp.trim() !== '' ? input.totp : undefined;
+  return inputSchema.safeParse({ email: input.email, password: input.password, ...(totp ? { totp } : {}) });
+}
+
+async function refuseThrottled(audience: Audience, email: string, meta: Meta, retry: number, scope: string | undefined): Promise<never> {
+  await withPlatform(async (tx) => {
+    await recordAttempt(tx, { audience, email, ip: meta.ip ?? null, success: false, reason: 'throttled' });
+    await writeAudit(tx, {
+      actor: { type: audience === 'admin' ? 'admin' : 'tenant_user', id: null, email },
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent ?? null,
+      requestId: meta.requestId ?? null,
+      action: 'auth.sign_in_throttled',
+      resourceType: audience === 'admin' ? 'administrator' : 'user',
+      metadata: { audience, scope, retryAfterSeconds: retry },
+    });
+  });
+  throw new SignInRefused('throttled', retry);
+}
+
+export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Promise<AdminClaims> {
+  const parsed = parse(input);
+  if (!parsed.success) throw new SignInRefused('invalid_credentials');
+  const { email, password, totp } = parsed.data;
+  const ip = meta.ip ?? null;
+
+  const throttle = await withPlatform((tx) => checkThrottle(tx, { audience: 'admin', email, ip }));
+  if (throttle.throttled) await refuseThrottled('admin', email, meta, throttle.retryAfterSeconds, throttle.scope);
+
+  const outcome: Outcome<AdminClaims> = await withPlatform(async (tx) => {
+    const [admin] = await tx
+      .select()
+      .from(administrators)
+      .where(and(sql`lower(${administrators.email}) = ${email}`, isNull(administrators.deletedAt)))
+      .for('update');
+    const passwordOk = await verifyPassword(admin?.passwordHash ?? (await dummyPasswordHash()), password);
+    let refusal: SignInRefusal | null = null;
+    let method: 'password' | 'totp' | 'recovery' = 'password';
+    if (!admin || !admin.passwordHash || !passwordOk) refusal = 'invalid_credentials';
+    else if (admin.status !== 'active') refusal = 'inactive';
+    else if (admin.mfaEnabled) {
+      if (!totp) return { ok: false, refusal: new SignInRefused('mfa_required') };
+      const used = await verifySecondFactor(tx, admin, totp);
+      if (!used) refusal = 'mfa_invalid';
+      else method = used;
+    }
+    const auditBase = {
+      actor: { type: 'admin' as const, id: admin?.id ?? null, email: admin?.email ?? email },
+      ip,
+      userAgent: meta.userAgent ?? null,
+      requestId: meta.requestId ?? null,
+      resourceType: 'administrator',
+      resourceId: admin?.id ?? null,
+    };
+    if (refusal) {
+      await recordAttempt(tx, { audience: 'admin', email, ip, success: false, reason: refusal });
+      await writeAudit(tx, { ...auditBase, action: 'auth.sign_in_failed', metadata: { audience: 'admin', reason: refusal } });
+      return { ok: false, refusal: new SignInRefused(refusal) };
+    }
+    await tx.update(administrators).set({ lastLoginAt: new Date() }).where(eq(administrators.id, admin!.id));
+    await recordAttempt(tx, { audience: 'admin', email, ip, success: true });
+    await writeAudit(tx, { ...auditBase, action: 'auth.sign_in', metadata: { audience: 'admin', method, mfa: method !== 'password' } });
+    return { ok: true, claims: newAdminClaims({ userId: admin!.id, email: admin!.email, role: admin!.role, mfa: method !== 'password' }) };
+  });
+  if (!outcome.ok) throw outcome.refusal;
+  return outcome.claims;
+}
+
+export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}): Promise<TenantClaims> {
+  const parsed = parse(input);
+  if (!parsed.success) throw new SignInRefused('invalid_credentials');
+  const { email, password } = parsed.data;
+  const ip = meta.ip ?? null;
+  const m = { ip, userAgent: meta.userAgent ?? null, requestId: meta.requestId ?? null };
+
+  const throttle = await withPlatform((tx) => checkThrottle(tx, { audience: 'tenant', email, ip }));
+  if (throttle.throttled) await refuseThrottled('tenant', email, meta, throttle.retryAfterSeconds, throttle.scope);
+
+  // 1. Which tenant? The only cross-tenant read: the e-mail -> (user, tenant) lookup.
+  const [found] = await withPlatform((tx) =>
+    tx
+      .select({ id: users.id, tenantId: users.tenantId })
+      .from(users)
+      .where(and(sql`lower(${users.email}) = ${email}`, isNull(users.deletedAt))),
+  );
+
+  // 2. Everything else inside that tenant.
+  let refusal: SignInRefusal | null = null;
+  let claims: TenantClaims | null = null;
+  if (!found) {
+    await verifyPassword(await dummyPasswordHash(), password);
+    refusal = 'invalid_credentials';
+  } else {
+    const r = await withTenant(found.tenantId, async (tx) => {
+      const [u] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
+      const [t] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, found.tenantId));
+      const ok = await verifyPassword(u?.passwordHash ?? (await dummyPasswordHash()), password);
+      const audit = {
+        actor: { type: 'tenant_user' as const, id: u?.id ?? null, email: u?.email ?? email },
+        tenantId: found.tenantId,
+        ...m,
+        resourceType: 'user',
+        resourceId: u?.id ?? null,
+      };
+      let why: SignInRefusal | null = null;
+      if (!u || !u.passwordHash || !ok) why = 'invalid_credentials';
+      else if (u.status !== 'active' || t?.status !== 'active') why = 'inactive';
+      if (why) {
+        await writeAudit(tx, { ...audit, action: 'auth.sign_in_failed', metadata: { audience: 'tenant', reason: why } });
+        return { why, claims: null };
+      }
+      await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, u!.id));
+      await writeAudit(tx, { ...audit, action: 'auth.sign_in', metadata: { audience: 'tenant' } });
+      return { why: null, claims: newTenantClaims({ userId: u!.id, email: u!.email, role: u!.role, tenantId: found.tenantId }) };
+    });
+    refusal = r.why;
+    claims = r.claims;
+  }
+  await withPlatform(async (tx) => {
+    await recordAttempt(tx, { audience: 'tenant', email, ip, success: !refusal, reason: refusal });
+    if (!found) {
+      await writeAudit(tx, {
+        actor: { type: 'tenant_user', id: null, email },
+        ...m,
+        action: 'auth.sign_in_failed',
+        resourceType: 'user',
+        metadata: { audience: 'tenant', reason: refusal },
+      });
+    }
+  });
+  if (refusal || !claims) throw new SignInRefused(refusal ?? 'invalid_credentials');
+  return claims;
+}

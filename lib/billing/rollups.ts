@@ -1,0 +1,287 @@
+/**
+ * Incremental usage rollups: usage_events -> usage_rollups (daily per tenant, model, provider,
+ * user), revenue_daily_aggregates (per day, provider, model), tenant_daily_aggregates (per day
+ * and tenant), model_revenue_tracking (per model and period), and the usage part of the books (revenue_entries `ai_usage`, cost_entries
+ * `provider_usage`, per tenant/model/day).
+ *
+ * One batch = ONE SQL statement in one transaction (set-based; no per-row loop in TypeScript):
+ *   1. pick up to N events with rolled_up_at IS NULL (oldest first) FOR UPDATE SKIP LOCKED, so
+ *      concurrent workers take disjoint batches;
+ *   2. book each event to an accounting period: the month it happened in, unless that period
+ *      is no longer open (closing/closed) or the tenant's invoice for it is already issued; then
+ *      the next such open period (radiant_billing_booking_period(), migration 0005_billing_integrity). Late usage
+ *      is dated in the booked period (today, clamped into that month) and gets a
+ *      reconciliation_entries row of kind `late_usage`;
+ *   3. mark the events rolled_up_at = now(), booked_period = <period>;
+ *   4. fold the batch's sums into every aggregate with INSERT ... ON CONFLICT DO UPDATE adding
+ *      the deltas.
+ * A late event (arriving after its day was rolled up) is simply picked up by the next batch and
+ * added to its day's rows: nothing is dropped, and the mark in the same transaction means
+ * nothing is counted twice. Rows are upserted in key order to keep lock order stable between
+ * workers; a deadlock or serialization failure retries the batch.
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import { withPlatform } from '@/lib/db/tenant';
+import { lockBookingShared } from './locks';
+
+export interface RollupOptions {
+  /** Events per batch/transaction (default 50,000). */
+  batchSize?: number;
+  /** Stop after this many batches (default: until nothing is pending). */
+  maxBatches?: number;
+  /** The booking date for late usage, `YYYY-MM-DD` (default: today, UTC). Tests only. */
+  today?: string;
+  db?: Db;
+  onBatch?: (info: { batch: number; events: number; totalEvents: number }) => void;
+}
+
+export interface RollupResult {
+  events: number;
+  batches: number;
+  lateEntries: number;
+  ms: number;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Fold every pending usage event into the rollups and books. Safe to run concurrently. */
+export async function rollupUsage(options: RollupOptions = {}): Promise<RollupResult> {
+  const started = Date.now();
+  const batchSize = options.batchSize ?? 50_000;
+  const today = options.today ?? todayUtc();
+  let from = '-infinity';
+  let events = 0;
+  let batches = 0;
+  let lateEntries = 0;
+  for (;;) {
+    if (options.maxBatches !== undefined && batches >= options.maxBatches) break;
+    let attempt = 0;
+    let res: { events: number; last: string | null; late: number };
+    for (;;) {
+      try {
+        res = await rollupBatch(from, batchSize, today, options.db);
+        break;
+      } catch (err) {
+        const state = sqlState(err);
+        if (attempt < 5 && state && RETRYABLE.has(state)) {
+          attempt++;
+          await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 50)));
+          continue;
+        }
+        throw err;
+      }
+    }
+    batches++;
+    events += res.events;
+    lateEntries += res.late;
+    options.onBatch?.({ batch: batches, events: res.events, totalEvents: events });
+    if (res.events < batchSize || !res.last) break;
+    // Keyset within one pass: the next batch starts where this one ended (>= keeps ties), so
+    // each batch does not rescan the index entries of rows already folded in.
+    from = res.last;
+  }
+  return { events, batches, lateEntries, ms: Date.now() - started };
+}
+
+async function rollupBatch(from: string, batchSize: number, today: string, db?: Db): Promise<{ events: number; last: string | null; late: number }> {
+  return withPlatform(async (tx) => {
+    await lockBookingShared(tx);
+    const [row] = await queryRows<{ events: number | string; last_created_at: string | null; late: number | string }>(
+      tx,
+      sql`
+      WITH picked AS (
+        SELECT e.id, e.tenant_id, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS occ_period
+          FROM usage_events e
+         WHERE e.rolled_up_at IS NULL AND e.created_at >= ${from}::timestamptz
+         ORDER BY e.created_at
+         LIMIT ${batchSize}
+           FOR UPDATE SKIP LOCKED
+      ),
+      pairs AS (SELECT DISTINCT tenant_id, occ_period FROM picked),
+      booking AS (
+        SELECT tenant_id, occ_period, radiant_billing_booking_period(tenant_id, occ_period) AS booked_period
+          FROM pairs
+      ),
+      marked AS (
+        UPDATE usage_events e
+           SET rolled_up_at = now(), booked_period = b.booked_period
+          FROM picked p
+          JOIN booking b ON b.tenant_id = p.tenant_id AND b.occ_period = p.occ_period
+         WHERE e.id = p.id
+        RETURNING e.tenant_id, e.user_id, e.model_id, e.provider_id, e.status, e.request_count,
+                  e.input_tokens, e.cached_input_tokens, e.output_tokens, e.image_count,
+                  e.video_seconds, e.audio_minutes, e.characters, e.tool_calls, e.cost, e.price,
+                  coalesce(e.latency_ms, 0) AS latency_ms, e.created_at, p.occ_period, b.booked_period,
+                  CASE WHEN b.booked_period = p.occ_period THEN (e.created_at AT TIME ZONE 'UTC')::date
+                       ELSE least(greatest(${today}::date, to_date(b.booked_period || '-01', 'YYYY-MM-DD')),
+                                  (to_date(b.booked_period || '-01', 'YYYY-MM-DD') + interval '1 month - 1 day')::date)
+                  END AS booked_day
+      ),
+      periods AS (
+        INSERT INTO accounting_periods (period, starts_on, ends_on)
+        SELECT DISTINCT booked_period, to_date(booked_period || '-01', 'YYYY-MM-DD'),
+               (to_date(booked_period || '-01', 'YYYY-MM-DD') + interval '1 month - 1 day')::date
+          FROM marked
+        ON CONFLICT (period) DO NOTHING
+        RETURNING 1
+      ),
+      ru AS (
+        INSERT INTO usage_rollups AS r (tenant_id, rollup_date, model_id, provider_id, user_id,
+               request_count, success_count, error_count, input_tokens, cached_input_tokens,
+               output_tokens, image_count, video_seconds, audio_minutes, characters, tool_calls,
+               cost, price, total_latency_ms)
+        SELECT tenant_id, booked_day, model_id, provider_id, user_id,
+               sum(request_count), count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'error'),
+               sum(input_tokens), sum(cached_input_tokens), sum(output_tokens), sum(image_count),
+               sum(video_seconds), sum(audio_minutes), sum(characters), sum(tool_calls),
+               sum(cost), sum(price), sum(latency_ms)
+          FROM marked
+         GROUP BY tenant_id, booked_day, model_id, provider_id, user_id
+         ORDER BY tenant_id, booked_day, model_id, provider_id, user_id
+        ON CONFLICT ON CONSTRAINT uq_rollup_key DO UPDATE SET
+          request_count = r.request_count + excluded.request_count,
+          success_count = r.success_count + excluded.success_count,
+          error_count = r.error_count + excluded.error_count,
+          input_tokens = r.input_tokens + excluded.input_tokens,
+          cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
+          output_tokens = r.output_tokens + excluded.output_tokens,
+          image_count = r.image_count + excluded.image_count,
+          video_seconds = r.video_seconds + excluded.video_seconds,
+          audio_minutes = r.audio_minutes + excluded.audio_minutes,
+          characters = r.characters + excluded.characters,
+          tool_calls = r.tool_calls + excluded.tool_calls,
+          cost = r.cost + excluded.cost,
+          price = r.price + excluded.price,
+          total_latency_ms = r.total_latency_ms + excluded.total_latency_ms,
+          updated_at = now()
+        RETURNING 1
+      ),
+      rda AS (
+        INSERT INTO revenue_daily_aggregates AS a (day, provider_id, model_id, request_count, error_count,
+               input_tokens, output_tokens, revenue, cost, margin)
+        SELECT booked_day, provider_id, model_id, sum(request_count), count(*) FILTER (WHERE status = 'error'),
+               sum(input_tokens), sum(output_tokens), sum(price), sum(cost), sum(price) - sum(cost)
+          FROM marked
+         GROUP BY booked_day, provider_id, model_id
+         ORDER BY booked_day, provider_id, model_id
+        ON CONFLICT ON CONSTRAINT uq_rda DO UPDATE SET
+          request_count = a.request_count + excluded.request_count,
+          error_count = a.error_count + excluded.error_count,
+          input_tokens = a.input_tokens + excluded.input_tokens,
+          output_tokens = a.output_tokens + excluded.output_tokens,
+          revenue = a.revenue + excluded.revenue,
+          cost = a.cost + excluded.cost,
+          margin = a.margin + excluded.margin,
+          updated_at = now()
+        RETURNING 1
+      ),
+      tda AS (
+        INSERT INTO tenant_daily_aggregates AS d (day, tenant_id, request_count, error_count, input_tokens,
+               output_tokens, revenue, cost, margin)
+        SELECT booked_day, tenant_id, sum(request_count), count(*) FILTER (WHERE status = 'error'),
+               sum(input_tokens), sum(output_tokens), sum(price), sum(cost), sum(price) - sum(cost)
+          FROM marked
+         GROUP BY booked_day, tenant_id
+         ORDER BY booked_day, tenant_id
+        ON CONFLICT ON CONSTRAINT uq_tda DO UPDATE SET
+          request_count = d.request_count + excluded.request_count,
+          error_count = d.error_count + excluded.error_count,
+          input_tokens = d.input_tokens + excluded.input_tokens,
+          output_tokens = d.output_tokens + excluded.output_tokens,
+          revenue = d.revenue + excluded.revenue,
+          cost = d.cost + excluded.cost,
+          margin = d.margin + excluded.margin,
+          updated_at = now()
+        RETURNING 1
+      ),
+      mrt AS (
+        INSERT INTO model_revenue_tracking AS t (model_id, provider_id, period, request_count, input_tokens,
+               output_tokens, revenue, cost, margin, effective_markup_percent)
+        SELECT model_id, min(provider_id), booked_period, sum(request_count), sum(input_tokens), sum(output_tokens),
+               sum(price), sum(cost), sum(price) - sum(cost),
+               CASE WHEN sum(cost) = 0 THEN NULL ELSE round((sum(price) - sum(cost)) / sum(cost) * 100, 4) END
+          FROM marked
+         GROUP BY model_id, booked_period
+         ORDER BY model_id, booked_period
+        ON CONFLICT ON CONSTRAINT uq_mrt DO UPDATE SET
+          request_count = t.request_count + excluded.request_count,
+          input_tokens = t.input_tokens + excluded.input_tokens,
+          output_tokens = t.output_tokens + excluded.output_tokens,
+          revenue = t.revenue + excluded.revenue,
+          cost = t.cost + excluded.cost,
+          margin = t.margin + excluded.margin,
+          effective_markup_percent = CASE WHEN t.cost + excluded.cost = 0 THEN NULL
+            ELSE round(((t.revenue + excluded.revenue) - (t.cost + excluded.cost)) / (t.cost + excluded.cost) * 100, 4) END,
+          updated_at = now()
+        RETURNING 1
+      ),
+      rev AS (
+        INSERT INTO revenue_entries AS x (tenant_id, period, entry_date, kind, model_id, provider_id, amount,
+               cost_basis, markup_amount, source_ref, description)
+        SELECT tenant_id, booked_period, booked_day, 'ai_usage', model_id, min(provider_id),
+               sum(price), sum(cost), sum(price) - sum(cost),
+               'ai_usage:' || md5(tenant_id::text || '|' || model_id || '|' || booked_day::text),
+               'AI usage (metered price)'
+          FROM marked
+         GROUP BY tenant_id, booked_period, booked_day, model_id
+         ORDER BY tenant_id, booked_day, model_id
+        ON CONFLICT (source_ref) DO UPDATE SET
+          amount = x.amount + excluded.amount,
+          cost_basis = x.cost_basis + excluded.cost_basis,
+          markup_amount = x.markup_amount + excluded.markup_amount
+        RETURNING 1
+      ),
+      cst AS (
+        INSERT INTO cost_entries AS c (tenant_id, period, entry_date, kind, provider_id, model_id, amount, source_ref, description)
+        SELECT tenant_id, booked_period, booked_day, 'provider_usage', provider_id, model_id, sum(cost),
+               'provider_usage:' || md5(tenant_id::text || '|' || provider_id || '|' || model_id || '|' || booked_day::text),
+               'Provider usage (metered cost)'
+          FROM marked
+         GROUP BY tenant_id, booked_period, booked_day, provider_id, model_id
+         ORDER BY tenant_id, booked_day, provider_id, model_id
+        ON CONFLICT (source_ref) DO UPDATE SET amount = c.amount + excluded.amount
+        RETURNING 1
+      ),
+      late AS (
+        INSERT INTO reconciliation_entries (period, tenant_id, kind, amount, reason, status, metadata)
+        SELECT booked_period, tenant_id, 'late_usage', sum(price),
+               'Usage from ' || occ_period || ' arrived after that period was invoiced or closed; booked to ' || booked_period,
+               'applied',
+               jsonb_build_object('originalPeriod', occ_period, 'events', count(*),
+                                  'price', sum(price)::text, 'cost', sum(cost)::text)
+          FROM marked
+         WHERE booked_period <> occ_period
+         GROUP BY booked_period, tenant_id, occ_period
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM marked) AS events,
+             (SELECT max(created_at)::text FROM marked) AS last_created_at,
+             (SELECT count(*) FROM late) AS late,
+             (SELECT count(*) FROM ru) + (SELECT count(*) FROM rda) + (SELECT count(*) FROM tda) + (SELECT count(*) FROM mrt)
+               + (SELECT count(*) FROM rev) + (SELECT count(*) FROM cst) + (SELECT count(*) FROM periods) AS touched
+      `,
+    );
+    return { events: Number(row?.events ?? 0), last: row?.last_created_at ?? null, late: Number(row?.late ?? 0) };
+  }, db);
+}
+
+/** Events not yet folded in (for status screens). Uses the partial index on unrolled events. */
+export async function pendingRollupCount(db?: Db): Promise<number> {
+  return withPlatform(async (tx) => {
+    const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT count(*) AS n FROM usage_events WHERE rolled_up_at IS NULL`);
+    return Number(r?.n ?? 0);
+  }, db);
+}

@@ -1,0 +1,629 @@
+/**
+ * The two-person approval workflow.
+ *
+ *   proposeChange   operator/admin/super_admin proposes an executor action with a payload
+ *                   -> status 'pending', expires after 24 h (RADIANT_APPROVAL_EXPIRY_HOURS)
+ *   approveRequest  a DIFFERENT admin whose role may approve that type at that risk (and with an
+ *                   MFA session when RADIANT_REQUIRE_MFA_FOR_APPROVAL=true) approves: the payload
+ *                   is EXECUTED in the same transaction as the status change and the audit rows
+ *                   -> 'executed'. If execution throws, everything rolls back and the request is
+ *                   recorded as 'failed' (with the error) in a separate transaction.
+ *   rejectRequest   an approver refuses with notes -> 'rejected'
+ *   cancelRequest   the initiator withdraws it -> 'cancelled'
+ *   expireStaleRequests / any touch after expiry -> 'expired' (never executed)
+ *
+ * Concurrency: approve/reject/cancel lock the request row (SELECT ... FOR UPDATE) and act only on
+ * 'pending', so two simultaneous approvals apply the change once; the second gets ConflictError.
+ * The database holds the same rules (CHECK approved_by <> initiated_by; the state-machine trigger
+ * in drizzle/0003_approval_guards.sql).
+ */
+import { notifyApproval } from '../notifications/hooks';
+import { notifyInBackground } from '../notifications/notifier';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { queryRows, type Tx } from '../db/client';
+import { administrators, APPROVAL_STATUSES, approvalRequests } from '../db/schema';
+import { isUuid, withPlatform } from '../db/tenant';
+import { ConflictError, ForbiddenError, InvalidStateError, isAppError, NotFoundError, ValidationError } from '../errors';
+import { adminAuditFields, auditForApproval, writeAudit, type AuditRow } from './audit';
+import { approvalExpiryHours, requireMfaForApproval } from './config';
+import type { AdminContext, RequestMeta } from './context';
+import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
+import { loadExecutors } from './executor-modules';
+import {
+  getExecutor,
+  maxRisk,
+  notifyExecuted,
+  parsePayload,
+  type ApprovalRequestInfo,
+  type ExecutedChange,
+  type PreviewChange,
+  type RegisteredExecutor,
+} from './executors';
+import { APPROVAL_TYPES, approverRolesFor, canApprove, hasPermission, RISK_LEVELS, type RiskLevel } from './permissions';
+
+export type ApprovalRow = typeof approvalRequests.$inferSelect;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export interface PersonRef {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface ApprovalView {
+  id: string;
+  environment: ApprovalRow['environment'];
+  type: ApprovalRow['type'];
+  action: string;
+  title: string;
+  description: string | null;
+  payload: unknown;
+  riskLevel: RiskLevel;
+  impactAnalysis: string | null;
+  rollbackPlan: string | null;
+  status: ApprovalStatus;
+  initiatedBy: PersonRef | null;
+  initiatedAt: string;
+  approvedBy: PersonRef | null;
+  approvedAt: string | null;
+  approvalNotes: string | null;
+  rejectedBy: PersonRef | null;
+  rejectedAt: string | null;
+  cancelledAt: string | null;
+  executedAt: string | null;
+  executionResult: unknown;
+  expiresAt: string;
+  createdAt: string;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function person(id: string | null, email: string | null, name: string | null): PersonRef | null {
+  return id ? { id, email: email ?? '', name: name ?? '' } : null;
+}
+
+// ---- propose -------------------------------------------------------------------------------
+
+const text = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+
+export const proposeInputSchema = z.object({
+  action: z.string().trim().min(1, 'choose what to change').max(60),
+  type: z.enum(APPROVAL_TYPES).optional(),
+  title: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().min(3).max(255).optional()),
+  description: text(5000),
+  payload: z.unknown(),
+  riskLevel: z.enum(RISK_LEVELS).optional(),
+  impactAnalysis: text(5000),
+  rollbackPlan: text(5000),
+  environment: z.enum(['dev', 'staging', 'prod']).default('prod'),
+  expiresInHours: z.number().int().min(1).max(168).optional(),
+});
+export type ProposeInput = z.input<typeof proposeInputSchema>;
+
+function describeChanges(changes: PreviewChange[]): string {
+  const fmt = (v: Record<string, unknown> | null) =>
+    v === null ? '(none)' : Object.entries(v).map(([k, x]) => `${k}=${x instanceof Date ? x.toISOString() : JSON.stringify(x)}`).join(', ');
+  return changes.map((c) => `${c.resourceType} ${c.resourceId}: ${fmt(c.before)} -> ${fmt(c.after)}`).join('\n');
+}
+
+async function requireExecutor(action: string): Promise<RegisteredExecutor> {
+  await loadExecutors();
+  const ex = getExecutor(action);
+  if (!ex) throw new ValidationError(`Unknown change "${action}"`, [{ path: 'action', message: 'no such action' }]);
+  return ex;
+}
+
+export async function proposeChange({ ctx, input }: { ctx: AdminContext; input: ProposeInput }): Promise<ApprovalView> {
+  const data = proposeInputSchema.parse(input);
+  const executor = await requireExecutor(data.action);
+  if (!hasPermission(ctx.role, 'approvals.propose') || !hasPermission(ctx.role, executor.proposePermission ?? 'approvals.propose')) {
+    throw new ForbiddenError(`Your role (${ctx.role}) cannot propose ${executor.action}`);
+  }
+  if (data.type && data.type !== executor.type) {
+    throw new ValidationError(`${executor.action} is a ${executor.type} change`, [{ path: 'type', message: `must be ${executor.type}` }]);
+  }
+  const payload = parsePayload(executor, data.payload);
+  const minimum = executor.riskFor ? maxRisk(executor.defaultRisk, executor.riskFor(payload)) : executor.defaultRisk;
+  const risk = data.riskLevel ? maxRisk(minimum, data.riskLevel) : minimum;
+  const hours = data.expiresInHours ?? approvalExpiryHours();
+
+  const id = await withPlatform(async (tx) => {
+    const preview = executor.preview ? await executor.preview(tx, payload) : [];
+    const [row] = await tx
+      .insert(approvalRequests)
+      .values({
+        environment: data.environment,
+        type: executor.type,
+        action: executor.action,
+        title: data.title ?? executor.describe?.(payload) ?? executor.label ?? executor.action,
+        description: data.description ?? null,
+        payload: payload as Record<string, unknown>,
+        riskLevel: risk,
+        impactAnalysis: data.impactAnalysis ?? (preview.length ? describeChanges(preview) : null),
+        rollbackPlan: data.rollbackPlan ?? null,
+        initiatedBy: ctx.adminId,
+        status: 'pending',
+        expiresAt: sql`now() + make_interval(hours => ${hours})`,
+      })
+      .returning();
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'approval.proposed',
+      resourceType: 'approval_request',
+      resourceId: row!.id,
+      oldValues: null,
+      newValues: { status: 'pending', type: row!.type, action: row!.action, riskLevel: row!.riskLevel, title: row!.title, payload },
+      metadata: { preview },
+    });
+    return row!.id;
+  });
+  const view = (await loadViews([eq(approvalRequests.id, id)], 1, 0))[0]!;
+  notifyApproval(view); // after commit; queued, never blocks or fails the proposal
+  return view;
+}
+
+// ---- decide --------------------------------------------------------------------------------
+
+interface LockedRow extends Record<string, unknown> {
+  id: string;
+  type: ApprovalRow['type'];
+  action: string;
+  title: string;
+  risk_level: RiskLevel;
+  status: ApprovalStatus;
+  initiated_by: string;
+  payload: unknown;
+  expired: boolean;
+}
+
+async function lockRequest(tx: Tx, id: string): Promise<LockedRow> {
+  if (!isUuid(id)) throw new NotFoundError('No such approval request');
+  const [row] = await queryRows<LockedRow>(
+    tx,
+    sql`SELECT id, type, action, title, risk_level, status, initiated_by, payload, (expires_at <= now()) AS expired
+        FROM approval_requests WHERE id = ${id} FOR UPDATE`,
+  );
+  if (!row) throw new NotFoundError('No such approval request');
+  // PGlite returns jsonb parsed; postgres.js too. Booleans may come back as strings on some drivers.
+  row.expired = row.expired === true || (row.expired as unknown) === 't' || (row.expired as unknown) === 'true';
+  return row;
+}
+
+function refuseIfDecided(row: LockedRow): void {
+  if (row.status !== 'pending') {
+    throw new ConflictError(`This request is already ${row.status}; nothing was changed`, { details: { status: row.status } });
+  }
+}
+
+async function markExpired(tx: Tx, row: LockedRow, meta: RequestMeta | null, actor?: AdminContext): Promise<void> {
+  await tx
+    .update(approvalRequests)
+    .set({ status: 'expired', updatedAt: sql`now()` })
+    .where(and(eq(approvalRequests.id, row.id), eq(approvalRequests.status, 'pending')));
+  await writeAudit(tx, {
+    ...(actor ? adminAuditFields(actor) : { actor: { type: 'system', email: 'system:approval-expiry' }, ...(meta ?? {}) }),
+    action: 'approval.expired',
+    resourceType: 'approval_request',
+    resourceId: row.id,
+    oldValues: { status: 'pending' },
+    newValues: { status: 'expired' },
+  });
+}
+
+const EXPIRED = Symbol('expired');
+
+export const decisionInputSchema = z.object({
+  id: z.string(),
+  notes: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(5000).optional()),
+});
+export type DecisionInput = z.input<typeof decisionInputSchema>;
+
+/** Why this admin may or may not approve/reject/cancel the request (for buttons and errors). */
+export interface Eligibility {
+  approve: { allowed: boolean; reason?: string };
+  reject: { allowed: boolean; reason?: string };
+  cancel: { allowed: boolean; reason?: string };
+}
+
+export function eligibilityFor(
+  ctx: AdminContext,
+  r: { status: string; initiatedBy: string; type: ApprovalRow['type']; riskLevel: RiskLevel; action: string; expiresAt: Date; payload: unknown },
+  now = new Date(),
+): Eligibility {
+  const closed = r.status !== 'pending' ? `This request is ${r.status}.` : r.expiresAt.getTime() <= now.getTime() ? 'This request has expired.' : null;
+  const own = r.initiatedBy === ctx.adminId;
+  const approve = (() => {
+    if (closed) return closed;
+    if (own) return 'You proposed this change: a different administrator must approve it (two-person rule).';
+    if (!hasPermission(ctx.role, 'approvals.approve')) return `Your role (${ctx.role}) cannot approve changes.`;
+    if (!canApprove(ctx.role, r.type, r.riskLevel)) {
+      return `A ${r.riskLevel}-risk ${r.type.replace(/_/g, ' ')} request must be approved by: ${approverRolesFor(r.type, r.riskLevel).join(', ')}.`;
+    }
+    const ex = getExecutor(r.action);
+    if (ex?.approvePermission && !hasPermission(ctx.role, ex.approvePermission)) return `Approving ${r.action} needs the ${ex.approvePermission} permission.`;
+    if (ex?.checkApprover) {
+      try {
+        const payload = ex.validate.safeParse(r.payload);
+        if (payload.success) ex.checkApprover(payload.data, ctx);
+      } catch (e) {
+        return e instanceof Error ? e.message : 'You cannot approve this request.';
+      }
+    }
+    if (requireMfaForApproval() && !ctx.mfa) return 'Approving requires a session verified with MFA: enable MFA and sign in again.';
+    return null;
+  })();
+  const reject = (() => {
+    if (closed) return closed;
+    if (own) return 'You proposed this change: cancel it instead of rejecting it.';
+    if (!hasPermission(ctx.role, 'approvals.approve')) return `Your role (${ctx.role}) cannot reject changes.`;
+    return null;
+  })();
+  const cancel = (() => {
+    if (closed) return closed;
+    if (!own) return 'Only the administrator who proposed it can cancel it.';
+    return null;
+  })();
+  const e = (reason: string | null) => (reason ? { allowed: false, reason } : { allowed: true });
+  return { approve: e(approve), reject: e(reject), cancel: e(cancel) };
+}
+
+export async function approveRequest({ ctx, input }: { ctx: AdminContext; input: DecisionInput }): Promise<ApprovalView> {
+  const { id, notes } = decisionInputSchema.parse(input);
+  if (!hasPermission(ctx.role, 'approvals.approve')) throw new ForbiddenError(`Your role (${ctx.role}) cannot approve changes`);
+  await loadExecutors();
+
+  // Where we are, so a throw can be told apart: refused (nothing to record) vs execution failed.
+  const progress: { stage: 'checks' | 'execute' | 'record' } = { stage: 'checks' };
+  let result: typeof EXPIRED | { id: string; info: ApprovalRequestInfo; executed: ExecutedChange[] };
+  try {
+    result = await withPlatform(async (tx) => {
+      const row = await lockRequest(tx, id);
+      refuseIfDecided(row);
+      if (row.initiated_by === ctx.adminId) {
+        throw new SelfApprovalError('You proposed this change: a different administrator must approve it (two-person rule)');
+      }
+      if (row.expired) {
+        await markExpired(tx, row, null, ctx);
+        return EXPIRED;
+      }
+      if (!canApprove(ctx.role, row.type, row.risk_level)) {
+        throw new ForbiddenError(
+          `A ${row.risk_level}-risk ${row.type} request must be approved by: ${approverRolesFor(row.type, row.risk_level).join(', ')}`,
+        );
+      }
+      const executor = getExecutor(row.action);
+      if (!executor) throw new InvalidStateError(`No executor is registered for ${row.action}; the request stays pending`);
+      if (executor.approvePermission && !hasPermission(ctx.role, executor.approvePermission)) {
+        throw new ForbiddenError(`Approving ${row.action} needs the ${executor.approvePermission} permission`);
+      }
+      if (requireMfaForApproval() && !ctx.mfa) {
+        throw new MfaRequiredError('Approving requires a session verified with MFA: enable MFA and sign in again');
+      }
+      const request: ApprovalRequestInfo = {
+        id: row.id,
+        type: row.type,
+        action: row.action,
+        title: row.title,
+        riskLevel: row.risk_level,
+        initiatedBy: row.initiated_by,
+      };
+      const now = new Date();
+
+      const early = executor.validate.safeParse(row.payload);
+      if (early.success) executor.checkApprover?.(early.data, ctx);
+
+      progress.stage = 'execute';
+      const payload = parsePayload(executor, row.payload);
+      const audit = adminAuditFields(ctx);
+      const executed = await executor.execute(tx, payload, {
+        request,
+        approver: ctx,
+        now,
+        audit: async (entry) => {
+          await writeAudit(tx, { ...audit, ...entry, metadata: { ...(entry.metadata ?? {}), approvalRequestId: row.id } });
+        },
+      });
+
+      progress.stage = 'record';
+      await tx
+        .update(approvalRequests)
+        .set({
+          status: 'executed',
+          approvedBy: ctx.adminId,
+          approvedAt: sql`now()`,
+          approvalNotes: notes ?? null,
+          executedAt: sql`now()`,
+          executionResult: { ok: true, changes: executed },
+          updatedAt: sql`now()`,
+        })
+        .where(eq(approvalRequests.id, row.id));
+      await writeAudit(tx, {
+        ...audit,
+        action: 'approval.approved',
+        resourceType: 'approval_request',
+        resourceId: row.id,
+        oldValues: { status: 'pending' },
+        newValues: { status: 'approved', notes: notes ?? null },
+        metadata: { action: row.action, initiatedBy: row.initiated_by },
+      });
+      for (const c of executed) {
+        await writeAudit(tx, {
+          ...audit,
+          action: row.action,
+          resourceType: c.resourceType,
+          resourceId: c.resourceId,
+          tenantId: c.tenantId ?? null,
+          oldValues: c.oldValues,
+          newValues: c.newValues,
+          metadata: { approvalRequestId: row.id, initiatedBy: row.initiated_by },
+        });
+      }
+      await writeAudit(tx, {
+        ...audit,
+        action: 'approval.executed',
+        resourceType: 'approval_request',
+        resourceId: row.id,
+        oldValues: { status: 'pending' },
+        newValues: { status: 'executed', changes: executed.length },
+      });
+      return { id: row.id, info: request, executed };
+    });
+  } catch (err) {
+    if (progress.stage !== 'execute') throw err;
+    const message = isAppError(err) ? err.message : `The change failed with an internal error (request id ${ctx.requestId})`;
+    if (!isAppError(err)) console.error(`[${ctx.requestId}] approval ${id} execution failed`, err);
+    await recordFailure(ctx, id, notes, message, isAppError(err) ? err.code : 'internal_error');
+    const failed = (await loadViews([eq(approvalRequests.id, id)], 1, 0))[0];
+    if (failed?.status === 'failed') notifyApproval(failed);
+    throw new ExecutionFailedError(`The change could not be applied and nothing was changed: ${message}`, { cause: err });
+  }
+  if (result === EXPIRED) throw new ExpiredError('This request has expired and can no longer be approved');
+  await notifyExecuted({ request: result.info, changes: result.executed });
+  const executedView = (await loadViews([eq(approvalRequests.id, result.id)], 1, 0))[0]!;
+  notifyApproval(executedView);
+  return executedView;
+}
+
+async function recordFailure(ctx: AdminContext, id: string, notes: string | undefined, error: string, code: string): Promise<void> {
+  await withPlatform(async (tx) => {
+    const updated = await tx
+      .update(approvalRequests)
+      .set({
+        status: 'failed',
+        approvedBy: ctx.adminId,
+        approvedAt: sql`now()`,
+        approvalNotes: notes ?? null,
+        executionResult: { ok: false, error, code, requestId: ctx.requestId },
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, 'pending')))
+      .returning({ id: approvalRequests.id });
+    // Someone else decided it meanwhile: their outcome stands, nothing to record.
+    if (updated.length === 0) return;
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'approval.failed',
+      resourceType: 'approval_request',
+      resourceId: id,
+      oldValues: { status: 'pending' },
+      newValues: { status: 'failed', error, code },
+    });
+  });
+}
+
+export async function rejectRequest({ ctx, input }: { ctx: AdminContext; input: DecisionInput }): Promise<ApprovalView> {
+  const { id, notes } = decisionInputSchema.parse(input);
+  if (!notes) throw new ValidationError('Say why you reject it', [{ path: 'notes', message: 'notes are required to reject' }]);
+  if (!hasPermission(ctx.role, 'approvals.approve')) throw new ForbiddenError(`Your role (${ctx.role}) cannot reject changes`);
+  const r = await withPlatform(async (tx) => {
+    const row = await lockRequest(tx, id);
+    refuseIfDecided(row);
+    if (row.initiated_by === ctx.adminId) throw new SelfApprovalError('You proposed this change: cancel it instead of rejecting it');
+    if (row.expired) {
+      await markExpired(tx, row, null, ctx);
+      return EXPIRED;
+    }
+    await tx
+      .update(approvalRequests)
+      .set({ status: 'rejected', rejectedBy: ctx.adminId, rejectedAt: sql`now()`, approvalNotes: notes, updatedAt: sql`now()` })
+      .where(eq(approvalRequests.id, row.id));
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'approval.rejected',
+      resourceType: 'approval_request',
+      resourceId: row.id,
+      oldValues: { status: 'pending' },
+      newValues: { status: 'rejected', notes },
+    });
+    return row.id;
+  });
+  if (r === EXPIRED) throw new ExpiredError('This request has expired');
+  const rejected = (await loadViews([eq(approvalRequests.id, r)], 1, 0))[0]!;
+  notifyApproval(rejected);
+  return rejected;
+}
+
+export async function cancelRequest({ ctx, input }: { ctx: AdminContext; input: DecisionInput }): Promise<ApprovalView> {
+  const { id, notes } = decisionInputSchema.parse(input);
+  const r = await withPlatform(async (tx) => {
+    const row = await lockRequest(tx, id);
+    refuseIfDecided(row);
+    if (row.initiated_by !== ctx.adminId) throw new ForbiddenError('Only the administrator who proposed it can cancel it');
+    if (row.expired) {
+      await markExpired(tx, row, null, ctx);
+      return EXPIRED;
+    }
+    await tx
+      .update(approvalRequests)
+      .set({ status: 'cancelled', cancelledAt: sql`now()`, approvalNotes: notes ?? null, updatedAt: sql`now()` })
+      .where(eq(approvalRequests.id, row.id));
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'approval.cancelled',
+      resourceType: 'approval_request',
+      resourceId: row.id,
+      oldValues: { status: 'pending' },
+      newValues: { status: 'cancelled', notes: notes ?? null },
+    });
+    return row.id;
+  });
+  if (r === EXPIRED) throw new ExpiredError('This request has expired');
+  return (await loadViews([eq(approvalRequests.id, r)], 1, 0))[0]!;
+}
+
+/** Marks every pending request past its expiry as 'expired' (audited as the system). Safe to
+ * run from any number of instances; also run lazily before listing. */
+export async function expireStaleRequests(meta?: Partial<RequestMeta>): Promise<number> {
+  const expired: Array<{ id: string; title: string; initiatedBy: string }> = [];
+  const count = await withPlatform(async (tx) => {
+    const rows = await tx
+      .update(approvalRequests)
+      .set({ status: 'expired', updatedAt: sql`now()` })
+      .where(and(eq(approvalRequests.status, 'pending'), sql`${approvalRequests.expiresAt} <= now()`))
+      .returning({ id: approvalRequests.id, title: approvalRequests.title, initiatedBy: approvalRequests.initiatedBy });
+    for (const r of rows) {
+      expired.push(r);
+      await writeAudit(tx, {
+        actor: { type: 'system', email: 'system:approval-expiry' },
+        ip: meta?.ip ?? null,
+        userAgent: meta?.userAgent ?? null,
+        requestId: meta?.requestId ?? null,
+        action: 'approval.expired',
+        resourceType: 'approval_request',
+        resourceId: r.id,
+        oldValues: { status: 'pending' },
+        newValues: { status: 'expired' },
+      });
+    }
+    return rows.length;
+  });
+  for (const r of expired) notifyInBackground('approval.expired', { requestId: r.id, title: r.title, initiatedBy: r.initiatedBy });
+  return count;
+}
+
+// ---- read ----------------------------------------------------------------------------------
+
+const initiator = alias(administrators, 'initiator');
+const approver = alias(administrators, 'approver');
+const rejecter = alias(administrators, 'rejecter');
+
+async function loadViews(conds: SQL[], limit: number, offset: number): Promise<ApprovalView[]> {
+  const rows = await withPlatform((tx) =>
+    tx
+      .select({
+        r: approvalRequests,
+        iEmail: initiator.email,
+        iName: initiator.name,
+        aEmail: approver.email,
+        aName: approver.name,
+        xEmail: rejecter.email,
+        xName: rejecter.name,
+      })
+      .from(approvalRequests)
+      .leftJoin(initiator, eq(initiator.id, approvalRequests.initiatedBy))
+      .leftJoin(approver, eq(approver.id, approvalRequests.approvedBy))
+      .leftJoin(rejecter, eq(rejecter.id, approvalRequests.rejectedBy))
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(approvalRequests.createdAt), desc(approvalRequests.id))
+      .limit(limit)
+      .offset(offset),
+  );
+  return rows.map(({ r, ...p }) => ({
+    id: r.id,
+    environment: r.environment,
+    type: r.type,
+    action: r.action,
+    title: r.title,
+    description: r.description,
+    payload: r.payload,
+    riskLevel: r.riskLevel,
+    impactAnalysis: r.impactAnalysis,
+    rollbackPlan: r.rollbackPlan,
+    status: r.status,
+    initiatedBy: person(r.initiatedBy, p.iEmail, p.iName),
+    initiatedAt: r.initiatedAt.toISOString(),
+    approvedBy: person(r.approvedBy, p.aEmail, p.aName),
+    approvedAt: iso(r.approvedAt),
+    approvalNotes: r.approvalNotes,
+    rejectedBy: person(r.rejectedBy, p.xEmail, p.xName),
+    rejectedAt: iso(r.rejectedAt),
+    cancelledAt: iso(r.cancelledAt),
+    executedAt: iso(r.executedAt),
+    executionResult: r.executionResult,
+    expiresAt: r.expiresAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const listInputSchema = z.object({
+  status: z.preprocess(emptyToUndefined, z.enum(APPROVAL_STATUSES).optional()),
+  type: z.preprocess(emptyToUndefined, z.enum(APPROVAL_TYPES).optional()),
+  risk: z.preprocess(emptyToUndefined, z.enum(RISK_LEVELS).optional()),
+  initiatedBy: z.preprocess(emptyToUndefined, z.uuid().optional()),
+  action: z.preprocess(emptyToUndefined, z.string().max(60).optional()),
+  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
+  offset: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(0)),
+});
+export type ListInput = z.input<typeof listInputSchema>;
+
+export async function listRequests({ ctx, input }: { ctx: AdminContext; input: ListInput }): Promise<{ items: ApprovalView[]; hasMore: boolean }> {
+  if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
+  const f = listInputSchema.parse(input);
+  await expireStaleRequests(ctx);
+  const conds: SQL[] = [];
+  if (f.status) conds.push(eq(approvalRequests.status, f.status));
+  if (f.type) conds.push(eq(approvalRequests.type, f.type));
+  if (f.risk) conds.push(eq(approvalRequests.riskLevel, f.risk));
+  if (f.initiatedBy) conds.push(eq(approvalRequests.initiatedBy, f.initiatedBy));
+  if (f.action) conds.push(eq(approvalRequests.action, f.action));
+  const items = await loadViews(conds, f.limit + 1, f.offset);
+  return { items: items.slice(0, f.limit), hasMore: items.length > f.limit };
+}
+
+export interface ApprovalDetail {
+  request: ApprovalView;
+  /** Current -> proposed values while pending (null when the executor has no preview). */
+  preview: PreviewChange[] | null;
+  previewError: string | null;
+  eligibility: Eligibility;
+  history: AuditRow[];
+  executorLabel: string | null;
+}
+
+export async function getRequest({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<ApprovalDetail> {
+  if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
+  if (!isUuid(input.id)) throw new NotFoundError('No such approval request');
+  await loadExecutors();
+  const [request] = await loadViews([eq(approvalRequests.id, input.id)], 1, 0);
+  if (!request) throw new NotFoundError('No such approval request');
+  const executor = getExecutor(request.action);
+  const history = await withPlatform((tx) => auditForApproval(tx, request.id));
+  let preview: PreviewChange[] | null = null;
+  let previewError: string | null = null;
+  if (request.status === 'pending' && executor?.preview) {
+    const parsed = executor.validate.safeParse(request.payload);
+    if (!parsed.success) previewError = 'The stored payload no longer validates';
+    else {
+      try {
+        preview = await withPlatform((tx) => executor.preview!(tx, parsed.data));
+      } catch (e) {
+        previewError = isAppError(e) ? e.message : 'The preview could not be computed';
+      }
+    }
+  }
+  const eligibility = eligibilityFor(ctx, {
+    status: request.status,
+    initiatedBy: request.initiatedBy?.id ?? '',
+    type: request.type,
+    riskLevel: request.riskLevel,
+    action: request.action,
+    expiresAt: new Date(request.expiresAt),
+    payload: request.payload,
+  });
+  return { request, preview, previewError, eligibility, history, executorLabel: executor?.label ?? null };
+}

@@ -1,0 +1,304 @@
+/**
+ * Inviting administrators. The token is 32 random bytes (base64url) that exist only in the
+ * e-mailed link; the database keeps its SHA-256. An invitation is single use, expires after
+ * 7 days and can be revoked; accepting it sets the new administrator's name and password.
+ * An inviter may grant at most their own rank (only a super_admin invites a super_admin).
+ */
+import crypto from 'node:crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { administrators, invitations } from '../db/schema';
+import { isUuid, withPlatform } from '../db/tenant';
+import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
+import { adminAuditFields, writeAudit } from './audit';
+import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from './config';
+import type { AdminContext, RequestMeta } from './context';
+import { ExpiredError } from './errors';
+import { getMailer } from './mailer';
+import { hashPassword, passwordProblem } from './passwords';
+import { ADMIN_ROLES, canGrantRole, hasPermission, type AdminRole } from './permissions';
+
+export function hashInvitationToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function newInvitationToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export const inviteInputSchema = z.object({
+  email: z.email().trim().toLowerCase().max(255),
+  role: z.enum(ADMIN_ROLES),
+  message: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2000).optional()),
+});
+export type InviteInput = z.input<typeof inviteInputSchema>;
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: AdminRole;
+  message: string | null;
+  status: 'pending' | 'accepted' | 'expired' | 'revoked';
+  invitedBy: { id: string; email: string | null; name: string | null };
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface InviteResult {
+  invitation: InvitationView;
+  /** Present only when no SMTP is configured (the demo): the link the mail would carry. */
+  acceptUrl?: string;
+  delivery: 'smtp' | 'log' | 'test';
+}
+
+type InvitationRow = typeof invitations.$inferSelect;
+
+function effectiveStatus(r: InvitationRow, now = new Date()): InvitationView['status'] {
+  return r.status === 'pending' && r.expiresAt.getTime() <= now.getTime() ? 'expired' : r.status;
+}
+
+function view(r: InvitationRow, inviter: { email: string | null; name: string | null }): InvitationView {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    message: r.message,
+    status: effectiveStatus(r),
+    invitedBy: { id: r.invitedBy, ...inviter },
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    acceptedAt: r.acceptedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function inviteAdmin({
+  ctx,
+  input,
+  baseUrl,
+}: {
+  ctx: AdminContext;
+  input: InviteInput;
+  /** The app's origin (from the request) when RADIANT_PUBLIC_URL is not set. */
+  baseUrl?: string;
+}): Promise<InviteResult> {
+  if (!hasPermission(ctx.role, 'admins.invite')) throw new ForbiddenError(`Your role (${ctx.role}) cannot invite administrators`);
+  const data = inviteInputSchema.parse(input);
+  if (!canGrantRole(ctx.role, data.role)) {
+    throw new ForbiddenError(`A ${ctx.role} cannot invite a ${data.role}`, { details: { field: 'role' } });
+  }
+  const token = newInvitationToken();
+  const row = await withPlatform(async (tx) => {
+    const [existing] = await tx
+      .select({ id: administrators.id })
+      .from(administrators)
+      .where(and(sql`lower(${administrators.email}) = ${data.email}`, isNull(administrators.deletedAt)));
+    if (existing) throw new ConflictError(`${data.email} is already an administrator`);
+    // Pending invitations past their expiry are closed first; a live one blocks a second invite.
+    await tx
+      .update(invitations)
+      .set({ status: 'expired' })
+      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= now()`));
+    const [live] = await tx
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending')));
+    if (live) throw new ConflictError(`An invitation for ${data.email} is already pending: revoke it to send a new one`);
+    const [created] = await tx
+      .insert(invitations)
+      .values({
+        email: data.email,
+        role: data.role,
+        message: data.message ?? null,
+        tokenHash: hashInvitationToken(token),
+        invitedBy: ctx.adminId,
+        status: 'pending',
+        expiresAt: sql`now() + make_interval(days => ${INVITATION_EXPIRY_DAYS})`,
+      })
+      .returning();
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'invitation.created',
+      resourceType: 'invitation',
+      resourceId: created!.id,
+      newValues: { email: created!.email, role: created!.role, expiresAt: created!.expiresAt, message: created!.message },
+    });
+    return created!;
+  });
+
+  const acceptUrl = `${publicBaseUrl(baseUrl)}/invite/${token}`;
+  const mailer = getMailer();
+  const lines = [
+    `${ctx.name || ctx.email} invited you to administer RADIANT as ${data.role}.`,
+    ...(data.message ? ['', data.message] : []),
+    '',
+    `Accept the invitation (valid ${INVITATION_EXPIRY_DAYS} days, single use):`,
+    acceptUrl,
+  ];
+  try {
+    await mailer.send({ to: data.email, subject: 'Your RADIANT administrator invitation', text: lines.join('\n') });
+  } catch (err) {
+    // The invitation exists; the inviter can revoke it and try again once mail works.
+    console.error(`[${ctx.requestId}] invitation mail to ${data.email} failed`, err);
+  }
+  return {
+    invitation: view(row, { email: ctx.email, name: ctx.name }),
+    delivery: mailer.kind,
+    ...(mailer.kind === 'smtp' ? {} : { acceptUrl }),
+  };
+}
+
+export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<InvitationView> {
+  if (!hasPermission(ctx.role, 'admins.invite')) throw new ForbiddenError(`Your role (${ctx.role}) cannot revoke invitations`);
+  if (!isUuid(input.id)) throw new NotFoundError('No such invitation');
+  return withPlatform(async (tx) => {
+    const [row] = await tx.select().from(invitations).where(eq(invitations.id, input.id)).for('update');
+    if (!row) throw new NotFoundError('No such invitation');
+    if (row.status !== 'pending') throw new ConflictError(`This invitation is already ${row.status}`);
+    const [updated] = await tx
+      .update(invitations)
+      .set({ status: 'revoked', revokedAt: new Date(), revokedBy: ctx.adminId })
+      .where(eq(invitations.id, row.id))
+      .returning();
+    await writeAudit(tx, {
+      ...adminAuditFields(ctx),
+      action: 'invitation.revoked',
+      resourceType: 'invitation',
+      resourceId: row.id,
+      oldValues: { status: row.status },
+      newValues: { status: 'revoked', email: row.email, role: row.role },
+    });
+    const [inviter] = await tx
+      .select({ email: administrators.email, name: administrators.name })
+      .from(administrators)
+      .where(eq(administrators.id, row.invitedBy));
+    return view(updated!, inviter ?? { email: null, name: null });
+  });
+}
+
+const inviterT = alias(administrators, 'inviter');
+
+export async function listInvitations({ ctx, input = {} }: { ctx: AdminContext; input?: { status?: string } }): Promise<InvitationView[]> {
+  if (!hasPermission(ctx.role, 'admins.read')) throw new ForbiddenError('Your role cannot list invitations');
+  const rows = await withPlatform((tx) =>
+    tx
+      .select({ r: invitations, email: inviterT.email, name: inviterT.name })
+      .from(invitations)
+      .leftJoin(inviterT, eq(inviterT.id, invitations.invitedBy))
+      .orderBy(desc(invitations.createdAt))
+      .limit(500),
+  );
+  const views = rows.map(({ r, email, name }) => view(r, { email, name }));
+  return input.status ? views.filter((v) => v.status === input.status) : views;
+}
+
+/** What the accept page shows for a token (no session needed: the token is the credential). */
+export async function describeInvitation(token: string): Promise<
+  | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string }
+  | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' }
+> {
+  if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
+  const [row] = await withPlatform((tx) =>
+    tx
+      .select({ r: invitations, inviter: inviterT.name })
+      .from(invitations)
+      .leftJoin(inviterT, eq(inviterT.id, invitations.invitedBy))
+      .where(eq(invitations.tokenHash, hashInvitationToken(token))),
+  );
+  if (!row) return { ok: false, reason: 'invalid' };
+  const status = effectiveStatus(row.r);
+  if (status !== 'pending') return { ok: false, reason: status };
+  return { ok: true, email: row.r.email, role: row.r.role, message: row.r.message, invitedBy: row.inviter, expiresAt: row.r.expiresAt.toISOString() };
+}
+
+export const acceptInputSchema = z.object({
+  token: z.string().min(10).max(200),
+  name: z.string().trim().min(1, 'enter your name').max(200),
+  password: z.string().max(1024),
+});
+export type AcceptInput = z.input<typeof acceptInputSchema>;
+
+export async function acceptInvitation({
+  input,
+  meta,
+}: {
+  input: AcceptInput;
+  meta: Partial<RequestMeta>;
+}): Promise<{ adminId: string; email: string; role: AdminRole }> {
+  const data = acceptInputSchema.parse(input);
+  const tokenHash = hashInvitationToken(data.token);
+  const expired = Symbol('expired');
+  const result = await withPlatform(async (tx) => {
+    const [inv] = await tx
+      .select({ r: invitations, expired: sql<boolean>`${invitations.expiresAt} <= now()` })
+      .from(invitations)
+      .where(eq(invitations.tokenHash, tokenHash))
+      .for('update', { of: invitations });
+    if (!inv) throw new NotFoundError('This invitation link is not valid');
+    const r = inv.r;
+    if (r.status === 'accepted') throw new ConflictError('This invitation has already been used');
+    if (r.status === 'revoked') throw new InvalidStateError('This invitation was revoked');
+    if (r.status === 'expired' || inv.expired) {
+      if (r.status === 'pending') {
+        await tx.update(invitations).set({ status: 'expired' }).where(eq(invitations.id, r.id));
+        await writeAudit(tx, {
+          actor: { type: 'system', email: 'system:invitations' },
+          ip: meta.ip ?? null,
+          userAgent: meta.userAgent ?? null,
+          requestId: meta.requestId ?? null,
+          action: 'invitation.expired',
+          resourceType: 'invitation',
+          resourceId: r.id,
+          oldValues: { status: 'pending' },
+          newValues: { status: 'expired' },
+        });
+      }
+      return expired;
+    }
+    const problem = passwordProblem(data.password, r.email);
+    if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
+    const [existing] = await tx
+      .select({ id: administrators.id })
+      .from(administrators)
+      .where(sql`lower(${administrators.email}) = lower(${r.email})`);
+    if (existing) throw new ConflictError(`${r.email} is already an administrator`);
+    const passwordHash = await hashPassword(data.password);
+    const [admin] = await tx
+      .insert(administrators)
+      .values({ email: r.email, name: data.name, role: r.role, passwordHash, status: 'active' })
+      .returning({ id: administrators.id, email: administrators.email, role: administrators.role });
+    await tx
+      .update(invitations)
+      .set({ status: 'accepted', acceptedAt: new Date(), acceptedByIp: meta.ip && isIp(meta.ip) ? meta.ip : null })
+      .where(eq(invitations.id, r.id));
+    const actor = { type: 'admin' as const, id: admin!.id, email: admin!.email };
+    const m = { ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, requestId: meta.requestId ?? null };
+    await writeAudit(tx, {
+      actor,
+      ...m,
+      action: 'invitation.accepted',
+      resourceType: 'invitation',
+      resourceId: r.id,
+      oldValues: { status: 'pending' },
+      newValues: { status: 'accepted' },
+    });
+    await writeAudit(tx, {
+      actor,
+      ...m,
+      action: 'admin.created',
+      resourceType: 'administrator',
+      resourceId: admin!.id,
+      newValues: { email: admin!.email, name: data.name, role: admin!.role, invitationId: r.id, invitedBy: r.invitedBy },
+    });
+    return { adminId: admin!.id, email: admin!.email, role: admin!.role };
+  });
+  if (result === expired) throw new ExpiredError('This invitation has expired: ask for a new one');
+  return result;
+}
+
+function isIp(s: string): boolean {
+  return /^[0-9a-fA-F:.]+$/.test(s) && s.length <= 45;
+}
