@@ -225,7 +225,8 @@ export const modelRevenueTracking = pgTable(
     revenue: exact('revenue').notNull().default('0'),
     cost: exact('cost').notNull().default('0'),
     margin: exact('margin').notNull().default('0'),
-    effectiveMarkupPercent: percent('effective_markup_percent'),
+    // A statistic over arbitrary usage (a tiny cost under a large price is possible): unbounded.
+    effectiveMarkupPercent: exact('effective_markup_percent'),
     ...timestamps(),
   },
   (t) => [unique('uq_mrt').on(t.modelId, t.period)],

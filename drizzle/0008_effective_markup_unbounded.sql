@@ -1,0 +1,1 @@
+ALTER TABLE "model_revenue_tracking" ALTER COLUMN "effective_markup_percent" SET DATA TYPE numeric;
