@@ -19,7 +19,7 @@ import { adminAuditFields, writeAudit } from '../governance/audit';
 import type { AdminContext } from '../governance/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
-import { decStr, isoOrNull, num } from './sql-util';
+import { decStr, isoOrNull, num, tsParam } from './sql-util';
 
 export interface ProviderRow {
   id: string;
@@ -89,7 +89,7 @@ export async function getProvidersPage(q: Queryable, now = new Date()): Promise<
     queryRows<Record<string, unknown>>(
       q,
       sql`SELECT provider_id, count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors, avg(latency_ms) AS latency
-          FROM usage_events WHERE created_at >= ${dayAgo} GROUP BY provider_id`,
+          FROM usage_events WHERE created_at >= ${tsParam(dayAgo)}::timestamptz GROUP BY provider_id`,
     ),
     queryRows<Record<string, unknown>>(
       q,

@@ -52,6 +52,13 @@ export async function openDb(config: DbConfig): Promise<DbHandle> {
       prepare: true,
     });
     const db = drizzle(client, { schema }) as unknown as Db;
+    // drizzle makes postgres.js pass date/time parameters through untouched (it stringifies them
+    // itself for typed columns), so a JS Date in a raw sql`` template would reach the wire as an
+    // object and fail. Accept Dates there too, as PGlite does.
+    const serializers = (client as unknown as { options: { serializers: Record<string, (v: unknown) => unknown> } }).options.serializers;
+    for (const oid of ['1082', '1083', '1114', '1184', '1266']) {
+      serializers[oid] = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+    }
     return {
       db,
       kind: 'postgres',
