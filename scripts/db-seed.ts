@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     return;
   }
   const demo = await seedDemo(r.handle.db);
+  const { billDemoHistory } = await import('../lib/demo/billing');
+  const history = await billDemoHistory(r.handle.db);
+  console.log(`demo invoices issued for ${history.period}: ${history.invoices}`);
   console.log(`demo world loaded: tenants ${Object.keys(demo.tenants).join(', ')}, ${demo.usageEvents} usage events`);
   for (const [slug, key] of Object.entries(demo.apiKeys)) console.log(`  API key for ${slug}: ${key}  (shown once)`);
 }

@@ -18,5 +18,5 @@ export async function billDemoHistory(db: Db, now = new Date()): Promise<{ perio
   await rollupUsage({ db });
   const period = monthBeforeLast(now);
   const result = await runBilling({ period, ctx: systemCtx('demo-seed'), db });
-  return { period, invoices: result.run.invoicesCreated };
+  return { period, invoices: result.invoicesCreated };
 }

@@ -2,7 +2,7 @@
  * The demo world loaded by `npm run db:seed` and by `npm start` on an empty database:
  * platform administrators (two, so the two-person rule can be shown, plus an operator and an
  * auditor), tenants "acme" and "globex" with users, API keys, a provider and a tenant markup
- * override, and six weeks of priced usage across several models and providers.
+ * override, and ten weeks of priced usage across several models and providers.
  * Usage is priced by the same engine the gateway uses, at the markup in force at the time.
  */
 import crypto from 'node:crypto';
@@ -60,7 +60,7 @@ export interface DemoSeedResult {
 
 export async function seedDemo(db: Db, options: { days?: number; now?: Date } = {}): Promise<DemoSeedResult> {
   const now = options.now ?? new Date();
-  const days = options.days ?? 45; // covers all of last month whatever today's date
+  const days = options.days ?? 75; // all of last month and part of the one before, whatever today's date
   const passwordHash = await hashPassword(demoPassword());
   const random = rng(20261126);
 
@@ -154,7 +154,7 @@ export async function seedDemo(db: Db, options: { days?: number; now?: Date } = 
         .onConflictDoNothing();
     }
 
-    // --- six weeks of usage ------------------------------------------------------------------
+    // --- ten weeks of usage ------------------------------------------------------------------
     const trafficModels = DEMO_TRAFFIC_MODELS.map((n) => byName.get(n)).filter((m): m is CatalogModel => !!m && !m.costIsEstimated);
     const overrides = [...(await loadPlatformOverrides(tx)), ...(await loadTenantOverrides(tx, null))];
     const rows: (typeof usageEvents.$inferInsert)[] = [];

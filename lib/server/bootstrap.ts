@@ -25,6 +25,8 @@ export async function bootstrapDatabase(options: { seedDemo?: boolean } = {}): P
     if (Number(row?.n ?? 0) === 0) {
       const { seedDemo } = await import('../demo/seed');
       await seedDemo(handle.db);
+      const { billDemoHistory } = await import('../demo/billing');
+      await billDemoHistory(handle.db);
       seeded = true;
     }
   }
