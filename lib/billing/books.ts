@@ -9,7 +9,7 @@
  *
  * Margin report: metered revenue (the PRICE of usage), cost and margin per provider, model or
  * tenant for a period (booked period), from model_revenue_tracking (provider, model) or
- * usage_rollups (tenant). margin = revenue - cost exactly, per row and in total. With
+ * tenant_daily_aggregates (tenant). margin = revenue - cost exactly, per row and in total. With
  * `reconcile`, `books` and `usageEvents` prove the totals against the books and against the
  * usage_events booked to the period.
  */
@@ -252,10 +252,13 @@ function figures(requests: number, revenue: Decimal, cost: Decimal) {
   };
 }
 
+/** Sums per kind of the MANUAL entries of a period (the usage rows are not read). */
 async function sumsBy(tx: Tx, table: 'revenue_entries' | 'cost_entries', period: string): Promise<Map<string, Decimal>> {
+  const kinds = table === 'revenue_entries' ? ['subscription', 'credit', 'adjustment'] : ['infrastructure', 'platform_fee', 'other'];
   const rows = await queryRows<{ kind: string; amount: string | null }>(
     tx,
-    sql`SELECT kind, sum(amount)::text AS amount FROM ${sql.identifier(table)} WHERE period = ${period} GROUP BY kind`,
+    sql`SELECT kind, sum(amount)::text AS amount FROM ${sql.identifier(table)}
+         WHERE period = ${period} AND kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}) GROUP BY kind`,
   );
   return new Map(rows.map((r) => [r.kind, dec(r.amount ?? '0')]));
 }
@@ -266,7 +269,8 @@ export async function getMarginReport(opts: { period: string; groupBy?: MarginGr
   const r = periodRange(period);
   return withPlatform(async (tx) => {
     // Provider and model views read model_revenue_tracking (per model and booked period: a few
-    // hundred rows); the tenant view reads usage_rollups. Both are folded from the same batches.
+    // hundred rows); the tenant view reads tenant_daily_aggregates (per tenant and booked day).
+    // All are folded from the same rollup batches as usage_rollups.
     const grouped =
       groupBy === 'provider'
         ? sql`SELECT t.provider_id AS key, coalesce(p.display_name, t.provider_id) AS label, NULL::text AS provider_id,
@@ -278,11 +282,11 @@ export async function getMarginReport(opts: { period: string; groupBy?: MarginGr
                        sum(t.request_count)::text AS requests, sum(t.revenue)::text AS revenue, sum(t.cost)::text AS cost
                   FROM model_revenue_tracking t LEFT JOIN models m ON m.id = t.model_id
                  WHERE t.period = ${period} GROUP BY t.model_id, m.display_name`
-          : sql`SELECT u.tenant_id::text AS key, coalesce(t.name, u.tenant_id::text) AS label, NULL::text AS provider_id,
-                       sum(u.request_count)::text AS requests, sum(u.price)::text AS revenue, sum(u.cost)::text AS cost
-                  FROM usage_rollups u LEFT JOIN tenants t ON t.id = u.tenant_id
-                 WHERE u.rollup_date >= ${r.start}::date AND u.rollup_date < ${r.nextStart}::date
-                 GROUP BY u.tenant_id, t.name`;
+          : sql`SELECT d.tenant_id::text AS key, coalesce(t.name, d.tenant_id::text) AS label, NULL::text AS provider_id,
+                       sum(d.request_count)::text AS requests, sum(d.revenue)::text AS revenue, sum(d.cost)::text AS cost
+                  FROM tenant_daily_aggregates d LEFT JOIN tenants t ON t.id = d.tenant_id
+                 WHERE d.day >= ${r.start}::date AND d.day < ${r.nextStart}::date
+                 GROUP BY d.tenant_id, t.name`;
     const raw = await queryRows<{ key: string; label: string; provider_id: string | null; requests: string; revenue: string; cost: string }>(tx, grouped);
     let totalRevenue = ZERO;
     let totalCost = ZERO;

@@ -34,6 +34,8 @@ export interface DbConfig {
   loadDataDir?: Blob;
   /** postgres.js pool size. */
   max?: number;
+  /** PostgreSQL application_name (shows in pg_stat_activity). */
+  applicationName?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
@@ -48,6 +50,7 @@ export async function openDb(config: DbConfig): Promise<DbHandle> {
     const client = postgres(config.url, {
       max: config.max ?? 10,
       onnotice: () => {},
+      connection: { application_name: config.applicationName ?? 'radiant' },
       // Money stays a string end to end (NUMERIC -> string is postgres.js's default; keep it).
       prepare: true,
     });

@@ -11,7 +11,7 @@ import { withPlatform } from '../../lib/db/tenant';
 import { dec, HUNDRED, ONE } from '../../lib/pricing/money';
 import { priceUsage } from '../../lib/pricing/price';
 import { loadCatalog } from '../../lib/catalog/repository';
-import { testDb, testDbKind } from '../support/db';
+import { testDb, testDbKind, testApplicationName } from '../support/db';
 import { newTenant, rawPost, setTenantModel, sleep, startFakeUpstream, startGateway, usageRows, type FakeUpstream } from './harness';
 import { invalidateTenant, setGateway } from '../../lib/gateway';
 
@@ -74,8 +74,12 @@ describe('metering through a database outage', () => {
       await sleep(1500);
       flaky.state.down = true;
       if (testDbKind() === 'postgres') {
-        // Also cut the real connections of this database (postgres.js reconnects on demand).
-        await h.db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+        // Also cut this process's real connections (postgres.js reconnects on demand); other
+        // test files share the database in parallel, so their connections are left alone.
+        await h.db.execute(
+          sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = ${testApplicationName()} AND pid <> pg_backend_pid()`,
+        );
       }
       await sleep(10_000);
       flaky.state.down = false;

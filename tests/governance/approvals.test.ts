@@ -101,11 +101,13 @@ describe('propose -> approve executes the payload with its audit trail', () => {
     expect(o?.setBy).toBe(operator.id);
 
     const trail = await auditRowsFor(db, { resourceId: req.id });
-    expect(trail.map((r) => r.action)).toEqual(['approval.proposed', 'approval.approved', 'approval.executed']);
-    expect(trail[0]!.actorId).toBe(operator.id);
-    expect(trail[1]!.actorId).toBe(admin.id);
-    expect(trail[1]!.ipAddress).toBe('203.0.113.7');
-    expect(trail[1]!.requestId).toBe(approverCtx.requestId);
+    // approved and executed are written in one transaction (same timestamp): order-free check.
+    expect(trail.map((r) => r.action).sort()).toEqual(['approval.approved', 'approval.executed', 'approval.proposed']);
+    const byAction = new Map(trail.map((r) => [r.action, r]));
+    expect(byAction.get('approval.proposed')!.actorId).toBe(operator.id);
+    expect(byAction.get('approval.approved')!.actorId).toBe(admin.id);
+    expect(byAction.get('approval.approved')!.ipAddress).toBe('203.0.113.7');
+    expect(byAction.get('approval.approved')!.requestId).toBe(approverCtx.requestId);
     const change = (await auditRowsFor(db, { action: 'markup.set_model' })).find((r) => r.resourceId === `model:${modelId}`);
     expect(change).toBeDefined();
     expect(change!.oldValues).toBeNull();

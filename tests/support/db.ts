@@ -11,7 +11,7 @@ export function testDb(): Promise<DbHandle> {
     const cfg = inject('testDb');
     handlePromise = (
       cfg.kind === 'postgres'
-        ? openDb({ url: cfg.url, max: 8 })
+        ? openDb({ url: cfg.url, max: 8, applicationName: testApplicationName() })
         : openDb({ loadDataDir: new Blob([fs.readFileSync(cfg.dumpPath)]) })
     ).then((h) => {
       setDbHandle(h);
@@ -25,6 +25,12 @@ export function testDb(): Promise<DbHandle> {
     });
   }
   return handlePromise;
+}
+
+/** This test process's connections carry this name, so a test can cut its OWN connections
+ * without touching the test files running in parallel on the same database. */
+export function testApplicationName(): string {
+  return `radiant-test-${process.pid}`;
 }
 
 export function testDbKind(): 'postgres' | 'pglite' {

@@ -169,7 +169,12 @@ export const revenueEntries = pgTable(
     createdBy: uuid('created_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('idx_revenue_period').on(t.period, t.tenantId), uniqueIndex('uq_revenue_source').on(t.sourceRef)],
+  (t) => [
+    index('idx_revenue_period').on(t.period, t.tenantId),
+    uniqueIndex('uq_revenue_source').on(t.sourceRef),
+    // The margin report sums the (few) manual entries of a period without reading the usage rows.
+    index('idx_revenue_period_kind').on(t.period, t.kind),
+  ],
 );
 
 /** Provider costs from metering (tenant set), infrastructure and platform fees (tenant null). */
@@ -189,7 +194,7 @@ export const costEntries = pgTable(
     createdBy: uuid('created_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('idx_cost_period').on(t.period), uniqueIndex('uq_cost_source').on(t.sourceRef)],
+  (t) => [index('idx_cost_period').on(t.period), uniqueIndex('uq_cost_source').on(t.sourceRef), index('idx_cost_period_kind').on(t.period, t.kind)],
 );
 
 /** Dashboard aggregates: per day, provider and model (no tenant dimension). */
