@@ -30,6 +30,12 @@ export interface RollupOptions {
   batchSize?: number;
   /** Stop after this many batches (default: until nothing is pending). */
   maxBatches?: number;
+  /**
+   * Wait for events another worker has locked instead of skipping them, and go on until a batch
+   * finds nothing (the billing run uses this so that every event metered so far is folded in
+   * before it reads the month). Default: skip locked rows (workers share the load).
+   */
+  waitForLocked?: boolean;
   /** The booking date for late usage, `YYYY-MM-DD` (default: today, UTC). Tests only. */
   today?: string;
   db?: Db;
@@ -63,6 +69,9 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
   const batchSize = options.batchSize ?? 50_000;
   const today = options.today ?? todayUtc();
   let from = '-infinity';
+  // In waiting mode, only events that happened before the pass started: traffic that keeps
+  // arriving must not keep the pass going forever (it is folded in by the next pass).
+  const waitUntil = options.waitForLocked ? new Date().toISOString() : null;
   let events = 0;
   let batches = 0;
   let lateEntries = 0;
@@ -72,7 +81,7 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
     let res: { events: number; last: string | null; late: number };
     for (;;) {
       try {
-        res = await rollupBatch(from, batchSize, today, options.db);
+        res = await rollupBatch(from, batchSize, today, waitUntil, options.db);
         break;
       } catch (err) {
         const state = sqlState(err);
@@ -88,7 +97,8 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
     events += res.events;
     lateEntries += res.late;
     options.onBatch?.({ batch: batches, events: res.events, totalEvents: events });
-    if (res.events < batchSize || !res.last) break;
+    if (options.waitForLocked ? res.events === 0 : res.events < batchSize || !res.last) break;
+    if (!res.last) continue;
     // Keyset within one pass: the next batch starts where this one ended (>= keeps ties), so
     // each batch does not rescan the index entries of rows already folded in.
     from = res.last;
@@ -96,7 +106,14 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
   return { events, batches, lateEntries, ms: Date.now() - started };
 }
 
-async function rollupBatch(from: string, batchSize: number, today: string, db?: Db): Promise<{ events: number; last: string | null; late: number }> {
+async function rollupBatch(
+  from: string,
+  batchSize: number,
+  today: string,
+  /** Wait for locked rows (instead of skipping them), for events before this instant. */
+  waitUntil: string | null,
+  db?: Db,
+): Promise<{ events: number; last: string | null; late: number }> {
   return withPlatform(async (tx) => {
     await lockBookingShared(tx);
     const [row] = await queryRows<{ events: number | string; last_created_at: string | null; late: number | string }>(
@@ -106,9 +123,10 @@ async function rollupBatch(from: string, batchSize: number, today: string, db?: 
         SELECT e.id, e.tenant_id, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS occ_period
           FROM usage_events e
          WHERE e.rolled_up_at IS NULL AND e.created_at >= ${from}::timestamptz
+               ${waitUntil ? sql`AND e.created_at < ${waitUntil}::timestamptz` : sql``}
          ORDER BY e.created_at
          LIMIT ${batchSize}
-           FOR UPDATE SKIP LOCKED
+           FOR UPDATE ${waitUntil ? sql`` : sql`SKIP LOCKED`}
       ),
       pairs AS (SELECT DISTINCT tenant_id, occ_period FROM picked),
       booking AS (

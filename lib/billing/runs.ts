@@ -137,67 +137,94 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
   let created = 0;
   let unchanged = 0;
   let processed = 0;
+  let total = 0;
   const update = (set: Partial<typeof billingRuns.$inferInsert>) =>
     withPlatform((tx) => tx.update(billingRuns).set({ ...set, updatedAt: new Date() }).where(eq(billingRuns.id, run.id)), input.db);
-  try {
-    // Fold in everything metered so far, so the invoices see every event booked to the month.
-    await rollupUsage({ db: input.db });
-    const status = await withPlatform((tx) => ensurePeriod(tx, input.period), input.db);
-    if (status.status === 'closed') throw new InvalidStateError(`accounting period ${input.period} is closed`);
-
-    const targets = await withPlatform(
+  const scope = tenantId ? sql`AND tenant_id = ${tenantId}` : sql``;
+  const inMonth = sql`rollup_date >= ${range.start}::date AND rollup_date < ${range.nextStart}::date`;
+  /** Tenants with usage booked to the month and no issued invoice for it yet. */
+  const pending = () =>
+    withPlatform(
       (tx) =>
         queryRows<{ tenant_id: string; slug: string }>(
           tx,
-          sql`SELECT u.tenant_id, t.slug
-                FROM (SELECT DISTINCT tenant_id FROM usage_rollups
-                       WHERE rollup_date >= ${range.start}::date AND rollup_date < ${range.nextStart}::date
-                         ${tenantId ? sql`AND tenant_id = ${tenantId}` : sql``}) u
+          sql`SELECT u.tenant_id::text AS tenant_id, t.slug
+                FROM (SELECT DISTINCT tenant_id FROM usage_rollups WHERE ${inMonth} ${scope}) u
                 JOIN tenants t ON t.id = u.tenant_id
+               WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = u.tenant_id AND i.period = ${input.period}
+                                   AND i.status NOT IN ('draft', 'void'))
                ORDER BY t.slug`,
         ),
       input.db,
     );
-    await update({ totalTenants: targets.length });
-    input.onProgress?.({ processed: 0, total: targets.length, created: 0 });
-    let lastWrite = Date.now();
+  try {
+    // Fold in everything metered so far (waiting for events a concurrent rollup worker holds), so
+    // the invoices see every event booked to the month.
+    await rollupUsage({ db: input.db, waitForLocked: true });
+    const status = await withPlatform((tx) => ensurePeriod(tx, input.period), input.db);
+    if (status.status === 'closed') throw new InvalidStateError(`accounting period ${input.period} is closed`);
+
+    const [all] = await withPlatform(
+      (tx) => queryRows<{ n: string | number }>(tx, sql`SELECT count(DISTINCT tenant_id) AS n FROM usage_rollups WHERE ${inMonth} ${scope}`),
+      input.db,
+    );
+    total = Number(all?.n ?? 0);
+    let targets = await pending();
+    // Tenants invoiced before (a re-run) count as processed and unchanged.
+    unchanged = Math.max(0, total - targets.length);
+    processed = unchanged;
+    await update({ totalTenants: total, processedTenants: processed });
+    input.onProgress?.({ processed, total, created: 0 });
+
     const chunkSize = input.chunkSize ?? BILLING_CHUNK;
-    for (let i = 0; i < targets.length; i += chunkSize) {
-      const chunk = targets.slice(i, i + chunkSize);
-      let results: { tenantId: string; outcome: 'created' | 'unchanged' }[] | null = null;
-      try {
-        results = await withPlatform(
-          (tx) => issueInvoices(tx, input.ctx, { period: input.period, tenantIds: chunk.map((t) => t.tenant_id), billingRunId: run.id }),
-          input.db,
-        );
-      } catch (err) {
-        // One bad tenant must not stop the others: retry this chunk one tenant at a time.
-        console.error(`[billing] ${input.period}: chunk of ${chunk.length} failed, retrying tenant by tenant`, err);
-      }
-      if (results) {
-        for (const r of results) {
-          if (r.outcome === 'created') created++;
-          else unchanged++;
+    const seen = new Set<string>();
+    let lastWrite = Date.now();
+    // A second sweep picks up a tenant whose first usage of the month was folded in (by a
+    // concurrent rollup) while the first sweep ran.
+    for (let sweep = 0; sweep < 3 && targets.length > 0; sweep++) {
+      for (const t of targets) seen.add(t.tenant_id);
+      for (let i = 0; i < targets.length; i += chunkSize) {
+        const chunk = targets.slice(i, i + chunkSize);
+        let results: { outcome: 'created' | 'unchanged' }[] | null = null;
+        try {
+          results = await withPlatform(
+            (tx) => issueInvoices(tx, input.ctx, { period: input.period, tenantIds: chunk.map((t) => t.tenant_id), billingRunId: run.id }),
+            input.db,
+          );
+        } catch (err) {
+          // One bad tenant must not stop the others: retry this chunk one tenant at a time.
+          console.error(`[billing] ${input.period}: a chunk of ${chunk.length} failed, retrying tenant by tenant`, err);
         }
-        processed += chunk.length;
-        input.onProgress?.({ processed, total: targets.length, created, tenantSlug: chunk.at(-1)!.slug });
-      } else {
-        for (const t of chunk) {
-          try {
-            const res = await withPlatform((tx) => billTenant(tx, input.ctx, { tenantId: t.tenant_id, period: input.period, billingRunId: run.id }), input.db);
-            if (res.outcome === 'created') created++;
+        if (results) {
+          for (const r of results) {
+            if (r.outcome === 'created') created++;
             else unchanged++;
-          } catch (err) {
-            failures.push({ tenantId: t.tenant_id, error: isAppError(err) ? err.message : 'internal error (see the server log)' });
-            console.error(`[billing] ${input.period} tenant ${t.slug} failed`, err);
           }
-          processed++;
-          input.onProgress?.({ processed, total: targets.length, created, tenantSlug: t.slug });
+          processed += chunk.length;
+          input.onProgress?.({ processed, total, created, tenantSlug: chunk.at(-1)!.slug });
+        } else {
+          for (const t of chunk) {
+            try {
+              const res = await withPlatform((tx) => billTenant(tx, input.ctx, { tenantId: t.tenant_id, period: input.period, billingRunId: run.id }), input.db);
+              if (res.outcome === 'created') created++;
+              else unchanged++;
+            } catch (err) {
+              failures.push({ tenantId: t.tenant_id, error: isAppError(err) ? err.message : 'internal error (see the server log)' });
+              console.error(`[billing] ${input.period} tenant ${t.slug} failed`, err);
+            }
+            processed++;
+            input.onProgress?.({ processed, total, created, tenantSlug: t.slug });
+          }
+        }
+        if (Date.now() - lastWrite > 500 || i + chunkSize >= targets.length) {
+          await update({ processedTenants: processed, invoicesCreated: created });
+          lastWrite = Date.now();
         }
       }
-      if (Date.now() - lastWrite > 500 || processed === targets.length) {
-        await update({ processedTenants: processed, invoicesCreated: created });
-        lastWrite = Date.now();
+      targets = (await pending()).filter((t) => !seen.has(t.tenant_id));
+      if (targets.length) {
+        total += targets.length;
+        await update({ totalTenants: total });
       }
     }
     await update({

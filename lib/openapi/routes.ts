@@ -25,6 +25,7 @@ import {
   updateNotificationSettingsSchema,
 } from '../notifications/inbox';
 import { clientOptimizationSchema, optimizeRequestSchema } from '../pricing/optimizer';
+import { adminPricingQuerySchema } from '../pricing/service';
 import { ModelListItemRef, ModelListRef } from './common';
 import { chatCompletionChunkSchema, chatCompletionSchema, embeddingResponseSchema } from './gateway-schemas';
 import { named, type RouteSpec } from './registry';
@@ -44,6 +45,7 @@ const ProposeChange = named('ProposeChange', proposeInputSchema);
 const ApprovalDecision = named('ApprovalDecision', decisionInputSchema.omit({ id: true }));
 const RoleChange = named('RoleChange', roleChangeInputSchema);
 const MfaCode = named('MfaCode', codeSchema);
+const AdminPricingQuery = named('AdminPricingQuery', adminPricingQuerySchema.in);
 const AuditQuery = named('AuditQuery', auditFilterSchema.extend({ format: z.enum(['json', 'csv']).optional() }));
 const Invite = named('Invite', inviteInputSchema);
 const CreateApiKey = named('CreateApiKey', createApiKeySchema);
@@ -201,6 +203,28 @@ const adminRoutes: RouteSpec[] = [
   { method: 'POST', path: '/api/admin/approvals/{id}/approve', summary: 'Approve (and execute) a request', tags: ['Approvals'], auth: 'adminSession', permission: 'approvals.approve', body: ApprovalDecision, responses: [ok('The executed request.')] },
   { method: 'POST', path: '/api/admin/approvals/{id}/reject', summary: 'Reject a request', description: 'Notes are required.', tags: ['Approvals'], auth: 'adminSession', permission: 'approvals.approve', body: ApprovalDecision, responses: [ok('The rejected request.')] },
   { method: 'POST', path: '/api/admin/approvals/{id}/cancel', summary: 'Cancel my own request', tags: ['Approvals'], auth: 'adminSession', permission: 'approvals.propose', body: ApprovalDecision, responses: [ok('The cancelled request.')] },
+  {
+    method: 'GET',
+    path: '/api/admin/pricing',
+    summary: 'Admin pricing view of every model',
+    description: 'Cost, markup % and its source, price, margin and margin % per unit, estimated-cost details. Filters: category, provider, estimated, selfHosted, tenantId.',
+    tags: ['Pricing'],
+    auth: 'adminSession',
+    permission: 'pricing.read',
+    query: AdminPricingQuery,
+    responses: [ok('{ items: AdminPricingRow[] }')],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/pricing/{modelId}',
+    summary: "One model's admin pricing view",
+    description: 'By catalog id or client model name; `tenantId` resolves that tenant\'s overrides.',
+    tags: ['Pricing'],
+    auth: 'adminSession',
+    permission: 'pricing.read',
+    query: AdminPricingQuery,
+    responses: [ok('AdminPricingRow')],
+  },
   {
     method: 'GET',
     path: '/api/admin/audit',

@@ -12,7 +12,8 @@ import type { Queryable } from '../db/client';
 import { estimatedCostAlerts, modelCostHistory, models, providers, tenantModelAccess } from '../db/schema';
 import { loadCatalog, loadPlatformOverrides, loadTenantOverrides, type ModelRow } from '../catalog/repository';
 import { costColumns } from '../catalog/sync';
-import type { CatalogModel, ModelCategory } from '../catalog/types';
+import { z } from 'zod';
+import { MODEL_CATEGORIES, type CatalogModel, type ModelCategory } from '../catalog/types';
 import { NotFoundError } from '../errors';
 import { alertRecommendation, alertSeverity, estimateCost, type EstimatedCostReason } from './estimates';
 import { resolveMarkup, type MarkupOverride, type ResolvedMarkup } from './markup';
@@ -41,6 +42,26 @@ function estimateInfo(row: ModelRow | undefined): EstimateInfo | null {
   if (!e) return null;
   return { reason: e.reason, confidence: e.confidence, sourceModels: e.sourceModels.map((s) => ({ modelId: s.modelId, displayName: s.displayName })) };
 }
+
+/** Query-string filters of GET /api/admin/pricing (strings in, typed filters out). */
+export const adminPricingQuerySchema = z
+  .object({
+    category: z.enum(MODEL_CATEGORIES).optional(),
+    provider: z.string().trim().min(1).max(50).optional(),
+    estimated: z.enum(['true', 'false']).optional(),
+    selfHosted: z.enum(['true', 'false']).optional(),
+    tenantId: z.uuid().optional(),
+  })
+  .strict()
+  .transform(
+    (q): AdminPricingFilters => ({
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.provider ? { providerId: q.provider } : {}),
+      ...(q.estimated ? { estimated: q.estimated === 'true' } : {}),
+      ...(q.selfHosted ? { selfHosted: q.selfHosted === 'true' } : {}),
+      ...(q.tenantId ? { tenantId: q.tenantId } : {}),
+    }),
+  );
 
 export interface AdminPricingFilters {
   category?: ModelCategory;
