@@ -56,6 +56,7 @@ import {
   type StreamTranslatorOptions,
   type TranslatedError,
   type UpstreamErrorKind,
+  parseJsonBody,
 } from './shared';
 import { isContentPolicyRefusal } from './content-policy';
 
@@ -674,14 +675,7 @@ const ANTHROPIC_ERROR_KINDS: Record<string, UpstreamErrorKind> = {
  * object and a suggested status (see TranslatedError).
  */
 export function fromAnthropicError(status: number, body: unknown): TranslatedError {
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = null;
-    }
-  }
+  const parsed = parseJsonBody(body);
   const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : null;
   const errType = err && typeof err.type === 'string' ? err.type : null;
   let kind: UpstreamErrorKind = (errType && ANTHROPIC_ERROR_KINDS[errType]) || kindForStatus(status);

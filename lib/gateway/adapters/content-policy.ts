@@ -14,7 +14,7 @@
  *
  * `errorBody` may be a parsed object or the raw string.
  */
-import { isRecord } from './shared';
+import { isRecord, parseJsonBody } from './shared';
 
 export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 
@@ -31,14 +31,7 @@ export const GEMINI_BLOCKING_FINISH_REASONS: ReadonlySet<string> = new Set([
 const POLICY_TEXT = /content[ _-]?(policy|filter|management)|usage polic|safety (system|polic)|acceptable use|violat\w* (our|the) (usage|content)|output blocked/i;
 
 export function isContentPolicyRefusal(status: number, errorBody: unknown, wireFormat: WireFormat): boolean {
-  let body = errorBody;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return false;
-    }
-  }
+  const body = parseJsonBody(errorBody);
   if (!isRecord(body)) return false;
   switch (wireFormat) {
     case 'openai':

@@ -67,6 +67,7 @@ import {
   type StreamTranslatorOptions,
   type TranslatedError,
   type UpstreamErrorKind,
+  parseJsonBody,
 } from './shared';
 import { GEMINI_BLOCKING_FINISH_REASONS, isContentPolicyRefusal } from './content-policy';
 
@@ -651,14 +652,7 @@ const GEMINI_STATUS_KINDS: Record<string, UpstreamErrorKind> = {
 
 /** Gemini error (`{error:{code, message, status, details}}`, or any body) -> OpenAI error. */
 export function fromGeminiError(status: number, body: unknown): TranslatedError {
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = null;
-    }
-  }
+  let parsed = parseJsonBody(body);
   // Some Google front ends wrap the error in a one-element array.
   if (Array.isArray(parsed) && parsed.length > 0) parsed = parsed[0];
   const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : null;

@@ -6,7 +6,7 @@
  * the usage-only chunk again when the client had not asked for it.
  */
 import type { ChatCompletionRequest, FinishReason, Usage } from './openai-types';
-import { buildTranslatedError, isRecord, kindForStatus, num, type TranslatedError, type UpstreamErrorKind } from './shared';
+import { buildTranslatedError, isRecord, kindForStatus, num, type TranslatedError, type UpstreamErrorKind, parseJsonBody } from './shared';
 import { isContentPolicyRefusal } from './content-policy';
 
 export interface PreparedOpenAIBody {
@@ -123,14 +123,7 @@ export class OpenAIStreamObserver {
  * object and a suggested status (see TranslatedError). Content-policy errors are recognised.
  */
 export function fromOpenAIError(status: number, body: unknown, providerLabel = 'OpenAI'): TranslatedError {
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = null;
-    }
-  }
+  const parsed = parseJsonBody(body);
   let kind: UpstreamErrorKind = kindForStatus(status);
   if (isContentPolicyRefusal(status, parsed, 'openai')) kind = 'content_policy';
   const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : null;
