@@ -86,8 +86,10 @@ describe('metering through a database outage', () => {
       const { ids, failures } = await loadDone;
       expect(failures).toEqual([]);
       expect(ids.length).toBeGreaterThan(100);
-      expect(flaky.state.refused).toBeGreaterThan(5);
-      expect(g.gw.stats().metering.writeFailures).toBeGreaterThan(5);
+      // The writer really met the outage and kept retrying (with backoff: how many attempts fit
+      // in 10 s depends on the machine's load, so only "more than once" is asserted here).
+      expect(flaky.state.refused).toBeGreaterThan(1);
+      expect(g.gw.stats().metering.writeFailures).toBeGreaterThan(1);
       await g.gw.flushMetering(60_000);
       const rows = await usageRows(h.db, t.tenantId);
       expect(rows).toHaveLength(ids.length);
