@@ -63,7 +63,7 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 describe('closing a period', () => {
   it('needs billing first, then a second administrator; a closed period refuses new entries', async () => {
     const { tenant } = await tenantWithUsage('2020-02', 1);
-    await rollupUsage({ db });
+    await rollupUsage({ db, waitForLocked: true });
     const p = await getPeriod('2020-02', db);
     expect(p.status).toBe('open');
     expect(p.tenantsNotInvoiced).toBe(1);
@@ -114,7 +114,7 @@ describe('closing a period', () => {
       db,
       Array.from({ length: 5 }, () => ({ tenantId: tenant.id, modelId: 'openai-gpt-4-1', at: dayIn('2020-06', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' })),
     );
-    await rollupUsage({ db, today: '2020-07-20' });
+    await rollupUsage({ db, today: '2020-07-20', waitForLocked: true });
 
     const rows = await queryRows<{ booked_period: string }>(db, sql`SELECT booked_period FROM usage_events WHERE request_id IN ${sql`(${sql.join(late.map((e) => sql`${e.requestId}`), sql`, `)})`}`);
     expect(rows.map((x) => x.booked_period)).toEqual(Array(5).fill('2020-07'));
@@ -131,14 +131,16 @@ describe('closing a period', () => {
     expect(july.usageEvents!.matches).toBe(true);
     expect(july.books!.matchesUsage).toBe(true);
     const [day] = await queryRows<{ d: string }>(db, sql`SELECT rollup_date::text AS d FROM usage_rollups WHERE tenant_id = ${tenant.id} AND rollup_date >= '2020-07-01'`);
-    expect(day!.d).toBe('2020-07-20');
+    // Dated "today" clamped into the booked month (2020-07-20 here; on a shared test server another
+    // file's rollup worker may fold them first with the real date, clamped to 2020-07-31).
+    expect(['2020-07-20', '2020-07-31']).toContain(day!.d);
   });
 
   it('usage arriving after a tenant was invoiced (period still open) moves to the next period too', async () => {
     const { tenant } = await tenantWithUsage('2020-09', 3);
     await runBilling({ period: '2020-09', tenantSlug: tenant.slug, ctx: systemCtx('test'), db });
     const late = await insertEvents(db, [{ tenantId: tenant.id, modelId: 'openai-gpt-4-1', at: new Date('2020-09-30T23:59:59Z'), usage: { inputTokens: 1000, outputTokens: 10, requests: 1 }, markupPercent: '40' }]);
-    await rollupUsage({ db, today: '2020-10-02' });
+    await rollupUsage({ db, today: '2020-10-02', waitForLocked: true });
     const [ev] = await queryRows<{ booked_period: string }>(db, sql`SELECT booked_period FROM usage_events WHERE request_id = ${late[0]!.requestId}`);
     expect(ev!.booked_period).toBe('2020-10');
     const rec = await getReconciliation('2020-10', db);
@@ -188,7 +190,7 @@ describe('reconciliation adjustments', () => {
 describe('provider reconciliation', () => {
   it('compares an imported provider invoice total with the metered cost', async () => {
     const { events } = await tenantWithUsage('2020-12', 5, 10);
-    await rollupUsage({ db });
+    await rollupUsage({ db, waitForLocked: true });
     const metered = sum(events.map((e) => e.cost));
     const invoiced = metered.plus('12.5').toFixed(2);
     const imported = await importProviderInvoices({
