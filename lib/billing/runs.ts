@@ -18,6 +18,7 @@ import { billTenant, issueInvoices } from './invoices';
 import { hasEnded, periodRange } from './period';
 import { ensurePeriod } from './periods';
 import { rollupUsage } from './rollups';
+import { notifyBillingRun } from '@/lib/notifications/hooks';
 
 export type BillingRunRow = typeof billingRuns.$inferSelect;
 
@@ -242,10 +243,14 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
       finishedAt: new Date(),
       error: isAppError(err) ? err.message : 'billing run failed (see the server log)',
     });
+    notifyBillingRun({ ...toRunView(run), status: 'failed', processedTenants: processed, totalTenants: total, invoicesCreated: created, error: isAppError(err) ? err.message : 'billing run failed (see the server log)' });
     throw err;
   }
   const [final] = await withPlatform((tx) => tx.select().from(billingRuns).where(eq(billingRuns.id, run.id)), input.db);
-  return { ...toRunView(final!), unchanged, failures, ms: Date.now() - started };
+  const view = toRunView(final!);
+  // After the run's last write has committed; delivery is queued and never delays the run.
+  notifyBillingRun(view);
+  return { ...view, unchanged, failures, ms: Date.now() - started };
 }
 
 export async function listBillingRuns(opts: { period?: string; limit?: number; db?: Db } = {}): Promise<BillingRunView[]> {

@@ -8,7 +8,8 @@ import { CATALOG_PROVIDERS } from './data/providers';
 import type { CatalogModel, CatalogProvider } from './types';
 import type { Queryable } from '../db/client';
 import { models, providers } from '../db/schema';
-import { refreshEstimates } from '../pricing/service';
+import { refreshEstimates, type RaisedEstimateAlert } from '../pricing/service';
+import { notifyEstimatedCostAlert } from '../notifications/hooks';
 import { costColumns } from './sync';
 
 export function providerRow(p: CatalogProvider): typeof providers.$inferInsert {
@@ -68,6 +69,10 @@ export async function seedCatalog(db: Queryable): Promise<{ providers: number; m
   const p = await db.insert(providers).values(CATALOG_PROVIDERS.map(providerRow)).onConflictDoNothing().returning({ id: providers.id });
   const m = await db.insert(models).values(CATALOG_MODELS.map(modelRow)).onConflictDoNothing().returning({ id: models.id });
   // Models whose cost is not published get an estimate from similar models (and an alert).
-  const estimated = await refreshEstimates(db);
+  const raised: RaisedEstimateAlert[] = [];
+  const estimated = await refreshEstimates(db, { raised });
+  // Each statement above committed on its own (db is not a transaction here), so admins can be
+  // told now; in a caller's transaction the alert rows commit with it a moment later.
+  for (const a of raised) notifyEstimatedCostAlert(a);
   return { providers: p.length, models: m.length, estimated };
 }

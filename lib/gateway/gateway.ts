@@ -29,12 +29,13 @@ import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from
 import { GatewayError, TranslatedUpstreamError, toOpenAIError } from './errors';
 import { KeyUsageTracker, ThermalTracker } from './thermal';
 import { ProviderHealthTracker } from './health';
+import { notifyBudgetSpend, notifyProviderCooldown, notifyProviderUnhealthy } from '../notifications/hooks';
 import { nodeRequest, nodeSink } from './http/node';
 import { sendJson, type GatewayRequest, type ResponseSink } from './http/types';
 import { webRequest, webSink } from './http/web';
 import { beginIdempotent, completeIdempotent, requestHash, type StoredResponse } from './idempotency';
 import { registry, type InvalidationTarget } from './invalidation';
-import { BudgetLedger, monthStart, toNano, type BudgetScope, type Reservation } from './limits/budget';
+import { BudgetLedger, monthStart, nanoToDecimalString, toNano, type BudgetScope, type Reservation } from './limits/budget';
 import { InProcessLimiter, RedisLimiter, rateLimitHeaders, type LimitCheck, type Limiter, type LimitDecision } from './limits/limiter';
 import { gatewayLog, logGatewayRequest } from './log';
 import {
@@ -205,6 +206,16 @@ export class Gateway implements InvalidationTarget {
       },
       redis,
       o.redisKeyPrefix,
+      (scope, month, before, after) =>
+        notifyBudgetSpend({
+          tenantId: scope.tenantId,
+          scope: scope.kind,
+          apiKeyId: scope.keyId,
+          period: month,
+          cap: scope.cap,
+          before: nanoToDecimalString(before),
+          after: nanoToDecimalString(after),
+        }),
     );
     this.health = new ProviderHealthTracker({
       failures: o.cooldownFailures,
@@ -212,6 +223,8 @@ export class Gateway implements InvalidationTarget {
       redis,
       prefix: o.redisKeyPrefix,
       broadcast: (providerId, until) => this.redisBundle?.publish({ type: 'cooldown', providerId, until, origin: this.instanceId }),
+      onCooldown: (providerId, until, failures, lastError) => notifyProviderCooldown(providerId, until, failures, lastError),
+      onUnhealthy: (providerId, errorRate, lastError) => notifyProviderUnhealthy(providerId, errorRate, lastError),
     });
     this.responseCache = new ResponseCache(redis, o.redisKeyPrefix, o.responseCacheMaxBytes);
     this.catalog = new RefreshingValue(

@@ -37,11 +37,18 @@ export interface HealthOptions {
   prefix: string;
   /** Announce a cooldown to other instances. */
   broadcast?: (providerId: string, until: number) => void;
+  /** This instance opened the breaker (not called for a cooldown another instance announced). */
+  onCooldown?: (providerId: string, until: number, failures: number, lastError: string | null) => void;
+  /** Live traffic turned a provider unhealthy (error rate >= 50 % in an interval, no cooldown);
+   * errorRate is a fraction (0.5 = 50 %). */
+  onUnhealthy?: (providerId: string, errorRate: number, lastError: string | null) => void;
 }
 
 export class ProviderHealthTracker {
   private readonly stats = new Map<string, ProviderStats>();
   private readonly sharedFails = new Map<string, number>();
+  /** Status written by the last flush, per provider: a change to unhealthy is reported once. */
+  private readonly lastStatus = new Map<string, string>();
 
   constructor(private readonly o: HealthOptions) {}
 
@@ -122,6 +129,7 @@ export class ProviderHealthTracker {
       this.sharedFails.set(providerId, 0);
     }
     this.o.broadcast?.(providerId, until);
+    this.o.onCooldown?.(providerId, until, this.o.failures, s.lastError);
   }
 
   /** Writes the interval's figures to provider_health and starts a new interval. */
@@ -129,12 +137,16 @@ export class ProviderHealthTracker {
     const rows: Array<Record<string, unknown>> = [];
     const taken = new Map<string, { requests: number; errors: number; latencySum: number; successes: number }>();
     const now = Date.now();
+    const turnedUnhealthy: Array<{ id: string; errorRate: number; lastError: string | null }> = [];
     for (const [id, s] of this.stats) {
       if (!s.dirty) continue;
       taken.set(id, { requests: s.requests, errors: s.errors, latencySum: s.latencySum, successes: s.successes });
       const errorRate = s.requests > 0 ? (s.errors / s.requests) * 100 : 0;
       const inCooldown = s.cooldownUntil > now;
       const status = inCooldown || (s.requests > 0 && errorRate >= 50) ? 'unhealthy' : errorRate >= 5 ? 'degraded' : s.requests > 0 ? 'healthy' : 'unknown';
+      // A cooldown has its own notification; "unhealthy" is for a provider failing without one.
+      if (status === 'unhealthy' && !inCooldown && this.lastStatus.get(id) !== 'unhealthy') turnedUnhealthy.push({ id, errorRate, lastError: s.lastError });
+      this.lastStatus.set(id, status);
       rows.push({
         provider_id: id,
         status,
@@ -150,6 +162,7 @@ export class ProviderHealthTracker {
         last_error: s.lastError,
       });
     }
+    for (const u of turnedUnhealthy) this.o.onUnhealthy?.(u.id, Math.round(u.errorRate * 100) / 10_000, u.lastError);
     if (rows.length === 0) return;
     await withPlatform(async (tx) => {
       await tx.execute(sql`

@@ -15,7 +15,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { queryRows } from '../db/client';
-import { administrators, notificationDeliveries, notifications, tenants, users } from '../db/schema';
+import { administrators, models, notificationDeliveries, notifications, providers, tenants, users } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { getMailer } from '../governance/mailer';
 import { approverRolesFor, hasPermission, type AdminRole } from '../governance/permissions';
@@ -99,6 +99,16 @@ async function enrich<E extends NotificationEvent>(tx: Tx, event: E, payload: Ev
     const p = payload as EventPayload<'tenant.budget_80'>;
     const [t] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, p.tenantId)).limit(1);
     return { ...p, tenantName: t?.name ?? p.tenantId } as EventPayload<E>;
+  }
+  if ((event === 'provider.unhealthy' || event === 'provider.cooldown') && !(payload as EventPayload<'provider.cooldown'>).providerName) {
+    const p = payload as EventPayload<'provider.cooldown'>;
+    const [row] = await tx.select({ name: providers.displayName }).from(providers).where(eq(providers.id, p.providerId)).limit(1);
+    return { ...p, providerName: row?.name ?? null } as EventPayload<E>;
+  }
+  if (event === 'estimated_cost.alert' && !(payload as EventPayload<'estimated_cost.alert'>).modelName) {
+    const p = payload as EventPayload<'estimated_cost.alert'>;
+    const [row] = await tx.select({ name: models.displayName }).from(models).where(eq(models.id, p.modelId)).limit(1);
+    return { ...p, modelName: row?.name ?? null } as EventPayload<E>;
   }
   return payload;
 }

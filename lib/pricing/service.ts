@@ -172,7 +172,19 @@ export async function listClientPricing(q: Queryable, tenantId: string, at = new
  * source `estimated_average`, the details in `models.estimate`, a cost-history row, and an
  * alert for admins with severity by confidence (one open alert per model). Platform path.
  */
-export async function refreshEstimates(q: Queryable, options: { force?: boolean; at?: Date } = {}): Promise<string[]> {
+export interface RaisedEstimateAlert {
+  id: string;
+  modelId: string;
+  modelName: string;
+  severity: 'info' | 'warning' | 'critical';
+  confidence: number;
+  recommendation: string;
+}
+
+export async function refreshEstimates(
+  q: Queryable,
+  options: { force?: boolean; at?: Date; /** Filled with the alerts raised (to notify after commit). */ raised?: RaisedEstimateAlert[] } = {},
+): Promise<string[]> {
   const at = options.at ?? new Date();
   const { models: all, modelRows } = await loadCatalog(q);
   const rowById = new Map(modelRows.map((r) => [r.id, r]));
@@ -225,8 +237,9 @@ export async function refreshEstimates(q: Queryable, options: { force?: boolean;
       .where(and(eq(estimatedCostAlerts.modelId, target.id), ne(estimatedCostAlerts.status, 'resolved')));
     if (open.length === 0) {
       const severity = alertSeverity(estimate.confidence);
+      const id = crypto.randomUUID();
       await q.insert(estimatedCostAlerts).values({
-        id: crypto.randomUUID(),
+        id,
         modelId: target.id,
         severity,
         confidence: String(estimate.confidence),
@@ -234,6 +247,7 @@ export async function refreshEstimates(q: Queryable, options: { force?: boolean;
         estimatedCost: { cost: c, sourceModels: stored.sourceModels },
         recommendation: alertRecommendation(severity),
       });
+      options.raised?.push({ id, modelId: target.id, modelName: target.displayName, severity, confidence: estimate.confidence, recommendation: alertRecommendation(severity) });
     }
     updated.push(target.id);
   }

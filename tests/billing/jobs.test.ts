@@ -2,11 +2,14 @@
  * same month are refused by the database; pg-boss holds the schedules on PostgreSQL. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { sql } from 'drizzle-orm';
+import crypto from 'node:crypto';
+import { and, eq, like, sql } from 'drizzle-orm';
+import { administrators, notifications } from '../../lib/db/schema';
+import { withPlatform } from '../../lib/db/tenant';
 import { queryRows, type Db } from '../../lib/db/client';
 import { systemCtx } from '../../lib/billing/context';
 import { runBilling, startBillingRun } from '../../lib/billing/runs';
-import { rollupIntervalMinutes, runMonthlyBillingJob, startJobs, stopJobs } from '../../lib/jobs';
+import { enqueueMonthlyBillingCatchUp, jobIdFor, monthlyBillingDue, rollupIntervalMinutes, runMonthlyBillingJob, startJobs, stopJobs } from '../../lib/jobs';
 import { ConflictError } from '../../lib/errors';
 import { testDb, testDbKind } from '../support/db';
 import { createTenant } from '../support/factories';
@@ -28,6 +31,18 @@ describe('monthly billing job', () => {
     expect(first.run!.invoicesCreated).toBe(1);
     const second = await runMonthlyBillingJob(new Date('2017-03-01T02:10:00Z'));
     expect(second.skipped).toBe('already_billed');
+    // The catch-up job names its month.
+    const named = await runMonthlyBillingJob(new Date('2017-09-15T00:00:00Z'), '2017-02');
+    expect(named).toMatchObject({ period: '2017-02', skipped: 'already_billed' });
+  });
+
+  it('is due from 02:00 UTC on the 1st', () => {
+    expect(monthlyBillingDue(new Date('2017-03-01T01:59:59Z'))).toBe(false);
+    expect(monthlyBillingDue(new Date('2017-03-01T02:00:00Z'))).toBe(true);
+    expect(monthlyBillingDue(new Date('2017-03-02T00:00:00Z'))).toBe(true);
+    expect(jobIdFor('billing-monthly:2017-02')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(jobIdFor('billing-monthly:2017-02')).toBe(jobIdFor('billing-monthly:2017-02'));
+    expect(jobIdFor('billing-monthly:2017-02')).not.toBe(jobIdFor('billing-monthly:2017-03'));
   });
 
   it('a second concurrent run of the same month is refused by the database', async () => {
@@ -43,6 +58,23 @@ describe('monthly billing job', () => {
     expect(single.status).toBe('succeeded');
   });
 
+  it('tells the billing administrators when a run finishes (in-app; Slack/e-mail per settings)', async () => {
+    await withPlatform((tx) => tx.insert(administrators).values({ email: `billing-${crypto.randomUUID()}@jobs.test`, name: 'Billing admin', role: 'admin', status: 'active' }), db);
+    const t = await createTenant(db);
+    const r = rng(7);
+    await insertEvents(db, [{ tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-08', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' }]);
+    const run = await runBilling({ period: '2017-08', tenantSlug: t.slug, ctx: systemCtx('test'), db });
+    expect(run.status).toBe('succeeded');
+    const deadline = Date.now() + 10_000;
+    let rows: Array<typeof notifications.$inferSelect> = [];
+    while (rows.length === 0 && Date.now() < deadline) {
+      rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'billing.run_finished'), like(notifications.body, `%${run.id}%`))), db);
+      if (rows.length === 0) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]!.title).toBe('Billing run for 2017-08 finished: 1 invoice');
+  });
+
   it('reads the rollup interval from the cron', () => {
     expect(rollupIntervalMinutes(undefined)).toBe(10);
     expect(rollupIntervalMinutes('*/5 * * * *')).toBe(5);
@@ -54,7 +86,8 @@ describe.runIf(testDbKind() === 'postgres')('pg-boss schedules (PostgreSQL)', ()
   it('creates the queues and cron schedules once, whatever the number of instances', async () => {
     const cfg = inject('testDb');
     const url = cfg.kind === 'postgres' ? cfg.url : '';
-    const handle = await startJobs({ DATABASE_URL: url, RADIANT_BILLING_CRON: '0 2 1 * *' } as unknown as NodeJS.ProcessEnv);
+    // No catch-up here: it would bill last month for every tenant of the shared test database.
+    const handle = await startJobs({ DATABASE_URL: url, RADIANT_BILLING_CRON: '0 2 1 * *', RADIANT_BILLING_CATCHUP: 'off' } as unknown as NodeJS.ProcessEnv);
     expect(handle.kind).toBe('pg-boss');
     // A second instance registering the same schedules changes nothing.
     const { default: PgBoss } = await import('pg-boss');
@@ -70,5 +103,31 @@ describe.runIf(testDbKind() === 'postgres')('pg-boss schedules (PostgreSQL)', ()
       { name: 'billing-rollup', policy: 'stately' },
     ]);
     await stopJobs();
+  }, 60_000);
+
+  it('the start-up catch-up enqueues a month once, however many instances start', async () => {
+    const cfg = inject('testDb');
+    const url = cfg.kind === 'postgres' ? cfg.url : '';
+    const { default: PgBoss } = await import('pg-boss');
+    // Two instances' pg-boss clients, no workers: the job stays queued and is removed below.
+    const bosses = [new PgBoss({ connectionString: url, schema: 'pgboss', max: 2 }), new PgBoss({ connectionString: url, schema: 'pgboss', max: 2 })];
+    for (const b of bosses) await b.start();
+    await bosses[0]!.createQueue('billing-monthly', { name: 'billing-monthly', policy: 'stately' }).catch(() => {});
+    try {
+      const now = new Date('2017-10-03T09:00:00Z');
+      const ids = await Promise.all([...bosses, ...bosses].map((b) => enqueueMonthlyBillingCatchUp(b, now)));
+      expect(ids.every((r) => r.period === '2017-09')).toBe(true);
+      expect(ids.filter((r) => r.jobId !== null)).toHaveLength(1);
+      const jobs = await queryRows<{ id: string; singleton_key: string; data: { period: string } }>(
+        db,
+        sql`SELECT id, singleton_key, data FROM pgboss.job WHERE name = 'billing-monthly' AND singleton_key = 'billing-monthly:2017-09'`,
+      );
+      expect(jobs).toEqual([{ id: jobIdFor('billing-monthly:2017-09'), singleton_key: 'billing-monthly:2017-09', data: { period: '2017-09', catchUp: true } }]);
+      // Not due before 02:00 UTC on the 1st.
+      expect(await enqueueMonthlyBillingCatchUp(bosses[0]!, new Date('2017-11-01T01:00:00Z'))).toEqual({ period: '2017-10', jobId: null });
+    } finally {
+      await queryRows(db, sql`DELETE FROM pgboss.job WHERE name = 'billing-monthly' AND singleton_key = 'billing-monthly:2017-09'`);
+      for (const b of bosses) await b.stop({ graceful: false, wait: true });
+    }
   }, 60_000);
 });

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
 import type { DbHandle } from '../../lib/db/client';
-import { usageEvents } from '../../lib/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { notifications, usageEvents } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { dec, sum } from '../../lib/pricing/money';
 import { testDb } from '../support/db';
@@ -68,6 +69,54 @@ async function race(client: OpenAI, n: number, maxTokens: number) {
   const quota = results.filter((r) => r instanceof APIError && r.status === 429 && r.code === 'insufficient_quota').length;
   return { ok, quota, other: results.length - ok - quota };
 }
+
+/** The tenant's in-app notifications of one event (written in the background: poll). */
+async function tenantNotices(tenantId: string, event: 'tenant.budget_80' | 'tenant.budget_100', atLeast = 1) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.event, event))), h.db);
+    if (rows.length >= atLeast || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('budget notifications', () => {
+  it('tells the tenant when a request takes spend across 80 % of the cap, once', async () => {
+    const unit = await pricePerRequest('budget race 00', 1);
+    const cap = '1';
+    const t = await newTenant(h.db, g.baseURL, { tenant: { monthlyBudget: cap } });
+    // Half a request below the 80 % mark: the next request crosses it.
+    await priorSpend(t.tenantId, dec(cap).times('0.8').minus(dec(unit).div(2)).toFixed());
+    await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'budget race 00' }], max_tokens: 1 });
+    const rows = await tenantNotices(t.tenantId, 'tenant.budget_80');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.title).toMatch(/reached 80% of the \d{4}-\d{2} budget/);
+    expect(rows[0]!.severity).toBe('warning');
+    // Spend further below 100 %: no repeat of the 80 % notice, no 100 % notice.
+    await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'budget race 00' }], max_tokens: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tenantNotices(t.tenantId, 'tenant.budget_80', 0)).toHaveLength(1);
+    expect(await tenantNotices(t.tenantId, 'tenant.budget_100', 0)).toHaveLength(0);
+  });
+
+  it('tells the tenant when spend reaches the whole cap (critical), and refuses the next request', async () => {
+    // max_tokens 1 keeps the reservation small while the fake echoes the long prompt back (as
+    // upstreams may overrun max_tokens): admitted with 70 % of its price left, the request's
+    // actual price takes spend past the cap.
+    const long = 'budget '.repeat(500);
+    const unit = await pricePerRequest(long, 1);
+    const cap = '1';
+    const t = await newTenant(h.db, g.baseURL, { tenant: { monthlyBudget: cap } });
+    await priorSpend(t.tenantId, dec(cap).minus(dec(unit).times('0.7')).toFixed());
+    await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: long }], max_tokens: 1 });
+    const rows = await tenantNotices(t.tenantId, 'tenant.budget_100');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.severity).toBe('critical');
+    expect(rows[0]!.body).toContain('Further requests are refused');
+    const err = await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }], max_tokens: 1 }).catch((e: unknown) => e);
+    expect((err as APIError).code).toBe('insufficient_quota');
+  });
+});
 
 describe('monthly budget caps', () => {
   it('50 parallel requests against a nearly exhausted cap: admitted while estimates fit, never over the cap', async () => {

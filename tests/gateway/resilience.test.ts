@@ -4,11 +4,12 @@
  * partial output metered), content-policy refusals (recorded; fallback per routing rule).
  * Each test gets its own gateway: cooldown and health are per instance.
  */
+import crypto from 'node:crypto';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import OpenAI, { type APIError } from 'openai';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { DbHandle } from '../../lib/db/client';
-import { modelRejectionStats, providerHealth, providerRejections, routingRules, userRejectionNotifications } from '../../lib/db/schema';
+import { administrators, modelRejectionStats, notifications, providerHealth, providers, providerRejections, routingRules, userRejectionNotifications } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import type { GatewayOptions } from '../../lib/gateway';
 import { testDb } from '../support/db';
@@ -37,6 +38,37 @@ async function gateway(options: GatewayOptions = {}): Promise<RunningGateway> {
 }
 
 const user = (content: string) => [{ role: 'user' as const, content }];
+
+/** Someone to tell (operators hear about providers), so provider notifications are recorded. */
+async function ensureOperator(): Promise<void> {
+  await withPlatform(
+    (tx) => tx.insert(administrators).values({ email: `ops-${crypto.randomUUID()}@resilience.test`, name: 'On-call operator', role: 'operator', status: 'active' }),
+    h.db,
+  );
+}
+
+/**
+ * Notifications of `event` about a provider recorded in the last 15 minutes. (Repeats about the
+ * same provider inside the dedupe window are dropped, and on a shared test database another
+ * file may have caused the first one: either way one must exist, and none without the hook.)
+ */
+async function providerNotices(event: 'provider.cooldown' | 'provider.unhealthy', providerId: string) {
+  const [p] = await withPlatform((tx) => tx.select({ name: providers.displayName }).from(providers).where(eq(providers.id, providerId)), h.db);
+  const title = event === 'provider.cooldown' ? `Provider ${p!.name} is cooling down` : `Provider ${p!.name} is unhealthy`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const rows = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(notifications)
+          .where(and(eq(notifications.event, event), eq(notifications.title, title), gt(notifications.createdAt, new Date(Date.now() - 15 * 60_000)))),
+      h.db,
+    );
+    if (rows.length > 0 || Date.now() > deadline) return rows;
+    await sleep(50);
+  }
+}
 
 describe('retries, fallback and cooldown', () => {
   it('falls back along the default chain after upstream 500s (gpt-4o -> claude-sonnet-4)', async () => {
@@ -91,6 +123,7 @@ describe('retries, fallback and cooldown', () => {
   });
 
   it('puts a provider in cooldown after 3 consecutive failures and skips it', async () => {
+    await ensureOperator();
     const gw = await gateway({ maxRetries: 0, cooldownMs: 60_000 });
     const t = await newTenant(h.db, gw.baseURL);
     fake.setBehavior({ mode: 'status', status: 500, provider: 'openai' });
@@ -114,6 +147,40 @@ describe('retries, fallback and cooldown', () => {
     expect(ph!.status).toBe('unhealthy');
     expect(ph!.cooldownUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
     expect(ph!.errorCount).toBeGreaterThanOrEqual(3);
+    // Operators are told (in-app here; Slack/e-mail per their settings).
+    const notes = await providerNotices('provider.cooldown', 'openai');
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes[0]!.body).toMatch(/3 consecutive failures/);
+  });
+
+  it('tells operators when live traffic turns a provider unhealthy without a cooldown (50 % errors)', async () => {
+    await ensureOperator();
+    const gw = await gateway({ maxRetries: 0 });
+    const t = await newTenant(h.db, gw.baseURL);
+    // Alternating failures: never 3 in a row (no cooldown), but half of the interval's requests fail.
+    fake.setBehavior([
+      { mode: 'status', status: 500, times: 1 },
+      { mode: 'ok', times: 1 },
+      { mode: 'status', status: 500, times: 1 },
+      { mode: 'ok', times: 1 },
+    ]);
+    const outcomes: Array<number> = [];
+    for (let i = 0; i < 4; i++) {
+      outcomes.push(
+        await t.client.chat.completions
+          .create({ model: 'mistral-large', messages: user(`flaky ${i}`) })
+          .then(() => 200)
+          .catch((e: unknown) => (e as APIError).status ?? 0),
+      );
+    }
+    expect(outcomes).toEqual([500, 200, 500, 200]);
+    await gw.gw.flushStats();
+    const [ph] = await withPlatform((tx) => tx.select().from(providerHealth).where(eq(providerHealth.providerId, 'mistral')), h.db);
+    expect(ph!.status).toBe('unhealthy');
+    expect(ph!.cooldownUntil).toBeNull();
+    const notes = await providerNotices('provider.unhealthy', 'mistral');
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes[0]!.body).toMatch(/error rate 50%/);
   });
 
   it('times out a hung upstream (configurable timeout) and tells the client', async () => {

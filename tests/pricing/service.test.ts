@@ -3,10 +3,12 @@
  * override rows (tenant > model > provider > default, expiry in every scope), estimated costs
  * with alerts, and the client view leaking nothing.
  */
+import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
-import { estimatedCostAlerts, markupOverrides, models, tenantModelAccess } from '../../lib/db/schema';
+import { administrators, estimatedCostAlerts, markupOverrides, modelCostHistory, models, notifications, tenantModelAccess } from '../../lib/db/schema';
+import { seedCatalog } from '../../lib/catalog/seed';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { getAdminModelPricing, listAdminPricing, listClientPricing } from '../../lib/pricing/service';
 import { assertNoCostLeak } from '../../lib/pricing/views';
@@ -103,6 +105,46 @@ describe('estimated costs', () => {
       const c = e.estimated!.confidence!;
       expect(alerts[0]!.severity).toBe(c > 0.8 ? 'info' : c > 0.5 ? 'warning' : 'critical');
       expect(alerts[0]!.status).toBe('pending');
+    }
+  });
+});
+
+describe('estimated-cost alerts reach the administrators', () => {
+  it('a newly estimated model raises an alert and an in-app notification by severity', async () => {
+    // Someone who may act on it (operators propose pricing changes).
+    await withPlatform((tx) => tx.insert(administrators).values({ email: `pricing-${crypto.randomUUID()}@alerts.test`, name: 'Pricing operator', role: 'operator', status: 'active' }), db);
+    // A (disabled, so invisible elsewhere) copy of an estimated model that has no estimate yet.
+    const id = `test-estimated-${crypto.randomUUID().slice(0, 8)}`;
+    const [src] = await withPlatform((tx) => tx.select().from(models).where(eq(models.id, 'google-gemini-2-flash-thinking-exp')), db);
+    const { createdAt: _c, updatedAt: _u, ...rest } = src!;
+    await withPlatform(
+      (tx) => tx.insert(models).values({ ...rest, id, name: id, displayName: `Alert test ${id}`, providerModelId: id, litellmId: `test/${id}`, estimate: null, enabled: false }),
+      db,
+    );
+    try {
+      const res = await seedCatalog(db);
+      expect(res.estimated).toContain(id);
+      const [alert] = await withPlatform((tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, id)), db);
+      expect(alert).toBeDefined();
+      const deadline = Date.now() + 10_000;
+      let rows: Array<typeof notifications.$inferSelect> = [];
+      while (rows.length === 0 && Date.now() < deadline) {
+        rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'estimated_cost.alert'), eq(notifications.title, `Estimated cost (${alert!.severity}): Alert test ${id}`))), db);
+        if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows[0]!.severity).toBe(alert!.severity);
+      expect(rows[0]!.body).toContain('estimated from similar models with confidence');
+      // Seeding again raises nothing new for it (one open alert per model).
+      await seedCatalog(db);
+      const again = await withPlatform((tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, id)), db);
+      expect(again).toHaveLength(1);
+    } finally {
+      await withPlatform(async (tx) => {
+        await tx.delete(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, id));
+        await tx.delete(modelCostHistory).where(eq(modelCostHistory.modelId, id));
+        await tx.delete(models).where(eq(models.id, id));
+      }, db);
     }
   });
 });

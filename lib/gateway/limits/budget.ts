@@ -110,6 +110,7 @@ const SETTLE_LUA = `
 local rid = ARGV[1]
 local actual = ARGV[2]
 local n = #KEYS / 3
+local out = {}
 for i = 1, n do
   local h, z, a = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
   local amt = redis.call('HGET', a, rid)
@@ -118,15 +119,26 @@ for i = 1, n do
     redis.call('HDEL', a, rid)
     redis.call('ZREM', z, rid)
   end
-  if redis.call('HEXISTS', h, 'spent') == 1 then redis.call('HINCRBY', h, 'spent', actual) end
+  if redis.call('HEXISTS', h, 'spent') == 1 then
+    out[i] = redis.call('HINCRBY', h, 'spent', actual)
+  else
+    out[i] = -1
+  end
 end
-return 1
+return out
 `;
 
 type RedisWithBudget = Redis & {
   radiantBudgetReserve(...args: Array<string | number>): Promise<[number, number]>;
-  radiantBudgetSettle(...args: Array<string | number>): Promise<number>;
+  radiantBudgetSettle(...args: Array<string | number>): Promise<number[]>;
 };
+
+/**
+ * Told after a settle moved a scope's spend of `month` from `before` to `after` (nano-dollars),
+ * as the ledger saw it: with Redis the shared, atomic figure (so exactly one request of all
+ * instances crosses a threshold); in process this instance's view.
+ */
+export type SpendListener = (scope: BudgetScope, month: string, beforeNano: bigint, afterNano: bigint) => void;
 
 export class BudgetLedger {
   private readonly entries = new Map<string, Entry>();
@@ -136,6 +148,7 @@ export class BudgetLedger {
     private readonly sources: BudgetSources,
     redis: Redis | null = null,
     private readonly prefix = 'radiant:',
+    private readonly onSpend?: SpendListener,
   ) {
     if (redis) {
       const r = redis as unknown as Partial<RedisWithBudget>;
@@ -170,9 +183,18 @@ export class BudgetLedger {
   settle(r: Reservation, actualNano: bigint): void {
     if (r.redis && this.redis) {
       const keys = r.scopes.flatMap((s) => this.redisKeys(s, r.month));
-      this.redis.radiantBudgetSettle(keys.length, ...keys, r.requestId, actualNano.toString()).catch((err: unknown) => {
-        gatewayLog.warn({ err: String(err) }, 'redis budget settle failed');
-      });
+      this.redis
+        .radiantBudgetSettle(keys.length, ...keys, r.requestId, actualNano.toString())
+        .then((after) => {
+          if (!this.onSpend || actualNano <= 0n) return;
+          r.scopes.forEach((s, i) => {
+            const a = Number(after?.[i] ?? -1);
+            if (a >= 0) this.tell(s, r.month, BigInt(a) - actualNano, BigInt(a));
+          });
+        })
+        .catch((err: unknown) => {
+          gatewayLog.warn({ err: String(err) }, 'redis budget settle failed');
+        });
       return;
     }
     for (const s of r.scopes) {
@@ -180,8 +202,19 @@ export class BudgetLedger {
       if (!e) continue;
       e.reserved -= r.amountNano;
       if (e.reserved < 0n) e.reserved = 0n;
+      const before = e.spent;
       e.spent += actualNano;
       e.settledTotal += actualNano;
+      if (actualNano > 0n) this.tell(s, r.month, before, e.spent);
+    }
+  }
+
+  private tell(s: BudgetScope, month: string, before: bigint, after: bigint): void {
+    if (!this.onSpend) return;
+    try {
+      this.onSpend(s, month, before, after);
+    } catch (err) {
+      gatewayLog.warn({ err: String(err) }, 'budget spend listener failed');
     }
   }
 
