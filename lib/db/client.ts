@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql, type SQL } from 'drizzle-orm';
+import type { Sql as PostgresSql } from 'postgres';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -124,6 +125,28 @@ export async function closeDb(): Promise<void> {
   const p = g[GLOBAL_KEY];
   delete g[GLOBAL_KEY];
   if (p) await (await p).close();
+}
+
+/**
+ * Runs `fn` while holding a PostgreSQL session-level advisory lock, taken on a connection reserved
+ * for the purpose (so `fn` may open transactions of its own on the pool): another process calling
+ * this with the same key waits until `fn` is done, or until this process dies (the server then
+ * releases the lock with the connection). PGlite is one process by design: `fn` just runs.
+ */
+export async function withAdvisoryLock<T>(handle: DbHandle, key: number, fn: () => Promise<T>): Promise<T> {
+  if (handle.kind !== 'postgres') return fn();
+  const client = (handle.db as unknown as { $client: PostgresSql }).$client;
+  const conn = await client.reserve();
+  try {
+    await conn`SELECT pg_advisory_lock(${key}::bigint)`;
+    try {
+      return await fn();
+    } finally {
+      await conn`SELECT pg_advisory_unlock(${key}::bigint)`.catch(() => {});
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 /** db.execute() returns an array with postgres.js and { rows } with PGlite: one shape here. */

@@ -92,9 +92,10 @@ export async function migrationStatus(db: Db, files = readMigrationFiles()): Pro
 
 /** Applies pending migrations. Returns the tags applied (empty when up to date). */
 export async function migrate(db: Db, files = readMigrationFiles()): Promise<string[]> {
-  await ensureTable(db);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+    // The bookkeeping table is created under the lock too (by migrationStatus): two processes
+    // migrating an empty database at once would otherwise race on CREATE TABLE IF NOT EXISTS.
     const status = await migrationStatus(tx as unknown as Db, files);
     if (status.edited.length > 0) throw new MigrationChecksumError(status.edited);
     const pending = files.filter((f) => status.pending.includes(f.tag));

@@ -1,8 +1,9 @@
 /**
  * The demo world's history: fold its usage into the rollups and books, and issue the invoices
  * of the month before last (so the portal has invoices at once, while last month is left for
- * an administrator to bill from the console). Runs after seedDemo has committed: billing opens
- * its own transactions.
+ * an administrator to bill from the console, or, with scheduled jobs on, for the monthly billing
+ * job's catch-up a few seconds after start: lib/jobs). Runs after seedDemo has committed: billing
+ * opens its own transactions.
  */
 import type { Db } from '../db/client';
 import { rollupUsage } from '../billing/rollups';

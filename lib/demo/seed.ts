@@ -200,7 +200,7 @@ export async function seedDemo(db: Db, options: { days?: number; now?: Date } = 
     for (let i = 0; i < rows.length; i += 500) await tx.insert(usageEvents).values(rows.slice(i, i + 500));
 
     return { tenants: tenantIds, apiKeys: keys, usageEvents: rows.length };
-  });
+  }, db);
 }
 
 function usageFor(model: CatalogModel, random: () => number) {
