@@ -59,6 +59,10 @@ export default defineConfig({
       RADIANT_DEMO_PASSWORD: 'e2e-password-1',
       RADIANT_DEMO_API_KEY: 'rk_live_e2e_demo_key_for_tests_only_0000000000',
       NODE_ENV: 'production',
+      // No scheduled jobs: the start-up catch-up would bill the demo's last month at once, and
+      // e2e/portal-flow.spec.ts has an administrator bill it from the console. The schedules are
+      // covered by tests/billing/jobs.test.ts and the two-instance test (tests/multi-instance).
+      RADIANT_JOBS: 'off',
       OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
       OPENAI_API_KEY: 'e2e-fake-openai-key',
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${fakePort}`,

@@ -9,18 +9,27 @@
  *    lock on its clock row and inserts the tick with a singleton key);
  *  - both queues use the `stately` policy: at most one job queued and one running per queue,
  *    across every instance;
- *  - the monthly job carries `singletonKey = billing-monthly:<YYYY-MM>`, skips a month whose
- *    all-tenant run already succeeded, and runBilling's unique index on active billing_runs
- *    (migration 0005) refuses a second concurrent run of the same month whatever started it.
+ *  - the monthly job skips a month whose all-tenant run already succeeded, and runBilling's
+ *    unique index on active billing_runs (migration 0005) refuses a second concurrent run of the
+ *    same month whatever started it;
+ *  - catch-up: at start an instance enqueues the previous month's billing (from 02:00 UTC on
+ *    the 1st, if that month is not billed yet), so a month is billed even when no instance was
+ *    up at the scheduled tick. That job carries `singletonKey =
+ *    billing-monthly:<YYYY-MM>` and an id derived from it, so instances starting together (or
+ *    restarting) enqueue it once; RADIANT_BILLING_CATCHUP=off turns it off.
  * pg-boss uses node-postgres, which cannot reach the embedded PGlite; without DATABASE_URL the
  * same two jobs run on an in-process timer (PGlite is single-process by design, so there is
  * nobody to coordinate with), guarded by the same billing_runs index.
  *
  * Environment: RADIANT_JOBS=off disables scheduling (tests, one-off scripts);
  * RADIANT_ROLLUP_CRON (default every 10 minutes); RADIANT_BILLING_CRON (default 02:00 UTC on the
- * 1st). Cron expressions are evaluated in UTC.
+ * 1st); RADIANT_BILLING_CATCHUP=off (no catch-up at start). Cron expressions are evaluated in UTC.
+ * Started by lib/server/background.ts (Next's instrumentation hook), stopped on SIGTERM.
  */
+import crypto from 'node:crypto';
+import type PgBoss from 'pg-boss';
 import { ConflictError } from '@/lib/errors';
+import { openDb, withAdvisoryLock } from '@/lib/db/client';
 import { systemCtx } from '@/lib/billing/context';
 import { rollupUsage, type RollupResult } from '@/lib/billing/rollups';
 import { periodAlreadyBilled, runBilling, type RunBillingResult } from '@/lib/billing/runs';
@@ -49,9 +58,8 @@ export interface MonthlyBillingOutcome {
   run: RunBillingResult | null;
 }
 
-/** Bill the month before `now` for all tenants, unless that already happened. */
-export async function runMonthlyBillingJob(now: Date = new Date()): Promise<MonthlyBillingOutcome> {
-  const period = previousPeriod(now);
+/** Bill `period` (default: the month before `now`) for all tenants, unless that already happened. */
+export async function runMonthlyBillingJob(now: Date = new Date(), period: string = previousPeriod(now)): Promise<MonthlyBillingOutcome> {
   if (await periodAlreadyBilled(period)) return { period, skipped: 'already_billed', run: null };
   try {
     const run = await runBilling({ period, ctx: systemCtx('billing-scheduler') });
@@ -62,6 +70,38 @@ export async function runMonthlyBillingJob(now: Date = new Date()): Promise<Mont
     throw err;
   }
 }
+
+/** The previous month is billed from 02:00 UTC on the 1st (the default cron's time), leaving late
+ * events (metering journals replayed after an outage) two hours to land. */
+export function monthlyBillingDue(now: Date): boolean {
+  return now.getUTCDate() > 1 || now.getUTCHours() >= 2;
+}
+
+/** A stable job id for a key (pg-boss ids are UUIDs; the job table's primary key refuses a second
+ * job with the same id while the first is kept, i.e. until it is archived). */
+export function jobIdFor(key: string): string {
+  const b = crypto.createHash('sha1').update(`radiant:${key}`).digest();
+  b[6] = (b[6]! & 0x0f) | 0x50; // version 5 (name-based, SHA-1)
+  b[8] = (b[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Catch-up at start (pg-boss mode): enqueue the previous month's billing unless it is not due yet
+ * or already billed. The job's singleton key `billing-monthly:<YYYY-MM>` (stately queue) and its
+ * id derived from that key make it one job however many instances start. Returns the job id, or
+ * null when nothing was enqueued (not due, already billed, or another instance enqueued it).
+ */
+export async function enqueueMonthlyBillingCatchUp(boss: Pick<PgBoss, 'send'>, now: Date = new Date()): Promise<{ period: string; jobId: string | null }> {
+  const period = previousPeriod(now);
+  if (!monthlyBillingDue(now) || (await periodAlreadyBilled(period))) return { period, jobId: null };
+  const singletonKey = `${JOB_QUEUES.monthlyBilling}:${period}`;
+  const jobId = await boss.send(JOB_QUEUES.monthlyBilling, { period, catchUp: true }, { id: jobIdFor(singletonKey), singletonKey });
+  return { period, jobId };
+}
+
+const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const HANDLE_KEY = Symbol.for('radiant.jobs');
 type G = typeof globalThis & { [HANDLE_KEY]?: Promise<JobsHandle> };
@@ -87,19 +127,55 @@ async function startPgBoss(connectionString: string, env: NodeJS.ProcessEnv): Pr
   const { default: PgBoss } = await import('pg-boss');
   const boss = new PgBoss({ connectionString, schema: 'pgboss', application_name: 'radiant-jobs', max: 4 });
   boss.on('error', (err) => console.error('[jobs] pg-boss error', err));
-  await boss.start();
-  await boss.createQueue(JOB_QUEUES.rollup, { name: JOB_QUEUES.rollup, policy: 'stately', expireInSeconds: 3600, retryLimit: 2 });
-  await boss.createQueue(JOB_QUEUES.monthlyBilling, { name: JOB_QUEUES.monthlyBilling, policy: 'stately', expireInSeconds: 6 * 3600, retryLimit: 3, retryDelay: 300 });
-  await boss.schedule(JOB_QUEUES.rollup, env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
-  await boss.schedule(JOB_QUEUES.monthlyBilling, env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
+  try {
+    await setUpPgBoss(boss, connectionString, env);
+  } catch (err) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    throw err;
+  }
+  return { kind: 'pg-boss', stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }) };
+}
+
+/** Arbitrary, constant: "radiant jobs setup" (migrations 7_207_301, bootstrap 7_207_302). */
+const JOBS_SETUP_LOCK_KEY = 7_207_303;
+
+async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // Instances starting together on a fresh database would otherwise create pg-boss's queues at
+  // the same moment, and pg-boss 10's create_queue() can deadlock against itself (seen in the
+  // two-instance test): the setup runs one instance at a time, under an advisory lock held on a
+  // connection of its own. Everything in it is idempotent, so later starts just re-check.
+  const lockDb = await openDb({ url: connectionString, max: 1, applicationName: 'radiant-jobs-setup' });
+  try {
+    await withAdvisoryLock(lockDb, JOBS_SETUP_LOCK_KEY, async () => {
+      await boss.start();
+      await boss.createQueue(JOB_QUEUES.rollup, { name: JOB_QUEUES.rollup, policy: 'stately', expireInSeconds: 3600, retryLimit: 2 });
+      await boss.createQueue(JOB_QUEUES.monthlyBilling, { name: JOB_QUEUES.monthlyBilling, policy: 'stately', expireInSeconds: 6 * 3600, retryLimit: 3, retryDelay: 300 });
+      await boss.schedule(JOB_QUEUES.rollup, env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
+      await boss.schedule(JOB_QUEUES.monthlyBilling, env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
+    });
+  } finally {
+    await lockDb.close();
+  }
   await boss.work(JOB_QUEUES.rollup, async () => {
     await runRollupJob();
   });
-  await boss.work(JOB_QUEUES.monthlyBilling, async () => {
-    const out = await runMonthlyBillingJob();
+  await boss.work<{ period?: unknown }>(JOB_QUEUES.monthlyBilling, async ([job]) => {
+    // Cron ticks carry no data (the month before now); the catch-up job names its month.
+    const period = typeof job?.data?.period === 'string' && PERIOD_RE.test(job.data.period) ? job.data.period : undefined;
+    const out = await runMonthlyBillingJob(new Date(), period);
     return { period: out.period, skipped: out.skipped, invoicesCreated: out.run?.invoicesCreated ?? 0 };
   });
-  return { kind: 'pg-boss', stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }) };
+  const rollupCron = env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON;
+  const billingCron = env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON;
+  console.log(`[jobs] scheduled with pg-boss: rollup "${rollupCron}", monthly billing "${billingCron}" (UTC)`);
+  if ((env.RADIANT_BILLING_CATCHUP ?? '').toLowerCase() !== 'off') {
+    try {
+      const { period, jobId } = await enqueueMonthlyBillingCatchUp(boss);
+      if (jobId) console.log(`[jobs] catch-up: billing of ${period} enqueued (job ${jobId})`);
+    } catch (err) {
+      console.error('[jobs] could not enqueue the billing catch-up', err);
+    }
+  }
 }
 
 /** Minutes between rollups for the timer mode, from a "*\/N * * * *" cron (default 10). */
@@ -124,7 +200,7 @@ async function startTimers(env: NodeJS.ProcessEnv): Promise<JobsHandle> {
       }
       // From 02:00 UTC on the 1st (or at the first tick after), once per month per process.
       const period = previousPeriod(now);
-      if (billedPeriod !== period && (now.getUTCDate() > 1 || now.getUTCHours() >= 2)) {
+      if (billedPeriod !== period && monthlyBillingDue(now)) {
         billedPeriod = period;
         await runMonthlyBillingJob(now);
       }
