@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import path from 'node:path';
 
 export default defineConfig({
@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'tests/**/*.test.ts'],
+    // Its own stage after `next build` (tests/multi-instance/vitest.config.ts, scripts/test.ts).
+    exclude: [...configDefaults.exclude, 'tests/multi-instance/**'],
     environment: 'node',
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,

@@ -3,10 +3,14 @@
  *   0. type-check and lint;
  *   1. unit + integration tests (vitest) on the embedded PGlite;
  *   2. the same again on real PostgreSQL when TEST_DATABASE_URL is set (a fresh database);
- *   3. a production build, then the Playwright e2e suite in Chromium against it (on a fresh
- *      PostgreSQL database when TEST_DATABASE_URL is set, else a fresh embedded one).
+ *   3. a production build (`next build`);
+ *   4. with TEST_DATABASE_URL: the two-instance test (tests/multi-instance): two production
+ *      server processes on one fresh PostgreSQL database and one Redis;
+ *   5. the Playwright e2e suite in Chromium against the build (on a fresh PostgreSQL database
+ *      when TEST_DATABASE_URL is set, else a fresh embedded one).
  * Prints one summary line per stage and a final "N passed, N failed" line; exits non-zero on
- * any failure. `npm test -- --skip-e2e` / `--only-e2e` narrow it while developing.
+ * any failure. `npm test -- --skip-e2e` (stages 0-2 only) / `--only-e2e` (stages 3-5) /
+ * `--only-multi-instance` (stages 3-4) / `--skip-multi-instance` narrow it while developing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,11 +36,11 @@ function run(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): number {
   return r.status ?? 1;
 }
 
-function vitestStage(name: string, env: NodeJS.ProcessEnv): void {
+function vitestStage(name: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): void {
   const started = Date.now();
   const json = path.join(outDir, `vitest-${name}.json`);
   fs.rmSync(json, { force: true });
-  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`], env);
+  const code = run('npx', ['vitest', 'run', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`], env);
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -83,13 +87,21 @@ async function dropPostgresDatabase(serverUrl: string, dbUrl: string): Promise<v
   await sql.end();
 }
 
-function e2eStage(env: NodeJS.ProcessEnv): void {
+function buildStage(env: NodeJS.ProcessEnv): boolean {
   const started = Date.now();
   const build = run('npx', ['next', 'build'], { ...env, NODE_ENV: 'production' });
-  if (build !== 0) {
-    results.push({ name: 'next build', passed: 0, failed: 1, skipped: 0, ok: false, seconds: (Date.now() - started) / 1000 });
-    return;
-  }
+  results.push({ name: 'next build', passed: build === 0 ? 1 : 0, failed: build === 0 ? 0 : 1, skipped: 0, ok: build === 0, seconds: (Date.now() - started) / 1000 });
+  return build === 0;
+}
+
+/** Two server processes against one PostgreSQL (a fresh database the test makes and drops) and
+ * one Redis: shared limits and budgets, metering once, the scheduled billing once. */
+function multiInstanceStage(env: NodeJS.ProcessEnv): void {
+  vitestStage('multi-instance', env, ['--config', 'tests/multi-instance/vitest.config.ts']);
+}
+
+function e2eStage(env: NodeJS.ProcessEnv): void {
+  const started = Date.now();
   const json = path.join(outDir, 'e2e-results.json');
   fs.rmSync(json, { force: true });
   fs.rmSync(path.join(outDir, 'e2e-data'), { recursive: true, force: true });
@@ -113,12 +125,15 @@ async function main(): Promise<void> {
   delete base.TEST_DATABASE_URL;
   delete base.DATABASE_URL;
 
-  if (!args.has('--only-e2e')) {
+  const onlyMulti = args.has('--only-multi-instance');
+  if (!args.has('--only-e2e') && !onlyMulti) {
     staticStage(base);
     vitestStage('pglite', base);
     if (serverUrl) vitestStage('postgres', { ...base, TEST_DATABASE_URL: serverUrl });
   }
-  if (!args.has('--skip-e2e')) {
+  const built = !args.has('--skip-e2e') && buildStage(base);
+  if (built && serverUrl && !args.has('--skip-multi-instance')) multiInstanceStage({ ...base, TEST_DATABASE_URL: serverUrl });
+  if (built && !onlyMulti) {
     let e2eDb: string | null = null;
     if (serverUrl) e2eDb = await freshPostgresDatabase(serverUrl, 'e2e');
     try {
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
 
   console.log('\n== RADIANT test summary ==');
   for (const r of results) {
-    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped  (${r.seconds.toFixed(1)} s)`);
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(24)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped  (${r.seconds.toFixed(1)} s)`);
   }
   const passed = results.reduce((s, r) => s + r.passed, 0);
   const failed = results.reduce((s, r) => s + r.failed, 0);
