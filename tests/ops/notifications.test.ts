@@ -184,6 +184,11 @@ describe('every event reaches every channel', () => {
         expect(mine.some((r) => r.adminId === a.id), `${event}: no in-app row for ${a.role}`).toBe(false);
       }
       expect(hooks.received.some((h) => h.path === '/slack/global'), `${event}: global Slack`).toBe(c.global);
+      if (event === 'tenant.budget_100') {
+        // One message exactly as the local receiver got it (for the docs and the issue note).
+        const g = hooks.received.find((h) => h.path === '/slack/global')!;
+        console.log(`Slack webhook POST ${g.path} (${g.contentType}):\n${JSON.stringify(g.body, null, 2)}`);
+      }
       if (c.tenant) {
         const ownerList = await listTenantNotifications({ ctx: tenantCtx({ ...owner, role: 'owner' }, tenant.id), input: {} });
         const memberList = await listTenantNotifications({ ctx: tenantCtx({ ...member, role: 'member' }, tenant.id), input: {} });
