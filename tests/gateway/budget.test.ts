@@ -3,15 +3,15 @@
  * cap overshoot it by at most what the requests in flight exceed their own estimates (zero when
  * max_tokens bounds the answer); per-key caps; a cap already used up by earlier usage this month.
  */
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
 import type { DbHandle } from '../../lib/db/client';
 import { and, eq } from 'drizzle-orm';
-import { notifications, usageEvents } from '../../lib/db/schema';
+import { notifications } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { dec, sum } from '../../lib/pricing/money';
 import { testDb } from '../support/db';
+import { insertPriorSpend } from '../support/factories';
 import { newTenant, startFakeUpstream, startGateway, usageRows, type FakeUpstream, type RunningGateway } from './harness';
 
 let h: DbHandle;
@@ -30,23 +30,7 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 /** Earlier spend this month (as if metered before). */
-async function priorSpend(tenantId: string, price: string) {
-  await withPlatform(
-    (tx) =>
-      tx.insert(usageEvents).values({
-        tenantId,
-        requestId: `prior_${crypto.randomUUID()}`,
-        modelId: 'openai-gpt-4-1-mini',
-        providerId: 'openai',
-        markupPercent: '40',
-        markupSource: 'default',
-        cost: '0',
-        price,
-        createdAt: new Date(),
-      }),
-    h.db,
-  );
-}
+const priorSpend = (tenantId: string, price: string) => insertPriorSpend(h.db, tenantId, price);
 
 /** The price of one request of this shape (measured on a tenant without a cap). */
 async function pricePerRequest(content: string, maxTokens: number): Promise<string> {

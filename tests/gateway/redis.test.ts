@@ -9,10 +9,11 @@ import Redis from 'ioredis';
 import OpenAI, { APIError } from 'openai';
 import { eq } from 'drizzle-orm';
 import type { DbHandle } from '../../lib/db/client';
-import { apiKeys, usageEvents } from '../../lib/db/schema';
+import { apiKeys } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { dec, sum } from '../../lib/pricing/money';
 import { testDb } from '../support/db';
+import { insertPriorSpend } from '../support/factories';
 import { newTenant, sleep, startFakeUpstream, startGateway, usageRows, type FakeUpstream, type RunningGateway } from './harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -83,19 +84,7 @@ describe('shared through Redis', () => {
     const unit = (await usageRows(h.db, probe.tenantId))[0]!.price;
     const cap = '3';
     const t = await newTenant(h.db, a.baseURL, { tenant: { monthlyBudget: cap } });
-    await withPlatform(
-      (tx) =>
-        tx.insert(usageEvents).values({
-          tenantId: t.tenantId,
-          requestId: `prior_${crypto.randomUUID()}`,
-          modelId: 'openai-gpt-4-1-mini',
-          providerId: 'openai',
-          markupPercent: '40',
-          markupSource: 'default',
-          price: dec(cap).minus(dec(unit).times(8)).toFixed(),
-        }),
-      h.db,
-    );
+    await insertPriorSpend(h.db, t.tenantId, dec(cap).minus(dec(unit).times(8)).toFixed());
     fake.setBehavior({ mode: 'delay', delayMs: 60 });
     const cb = new OpenAI({ apiKey: t.key, baseURL: b.baseURL, maxRetries: 0 });
     const results = await Promise.all(

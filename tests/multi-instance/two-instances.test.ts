@@ -16,7 +16,6 @@
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run --config tests/multi-instance/vitest.config.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -25,14 +24,12 @@ import Redis from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, queryRows, type DbHandle } from '../../lib/db/client';
-import { usageEvents } from '../../lib/db/schema';
-import { withPlatform } from '../../lib/db/tenant';
 import { generateApiKey } from '../../lib/gateway/key-material';
 import { previousPeriod } from '../../lib/billing/period';
 import { monthBeforeLast } from '../../lib/demo/billing';
 import { dec, sum } from '../../lib/pricing/money';
 import { startFakeUpstream, type FakeUpstream } from '../fake-upstream/server';
-import { createApiKeyRow, createTenant } from '../support/factories';
+import { createApiKeyRow, createTenant, insertPriorSpend } from '../support/factories';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -311,19 +308,7 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     const t = await newKey({ monthlyBudget: cap });
     // Spent earlier this month: all of the cap but LEFT requests' worth.
     const prior = dec(cap).minus(unit.times(LEFT));
-    await withPlatform(
-      (tx) =>
-        tx.insert(usageEvents).values({
-          tenantId: t.tenantId,
-          requestId: `prior_${crypto.randomUUID()}`,
-          modelId: 'openai-gpt-4-1-mini',
-          providerId: 'openai',
-          markupPercent: '40',
-          markupSource: 'default',
-          price: prior.toFixed(),
-        }),
-      h!.db,
-    );
+    await insertPriorSpend(h!.db, t.tenantId, prior.toFixed());
     fake!.setBehavior({ mode: 'delay', delayMs: 80 });
     let replies: Reply[];
     try {

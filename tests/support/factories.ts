@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
-import { apiKeys, models, tenants, users } from '../../lib/db/schema';
+import { apiKeys, models, tenants, usageEvents, users } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 
 export function uniqueSuffix(): string {
@@ -56,4 +56,23 @@ export async function anyChatModel(db: Db) {
     if (!row) throw new Error('catalog not seeded');
     return row;
   }, db);
+}
+
+/** Spend earlier this month, as if metered before (one gpt-4.1-mini usage event at `price`). */
+export async function insertPriorSpend(db: Db, tenantId: string, price: string, at: Date = new Date()) {
+  await withPlatform(
+    (tx) =>
+      tx.insert(usageEvents).values({
+        tenantId,
+        requestId: `prior_${crypto.randomUUID()}`,
+        modelId: 'openai-gpt-4-1-mini',
+        providerId: 'openai',
+        markupPercent: '40',
+        markupSource: 'default',
+        cost: '0',
+        price,
+        createdAt: at,
+      }),
+    db,
+  );
 }
