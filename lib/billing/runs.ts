@@ -236,14 +236,9 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
       error: failures.length ? `${failures.length} tenant(s) failed; re-run the period to retry them` : null,
     });
   } catch (err) {
-    await update({
-      status: 'failed',
-      processedTenants: processed,
-      invoicesCreated: created,
-      finishedAt: new Date(),
-      error: isAppError(err) ? err.message : 'billing run failed (see the server log)',
-    });
-    notifyBillingRun({ ...toRunView(run), status: 'failed', processedTenants: processed, totalTenants: total, invoicesCreated: created, error: isAppError(err) ? err.message : 'billing run failed (see the server log)' });
+    const error = isAppError(err) ? err.message : 'billing run failed (see the server log)';
+    await update({ status: 'failed', processedTenants: processed, invoicesCreated: created, finishedAt: new Date(), error });
+    notifyBillingRun({ ...toRunView(run), status: 'failed', processedTenants: processed, totalTenants: total, invoicesCreated: created, error });
     throw err;
   }
   const [final] = await withPlatform((tx) => tx.select().from(billingRuns).where(eq(billingRuns.id, run.id)), input.db);

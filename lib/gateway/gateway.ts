@@ -223,8 +223,8 @@ export class Gateway implements InvalidationTarget {
       redis,
       prefix: o.redisKeyPrefix,
       broadcast: (providerId, until) => this.redisBundle?.publish({ type: 'cooldown', providerId, until, origin: this.instanceId }),
-      onCooldown: (providerId, until, failures, lastError) => notifyProviderCooldown(providerId, until, failures, lastError),
-      onUnhealthy: (providerId, errorRate, lastError) => notifyProviderUnhealthy(providerId, errorRate, lastError),
+      onCooldown: notifyProviderCooldown,
+      onUnhealthy: notifyProviderUnhealthy,
     });
     this.responseCache = new ResponseCache(redis, o.redisKeyPrefix, o.responseCacheMaxBytes);
     this.catalog = new RefreshingValue(

@@ -140,6 +140,8 @@ async function startPgBoss(connectionString: string, env: NodeJS.ProcessEnv): Pr
 const JOBS_SETUP_LOCK_KEY = 7_207_303;
 
 async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const rollupCron = env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON;
+  const billingCron = env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON;
   // Instances starting together on a fresh database would otherwise create pg-boss's queues at
   // the same moment, and pg-boss 10's create_queue() can deadlock against itself (seen in the
   // two-instance test): the setup runs one instance at a time, under an advisory lock held on a
@@ -150,8 +152,8 @@ async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.P
       await boss.start();
       await boss.createQueue(JOB_QUEUES.rollup, { name: JOB_QUEUES.rollup, policy: 'stately', expireInSeconds: 3600, retryLimit: 2 });
       await boss.createQueue(JOB_QUEUES.monthlyBilling, { name: JOB_QUEUES.monthlyBilling, policy: 'stately', expireInSeconds: 6 * 3600, retryLimit: 3, retryDelay: 300 });
-      await boss.schedule(JOB_QUEUES.rollup, env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
-      await boss.schedule(JOB_QUEUES.monthlyBilling, env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
+      await boss.schedule(JOB_QUEUES.rollup, rollupCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
+      await boss.schedule(JOB_QUEUES.monthlyBilling, billingCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
     });
   } finally {
     await lockDb.close();
@@ -165,8 +167,6 @@ async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.P
     const out = await runMonthlyBillingJob(new Date(), period);
     return { period: out.period, skipped: out.skipped, invoicesCreated: out.run?.invoicesCreated ?? 0 };
   });
-  const rollupCron = env.RADIANT_ROLLUP_CRON ?? DEFAULT_ROLLUP_CRON;
-  const billingCron = env.RADIANT_BILLING_CRON ?? DEFAULT_BILLING_CRON;
   console.log(`[jobs] scheduled with pg-boss: rollup "${rollupCron}", monthly billing "${billingCron}" (UTC)`);
   if ((env.RADIANT_BILLING_CATCHUP ?? '').toLowerCase() !== 'off') {
     try {

@@ -15,7 +15,7 @@ import { costColumns } from '../catalog/sync';
 import { z } from 'zod';
 import { MODEL_CATEGORIES, type CatalogModel, type ModelCategory } from '../catalog/types';
 import { NotFoundError } from '../errors';
-import { alertRecommendation, alertSeverity, estimateCost, type EstimatedCostReason } from './estimates';
+import { alertRecommendation, alertSeverity, estimateCost, type AlertSeverity, type EstimatedCostReason } from './estimates';
 import { resolveMarkup, type MarkupOverride, type ResolvedMarkup } from './markup';
 import {
   buildAdminModelPricing,
@@ -176,7 +176,7 @@ export interface RaisedEstimateAlert {
   id: string;
   modelId: string;
   modelName: string;
-  severity: 'info' | 'warning' | 'critical';
+  severity: AlertSeverity;
   confidence: number;
   recommendation: string;
 }
@@ -237,6 +237,7 @@ export async function refreshEstimates(
       .where(and(eq(estimatedCostAlerts.modelId, target.id), ne(estimatedCostAlerts.status, 'resolved')));
     if (open.length === 0) {
       const severity = alertSeverity(estimate.confidence);
+      const recommendation = alertRecommendation(severity);
       const id = crypto.randomUUID();
       await q.insert(estimatedCostAlerts).values({
         id,
@@ -245,9 +246,9 @@ export async function refreshEstimates(
         confidence: String(estimate.confidence),
         reason: stored.reason,
         estimatedCost: { cost: c, sourceModels: stored.sourceModels },
-        recommendation: alertRecommendation(severity),
+        recommendation,
       });
-      options.raised?.push({ id, modelId: target.id, modelName: target.displayName, severity, confidence: estimate.confidence, recommendation: alertRecommendation(severity) });
+      options.raised?.push({ id, modelId: target.id, modelName: target.displayName, severity, confidence: estimate.confidence, recommendation });
     }
     updated.push(target.id);
   }
