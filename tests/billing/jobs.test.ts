@@ -12,6 +12,7 @@ import { runBilling, startBillingRun } from '../../lib/billing/runs';
 import { enqueueMonthlyBillingCatchUp, jobIdFor, monthlyBillingDue, rollupIntervalMinutes, runMonthlyBillingJob, startJobs, stopJobs } from '../../lib/jobs';
 import { ConflictError } from '../../lib/errors';
 import { testDb, testDbKind } from '../support/db';
+import { pollRows } from '../support/poll';
 import { createTenant } from '../support/factories';
 import { dayIn, insertEvents, model, randomUsage, rng } from './helpers';
 
@@ -65,12 +66,9 @@ describe('monthly billing job', () => {
     await insertEvents(db, [{ tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-08', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' }]);
     const run = await runBilling({ period: '2017-08', tenantSlug: t.slug, ctx: systemCtx('test'), db });
     expect(run.status).toBe('succeeded');
-    const deadline = Date.now() + 10_000;
-    let rows: Array<typeof notifications.$inferSelect> = [];
-    while (rows.length === 0 && Date.now() < deadline) {
-      rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'billing.run_finished'), like(notifications.body, `%${run.id}%`))), db);
-      if (rows.length === 0) await new Promise((res) => setTimeout(res, 50));
-    }
+    const rows = await pollRows(() =>
+      withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'billing.run_finished'), like(notifications.body, `%${run.id}%`))), db),
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]!.title).toBe('Billing run for 2017-08 finished: 1 invoice');
   });

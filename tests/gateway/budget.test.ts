@@ -12,6 +12,7 @@ import { withPlatform } from '../../lib/db/tenant';
 import { dec, sum } from '../../lib/pricing/money';
 import { testDb } from '../support/db';
 import { insertPriorSpend } from '../support/factories';
+import { pollRows } from '../support/poll';
 import { newTenant, startFakeUpstream, startGateway, usageRows, type FakeUpstream, type RunningGateway } from './harness';
 
 let h: DbHandle;
@@ -55,13 +56,8 @@ async function race(client: OpenAI, n: number, maxTokens: number) {
 }
 
 /** The tenant's in-app notifications of one event (written in the background: poll). */
-async function tenantNotices(tenantId: string, event: 'tenant.budget_80' | 'tenant.budget_100', atLeast = 1) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.event, event))), h.db);
-    if (rows.length >= atLeast || Date.now() > deadline) return rows;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function tenantNotices(tenantId: string, event: 'tenant.budget_80' | 'tenant.budget_100', atLeast = 1) {
+  return pollRows(() => withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.event, event))), h.db), { atLeast });
 }
 
 describe('budget notifications', () => {

@@ -13,6 +13,7 @@ import { administrators, modelRejectionStats, notifications, providerHealth, pro
 import { withPlatform } from '../../lib/db/tenant';
 import type { GatewayOptions } from '../../lib/gateway';
 import { testDb } from '../support/db';
+import { pollRows } from '../support/poll';
 import { newTenant, rawPost, sleep, startFakeUpstream, startGateway, usageRows, type FakeUpstream, type RunningGateway } from './harness';
 
 let h: DbHandle;
@@ -55,19 +56,16 @@ async function ensureOperator(): Promise<void> {
 async function providerNotices(event: 'provider.cooldown' | 'provider.unhealthy', providerId: string) {
   const [p] = await withPlatform((tx) => tx.select({ name: providers.displayName }).from(providers).where(eq(providers.id, providerId)), h.db);
   const title = event === 'provider.cooldown' ? `Provider ${p!.name} is cooling down` : `Provider ${p!.name} is unhealthy`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const rows = await withPlatform(
+  return pollRows(() =>
+    withPlatform(
       (tx) =>
         tx
           .select()
           .from(notifications)
           .where(and(eq(notifications.event, event), eq(notifications.title, title), gt(notifications.createdAt, new Date(Date.now() - 15 * 60_000)))),
       h.db,
-    );
-    if (rows.length > 0 || Date.now() > deadline) return rows;
-    await sleep(50);
-  }
+    ),
+  );
 }
 
 describe('retries, fallback and cooldown', () => {

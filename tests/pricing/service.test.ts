@@ -13,6 +13,7 @@ import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { getAdminModelPricing, listAdminPricing, listClientPricing } from '../../lib/pricing/service';
 import { assertNoCostLeak } from '../../lib/pricing/views';
 import { testDb } from '../support/db';
+import { pollRows } from '../support/poll';
 import { createTenant } from '../support/factories';
 
 let db: Db;
@@ -126,12 +127,9 @@ describe('estimated-cost alerts reach the administrators', () => {
       expect(res.estimated).toContain(id);
       const [alert] = await withPlatform((tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, id)), db);
       expect(alert).toBeDefined();
-      const deadline = Date.now() + 10_000;
-      let rows: Array<typeof notifications.$inferSelect> = [];
-      while (rows.length === 0 && Date.now() < deadline) {
-        rows = await withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'estimated_cost.alert'), eq(notifications.title, `Estimated cost (${alert!.severity}): Alert test ${id}`))), db);
-        if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      const rows = await pollRows(() =>
+        withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'estimated_cost.alert'), eq(notifications.title, `Estimated cost (${alert!.severity}): Alert test ${id}`))), db),
+      );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows[0]!.severity).toBe(alert!.severity);
       expect(rows[0]!.body).toContain('estimated from similar models with confidence');
