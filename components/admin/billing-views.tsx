@@ -96,14 +96,13 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
               </Field>
               <Field label="Tenant" errors={errors.tenantSlug}>
                 {(p) => (
-                  <Select {...p} value={tenantSlug} onChange={(e) => setTenant(e.target.value)}>
-                    <option value="">All tenants</option>
-                    {data.tenants.map((t) => (
-                      <option key={t.id} value={t.slug}>
-                        {t.name}
-                      </option>
-                    ))}
-                  </Select>
+                  <Select
+                    {...p}
+                    value={tenantSlug}
+                    onChange={(e) => setTenant(e.target.value)}
+                    emptyLabel="All tenants"
+                    options={data.tenants.map((t) => ({ value: t.slug, label: t.name }))}
+                  />
                 )}
               </Field>
               <Button type="submit" loading={busy}>
@@ -199,38 +198,17 @@ export function InvoicesView({ data, statuses }: { data: InvoicesPageData; statu
       >
         <Field label="Period" errors={errors.period}>
           {(p) => (
-            <Select {...p} value={f.period} onChange={set('period')}>
-              <option value="">All periods</option>
-              {data.periods.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </Select>
+            <Select {...p} value={f.period} onChange={set('period')} emptyLabel="All periods" options={data.periods.map((x) => ({ value: x, label: x }))} />
           )}
         </Field>
         <Field label="Status" errors={errors.status}>
           {(p) => (
-            <Select {...p} value={f.status} onChange={set('status')}>
-              <option value="">Any status</option>
-              {statuses.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </Select>
+            <Select {...p} value={f.status} onChange={set('status')} emptyLabel="Any status" options={statuses.map((s) => ({ value: s, label: s }))} />
           )}
         </Field>
         <Field label="Tenant" errors={errors.tenantId}>
           {(p) => (
-            <Select {...p} value={f.tenantId} onChange={set('tenantId')}>
-              <option value="">All tenants</option>
-              {data.tenants.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </Select>
+            <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="All tenants" options={data.tenants.map((t) => ({ value: t.id, label: t.name }))} />
           )}
         </Field>
         <Field label="Number or tenant" errors={errors.q}>
@@ -553,26 +531,12 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
             >
               <Field label="Tenant" errors={errors.tenantId}>
                 {(p) => (
-                  <Select {...p} value={f.tenantId} onChange={set('tenantId')}>
-                    <option value="">—</option>
-                    {data.tenants.map((t) => (
-                      <option key={t.id} value={t.id}>
-                        {t.name}
-                      </option>
-                    ))}
-                  </Select>
+                  <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="—" options={data.tenants.map((t) => ({ value: t.id, label: t.name }))} />
                 )}
               </Field>
               <Field label="Provider" errors={errors.providerId}>
                 {(p) => (
-                  <Select {...p} value={f.providerId} onChange={set('providerId')}>
-                    <option value="">—</option>
-                    {data.providers.map((t) => (
-                      <option key={t.id} value={t.id}>
-                        {t.name}
-                      </option>
-                    ))}
-                  </Select>
+                  <Select {...p} value={f.providerId} onChange={set('providerId')} emptyLabel="—" options={data.providers.map((t) => ({ value: t.id, label: t.name }))} />
                 )}
               </Field>
               <Field label="Amount (USD)" errors={errors.amount}>{(p) => <Input {...p} inputMode="decimal" value={f.amount} onChange={set('amount')} />}</Field>

@@ -118,14 +118,7 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
             </div>
             <Field label="Price for tenant" errors={errors.tenantId} hint="Include that tenant's own markups">
               {(p) => (
-                <Select {...p} value={f.tenantId} onChange={set('tenantId')}>
-                  <option value="">Platform markups only</option>
-                  {options.tenants.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="Platform markups only" options={options.tenants.map((t) => ({ value: t.id, label: t.name }))} />
               )}
             </Field>
             <div className="space-y-1.5">

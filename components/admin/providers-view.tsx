@@ -193,14 +193,7 @@ function RuleDialog({ rule, tenants, save, trigger }: { rule?: RoutingRuleRow; t
             <legend className="px-1 text-sm font-medium text-slate-800">When (all given must match)</legend>
             <Field label="Tenant" errors={errors.tenantId}>
               {(p) => (
-                <Select {...p} value={f.tenantId} onChange={set('tenantId')}>
-                  <option value="">Every tenant</option>
-                  {tenants.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="Every tenant" options={tenants.map((t) => ({ value: t.id, label: t.name }))} />
               )}
             </Field>
             <Field label="Models (comma-separated names)" errors={errors.models}>{(p) => <Input {...p} value={f.models} onChange={set('models')} />}</Field>

@@ -77,50 +77,22 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
           >
             <Field label="Tenant" errors={errors.tenantId}>
               {(p) => (
-                <Select {...p} value={form.tenantId} onChange={set('tenantId')}>
-                  <option value="">All tenants</option>
-                  {data.options.tenants.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={form.tenantId} onChange={set('tenantId')} emptyLabel="All tenants" options={data.options.tenants.map((o) => ({ value: o.id, label: o.name }))} />
               )}
             </Field>
             <Field label="Model" errors={errors.modelId}>
               {(p) => (
-                <Select {...p} value={form.modelId} onChange={set('modelId')}>
-                  <option value="">All models</option>
-                  {data.options.models.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={form.modelId} onChange={set('modelId')} emptyLabel="All models" options={data.options.models.map((o) => ({ value: o.id, label: o.name }))} />
               )}
             </Field>
             <Field label="Provider" errors={errors.providerId}>
               {(p) => (
-                <Select {...p} value={form.providerId} onChange={set('providerId')}>
-                  <option value="">All providers</option>
-                  {data.options.providers.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={form.providerId} onChange={set('providerId')} emptyLabel="All providers" options={data.options.providers.map((o) => ({ value: o.id, label: o.name }))} />
               )}
             </Field>
             <Field label="Status" errors={errors.status}>
               {(p) => (
-                <Select {...p} value={form.status} onChange={set('status')}>
-                  <option value="">Any status</option>
-                  {USAGE_STATUS_VALUES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </Select>
+                <Select {...p} value={form.status} onChange={set('status')} emptyLabel="Any status" options={USAGE_STATUS_VALUES.map((s) => ({ value: s, label: s }))} />
               )}
             </Field>
             <Field label="From (UTC day)" errors={errors.from}>

@@ -22,10 +22,12 @@ export interface SelectOption {
   label: string;
 }
 
-export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { options?: SelectOption[] }>(
-  function Select({ className, options, children, ...rest }, ref) {
+/** `emptyLabel`: a first option with the value "" ("All tenants", "—"), before `options`. */
+export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { options?: SelectOption[]; emptyLabel?: string }>(
+  function Select({ className, options, emptyLabel, children, ...rest }, ref) {
     return (
       <select ref={ref} className={cn(CONTROL, 'h-9 pr-8', className)} {...rest}>
+        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
         {options?.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
