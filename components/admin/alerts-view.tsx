@@ -11,7 +11,7 @@ import { dec } from '@/lib/pricing/money';
 import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';
 import { Badge, StatusBadge } from '../ui/badge';
 import { Button } from '../ui/button';
-import { ConfirmDialog, DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
+import { ConfirmDialog, DialogContent, DialogFormActions, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Alert } from '../ui/feedback';
 import { Field, FormError, Input, Textarea } from '../ui/field';
 import { formatRate, humanize } from '../ui/format';
@@ -83,14 +83,9 @@ function AdjustDialog({ row, action, available }: { row: AlertRow; action: Adjus
               {(p) => <Textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
             <FormError message={res && !res.ok ? res.message : null} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Submit for approval
-              </Button>
-            </div>
+            <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+              Submit for approval
+            </DialogFormActions>
           </form>
         )}
       </DialogContent>

@@ -10,7 +10,7 @@ import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
-import { ConfirmDialog, DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
+import { ConfirmDialog, DialogContent, DialogFormActions, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Alert } from '../ui/feedback';
 import { Field, FormError, Input, Textarea } from '../ui/field';
 import { humanize } from '../ui/format';
@@ -90,14 +90,9 @@ function DefaultMarkupDialog({ scope, label, current, action }: { scope: 'defaul
               {(p) => <Textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
             <FormError message={result && !result.ok ? result.message : null} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Submit for approval
-              </Button>
-            </div>
+            <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+              Submit for approval
+            </DialogFormActions>
           </form>
         )}
       </DialogContent>

@@ -11,7 +11,7 @@ import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';
 import { Badge, StatusBadge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
-import { ConfirmDialog, DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
+import { ConfirmDialog, DialogContent, DialogFormActions, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Alert } from '../ui/feedback';
 import { Checkbox, Field, FormError, Input, Select, Textarea } from '../ui/field';
 import { formatCount, formatPercent } from '../ui/format';
@@ -92,14 +92,9 @@ function ProviderChangeDialog({ p, actions }: { p: ProviderRow; actions: Provide
               {(fp) => <Textarea {...fp} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
             <FormError message={res && !res.ok ? res.message : null} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Submit for approval
-              </Button>
-            </div>
+            <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+              Submit for approval
+            </DialogFormActions>
           </form>
         )}
       </DialogContent>
@@ -209,14 +204,9 @@ function RuleDialog({ rule, tenants, save, trigger }: { rule?: RoutingRuleRow; t
           </fieldset>
           <Checkbox label="Enabled" checked={f.enabled} onChange={(e) => setF((s) => ({ ...s, enabled: e.target.checked }))} />
           <FormError message={formError} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {rule ? 'Save rule' : 'Create rule'}
-            </Button>
-          </div>
+          <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+            {rule ? 'Save rule' : 'Create rule'}
+          </DialogFormActions>
         </form>
       </DialogContent>
     </DialogRoot>

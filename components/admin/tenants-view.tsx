@@ -9,7 +9,7 @@ import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table
 import { Badge, StatusBadge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
-import { DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
+import { DialogContent, DialogFormActions, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Alert } from '../ui/feedback';
 import { Field, FormError, Select, Textarea } from '../ui/field';
 import { displayNumber, formatAmount, formatCount, formatPercent } from '../ui/format';
@@ -178,14 +178,9 @@ function TierDialog({ tenant, action }: { tenant: D['tenant']; action: TierActio
             </Field>
             <Field label="Reason (optional)">{(p) => <Textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}</Field>
             <FormError message={res && !res.ok ? res.message : null} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Submit for approval
-              </Button>
-            </div>
+            <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+              Submit for approval
+            </DialogFormActions>
           </form>
         )}
       </DialogContent>

@@ -10,7 +10,7 @@ import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';
 import { Badge, StatusBadge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
-import { ConfirmDialog, DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
+import { ConfirmDialog, DialogContent, DialogFormActions, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Alert } from '../ui/feedback';
 import { Checkbox, Field, FormError, Input } from '../ui/field';
 import { formatCount } from '../ui/format';
@@ -132,14 +132,9 @@ function CreateKeyDialog({ create }: { create: CreateKeyAction }) {
               </Field>
             </div>
             <FormError message={formError} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Create key
-              </Button>
-            </div>
+            <DialogFormActions onCancel={() => setOpen(false)} busy={busy}>
+              Create key
+            </DialogFormActions>
           </form>
         )}
       </DialogContent>

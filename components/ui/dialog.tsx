@@ -9,6 +9,20 @@ export const DialogRoot = RadixDialog.Root;
 export const DialogTrigger = RadixDialog.Trigger;
 export const DialogClose = RadixDialog.Close;
 
+/** A dialog form's footer: Cancel (closes the dialog) and the form's submit button. */
+export function DialogFormActions({ onCancel, busy, children }: { onCancel: () => void; busy?: boolean; children: ReactNode }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={busy}>
+        {children}
+      </Button>
+    </div>
+  );
+}
+
 /** The dialog panel: overlay, focus trap, Escape to close, labelled by its title. */
 export function DialogContent({
   title,
