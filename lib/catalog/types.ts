@@ -46,7 +46,33 @@ export type CostSource = (typeof COST_SOURCES)[number];
 
 /** Which wire protocol the gateway speaks to the provider. `none` = not served by the chat/
  * embeddings gateway (image, video, audio, 3D: catalogued and priced, not proxied yet). */
-export const WIRE_FORMATS = ['openai', 'anthropic', 'gemini', 'none'] as const;
+/**
+ * What the gateway speaks upstream. 'openai' / 'anthropic' / 'gemini' carry chat (and OpenAI's
+ * images, audio and embeddings); the rest are one adapter each under lib/gateway/adapters/.
+ * 'none': the gateway cannot call this provider, so its models are not offered to tenants.
+ */
+export const WIRE_FORMATS = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'stability',
+  'bfl',
+  'ideogram',
+  'elevenlabs',
+  'deepgram',
+  'assemblyai',
+  'voyage',
+  'exa',
+  'tavily',
+  'runway',
+  'luma',
+  'pika',
+  'kling',
+  'veo',
+  'meshy',
+  'tripo',
+  'none',
+] as const;
 export type WireFormat = (typeof WIRE_FORMATS)[number];
 
 /** What RADIANT pays per unit. Decimal strings; null = not charged. */
