@@ -66,6 +66,8 @@ export const users = pgTable(
     status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended'] }).notNull().default('active'),
     timezone: varchar('timezone', { length: 50 }).notNull().default('UTC'),
     lastLoginAt: ts('last_login_at'),
+    /** Sessions issued before this instant are refused (lib/auth/revocation.ts revokeSessions). */
+    sessionsValidAfter: ts('sessions_valid_after'),
     ...timestamps(),
     deletedAt: ts('deleted_at'),
   },
