@@ -332,11 +332,11 @@ describe('lookups', () => {
 });
 
 describe('wire formats', () => {
-  it('proxies only chat/embedding providers', () => {
+  it('proxies exactly the providers the gateway has an adapter for', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
     expect(proxied.sort()).toEqual(
       ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
-        'perplexity', 'self-hosted', 'xai'].sort(),
+        'perplexity', 'self-hosted', 'xai', 'voyage', 'exa', 'tavily'].sort(),
     );
   });
 
