@@ -333,13 +333,18 @@ describe('lookups', () => {
 });
 
 describe('wire formats', () => {
-  it('proxies chat/embedding providers and the image/speech/transcription providers', () => {
+  it('proxies exactly the providers the gateway has an adapter for', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
-    expect(proxied).toEqual(expect.arrayContaining(
+    expect(proxied.sort()).toEqual(
       ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
         'perplexity', 'self-hosted', 'xai',
-        'openai-images', 'stability', 'flux', 'ideogram', 'openai-audio', 'elevenlabs', 'deepgram', 'assemblyai'],
-    ));
+        // embeddings and web search: one adapter each (lib/gateway/adapters)
+        'voyage', 'exa', 'tavily',
+        // images, speech, transcription: one adapter each (lib/gateway/adapters)
+        'openai-images', 'stability', 'flux', 'ideogram', 'openai-audio', 'elevenlabs', 'deepgram', 'assemblyai',
+        // video and 3D: task adapters (lib/gateway/jobs), never the chat router
+        'runway', 'luma', 'kling', 'veo', 'meshy', 'tripo'].sort(),
+    );
     expect(providerFor('flux-pro-11')).toMatchObject({ wireFormat: 'bfl', apiBaseUrl: 'https://api.bfl.ai', apiKeyEnv: 'BFL_API_KEY' });
     expect(providerFor('midjourney-v6').wireFormat).toBe('none');
   });

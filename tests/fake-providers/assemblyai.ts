@@ -12,7 +12,7 @@
  * error, API token missing/invalid" }. Errors { error: string }.
  */
 import { randomUUID } from 'node:crypto';
-import { audioDuration, fakeWords, sendJson, startFake, type FakeProvider } from './common';
+import { audioDuration, fakeWords, sendJson, startFake, type FakeProvider } from './media-common';
 
 export interface FakeAssemblyAI extends FakeProvider {
   pendingPolls: number;

@@ -11,7 +11,7 @@
  * errors 422 { detail: [{ loc, msg, type }] }. Content policy -> the task ends "Request Moderated".
  */
 import { randomUUID } from 'node:crypto';
-import { sendJson, startFake, type FakeProvider } from './common';
+import { sendJson, startFake, type FakeProvider } from './media-common';
 import { png } from './media-fixtures';
 
 export interface FakeBfl extends FakeProvider {

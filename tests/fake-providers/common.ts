@@ -1,185 +1,156 @@
 /**
- * What every fake media provider shares: a node:http server on a free port that records each
- * request (method, path, query, headers, body), checks the provider's auth header (the key
- * `bad-key` or a missing key gets the provider's real 401/403 body), and plays injected failures:
- *
- *   fail({ kind: 'status', status: 500 })        provider-shaped error JSON with that status
- *   fail({ kind: 'rate_limit', retryAfter: 1 })   429 + Retry-After, provider-shaped body
- *   fail({ kind: 'content_policy' })              the provider's own refusal (error or result)
- *   fail({ kind: 'slow', delayMs: 300 })          answers normally after a delay
- *   fail({ kind: 'hang' })                        never answers
- * Each applies to the next `times` requests (default 1) whose path starts with `path` (default
- * any). Fakes buffer request bodies; they are test servers, not the gateway.
+ * The shared machinery of the fake video/3D providers (one file per provider next to this one):
+ * a node:http server on 127.0.0.1 that keeps tasks in memory and advances each task one state per
+ * poll (queued -> running -> terminal after `pollsToFinish` polls), serves result files from URLs
+ * that expire (`fileTtlMs`, answering 403 like a lapsed pre-signed URL afterwards), records every
+ * request, and can be told what the next tasks do: `script(['fail', 'policy', 'never', ...])`,
+ * or to stall every answer (`stallMs`) to exercise timeouts.
  */
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
-export type Failure =
-  | { kind: 'status'; status: number; message?: string }
-  | { kind: 'rate_limit'; retryAfter?: number }
-  | { kind: 'content_policy' }
-  | { kind: 'slow'; delayMs: number }
-  | { kind: 'hang' };
+export type Outcome = 'succeed' | 'fail' | 'policy' | 'never';
 
-export interface Recorded {
+export interface FakeTask {
+  id: string;
+  polls: number;
+  outcome: Outcome;
+  cancelled: boolean;
+  body: Record<string, unknown>;
+  kind: string;
+  createdAt: number;
+}
+
+export interface RecordedRequest {
   method: string;
   path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
 }
 
-export interface HandlerContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: Buffer;
-  /** The base URL of this fake (for URLs it hands out). */
-  base: string;
-  /** An injected content_policy failure applies to this request. */
-  contentPolicy: boolean;
-  json(): unknown;
-}
+export type Stage = 'queued' | 'running' | 'succeed' | 'fail' | 'policy' | 'cancelled';
 
-export interface ProviderDef {
-  name: string;
-  /** null = authenticated; else the response to send (the provider's real auth failure). */
-  authFailure(headers: IncomingHttpHeaders, path: string): { status: number; body: unknown } | null;
-  /** The provider's error body for an injected or validation failure. */
-  errorBody(status: number, message: string): unknown;
-  /** Returns false when no route matched (-> 404). */
-  handle(ctx: HandlerContext): Promise<boolean> | boolean;
-}
+export const FAKE_MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64, 7)]);
+export const FAKE_GLB = Buffer.concat([Buffer.from('glTF'), Buffer.from([2, 0, 0, 0]), Buffer.alloc(64, 3)]);
+export const FAKE_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
 
-export interface FakeProvider {
-  url: string;
-  requests: Recorded[];
-  fail(f: Failure & { times?: number; path?: string }): void;
-  reset(): void;
-  close(): Promise<void>;
-}
+export abstract class FakeTaskProvider {
+  readonly tasks = new Map<string, FakeTask>();
+  readonly requests: RecordedRequest[] = [];
+  pollsToFinish = 2;
+  fileTtlMs = 60_000;
+  stallMs = 0;
+  private queue: Outcome[] = [];
+  private seq = 0;
+  private server: http.Server | null = null;
+  origin = '';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const s = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s), ...headers });
-  res.end(s);
-}
+  /** The base URL the adapter is configured with (provider-specific path prefix included). */
+  abstract get baseUrl(): string;
+  protected abstract route(req: http.IncomingMessage, res: http.ServerResponse, path: string, body: unknown): Promise<void> | void;
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  script(outcomes: Outcome[]): void {
+    this.queue.push(...outcomes);
+  }
 
-export async function startFake(def: ProviderDef): Promise<FakeProvider> {
-  const requests: Recorded[] = [];
-  let failures: Array<Failure & { times: number; path?: string }> = [];
-  const sockets = new Set<Socket>();
-  let base = '';
-  const server = http.createServer(async (req, res) => {
+  protected newTask(kind: string, body: Record<string, unknown>, id?: string): FakeTask {
+    const t: FakeTask = {
+      id: id ?? `${kind}-${++this.seq}-${Math.random().toString(16).slice(2, 10)}`,
+      polls: 0,
+      outcome: this.queue.shift() ?? 'succeed',
+      cancelled: false,
+      body,
+      kind,
+      createdAt: Date.now(),
+    };
+    this.tasks.set(t.id, t);
+    return t;
+  }
+
+  /** Advance a task by one poll and say where it is. */
+  protected advance(t: FakeTask): Stage {
+    if (t.cancelled) return 'cancelled';
+    const p = t.polls++;
+    if (p === 0) return 'queued';
+    if (p < this.pollsToFinish || t.outcome === 'never') return 'running';
+    return t.outcome === 'succeed' ? 'succeed' : t.outcome;
+  }
+
+  /** Where a task is now without advancing it (for callbacks). */
+  protected stageOf(t: FakeTask): Stage {
+    if (t.cancelled) return 'cancelled';
+    if (t.polls === 0) return 'queued';
+    if (t.polls <= this.pollsToFinish || t.outcome === 'never') return 'running';
+    return t.outcome === 'succeed' ? 'succeed' : t.outcome;
+  }
+
+  /** A download URL that stops working after fileTtlMs. */
+  fileUrl(name: string): string {
+    return `${this.origin}/files/${name}?expires=${Date.now() + this.fileTtlMs}`;
+  }
+
+  protected json(res: http.ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    const u = new URL(req.url ?? '/', 'http://fake');
-    const rec: Recorded = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body };
-    requests.push(rec);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = null;
     try {
-      const auth = def.authFailure(req.headers, u.pathname);
-      if (auth) return sendJson(res, auth.status, auth.body);
-      const fIdx = failures.findIndex((f) => f.times > 0 && (!f.path || u.pathname.startsWith(f.path)));
-      const f = fIdx >= 0 ? failures[fIdx]! : null;
-      if (f) f.times--;
-      let contentPolicy = false;
-      if (f) {
-        switch (f.kind) {
-          case 'status':
-            return sendJson(res, f.status, def.errorBody(f.status, f.message ?? `fake ${def.name} failure ${f.status}`));
-          case 'rate_limit':
-            return sendJson(res, 429, def.errorBody(429, 'Too many requests'), { 'retry-after': String(f.retryAfter ?? 1) });
-          case 'hang':
-            return;
-          case 'slow':
-            await sleep(f.delayMs);
-            break;
-          case 'content_policy':
-            contentPolicy = true;
-            break;
-        }
-      }
-      const ctx: HandlerContext = {
-        req,
-        res,
-        method: rec.method,
-        path: u.pathname,
-        query: u.searchParams,
-        body,
-        base,
-        contentPolicy,
-        json: () => JSON.parse(body.toString('utf8')) as unknown,
-      };
-      const handled = await def.handle(ctx);
-      if (!handled && !res.headersSent) sendJson(res, 404, def.errorBody(404, `Not found: ${req.method} ${u.pathname}`));
-    } catch (err) {
-      if (!res.headersSent) sendJson(res, 500, def.errorBody(500, `fake ${def.name} crashed: ${(err as Error).message}`));
-      else res.destroy();
+      body = raw ? (JSON.parse(raw) as unknown) : null;
+    } catch {
+      body = raw;
     }
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
-    requests,
-    fail(f) {
-      failures.push({ ...f, times: f.times ?? 1 });
-    },
-    reset() {
-      requests.length = 0;
-      failures = [];
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
+    const url = new URL(req.url ?? '/', this.origin);
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body });
+    if (this.stallMs > 0) await new Promise((r) => setTimeout(r, this.stallMs));
+    if (res.destroyed) return;
+    if (url.pathname.startsWith('/files/')) return this.serveFile(url, res);
+    try {
+      await this.route(req, res, url.pathname, body);
+    } catch (err) {
+      if (!res.headersSent) this.json(res, 500, { error: String(err) });
+    }
+  }
 
-/** Parses a multipart/form-data body (fakes only; buffered). */
-export async function parseMultipart(req: IncomingMessage, body: Buffer): Promise<{ fields: Record<string, string[]>; files: Record<string, { filename: string; mimeType: string; data: Buffer }> }> {
-  const { default: Busboy } = await import('busboy');
-  const fields: Record<string, string[]> = {};
-  const files: Record<string, { filename: string; mimeType: string; data: Buffer }> = {};
-  await new Promise<void>((resolve, reject) => {
-    const bb = Busboy({ headers: req.headers });
-    bb.on('field', (name, value) => (fields[name] ??= []).push(value));
-    bb.on('file', (name, stream, info) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => (files[name] = { filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(parts) }));
-    });
-    bb.on('close', () => resolve());
-    bb.on('error', reject);
-    bb.end(body);
-  });
-  return { fields, files };
-}
+  private serveFile(url: URL, res: http.ServerResponse): void {
+    const expires = Number(url.searchParams.get('expires') ?? '0');
+    if (Date.now() > expires) {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+      return;
+    }
+    const name = url.pathname.slice('/files/'.length);
+    const [bytes, type] = name.endsWith('.glb') ? [FAKE_GLB, 'model/gltf-binary'] : name.endsWith('.png') || name.endsWith('.jpg') || name.endsWith('.webp') ? [FAKE_PNG, 'image/png'] : [FAKE_MP4, 'video/mp4'];
+    res.writeHead(200, { 'content-type': type, 'content-length': String(bytes.length) });
+    res.end(bytes);
+  }
 
-/** Duration (s) of an audio buffer by its header, as a real provider would measure it; null = not audio. */
-export async function audioDuration(data: Buffer, mimeType?: string): Promise<number | null> {
-  const mm = await import('music-metadata');
-  try {
-    const meta = await mm.parseBuffer(data, mimeType ? { mimeType } : undefined, { duration: true, skipCovers: true });
-    return meta.format.duration && meta.format.duration > 0 ? meta.format.duration : null;
-  } catch {
-    return null;
+  /** POST a JSON body to a callback URL (providers with per-task webhooks). */
+  protected async callback(url: string, body: unknown): Promise<void> {
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => {});
   }
 }
 
-/** Deterministic words spread over a duration (fakes cannot recognise speech). */
-export function fakeWords(text: string, duration: number): Array<{ word: string; start: number; end: number }> {
-  const words = text.split(' ');
-  const step = duration / words.length;
-  return words.map((w, i) => ({ word: w, start: +(i * step).toFixed(3), end: +((i + 1) * step).toFixed(3) }));
+export function bearer(req: http.IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  return typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : null;
 }

@@ -9,7 +9,7 @@
  * "Bad Request", err_msg: "Bad Request: failed to process audio: corrupt or unsupported data" }.
  */
 import { randomUUID } from 'node:crypto';
-import { audioDuration, fakeWords, sendJson, startFake, type FakeProvider } from './common';
+import { audioDuration, fakeWords, sendJson, startFake, type FakeProvider } from './media-common';
 
 export async function startFakeDeepgram(): Promise<FakeProvider> {
   return startFake({

@@ -7,7 +7,7 @@
  * validation -> 422 { detail: [{ loc, msg, type }] }. Rate limit -> 429 { detail: { status:
  * "too_many_concurrent_requests", message } }.
  */
-import { sendJson, sleep, startFake, type FakeProvider } from './common';
+import { sendJson, sleep, startFake, type FakeProvider } from './media-common';
 import { mp3, pcm } from './media-fixtures';
 
 export const FAKE_ELEVENLABS_VOICES = new Set(['21m00Tcm4TlvDq8ikWAM', 'ErXwobaYiN019PkySvjV', 'AZnzlk1XvdvUeBnXmlld', 'pNInz6obpgDQGcFmaJgB', 'EXAVITQu4vr4xnSDxMaL', 'MF3mGyEYCl7XYWbV9V6O']);

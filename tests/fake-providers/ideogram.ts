@@ -9,7 +9,7 @@
  * 200 is not used; `unsafeImages` marks every other image is_image_safe: false (no url).
  */
 import { randomUUID } from 'node:crypto';
-import { sendJson, startFake, type FakeProvider } from './common';
+import { sendJson, startFake, type FakeProvider } from './media-common';
 import { png } from './media-fixtures';
 
 const ASPECTS = new Set(['ASPECT_10_16', 'ASPECT_16_10', 'ASPECT_9_16', 'ASPECT_16_9', 'ASPECT_3_2', 'ASPECT_2_3', 'ASPECT_4_3', 'ASPECT_3_4', 'ASPECT_1_1', 'ASPECT_1_3', 'ASPECT_3_1']);

@@ -12,7 +12,7 @@
  * Auth `Authorization: Bearer <key>`; `bad-key` or none -> 401 invalid_api_key. Errors
  * { error: { message, type, param, code } }; content policy -> 400 content_policy_violation.
  */
-import { audioDuration, fakeWords, parseMultipart, sendJson, sleep, startFake, type FakeProvider } from './common';
+import { audioDuration, fakeWords, parseMultipart, sendJson, sleep, startFake, type FakeProvider } from './media-common';
 import { mp3, pcm, png, wav } from './media-fixtures';
 
 const VOICES = new Set(['alloy', 'ash', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer']);

@@ -10,7 +10,7 @@
  * v2beta -> 403 { name: "content_moderation" }; v1 -> artifacts with finishReason CONTENT_FILTERED.
  */
 import { randomUUID } from 'node:crypto';
-import { parseMultipart, sendJson, startFake, type FakeProvider } from './common';
+import { parseMultipart, sendJson, startFake, type FakeProvider } from './media-common';
 import { png } from './media-fixtures';
 
 const SDXL = new Set(['1024x1024', '1152x896', '896x1152', '1216x832', '832x1216', '1344x768', '768x1344', '1536x640', '640x1536']);

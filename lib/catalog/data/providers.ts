@@ -11,9 +11,10 @@
  *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY; FLUX is called on Black Forest Labs' own API
  *   (BFL_API_KEY).
  * - `wireFormat` is what the gateway speaks upstream: 'openai' for OpenAI-compatible chat /
- *   embeddings / images / audio APIs, 'anthropic', 'gemini', one name per media provider
- *   (stability, bfl, ideogram, elevenlabs, deepgram, assemblyai: lib/gateway/adapters/), or
- *   'none' for providers catalogued and priced but not callable (lib/catalog/not-served.ts).
+ *   embeddings / images / audio APIs, 'anthropic', 'gemini', one adapter's name for the other
+ *   APIs the gateway calls (stability, bfl, ideogram, elevenlabs, deepgram, assemblyai, voyage,
+ *   exa, tavily, ...: lib/gateway/adapters/), or 'none' for providers catalogued and priced but
+ *   not callable (lib/catalog/not-served.ts).
  */
 import type { CatalogProvider } from '../types';
 
@@ -292,10 +293,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'video_generation',
     description: 'Professional AI video generation tools',
     website: 'https://runway.ml',
-    apiBaseUrl: 'https://api.runway.ml/v1',
+    apiBaseUrl: 'https://api.dev.runwayml.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'RUNWAY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'runway',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -311,10 +312,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'video_generation',
     description: 'Cinematic AI video generation',
     website: 'https://lumalabs.ai',
-    apiBaseUrl: 'https://api.lumalabs.ai/v1',
+    apiBaseUrl: 'https://api.lumalabs.ai/dream-machine/v1',
     authType: 'bearer',
     apiKeyEnv: 'LUMA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'luma',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -328,7 +329,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     name: 'pika',
     displayName: 'Pika Labs',
     category: 'video_generation',
-    description: 'Creative AI video platform',
+    description: 'Creative AI video platform (no public API of its own: not callable, see lib/gateway/adapters/pika.ts)',
     website: 'https://pika.art',
     apiBaseUrl: 'https://api.pika.art/v1',
     authType: 'bearer',
@@ -343,16 +344,17 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
+    // KLING_API_KEY holds "<access key>:<secret key>": each call is signed as a JWT (adapters/kling.ts).
     id: 'kling',
     name: 'kling',
     displayName: 'Kling AI',
     category: 'video_generation',
     description: 'Chinese AI video generation',
     website: 'https://kling.kuaishou.com',
-    apiBaseUrl: 'https://api.klingai.com/v1',
+    apiBaseUrl: 'https://api-singapore.klingai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'KLING_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'kling',
     isSelfHosted: false,
     enabled: true,
     regions: ['ap-southeast-1'],
@@ -372,7 +374,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
     authType: 'api_key',
     apiKeyEnv: 'GOOGLE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'veo',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -486,7 +488,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
   },
   {
     // Voyage's /embeddings endpoint resembles OpenAI's but is its own API (input_type,
-    // usage.total_tokens only), so it is not passed through as 'openai'.
+    // output_dimension, usage.total_tokens only): its own adapter, lib/gateway/adapters/voyage.ts.
     id: 'voyage',
     name: 'voyage',
     displayName: 'Voyage AI',
@@ -496,7 +498,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.voyageai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'VOYAGE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'voyage',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -516,10 +518,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Neural search API',
     website: 'https://exa.ai',
-    apiBaseUrl: 'https://api.exa.ai/v1',
-    authType: 'bearer',
+    // Exa's API has no version prefix: POST https://api.exa.ai/search (adapters/exa.ts).
+    apiBaseUrl: 'https://api.exa.ai',
+    authType: 'api_key',
     apiKeyEnv: 'EXA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'exa',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -535,10 +538,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Search API for AI agents',
     website: 'https://tavily.com',
-    apiBaseUrl: 'https://api.tavily.com/v1',
+    // Tavily's API has no version prefix: POST https://api.tavily.com/search (adapters/tavily.ts).
+    apiBaseUrl: 'https://api.tavily.com',
     authType: 'bearer',
     apiKeyEnv: 'TAVILY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tavily',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -558,10 +562,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: '3d_generation',
     description: 'AI 3D model generation',
     website: 'https://meshy.ai',
-    apiBaseUrl: 'https://api.meshy.ai/v2',
+    apiBaseUrl: 'https://api.meshy.ai/openapi',
     authType: 'bearer',
     apiKeyEnv: 'MESHY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'meshy',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -577,10 +581,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: '3d_generation',
     description: 'AI 3D generation platform',
     website: 'https://tripo3d.ai',
-    apiBaseUrl: 'https://api.tripo3d.ai/v2',
+    apiBaseUrl: 'https://api.tripo3d.ai/v2/openapi',
     authType: 'bearer',
     apiKeyEnv: 'TRIPO_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tripo',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],

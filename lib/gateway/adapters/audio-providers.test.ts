@@ -10,7 +10,7 @@ import { startFakeDeepgram } from '../../../tests/fake-providers/deepgram';
 import { startFakeAssemblyAI, type FakeAssemblyAI } from '../../../tests/fake-providers/assemblyai';
 import { ctxFor, failure } from '../../../tests/fake-providers/context';
 import { mp3, pcm, wav } from '../../../tests/fake-providers/media-fixtures';
-import type { FakeProvider } from '../../../tests/fake-providers/common';
+import type { FakeProvider } from '../../../tests/fake-providers/media-common';
 
 const tr = (data: Buffer, seconds: number | null, extra: Partial<TranscriptionRequest> = {}): TranscriptionRequest => ({
   file: audioFileFromBuffer(data, 'clip.wav', 'audio/wav', seconds),

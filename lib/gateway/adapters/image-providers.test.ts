@@ -9,7 +9,7 @@ import { startFakeBfl, type FakeBfl } from '../../../tests/fake-providers/bfl';
 import { startFakeIdeogram, type FakeIdeogram } from '../../../tests/fake-providers/ideogram';
 import { ctxFor, failure } from '../../../tests/fake-providers/context';
 import { PNG_SIGNATURE } from '../../../tests/fake-providers/media-fixtures';
-import type { FakeProvider } from '../../../tests/fake-providers/common';
+import type { FakeProvider } from '../../../tests/fake-providers/media-common';
 
 const isPng = (b64: string | null) => expect(Buffer.from(b64 ?? '', 'base64').subarray(0, 8)).toEqual(PNG_SIGNATURE);
 

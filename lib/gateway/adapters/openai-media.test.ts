@@ -5,7 +5,7 @@ import { audioFileFromBuffer } from '../media/audio-upload';
 import { startFakeOpenAIMedia } from '../../../tests/fake-providers/openai-media';
 import { ctxFor, failure } from '../../../tests/fake-providers/context';
 import { PNG_SIGNATURE, wav, mp3 } from '../../../tests/fake-providers/media-fixtures';
-import type { FakeProvider } from '../../../tests/fake-providers/common';
+import type { FakeProvider } from '../../../tests/fake-providers/media-common';
 
 let fake: FakeProvider;
 let base: string;
