@@ -19,6 +19,7 @@
  * Units: audio seconds from the file header (audio_duration kept as the provider's figure).
  */
 import {
+  afterSubmit,
   audioUnits,
   callJson,
   genericUpstreamError,
@@ -32,8 +33,8 @@ import {
   type TranscriptionAdapter,
   type TranscriptionRequest,
   type TranscriptionResult,
-} from './media';
-import { isRecord, num } from './shared';
+} from "./media";
+import { isRecord, num } from "./shared";
 
 const aaiError =
   (label: string): ErrorTranslator =>
@@ -41,53 +42,114 @@ const aaiError =
     genericUpstreamError(label, status, text, headers);
 
 export const assemblyaiTranscription: TranscriptionAdapter = {
-  supports: (id) => id === 'best',
+  supports: (id) => id === "best",
 
-  async transcribe(req: TranscriptionRequest, ctx: MediaCallContext): Promise<TranscriptionResult> {
+  async transcribe(
+    req: TranscriptionRequest,
+    ctx: MediaCallContext,
+  ): Promise<TranscriptionResult> {
     const deadline = Date.now() + ctx.timeoutMs;
     const label = ctx.providerLabel;
-    const auth: Record<string, string> = ctx.ep.apiKey ? { authorization: ctx.ep.apiKey } : {};
+    const auth: Record<string, string> = ctx.ep.apiKey
+      ? { authorization: ctx.ep.apiKey }
+      : {};
     const up = await callJson(
       ctx,
       deadline,
-      { url: `${ctx.ep.baseUrl}/upload`, headers: { ...auth, 'content-type': 'application/octet-stream' }, body: req.file.open(), contentLength: req.file.size },
+      {
+        url: `${ctx.ep.baseUrl}/upload`,
+        headers: { ...auth, "content-type": "application/octet-stream" },
+        body: req.file.open(),
+        contentLength: req.file.size,
+      },
       aaiError(label),
     );
-    if (typeof up.upload_url !== 'string') throw invalidUpstream(label);
-    const create: Record<string, unknown> = { audio_url: up.upload_url, speech_model: ctx.providerModelId, punctuate: true, format_text: true };
+    if (typeof up.upload_url !== "string") throw invalidUpstream(label);
+    const create: Record<string, unknown> = {
+      audio_url: up.upload_url,
+      speech_model: ctx.providerModelId,
+      punctuate: true,
+      format_text: true,
+    };
     if (req.language) create.language_code = req.language;
     else create.language_detection = true;
     const job = await callJson(
       ctx,
       deadline,
-      { url: `${ctx.ep.baseUrl}/transcript`, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(create) },
+      {
+        url: `${ctx.ep.baseUrl}/transcript`,
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(create),
+      },
       aaiError(label),
     );
-    if (typeof job.id !== 'string') throw invalidUpstream(label);
-    const interval = ctx.pollIntervalMs ?? 500;
-    for (;;) {
-      const t = await callJson(ctx, deadline, { method: 'GET', url: `${ctx.ep.baseUrl}/transcript/${encodeURIComponent(job.id)}`, headers: auth }, aaiError(label));
-      if (t.status === 'completed') {
-        const words = Array.isArray(t.words)
-          ? t.words.filter(isRecord).map((w) => ({ word: typeof w.text === 'string' ? w.text : '', start: num(w.start) / 1000, end: num(w.end) / 1000 }))
-          : [];
-        const providerDurationSeconds = typeof t.audio_duration === 'number' ? t.audio_duration : null;
-        const transcript = {
-          text: typeof t.text === 'string' ? t.text : '',
-          language: typeof t.language_code === 'string' ? t.language_code : req.language,
-          providerDurationSeconds,
-          segments: segmentsFromWords(words),
-          words,
-        };
-        return { transcript, units: audioUnits(req.file, providerDurationSeconds, label) };
-      }
-      if (t.status === 'error') {
-        const msg = typeof t.error === 'string' ? t.error : 'transcription failed';
-        if (/audio|file|format|transcod|duration|decode/i.test(msg)) throw upstreamError(label, 400, 'invalid_request', msg, null, 'file');
-        throw upstreamError(label, 502, 'server', `The upstream provider (${label}) failed the transcription: ${msg}`);
-      }
-      if (Date.now() + interval >= deadline) throw pollingDeadline(label, 'transcription');
-      await pause(interval, ctx.signal);
-    }
+    if (typeof job.id !== "string") throw invalidUpstream(label);
+    const id = job.id;
+    return afterSubmit(label, "transcription", () =>
+      poll(req, ctx, deadline, id, auth),
+    );
   },
 };
+
+async function poll(
+  req: TranscriptionRequest,
+  ctx: MediaCallContext,
+  deadline: number,
+  id: string,
+  auth: Record<string, string>,
+): Promise<TranscriptionResult> {
+  const label = ctx.providerLabel;
+  const interval = ctx.pollIntervalMs ?? 500;
+  for (;;) {
+    const t = await callJson(
+      ctx,
+      deadline,
+      {
+        method: "GET",
+        url: `${ctx.ep.baseUrl}/transcript/${encodeURIComponent(id)}`,
+        headers: auth,
+      },
+      aaiError(label),
+    );
+    if (t.status === "completed") {
+      const words = Array.isArray(t.words)
+        ? t.words
+            .filter(isRecord)
+            .map((w) => ({
+              word: typeof w.text === "string" ? w.text : "",
+              start: num(w.start) / 1000,
+              end: num(w.end) / 1000,
+            }))
+        : [];
+      const providerDurationSeconds =
+        typeof t.audio_duration === "number" ? t.audio_duration : null;
+      const transcript = {
+        text: typeof t.text === "string" ? t.text : "",
+        language:
+          typeof t.language_code === "string" ? t.language_code : req.language,
+        providerDurationSeconds,
+        segments: segmentsFromWords(words),
+        words,
+      };
+      return {
+        transcript,
+        units: audioUnits(req.file, providerDurationSeconds, label),
+      };
+    }
+    if (t.status === "error") {
+      const msg =
+        typeof t.error === "string" ? t.error : "transcription failed";
+      if (/audio|file|format|transcod|duration|decode/i.test(msg))
+        throw upstreamError(label, 400, "invalid_request", msg, null, "file");
+      throw upstreamError(
+        label,
+        502,
+        "server",
+        `The upstream provider (${label}) failed the transcription: ${msg}`,
+      );
+    }
+    if (Date.now() + interval >= deadline)
+      throw pollingDeadline(label, "transcription");
+    await pause(interval, ctx.signal);
+  }
+}

@@ -23,6 +23,7 @@
  * for it, and the catalog does not offer it (lib/catalog/not-served.ts).
  */
 import {
+  afterSubmit,
   callJson,
   genericUpstreamError,
   invalidUpstream,
@@ -86,6 +87,11 @@ async function one(req: ImageRequest, ctx: MediaCallContext, deadline: number): 
   const task = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/v1/${ctx.providerModelId}`, headers: keyHeaders(ctx, true), body: JSON.stringify(body) }, bflError(label));
   if (typeof task.id !== 'string') throw invalidUpstream(label);
   const pollUrl = pollUrlFor(ctx.ep.baseUrl, task.id, task.polling_url);
+  return afterSubmit(label, 'image', () => poll(req, ctx, deadline, pollUrl));
+}
+
+async function poll(req: ImageRequest, ctx: MediaCallContext, deadline: number, pollUrl: string): Promise<ImageOut> {
+  const label = ctx.providerLabel;
   const interval = ctx.pollIntervalMs ?? 500;
   for (;;) {
     const r = await callJson(ctx, deadline, { method: 'GET', url: pollUrl, headers: keyHeaders(ctx, false) }, bflError(label));

@@ -425,10 +425,31 @@ export function invalidUpstream(label: string, what = 'sent an invalid response'
 }
 
 function fromConnection(err: UpstreamConnectionError, label: string): TranslatedUpstreamError {
-  if (err.kind === 'timeout') return upstreamError(label, 504, 'timeout', `The upstream provider (${label}) did not answer in time.`);
+  if (err.kind === 'timeout') {
+    const t = upstreamError(label, 504, 'timeout', `The upstream provider (${label}) did not answer in time.`);
+    t.translated.transport = 'timeout';
+    return t;
+  }
   const e = upstreamError(label, 502, 'server', `Could not reach the upstream provider (${label}).`);
   e.translated.retryable = true;
+  e.translated.transport = 'connection';
   return e;
+}
+
+/**
+ * Once a task was accepted (BFL, AssemblyAI), a failure while waiting for it is never retried:
+ * the provider may still finish and bill the task. A timeout becomes the polling deadline error.
+ */
+export async function afterSubmit<T>(label: string, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TranslatedUpstreamError) {
+      if (err.translated.kind === 'timeout') throw pollingDeadline(label, what);
+      err.translated.retryable = false;
+    }
+    throw err;
+  }
 }
 
 export interface MediaHttpRequest {
