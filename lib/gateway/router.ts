@@ -22,7 +22,7 @@ import { GatewayError, modelNotFound } from './errors';
 import type { CatalogSnapshot, GatewayModel, GatewayRule, TenantConfig } from './state';
 import type { Thermal } from './thermal';
 
-export type Endpoint = 'chat' | 'embeddings';
+export type Endpoint = 'chat' | 'embeddings' | 'search';
 
 export interface RoutePlan {
   requested: string;
@@ -38,11 +38,14 @@ export interface RoutePlan {
 const CHAT_CATEGORIES = new Set(['text_generation', 'reasoning', 'search']);
 /** Wire formats that carry chat completions (search APIs such as Exa and Tavily do not). */
 const CHAT_WIRE_FORMATS = new Set(['openai', 'anthropic', 'gemini']);
+const EMBEDDING_WIRE_FORMATS = new Set(['openai', 'voyage']);
+const SEARCH_WIRE_FORMATS = new Set(['exa', 'tavily']);
 
 export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint: Endpoint): boolean {
   const p = snap.providers.get(m.providerId);
   if (!p || p.wireFormat === 'none') return false;
-  if (endpoint === 'embeddings') return m.category === 'embedding' && p.wireFormat === 'openai';
+  if (endpoint === 'embeddings') return m.category === 'embedding' && EMBEDDING_WIRE_FORMATS.has(p.wireFormat);
+  if (endpoint === 'search') return m.category === 'search' && SEARCH_WIRE_FORMATS.has(p.wireFormat);
   if (!CHAT_WIRE_FORMATS.has(p.wireFormat)) return false;
   return m.category !== 'embedding' && (CHAT_CATEGORIES.has(m.category) || m.capabilities.includes('chat'));
 }
@@ -91,7 +94,7 @@ export function planRoute(input: RouteInput): RoutePlan {
     const m = snap.find(input.requested);
     if (!m || !tenant.allows(m, snap) || !isPriced(m)) throw modelNotFound(input.requested);
     if (!servesEndpoint(m, snap, endpoint)) {
-      const what = endpoint === 'chat' ? 'chat completions' : 'embeddings';
+      const what = endpoint === 'chat' ? 'chat completions' : endpoint === 'search' ? 'web search' : 'embeddings';
       throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${what} through this API.`, { param: 'model' });
     }
     primary = m;

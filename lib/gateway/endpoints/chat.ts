@@ -27,12 +27,14 @@ import { parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
+import { attemptVoyage } from '../upstream/voyage';
 import type { EndpointHandler } from '../pipeline/run';
 
-const PATHS: Record<Endpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
-const USAGE_ENDPOINT: Record<Endpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+type CompletionKind = Extract<Endpoint, 'chat' | 'embeddings'>;
+const PATHS: Record<CompletionKind, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
+const USAGE_ENDPOINT: Record<CompletionKind, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
 
-export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
+export function completionEndpoint(endpoint: CompletionKind): EndpointHandler {
   return async (gw, ctx, respondError) => {
     const key = await authenticateStage(gw, ctx, endpoint === 'chat' ? 'chat' : 'embeddings');
     const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
@@ -40,7 +42,7 @@ export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
   };
 }
 
-async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Endpoint, key: KeyRecord, raw: Buffer): Promise<void> {
+async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: CompletionKind, key: KeyRecord, raw: Buffer): Promise<void> {
   const o = gw.options;
   const body = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(raw)) as Record<string, unknown>;
   const stream = endpoint === 'chat' && body.stream === true;
@@ -97,6 +99,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: En
   try {
     outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, ({ model, provider, ep }) => {
       const args = { endpoint, model, provider, ep, body, raw, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs, forwardHeaders: forward };
+      if (provider.wireFormat === 'voyage') return attemptVoyage(args);
       return stream
         ? attemptStream(args, {
             sink: ctx.sink,
