@@ -55,7 +55,7 @@ describe('Claude: passed to Anthropic as it is', () => {
   it('messages.create: body forwarded with the provider model id, answer and usage back, metered', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const { data: msg, response } = await sdk(t)
-      .messages.create({ model: 'claude-sonnet-4.5', max_tokens: 300, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'hello claude' }], temperature: 0.2 })
+      .messages.create({ model: 'claude-sonnet-4.5', max_tokens: 300, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'hello claude' }], metadata: { user_id: 'u-7' } })
       .withResponse();
     expect(msg).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-sonnet-4.5', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello from fake-anthropic: hello claude' }] });
     expect(msg.id).toMatch(/^msg_fake_/); // Anthropic's own id: the answer is passed through
@@ -71,7 +71,7 @@ describe('Claude: passed to Anthropic as it is', () => {
       max_tokens: 300,
       system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
       messages: [{ role: 'user', content: 'hello claude' }],
-      temperature: 0.2,
+      metadata: { user_id: 'u-7' },
     });
 
     const row = await oneRow(t.tenantId);
@@ -172,6 +172,16 @@ describe('GPT and Gemini: translated to their provider and back', () => {
     const msgs = (fake.requests.find((r) => r.path === '/v1/chat/completions')!.body as { messages: Array<Record<string, unknown>> }).messages;
     expect(msgs.at(-1)).toEqual({ role: 'tool', tool_call_id: tool.type === 'tool_use' ? tool.id : '', content: '21C and sunny' });
     expect(msgs.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'get_weather' } }] });
+  });
+
+  it('structured outputs (GPT): output_config.format becomes response_format json_schema', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const msg = await sdk(t).messages.create({ model: 'gpt-4o', max_tokens: 100, output_config: { format: { type: 'json_schema', schema } }, messages: [{ role: 'user', content: 'a city' }] });
+    const text = (msg.content[0] as Anthropic.TextBlock).text;
+    expect(JSON.parse(text)).toEqual({ city: expect.any(String) });
+    const up = fake.requests.find((r) => r.path === '/v1/chat/completions')!;
+    expect((up.body as Record<string, unknown>).response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema, strict: true } });
   });
 
   it('messages.create and stream (Gemini)', async () => {
