@@ -461,6 +461,11 @@ export class Gateway implements InvalidationTarget {
 
   private async completion(ctx: RequestCtx, endpoint: Endpoint): Promise<void> {
     const o = this.options;
+    // Metering could lose this request (journal down and the in-memory bound reached): refuse
+    // rather than serve it unbilled (docs/gateway.md, "Metering").
+    if (!this.writer.acceptingPaidRequests) {
+      throw new GatewayError(503, 'service_unavailable', 'The gateway cannot record usage right now; retry shortly.', { headers: { 'retry-after': '5' } });
+    }
     const key = await authenticate(this.keys, ctx.req, ctx.start);
     ctx.tenantId = key.tenantId;
     requireScope(key, endpoint === 'chat' ? 'chat' : 'embeddings');
