@@ -77,8 +77,9 @@ export interface PendingRejection {
 
 export type MeteringItem = PendingUsage | PendingRequestLog | PendingRejection;
 
-/** Prices an event with the rates and markup captured when it happened (memoised). */
-export function priceOf(u: PendingUsage): { cost: string; price: string } {
+/** Prices an event with the rates and markup captured when it happened (memoised). Throws
+ * when the event cannot be priced (the writer quarantines it). */
+export function priceOfStrict(u: PendingUsage): { cost: string; price: string } {
   if (u.priced) return u.priced;
   if (u.free) u.priced = { cost: '0', price: '0' };
   else {
@@ -88,10 +89,20 @@ export function priceOf(u: PendingUsage): { cost: string; price: string } {
   return u.priced;
 }
 
+/** Same, for the request path (budget settlement): an event that cannot be priced counts 0
+ * there, and is quarantined by the writer instead of throwing into the response. */
+export function priceOf(u: PendingUsage): { cost: string; price: string } {
+  try {
+    return priceOfStrict(u);
+  } catch {
+    return { cost: '0', price: '0' };
+  }
+}
+
 const clip = (s: string | null, n: number) => (s === null ? null : s.length > n ? s.slice(0, n) : s);
 
 function usageRow(u: PendingUsage): Record<string, unknown> {
-  const { cost, price } = priceOf(u);
+  const { cost, price } = priceOfStrict(u);
   const q = u.usage;
   return {
     tenant_id: u.tenantId,
