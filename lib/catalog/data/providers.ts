@@ -10,8 +10,9 @@
  *   the seed (its `secretName`) share the env var: the four OpenAI providers use
  *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY, FLUX runs on Replicate.
  * - `wireFormat` is what the gateway speaks upstream: 'openai' for OpenAI-compatible chat /
- *   embeddings APIs, 'anthropic', 'gemini', or 'none' for providers catalogued and priced but
- *   not proxied (image, video, audio, 3D, search-only APIs, and Voyage, see docs/catalog.md).
+ *   embeddings APIs, 'anthropic', 'gemini', one adapter's name for the other APIs the gateway
+ *   calls ('voyage', 'exa', 'tavily', ...), or 'none' for providers catalogued and priced but
+ *   not proxied (see docs/catalog.md).
  */
 import type { CatalogProvider } from '../types';
 
@@ -483,7 +484,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
   },
   {
     // Voyage's /embeddings endpoint resembles OpenAI's but is its own API (input_type,
-    // usage.total_tokens only), so it is not passed through as 'openai'.
+    // output_dimension, usage.total_tokens only): its own adapter, lib/gateway/adapters/voyage.ts.
     id: 'voyage',
     name: 'voyage',
     displayName: 'Voyage AI',
@@ -493,7 +494,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.voyageai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'VOYAGE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'voyage',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -513,10 +514,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Neural search API',
     website: 'https://exa.ai',
-    apiBaseUrl: 'https://api.exa.ai/v1',
-    authType: 'bearer',
+    // Exa's API has no version prefix: POST https://api.exa.ai/search (adapters/exa.ts).
+    apiBaseUrl: 'https://api.exa.ai',
+    authType: 'api_key',
     apiKeyEnv: 'EXA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'exa',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -532,10 +534,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Search API for AI agents',
     website: 'https://tavily.com',
-    apiBaseUrl: 'https://api.tavily.com/v1',
+    // Tavily's API has no version prefix: POST https://api.tavily.com/search (adapters/tavily.ts).
+    apiBaseUrl: 'https://api.tavily.com',
     authType: 'bearer',
     apiKeyEnv: 'TAVILY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tavily',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],

@@ -5,3 +5,4 @@ export * from './billing';
 export * from './governance';
 export * from './compliance';
 export * from './metering';
+export * from './jobs';
