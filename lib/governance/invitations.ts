@@ -11,9 +11,9 @@ import { z } from 'zod';
 import { administrators, invitations } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { adminAuditFields, writeAudit } from './audit';
+import { auditFields, writeAudit } from '../platform/audit';
 import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from './config';
-import type { AdminContext, RequestMeta } from './context';
+import type { AdminContext, RequestMeta } from '../platform/context';
 import { ExpiredError } from './errors';
 import { getMailer } from './mailer';
 import { hashPassword, passwordProblem } from './passwords';
@@ -120,7 +120,7 @@ export async function inviteAdmin({
       })
       .returning();
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'invitation.created',
       resourceType: 'invitation',
       resourceId: created!.id,
@@ -164,7 +164,7 @@ export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; inpu
       .where(eq(invitations.id, row.id))
       .returning();
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'invitation.revoked',
       resourceType: 'invitation',
       resourceId: row.id,

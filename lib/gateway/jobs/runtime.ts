@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
 import { getDbHandle } from '../../db/client';
-import { decryptSecret } from '../../governance/secret-box';
+import { decryptSecret } from '../../platform/secret-box';
 import type { BudgetLedger } from '../limits/budget';
 import { resolveProviderEndpoint } from '../providers';
 import { loadCatalogSnapshot, loadTenantConfig, type CatalogSnapshot, type GatewayProvider, type TenantConfig } from '../state';

@@ -18,7 +18,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { queryRows, type Db, type Tx } from '../../db/client';
 import { tenantWebhooks, webhookDeliveries, WEBHOOK_EVENTS } from '../../db/schema';
 import { withPlatform, withTenant } from '../../db/tenant';
-import { decryptSecret, encryptSecret } from '../../governance/secret-box';
+import { decryptSecret, encryptSecret } from '../../platform/secret-box';
 import { gatewayLog } from '../log';
 import { checkOutboundUrl, type OutboundPolicy, outboundPolicyFromEnv } from './outbound';
 
