@@ -16,6 +16,7 @@ import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from './config';
 import type { AdminContext, RequestMeta } from './context';
 import { ExpiredError } from './errors';
 import { getMailer } from './mailer';
+import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
 import { ADMIN_ROLES, canGrantRole, hasPermission, type AdminRole } from './permissions';
 
@@ -196,7 +197,7 @@ export async function listInvitations({ ctx, input = {} }: { ctx: AdminContext; 
 
 /** What the accept page shows for a token (no session needed: the token is the credential). */
 export async function describeInvitation(token: string): Promise<
-  | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string }
+  | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string; purpose: 'invite' | 'setup' }
   | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' }
 > {
   if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
@@ -210,13 +211,23 @@ export async function describeInvitation(token: string): Promise<
   if (!row) return { ok: false, reason: 'invalid' };
   const status = effectiveStatus(row.r);
   if (status !== 'pending') return { ok: false, reason: status };
-  return { ok: true, email: row.r.email, role: row.r.role, message: row.r.message, invitedBy: row.inviter, expiresAt: row.r.expiresAt.toISOString() };
+  return {
+    ok: true,
+    email: row.r.email,
+    role: row.r.role,
+    message: row.r.message,
+    invitedBy: row.inviter,
+    expiresAt: row.r.expiresAt.toISOString(),
+    purpose: row.r.purpose,
+  };
 }
 
 export const acceptInputSchema = z.object({
   token: z.string().min(10).max(200),
   name: z.string().trim().min(1, 'enter your name').max(200),
   password: z.string().max(1024),
+  /** Setup links only: a code from the authenticator app enrolled on the page. */
+  code: z.string().trim().max(40).optional(),
 });
 export type AcceptInput = z.input<typeof acceptInputSchema>;
 
@@ -226,7 +237,7 @@ export async function acceptInvitation({
 }: {
   input: AcceptInput;
   meta: Partial<RequestMeta>;
-}): Promise<{ adminId: string; email: string; role: AdminRole }> {
+}): Promise<{ adminId: string; email: string; role: AdminRole; recoveryCodes?: string[] }> {
   const data = acceptInputSchema.parse(input);
   const tokenHash = hashInvitationToken(data.token);
   const expired = Symbol('expired');
@@ -259,6 +270,16 @@ export async function acceptInvitation({
     }
     const problem = passwordProblem(data.password, r.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
+    // The setup link (first super_admin) enrols MFA in the same step: no code, no account.
+    let setupStep: number | null = null;
+    if (r.purpose === 'setup') {
+      setupStep = data.code ? await checkTotp(setupMfaSecret(data.token), data.code) : null;
+      if (setupStep === null) {
+        throw new ValidationError('Enter the 6-digit code from your authenticator app', [
+          { path: 'code', message: data.code ? 'that code is not valid: check the time on your device' : 'enter the code' },
+        ]);
+      }
+    }
     const [existing] = await tx
       .select({ id: administrators.id })
       .from(administrators)
@@ -269,6 +290,7 @@ export async function acceptInvitation({
       .insert(administrators)
       .values({ email: r.email, name: data.name, role: r.role, passwordHash, status: 'active' })
       .returning({ id: administrators.id, email: administrators.email, role: administrators.role });
+    const recoveryCodes = setupStep !== null ? await enableMfaInTransaction(tx, admin!.id, setupMfaSecret(data.token), setupStep) : undefined;
     await tx
       .update(invitations)
       .set({ status: 'accepted', acceptedAt: new Date(), acceptedByIp: meta.ip && isIp(meta.ip) ? meta.ip : null })
@@ -290,9 +312,17 @@ export async function acceptInvitation({
       action: 'admin.created',
       resourceType: 'administrator',
       resourceId: admin!.id,
-      newValues: { email: admin!.email, name: data.name, role: admin!.role, invitationId: r.id, invitedBy: r.invitedBy },
+      newValues: {
+        email: admin!.email,
+        name: data.name,
+        role: admin!.role,
+        invitationId: r.id,
+        invitedBy: r.invitedBy,
+        via: r.purpose,
+        mfaEnabled: recoveryCodes !== undefined,
+      },
     });
-    return { adminId: admin!.id, email: admin!.email, role: admin!.role };
+    return { adminId: admin!.id, email: admin!.email, role: admin!.role, ...(recoveryCodes ? { recoveryCodes } : {}) };
   });
   if (result === expired) throw new ExpiredError('This invitation has expired: ask for a new one');
   return result;
