@@ -1,5 +1,6 @@
 /**
- * Inviting administrators. The token is 32 random bytes (base64url) that exist only in the
+ * Inviting administrators: a proposal (admin.invite) that a super_admin approves; the approval
+ * creates the invitation. The token is 32 random bytes (base64url) that exist only in the
  * e-mailed link; the database keeps its SHA-256. An invitation is single use, expires after
  * 7 days and can be revoked; accepting it sets the new administrator's name and password.
  * An inviter may grant at most their own rank (only a super_admin invites a super_admin).
@@ -8,14 +9,14 @@ import crypto from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { administrators, invitations } from '../db/schema';
+import { administrators, approvalRequests, invitations } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { adminAuditFields, writeAudit } from './audit';
-import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from './config';
+import { proposeChange, type ApprovalView } from './approvals';
+import { INVITATION_EXPIRY_DAYS } from './config';
 import type { AdminContext, RequestMeta } from './context';
 import { ExpiredError } from './errors';
-import { getMailer } from './mailer';
 import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
 import { ADMIN_ROLES, canGrantRole, hasPermission, type AdminRole } from './permissions';
@@ -49,10 +50,8 @@ export interface InvitationView {
 }
 
 export interface InviteResult {
-  invitation: InvitationView;
-  /** Present only when no SMTP is configured (the demo): the link the mail would carry. */
-  acceptUrl?: string;
-  delivery: 'smtp' | 'log' | 'test';
+  /** The proposal: a super_admin (not the proposer) approves it; only then the link exists. */
+  approval: ApprovalView;
 }
 
 type InvitationRow = typeof invitations.$inferSelect;
@@ -76,14 +75,19 @@ function view(r: InvitationRow, inviter: { email: string | null; name: string | 
   };
 }
 
+/**
+ * Proposes inviting an administrator (approval action admin.invite, lib/governance/changes/
+ * invitations.ts). Nothing usable exists until a super_admin other than the proposer approves:
+ * the invitation and its link are created by the approval, so one person cannot invite a second
+ * identity of their own and satisfy the two-person rule alone.
+ */
 export async function inviteAdmin({
   ctx,
   input,
-  baseUrl,
 }: {
   ctx: AdminContext;
   input: InviteInput;
-  /** The app's origin (from the request) when RADIANT_PUBLIC_URL is not set. */
+  /** Unused since invitations are approvals (kept for callers); links use RADIANT_PUBLIC_URL. */
   baseUrl?: string;
 }): Promise<InviteResult> {
   if (!hasPermission(ctx.role, 'admins.invite')) throw new ForbiddenError(`Your role (${ctx.role}) cannot invite administrators`);
@@ -91,65 +95,41 @@ export async function inviteAdmin({
   if (!canGrantRole(ctx.role, data.role)) {
     throw new ForbiddenError(`A ${ctx.role} cannot invite a ${data.role}`, { details: { field: 'role' } });
   }
-  const token = newInvitationToken();
-  const row = await withPlatform(async (tx) => {
+  await withPlatform(async (tx) => {
     const [existing] = await tx
       .select({ id: administrators.id })
       .from(administrators)
       .where(and(sql`lower(${administrators.email}) = ${data.email}`, isNull(administrators.deletedAt)));
     if (existing) throw new ConflictError(`${data.email} is already an administrator`);
-    // Pending invitations past their expiry are closed first; a live one blocks a second invite.
-    await tx
-      .update(invitations)
-      .set({ status: 'expired' })
-      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= now()`));
     const [live] = await tx
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending')));
+      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending'), sql`${invitations.expiresAt} > now()`));
     if (live) throw new ConflictError(`An invitation for ${data.email} is already pending: revoke it to send a new one`);
-    const [created] = await tx
-      .insert(invitations)
-      .values({
-        email: data.email,
-        role: data.role,
-        message: data.message ?? null,
-        tokenHash: hashInvitationToken(token),
-        invitedBy: ctx.adminId,
-        status: 'pending',
-        expiresAt: sql`now() + make_interval(days => ${INVITATION_EXPIRY_DAYS})`,
-      })
-      .returning();
-    await writeAudit(tx, {
-      ...adminAuditFields(ctx),
-      action: 'invitation.created',
-      resourceType: 'invitation',
-      resourceId: created!.id,
-      newValues: { email: created!.email, role: created!.role, expiresAt: created!.expiresAt, message: created!.message },
-    });
-    return created!;
+    const [proposed] = await tx
+      .select({ id: approvalRequests.id })
+      .from(approvalRequests)
+      .where(
+        and(
+          eq(approvalRequests.action, 'admin.invite'),
+          eq(approvalRequests.status, 'pending'),
+          sql`${approvalRequests.expiresAt} > now()`,
+          sql`lower(${approvalRequests.payload}->>'email') = ${data.email}`,
+        ),
+      );
+    if (proposed) throw new ConflictError(`An invitation for ${data.email} is already waiting for approval`);
   });
-
-  const acceptUrl = `${publicBaseUrl(baseUrl)}/invite/${token}`;
-  const mailer = getMailer();
-  const lines = [
-    `${ctx.name || ctx.email} invited you to administer RADIANT as ${data.role}.`,
-    ...(data.message ? ['', data.message] : []),
-    '',
-    `Accept the invitation (valid ${INVITATION_EXPIRY_DAYS} days, single use):`,
-    acceptUrl,
-  ];
-  try {
-    await mailer.send({ to: data.email, subject: 'Your RADIANT administrator invitation', text: lines.join('\n') });
-  } catch (err) {
-    // The invitation exists; the inviter can revoke it and try again once mail works.
-    console.error(`[${ctx.requestId}] invitation mail to ${data.email} failed`, err);
-  }
-  return {
-    invitation: view(row, { email: ctx.email, name: ctx.name }),
-    delivery: mailer.kind,
-    ...(mailer.kind === 'smtp' ? {} : { acceptUrl }),
-  };
+  const approval = await proposeChange({
+    ctx,
+    input: {
+      action: 'admin.invite',
+      payload: { email: data.email, role: data.role, ...(data.message ? { message: data.message } : {}) },
+      title: `Invite ${data.email} as ${data.role}`,
+      impactAnalysis: `${data.email} gets a single-use link (valid ${INVITATION_EXPIRY_DAYS} days) to become ${data.role}; the link is created and sent only when a super_admin approves.`,
+      rollbackPlan: 'Revoke the invitation (Administrators > Invitations) or, once accepted, propose admin.deactivate.',
+    },
+  });
+  return { approval };
 }
 
 export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<InvitationView> {
