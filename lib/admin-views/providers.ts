@@ -15,8 +15,8 @@ import { models, providerHealth, providers, routingRules, tenants } from '../db/
 import { withPlatform } from '../db/tenant';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { proposeChange } from '../governance/approvals';
-import { adminAuditFields, writeAudit } from '../governance/audit';
-import type { AdminContext } from '../governance/context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
 import { decStr, isoOrNull, num, tsParam } from './sql-util';
@@ -232,11 +232,11 @@ export async function saveRoutingRule({ ctx, input }: { ctx: AdminContext; input
       const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, p.id)).for('update');
       if (!old) throw new NotFoundError('No such routing rule');
       await tx.update(routingRules).set({ ...values, updatedAt: new Date() }).where(eq(routingRules.id, p.id));
-      await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.updated', resourceType: 'routing_rule', resourceId: p.id, oldValues: old, newValues: values });
+      await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.updated', resourceType: 'routing_rule', resourceId: p.id, oldValues: old, newValues: values });
       return { id: p.id };
     }
     const [row] = await tx.insert(routingRules).values(values).returning({ id: routingRules.id });
-    await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.created', resourceType: 'routing_rule', resourceId: row!.id, oldValues: null, newValues: values });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.created', resourceType: 'routing_rule', resourceId: row!.id, oldValues: null, newValues: values });
     return { id: row!.id };
   });
 }
@@ -247,7 +247,7 @@ export async function deleteRoutingRule({ ctx, id }: { ctx: AdminContext; id: st
     const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, id)).for('update');
     if (!old) throw new NotFoundError('No such routing rule');
     await tx.delete(routingRules).where(eq(routingRules.id, id));
-    await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.deleted', resourceType: 'routing_rule', resourceId: id, oldValues: old, newValues: null });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.deleted', resourceType: 'routing_rule', resourceId: id, oldValues: old, newValues: null });
     return { id };
   });
 }

@@ -332,11 +332,15 @@ describe('lookups', () => {
 });
 
 describe('wire formats', () => {
-  it('proxies only chat/embedding providers', () => {
+  it('proxies exactly the providers the gateway has an adapter for', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
     expect(proxied.sort()).toEqual(
       ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
-        'perplexity', 'self-hosted', 'xai'].sort(),
+        'perplexity', 'self-hosted', 'xai',
+        // embeddings and web search: one adapter each (lib/gateway/adapters)
+        'voyage', 'exa', 'tavily',
+        // video and 3D: task adapters (lib/gateway/jobs), never the chat router
+        'runway', 'luma', 'kling', 'veo', 'meshy', 'tripo'].sort(),
     );
   });
 

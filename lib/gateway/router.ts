@@ -36,11 +36,14 @@ export interface RoutePlan {
 }
 
 const CHAT_CATEGORIES = new Set(['text_generation', 'reasoning', 'search']);
+/** Wire formats that carry chat completions (search APIs such as Exa and Tavily do not). */
+const CHAT_WIRE_FORMATS = new Set(['openai', 'anthropic', 'gemini']);
 
 export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint: Endpoint): boolean {
   const p = snap.providers.get(m.providerId);
   if (!p || p.wireFormat === 'none') return false;
   if (endpoint === 'embeddings') return m.category === 'embedding' && p.wireFormat === 'openai';
+  if (!CHAT_WIRE_FORMATS.has(p.wireFormat)) return false;
   return m.category !== 'embedding' && (CHAT_CATEGORIES.has(m.category) || m.capabilities.includes('chat'));
 }
 

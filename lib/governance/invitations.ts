@@ -12,10 +12,10 @@ import { z } from 'zod';
 import { administrators, approvalRequests, invitations } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { adminAuditFields, writeAudit } from './audit';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext, RequestMeta } from '../platform/context';
 import { proposeChange, type ApprovalView } from './approvals';
 import { INVITATION_EXPIRY_DAYS } from './config';
-import type { AdminContext, RequestMeta } from './context';
 import { ExpiredError } from './errors';
 import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
@@ -145,7 +145,7 @@ export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; inpu
       .where(eq(invitations.id, row.id))
       .returning();
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'invitation.revoked',
       resourceType: 'invitation',
       resourceId: row.id,

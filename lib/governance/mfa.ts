@@ -19,10 +19,10 @@ import type { Tx } from '../db/client';
 import { administrators } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { ConflictError, InvalidStateError, UnauthenticatedError, ValidationError } from '../errors';
-import { adminAuditFields, writeAudit } from './audit';
-import type { AdminContext } from './context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { hashPassword, verifyPassword } from './passwords';
-import { decryptSecret, encryptSecret } from './secret-box';
+import { decryptSecret, encryptSecret } from '../platform/secret-box';
 
 export const MFA_ISSUER = 'RADIANT';
 export const RECOVERY_CODE_COUNT = 10;
@@ -125,7 +125,7 @@ export async function beginMfaEnrolment({ ctx }: { ctx: AdminContext }): Promise
       .set({ mfaSecretEncrypted: encryptSecret(secret, secretContext(admin.id)), mfaLastTimeStep: null, updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.enrolment_started',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -150,7 +150,7 @@ export async function confirmMfaEnrolment({ ctx, input }: { ctx: AdminContext; i
       .set({ mfaEnabled: true, mfaVerifiedAt: new Date(), mfaLastTimeStep: step, mfaRecoveryCodes: hashes, updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.enabled',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -169,7 +169,7 @@ export async function disableMfa({ ctx, input }: { ctx: AdminContext; input: { c
     const method = await verifySecondFactor(tx, admin, code);
     if (!method) {
       await writeAudit(tx, {
-        ...adminAuditFields(ctx),
+        ...auditFields(ctx),
         action: 'mfa.disable_refused',
         resourceType: 'administrator',
         resourceId: admin.id,
@@ -181,7 +181,7 @@ export async function disableMfa({ ctx, input }: { ctx: AdminContext; input: { c
       .set({ mfaEnabled: false, mfaSecretEncrypted: null, mfaVerifiedAt: null, mfaLastTimeStep: null, mfaRecoveryCodes: [], updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.disabled',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -203,7 +203,7 @@ export async function regenerateRecoveryCodes({ ctx, input }: { ctx: AdminContex
     if ((await verifySecondFactor(tx, admin, code)) !== 'totp') return false;
     await tx.update(administrators).set({ mfaRecoveryCodes: hashes, updatedAt: new Date() }).where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.recovery_codes_regenerated',
       resourceType: 'administrator',
       resourceId: admin.id,

@@ -16,7 +16,7 @@ import type { Db } from '../db/client';
 import { administrators, invitations } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { ConflictError } from '../errors';
-import { writeAudit } from './audit';
+import { writeAudit } from '../platform/audit';
 import { publicBaseUrl } from './config';
 import { hashInvitationToken, newInvitationToken } from './invitations';
 

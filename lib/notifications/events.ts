@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { APPROVAL_TYPES, RISK_LEVELS, type AdminRole, type Permission } from '../governance/permissions';
+import { periodSchema } from '../platform/schemas';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -54,7 +55,7 @@ const budget = z.object({
   tenantId: uuid,
   tenantName: text(255).nullish(),
   /** YYYY-MM */
-  period: z.string().regex(/^\d{4}-\d{2}$/),
+  period: periodSchema,
   /** Exact decimal strings (display only here). */
   budget: money,
   spent: money,
@@ -105,7 +106,7 @@ export const EVENT_PAYLOADS = {
   'tenant.budget_100': budget,
   'billing.run_finished': z.object({
     runId: uuid,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: periodSchema,
     invoicesCreated: z.number().int().nonnegative(),
     processedTenants: z.number().int().nonnegative().nullish(),
     totalTenants: z.number().int().nonnegative().nullish(),
@@ -113,7 +114,7 @@ export const EVENT_PAYLOADS = {
   }),
   'billing.run_failed': z.object({
     runId: uuid,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: periodSchema,
     error: text(2000),
     startedBy: uuid.nullish(),
   }),

@@ -54,6 +54,18 @@ const FIXTURES: Record<string, Fixture> = {
   phi_access_log: (tx, t) =>
     tx.execute(sql`INSERT INTO phi_access_log (tenant_id, accessor_type, resource_type, action) VALUES (${t}, 'user', 'request_log', 'read')`),
   notifications: (tx, t) => tx.execute(sql`INSERT INTO notifications (tenant_id, event, title) VALUES (${t}, 'budget.80', 'Budget')`),
+  generation_jobs: (tx, t, c) =>
+    tx.execute(sql`INSERT INTO generation_jobs (tenant_id, kind, model_id, provider_id, requested_model, prompt, pricing, deadline_at)
+                   VALUES (${t}, 'video', ${c.modelId}, ${c.providerId}, 'm', 'p', '{}', now() + interval '1 hour')`),
+  tenant_webhooks: (tx, t) =>
+    tx.execute(sql`INSERT INTO tenant_webhooks (tenant_id, url, secret_sealed, secret_prefix) VALUES (${t}, 'https://hooks.example/x', 's', 'whsec_ab')`),
+  webhook_deliveries: async (tx, t) => {
+    const [w] = await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO tenant_webhooks (tenant_id, url, secret_sealed, secret_prefix) VALUES (${t}, 'https://hooks.example/y', 's', 'whsec_cd') RETURNING id`,
+    );
+    return tx.execute(sql`INSERT INTO webhook_deliveries (tenant_id, webhook_id, message_id, event, payload) VALUES (${t}, ${w!.id}, ${`msg_${uniqueSuffix()}`}, 'job.completed', '{}')`);
+  },
   audit_logs: (tx, t) =>
     tx.execute(sql`INSERT INTO audit_logs (actor_type, tenant_id, action, resource_type) VALUES ('system', ${t}, 'test', 'test')`),
 };

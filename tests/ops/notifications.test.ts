@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/client';
 import { administrators, auditLogs, notificationDeliveries, notifications } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
-import type { AdminContext, TenantContext } from '../../lib/governance/context';
+import type { AdminContext, TenantContext } from '../../lib/platform/context';
 import { setMailer } from '../../lib/governance/mailer';
 import type { AdminRole } from '../../lib/governance/permissions';
 import { slackMessage, type StoredNotification } from '../../lib/notifications/channels';

@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { runAction } from '@/lib/admin-views/action';
 import { clientIp, userAgent } from '@/lib/auth/request-meta';
 import { acceptInvitation } from '@/lib/governance/invitations';
-import { newRequestId } from '@/lib/http/problem';
+import { newRequestId } from '@/lib/platform/request-id';
 import { ValidationError } from '@/lib/errors';
 
 export async function acceptInvitationAction(input: unknown) {

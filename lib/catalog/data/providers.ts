@@ -10,8 +10,9 @@
  *   the seed (its `secretName`) share the env var: the four OpenAI providers use
  *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY, FLUX runs on Replicate.
  * - `wireFormat` is what the gateway speaks upstream: 'openai' for OpenAI-compatible chat /
- *   embeddings APIs, 'anthropic', 'gemini', or 'none' for providers catalogued and priced but
- *   not proxied (image, video, audio, 3D, search-only APIs, and Voyage, see docs/catalog.md).
+ *   embeddings APIs, 'anthropic', 'gemini', one adapter's name for the other APIs the gateway
+ *   calls ('voyage', 'exa', 'tavily', ...), or 'none' for providers catalogued and priced but
+ *   not proxied (see docs/catalog.md).
  */
 import type { CatalogProvider } from '../types';
 
@@ -288,10 +289,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'video_generation',
     description: 'Professional AI video generation tools',
     website: 'https://runway.ml',
-    apiBaseUrl: 'https://api.runway.ml/v1',
+    apiBaseUrl: 'https://api.dev.runwayml.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'RUNWAY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'runway',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -307,10 +308,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'video_generation',
     description: 'Cinematic AI video generation',
     website: 'https://lumalabs.ai',
-    apiBaseUrl: 'https://api.lumalabs.ai/v1',
+    apiBaseUrl: 'https://api.lumalabs.ai/dream-machine/v1',
     authType: 'bearer',
     apiKeyEnv: 'LUMA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'luma',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -324,7 +325,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     name: 'pika',
     displayName: 'Pika Labs',
     category: 'video_generation',
-    description: 'Creative AI video platform',
+    description: 'Creative AI video platform (no public API of its own: not callable, see lib/gateway/adapters/pika.ts)',
     website: 'https://pika.art',
     apiBaseUrl: 'https://api.pika.art/v1',
     authType: 'bearer',
@@ -339,16 +340,17 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
+    // KLING_API_KEY holds "<access key>:<secret key>": each call is signed as a JWT (adapters/kling.ts).
     id: 'kling',
     name: 'kling',
     displayName: 'Kling AI',
     category: 'video_generation',
     description: 'Chinese AI video generation',
     website: 'https://kling.kuaishou.com',
-    apiBaseUrl: 'https://api.klingai.com/v1',
+    apiBaseUrl: 'https://api-singapore.klingai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'KLING_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'kling',
     isSelfHosted: false,
     enabled: true,
     regions: ['ap-southeast-1'],
@@ -368,7 +370,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
     authType: 'api_key',
     apiKeyEnv: 'GOOGLE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'veo',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -482,7 +484,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
   },
   {
     // Voyage's /embeddings endpoint resembles OpenAI's but is its own API (input_type,
-    // usage.total_tokens only), so it is not passed through as 'openai'.
+    // output_dimension, usage.total_tokens only): its own adapter, lib/gateway/adapters/voyage.ts.
     id: 'voyage',
     name: 'voyage',
     displayName: 'Voyage AI',
@@ -492,7 +494,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.voyageai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'VOYAGE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'voyage',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -512,10 +514,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Neural search API',
     website: 'https://exa.ai',
-    apiBaseUrl: 'https://api.exa.ai/v1',
-    authType: 'bearer',
+    // Exa's API has no version prefix: POST https://api.exa.ai/search (adapters/exa.ts).
+    apiBaseUrl: 'https://api.exa.ai',
+    authType: 'api_key',
     apiKeyEnv: 'EXA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'exa',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -531,10 +534,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Search API for AI agents',
     website: 'https://tavily.com',
-    apiBaseUrl: 'https://api.tavily.com/v1',
+    // Tavily's API has no version prefix: POST https://api.tavily.com/search (adapters/tavily.ts).
+    apiBaseUrl: 'https://api.tavily.com',
     authType: 'bearer',
     apiKeyEnv: 'TAVILY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tavily',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -554,10 +558,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: '3d_generation',
     description: 'AI 3D model generation',
     website: 'https://meshy.ai',
-    apiBaseUrl: 'https://api.meshy.ai/v2',
+    apiBaseUrl: 'https://api.meshy.ai/openapi',
     authType: 'bearer',
     apiKeyEnv: 'MESHY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'meshy',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -573,10 +577,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: '3d_generation',
     description: 'AI 3D generation platform',
     website: 'https://tripo3d.ai',
-    apiBaseUrl: 'https://api.tripo3d.ai/v2',
+    apiBaseUrl: 'https://api.tripo3d.ai/v2/openapi',
     authType: 'bearer',
     apiKeyEnv: 'TRIPO_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tripo',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],

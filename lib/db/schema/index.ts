@@ -4,3 +4,4 @@ export * from './gateway';
 export * from './billing';
 export * from './governance';
 export * from './compliance';
+export * from './jobs';

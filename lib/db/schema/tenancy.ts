@@ -17,7 +17,9 @@ import { exact, id, percent, timestamps, ts } from './_columns';
 
 export const TENANT_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export const TENANT_USER_ROLES = ['owner', 'member', 'billing'] as const;
-export const API_KEY_SCOPES = ['chat', 'embeddings', 'models'] as const;
+/** What an API key may call. 'images', 'audio' (speech + transcription), 'search' and 'videos'
+ * (video and 3D jobs) came with the media endpoints; keys created before hold only the first three. */
+export const API_KEY_SCOPES = ['chat', 'embeddings', 'models', 'images', 'audio', 'search', 'videos'] as const;
 export const API_KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 
 /** Tenant-owned rows: NOT NULL, cascades with the tenant, guarded by RLS (see drizzle/*_rls.sql).
