@@ -21,8 +21,20 @@ import { optimizePrice, PRICE_PREFERENCES, type OptimizationResult, type Optimiz
 import { GatewayError, modelNotFound } from './errors';
 import type { CatalogSnapshot, GatewayModel, GatewayRule, TenantConfig } from './state';
 import type { Thermal } from './thermal';
+import type { WireFormat } from '../catalog/types';
+import { imageAdapterFor, speechAdapterFor, transcriptionAdapterFor } from './adapters/media-adapters';
 
-export type Endpoint = 'chat' | 'embeddings';
+const ENDPOINT_NAMES: Record<Endpoint, string> = {
+  chat: 'chat completions',
+  embeddings: 'embeddings',
+  images: 'image generation',
+  speech: 'speech (audio/speech)',
+  transcriptions: 'transcription (audio/transcriptions)',
+};
+
+export type Endpoint = 'chat' | 'embeddings' | MediaEndpoint;
+/** Images, speech and transcription: served where a media adapter takes the model. */
+export type MediaEndpoint = 'images' | 'speech' | 'transcriptions';
 
 export interface RoutePlan {
   requested: string;
@@ -43,8 +55,23 @@ export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint:
   const p = snap.providers.get(m.providerId);
   if (!p || p.wireFormat === 'none') return false;
   if (endpoint === 'embeddings') return m.category === 'embedding' && p.wireFormat === 'openai';
+  if (endpoint === 'images' || endpoint === 'speech' || endpoint === 'transcriptions') return servesMedia(m, p.wireFormat, endpoint);
   if (!CHAT_WIRE_FORMATS.has(p.wireFormat)) return false;
   return m.category !== 'embedding' && (CHAT_CATEGORIES.has(m.category) || m.capabilities.includes('chat'));
+}
+
+const MEDIA_CATEGORIES: Record<MediaEndpoint, ReadonlySet<string>> = {
+  images: new Set(['image_generation']),
+  speech: new Set(['text_to_speech', 'audio_generation']),
+  transcriptions: new Set(['speech_to_text', 'audio_generation']),
+};
+
+/** A media model is served when its category fits and its provider's adapter takes its id. */
+export function servesMedia(m: GatewayModel, wireFormat: WireFormat, endpoint: MediaEndpoint): boolean {
+  if (!MEDIA_CATEGORIES[endpoint].has(m.category)) return false;
+  if (endpoint === 'images') return imageAdapterFor(wireFormat)?.spec(m.providerModelId) != null;
+  if (endpoint === 'speech') return speechAdapterFor(wireFormat)?.spec(m.providerModelId) != null;
+  return transcriptionAdapterFor(wireFormat)?.supports(m.providerModelId) ?? false;
 }
 
 /** A model with an estimated cost that could not be estimated has no price: not servable. */
@@ -91,7 +118,7 @@ export function planRoute(input: RouteInput): RoutePlan {
     const m = snap.find(input.requested);
     if (!m || !tenant.allows(m, snap) || !isPriced(m)) throw modelNotFound(input.requested);
     if (!servesEndpoint(m, snap, endpoint)) {
-      const what = endpoint === 'chat' ? 'chat completions' : 'embeddings';
+      const what = ENDPOINT_NAMES[endpoint];
       throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${what} through this API.`, { param: 'model' });
     }
     primary = m;

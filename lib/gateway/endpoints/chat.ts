@@ -29,10 +29,12 @@ import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
 import type { EndpointHandler } from '../pipeline/run';
 
-const PATHS: Record<Endpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
-const USAGE_ENDPOINT: Record<Endpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+type CompletionEndpoint = Extract<Endpoint, 'chat' | 'embeddings'>;
 
-export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
+const PATHS: Record<CompletionEndpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
+const USAGE_ENDPOINT: Record<CompletionEndpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+
+export function completionEndpoint(endpoint: CompletionEndpoint): EndpointHandler {
   return async (gw, ctx, respondError) => {
     const key = await authenticateStage(gw, ctx, endpoint === 'chat' ? 'chat' : 'embeddings');
     const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
@@ -40,7 +42,7 @@ export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
   };
 }
 
-async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Endpoint, key: KeyRecord, raw: Buffer): Promise<void> {
+async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: CompletionEndpoint, key: KeyRecord, raw: Buffer): Promise<void> {
   const o = gw.options;
   const body = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(raw)) as Record<string, unknown>;
   const stream = endpoint === 'chat' && body.stream === true;
