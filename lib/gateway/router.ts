@@ -19,22 +19,26 @@
 import { DEFAULT_FALLBACK_CHAINS } from '../catalog/data/fallbacks';
 import { optimizePrice, PRICE_PREFERENCES, type OptimizationResult, type OptimizerCandidate, type PricePreference } from '../pricing/optimizer';
 import { GatewayError, modelNotFound } from './errors';
+import type { WireFormat } from '../catalog/types';
 import type { CatalogSnapshot, GatewayModel, GatewayRule, TenantConfig } from './state';
 import type { Thermal } from './thermal';
-import type { WireFormat } from '../catalog/types';
 import { imageAdapterFor, speechAdapterFor, transcriptionAdapterFor } from './adapters/media-adapters';
 
-const ENDPOINT_NAMES: Record<Endpoint, string> = {
-  chat: 'chat completions',
-  embeddings: 'embeddings',
-  images: 'image generation',
-  speech: 'speech (audio/speech)',
-  transcriptions: 'transcription (audio/transcriptions)',
-};
+/** Every kind of request the gateway serves; /api/v1/models lists the ones each model serves. */
+export const ENDPOINTS = ['chat', 'embeddings', 'images', 'speech', 'transcriptions', 'search', 'videos', '3d'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
 
-export type Endpoint = 'chat' | 'embeddings' | MediaEndpoint;
-/** Images, speech and transcription: served where a media adapter takes the model. */
-export type MediaEndpoint = 'images' | 'speech' | 'transcriptions';
+/** Where each endpoint is served (the public paths, for /api/v1/models). */
+export const ENDPOINT_PATHS: Record<Endpoint, readonly string[]> = {
+  chat: ['/v1/chat/completions', '/v1/messages'],
+  embeddings: ['/v1/embeddings'],
+  images: ['/v1/images/generations'],
+  speech: ['/v1/audio/speech'],
+  transcriptions: ['/v1/audio/transcriptions'],
+  search: ['/v1/search'],
+  videos: ['/v1/videos'],
+  '3d': ['/v1/3d/generations'],
+};
 
 export interface RoutePlan {
   requested: string;
@@ -47,31 +51,53 @@ export interface RoutePlan {
   auto: OptimizationResult | null;
 }
 
-const CHAT_CATEGORIES = new Set(['text_generation', 'reasoning', 'search']);
-/** Wire formats that carry chat completions (search APIs such as Exa and Tavily do not). */
-const CHAT_WIRE_FORMATS = new Set(['openai', 'anthropic', 'gemini']);
+const ENDPOINT_NAMES: Record<Endpoint, string> = {
+  chat: 'chat completions',
+  embeddings: 'embeddings',
+  images: 'image generation',
+  speech: 'speech',
+  transcriptions: 'transcription',
+  search: 'search',
+  videos: 'video generation',
+  '3d': '3D generation',
+};
+
+/**
+ * Which models an endpoint serves: a model of one of `categories` whose provider speaks one of
+ * `wireFormats` (an adapter for that wire format exists for this endpoint). A provider whose wire
+ * format is in no row here cannot be called, so its models are not offered to tenants. Add a row's
+ * wire format in the same change as its adapter.
+ */
+const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: ReadonlySet<WireFormat> }> = {
+  chat: { categories: new Set(['text_generation', 'reasoning', 'search']), wireFormats: new Set(['openai', 'anthropic', 'gemini']) },
+  embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai']) },
+  images: { categories: new Set(['image_generation']), wireFormats: new Set(['openai', 'stability', 'bfl', 'ideogram']) },
+  speech: { categories: new Set(['text_to_speech', 'audio_generation']), wireFormats: new Set(['openai', 'elevenlabs']) },
+  transcriptions: { categories: new Set(['speech_to_text', 'audio_generation']), wireFormats: new Set(['openai', 'deepgram', 'assemblyai']) },
+  search: { categories: new Set(['search']), wireFormats: new Set() },
+  videos: { categories: new Set(['video_generation']), wireFormats: new Set() },
+  '3d': { categories: new Set(['3d_generation']), wireFormats: new Set() },
+};
 
 export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint: Endpoint): boolean {
   const p = snap.providers.get(m.providerId);
-  if (!p || p.wireFormat === 'none') return false;
-  if (endpoint === 'embeddings') return m.category === 'embedding' && p.wireFormat === 'openai';
-  if (endpoint === 'images' || endpoint === 'speech' || endpoint === 'transcriptions') return servesMedia(m, p.wireFormat, endpoint);
-  if (!CHAT_WIRE_FORMATS.has(p.wireFormat)) return false;
-  return m.category !== 'embedding' && (CHAT_CATEGORIES.has(m.category) || m.capabilities.includes('chat'));
+  if (!p) return false;
+  const rule = SERVES[endpoint];
+  if (!rule.wireFormats.has(p.wireFormat)) return false;
+  // Chat: also any non-embedding model that declares the chat capability.
+  if (endpoint === 'chat') return m.category !== 'embedding' && (rule.categories.has(m.category) || m.capabilities.includes('chat'));
+  if (!rule.categories.has(m.category)) return false;
+  // Images, speech, transcription: the provider's adapter must take this model id too (BFL does
+  // not host flux-schnell; openai-audio's tts models are not transcription models).
+  if (endpoint === 'images') return imageAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
+  if (endpoint === 'speech') return speechAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
+  if (endpoint === 'transcriptions') return transcriptionAdapterFor(p.wireFormat)?.supports(m.providerModelId) ?? false;
+  return true;
 }
 
-const MEDIA_CATEGORIES: Record<MediaEndpoint, ReadonlySet<string>> = {
-  images: new Set(['image_generation']),
-  speech: new Set(['text_to_speech', 'audio_generation']),
-  transcriptions: new Set(['speech_to_text', 'audio_generation']),
-};
-
-/** A media model is served when its category fits and its provider's adapter takes its id. */
-export function servesMedia(m: GatewayModel, wireFormat: WireFormat, endpoint: MediaEndpoint): boolean {
-  if (!MEDIA_CATEGORIES[endpoint].has(m.category)) return false;
-  if (endpoint === 'images') return imageAdapterFor(wireFormat)?.spec(m.providerModelId) != null;
-  if (endpoint === 'speech') return speechAdapterFor(wireFormat)?.spec(m.providerModelId) != null;
-  return transcriptionAdapterFor(wireFormat)?.supports(m.providerModelId) ?? false;
+/** The endpoints a model can be called on (empty: the gateway cannot call it). */
+export function endpointsServed(m: GatewayModel, snap: CatalogSnapshot): Endpoint[] {
+  return ENDPOINTS.filter((e) => servesEndpoint(m, snap, e));
 }
 
 /** A model with an estimated cost that could not be estimated has no price: not servable. */
@@ -118,8 +144,9 @@ export function planRoute(input: RouteInput): RoutePlan {
     const m = snap.find(input.requested);
     if (!m || !tenant.allows(m, snap) || !isPriced(m)) throw modelNotFound(input.requested);
     if (!servesEndpoint(m, snap, endpoint)) {
-      const what = ENDPOINT_NAMES[endpoint];
-      throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${what} through this API.`, { param: 'model' });
+      const served = endpointsServed(m, snap).flatMap((e) => ENDPOINT_PATHS[e]);
+      const where = served.length > 0 ? ` It is served at ${served.join(', ')}.` : '';
+      throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${ENDPOINT_NAMES[endpoint]} through this API.${where}`, { param: 'model' });
     }
     primary = m;
   }
