@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import S3rver from 's3rver';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { LocalStorage, S3Storage, storageFromEnv, storageKey, type ResultStorage } from '@/lib/gateway/jobs/storage';
+import { LocalStorage, type S3Storage, storageFromEnv, storageKey, type ResultStorage } from '@/lib/gateway/jobs/storage';
 import { tempDir } from './support';
 
 let s3rver: S3rver;
