@@ -69,11 +69,11 @@ const ENDPOINT_NAMES: Record<Endpoint, string> = {
  */
 const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: ReadonlySet<WireFormat> }> = {
   chat: { categories: new Set(['text_generation', 'reasoning', 'search']), wireFormats: new Set(['openai', 'anthropic', 'gemini']) },
-  embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai']) },
+  embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai', 'voyage']) },
   images: { categories: new Set(['image_generation']), wireFormats: new Set() },
   speech: { categories: new Set(['text_to_speech']), wireFormats: new Set() },
   transcriptions: { categories: new Set(['speech_to_text']), wireFormats: new Set() },
-  search: { categories: new Set(['search']), wireFormats: new Set() },
+  search: { categories: new Set(['search']), wireFormats: new Set(['exa', 'tavily']) },
   videos: { categories: new Set(['video_generation']), wireFormats: new Set() },
   '3d': { categories: new Set(['3d_generation']), wireFormats: new Set() },
 };
