@@ -5,7 +5,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { findCatalogModel } from '../../lib/catalog';
+import { requestLogs } from '../../lib/db/schema';
+import { withPlatform } from '../../lib/db/tenant';
 import type { DbHandle } from '../../lib/db/client';
 import { dec } from '../../lib/pricing/money';
 import { priceUsage } from '../../lib/pricing/price';
@@ -204,6 +207,29 @@ describe('GPT and Gemini: translated to their provider and back', () => {
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
     expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Server tools') } });
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('idempotency and request logs', () => {
+  it('replays the same message for the same Idempotency-Key without calling upstream again', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const client = sdk(t);
+    const params = { model: 'gpt-4o', max_tokens: 40, messages: [{ role: 'user' as const, content: 'once only' }] };
+    const first = await client.messages.create(params, { headers: { 'Idempotency-Key': 'msg-idem-1' } }).withResponse();
+    const second = await client.messages.create(params, { headers: { 'Idempotency-Key': 'msg-idem-1' } }).withResponse();
+    expect(second.data).toEqual(first.data);
+    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(fake.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(await pollRows(() => usageRows(h.db, t.tenantId))).toHaveLength(1);
+  });
+
+  it('keeps the Anthropic request and answer in the request log when the tenant enabled it', async () => {
+    const t = await newTenant(h.db, g.baseURL, { tenant: { requestLoggingEnabled: true } });
+    const msg = await sdk(t).messages.create({ model: 'claude-sonnet-4.5', max_tokens: 30, messages: [{ role: 'user', content: 'log me' }] });
+    const logs = await pollRows(() => withPlatform((tx) => tx.select().from(requestLogs).where(eq(requestLogs.tenantId, t.tenantId)), h.db));
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.requestBody).toMatchObject({ model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: 'log me' }] });
+    expect(logs[0]!.responseBody).toMatchObject({ type: 'message', content: msg.content });
   });
 });
 
