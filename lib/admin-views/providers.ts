@@ -20,6 +20,7 @@ import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
 import { decStr, isoOrNull, num, tsParam } from './sql-util';
+import { providerNotServedReason } from '../catalog/not-served';
 
 export interface ProviderRow {
   id: string;
@@ -28,6 +29,8 @@ export interface ProviderRow {
   enabled: boolean;
   isSelfHosted: boolean;
   wireFormat: string;
+  /** Why the gateway cannot call this provider (not offered to tenants), or null. */
+  notServedReason: string | null;
   apiBaseUrl: string | null;
   models: number;
   enabledModels: number;
@@ -127,6 +130,7 @@ export async function getProvidersPage(q: Queryable, now = new Date()): Promise<
         enabled: p.enabled,
         isSelfHosted: p.isSelfHosted,
         wireFormat: p.wireFormat,
+        notServedReason: providerNotServedReason(p),
         apiBaseUrl: p.apiBaseUrl,
         models: num(mc.get(p.id)?.n),
         enabledModels: num(mc.get(p.id)?.enabled),

@@ -5,7 +5,8 @@
  * import cycle to break with dynamic imports and nothing happens on import.
  *
  * After an approved change COMMITS, `afterChangeExecuted` runs the listeners below (today: drop
- * the gateway's cached catalog / tenant config on every instance instead of waiting for its TTL).
+ * the gateway's cached catalog / tenant config on every instance instead of waiting for its TTL;
+ * mail an approved administrator invitation).
  */
 import { billingExecutors } from '../billing/executors';
 import { costExecutors } from '../catalog/cost-executor';
@@ -13,6 +14,7 @@ import { invalidateCatalog, invalidateTenant } from '../gateway/invalidation';
 import { getLogger } from '../observability/logger';
 import { adminExecutors } from './changes/admins';
 import { catalogExecutors } from './changes/catalog';
+import { deliverInvitationAfterExecuted, invitationExecutors } from './changes/invitations';
 import { markupExecutors } from './changes/markup';
 import { tenantExecutors } from './changes/tenants';
 import type { ExecutedEvent, RegisteredExecutor } from './executors';
@@ -22,6 +24,7 @@ const EXECUTORS: readonly RegisteredExecutor[] = [
   ...catalogExecutors,
   ...adminExecutors,
   ...tenantExecutors,
+  ...invitationExecutors,
   ...billingExecutors,
   ...costExecutors,
 ];
@@ -52,7 +55,7 @@ function invalidateGatewayCaches({ changes }: ExecutedEvent): void {
   else invalidateCatalog();
 }
 
-const AFTER_EXECUTED: ReadonlyArray<(e: ExecutedEvent) => void | Promise<void>> = [invalidateGatewayCaches];
+const AFTER_EXECUTED: ReadonlyArray<(e: ExecutedEvent) => void | Promise<void>> = [invalidateGatewayCaches, deliverInvitationAfterExecuted];
 
 /** Runs after an approved change has COMMITTED (never for failed or rolled-back ones). A failing
  * listener is logged and does not undo or fail the approval. */

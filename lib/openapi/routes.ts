@@ -237,7 +237,7 @@ const adminRoutes: RouteSpec[] = [
     responses: [ok('{ items: AuditRow[], hasMore } (or text/csv)')],
   },
   { method: 'GET', path: '/api/admin/invitations', summary: 'List invitations', tags: ['Administrators'], auth: 'adminSession', permission: 'admins.read', responses: [ok('{ items: InvitationView[] }')] },
-  { method: 'POST', path: '/api/admin/invitations', summary: 'Invite an administrator', tags: ['Administrators'], auth: 'adminSession', permission: 'admins.invite', body: Invite, responses: [created('The invitation (with acceptUrl when SMTP is not configured).')] },
+  { method: 'POST', path: '/api/admin/invitations', summary: 'Invite an administrator', tags: ['Administrators'], auth: 'adminSession', permission: 'admins.invite', body: Invite, responses: [{ status: 202, description: 'The proposal ({ approval }): the invitation and its link exist only after a super_admin approves it.' }] },
   { method: 'POST', path: '/api/admin/invitations/{id}/revoke', summary: 'Revoke an invitation', tags: ['Administrators'], auth: 'adminSession', permission: 'admins.invite', responses: [ok('The revoked invitation.')] },
   { method: 'GET', path: '/api/admin/tenants/{id}/keys', summary: "A tenant's API keys", tags: ['Tenants'], auth: 'adminSession', permission: 'tenants.read', responses: [ok('The keys (prefix only).', ApiKeyList)] },
   { method: 'POST', path: '/api/admin/tenants/{id}/keys', summary: 'Create an API key for a tenant', tags: ['Tenants'], auth: 'adminSession', permission: 'tenants.propose', body: CreateApiKey, responses: [created('The key, shown once.', CreatedApiKey)] },

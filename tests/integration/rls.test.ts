@@ -78,8 +78,8 @@ const TABLES = Object.keys(FIXTURES);
 const PLATFORM_TABLES_REFERRING_TO_A_TENANT = ['routing_rules', 'billing_runs', 'reconciliation_entries'];
 
 /** Per-tenant platform data that carries our cost: no privilege at all for radiant_app, and
- * forced RLS with a platform-only policy (drizzle/0007). */
-const PLATFORM_ONLY_TENANT_TABLES = ['tenant_daily_aggregates'];
+ * forced RLS with a platform-only policy (drizzle/0007; metering_quarantine: drizzle/0010). */
+const PLATFORM_ONLY_TENANT_TABLES = ['tenant_daily_aggregates', 'metering_quarantine'];
 
 /** drizzle wraps driver errors ("Failed query: ..."); the database's words are in the cause. */
 function errorChainText(err: unknown): string {

@@ -14,7 +14,7 @@ import { queryRows, type Db } from '@/lib/db/client';
 import { withPlatform } from '@/lib/db/tenant';
 import { BudgetExceededError, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { cancelJob, createJob, getJob, jobContent, listJobs, type CreateJobInput, type JobCtx } from '@/lib/gateway/jobs/store';
-import { applyRetention, runDueJobs } from '@/lib/gateway/jobs/runner';
+import { applyRetention, runDueJobs, tenantScope } from '@/lib/gateway/jobs/runner';
 import type { JobsRuntime } from '@/lib/gateway/jobs/runtime';
 import { createWebhook, deliverDueWebhooks, listDeliveries, redeliver } from '@/lib/gateway/jobs/webhooks';
 import { BudgetLedger } from '@/lib/gateway/limits/budget';
@@ -22,7 +22,7 @@ import { jobAwareBudgetSources } from '@/lib/gateway/jobs/money';
 import { testDb } from '../support/db';
 import { createTenant } from '../support/factories';
 import { FAKE_GLB, FAKE_MP4 } from '../fake-providers/common';
-import { LocalStorage, makeRuntime, startFakes, tempDir, type Fakes } from './support';
+import { LocalStorage, MY_TENANTS, makeRuntime, startFakes, tempDir, type Fakes } from './support';
 
 let db: Db;
 let fakes: Fakes;
@@ -34,6 +34,7 @@ const mesh = (over: Partial<CreateJobInput> = {}): CreateJobInput => ({ kind: '3
 
 async function tenantCtx(budget: string | null = null): Promise<JobCtx> {
   const t = await createTenant(db, { monthlyBudget: budget });
+  MY_TENANTS.add(t.id);
   return { tenantId: t.id, tenantMonthlyBudget: budget, apiKeyId: null, keyMonthlyBudget: null };
 }
 
@@ -262,8 +263,9 @@ describe('tenancy, webhooks, retention', () => {
       const job = await createJob(rt, { ctx, input: mesh() });
       await drive(rt, ctx.tenantId, job.id);
       const policy = { allowHttp: true, allowPrivate: true };
-      expect(await deliverDueWebhooks({ db, policy, retrySchedule: [0, 0] })).toMatchObject({ retried: 1 });
-      expect(await deliverDueWebhooks({ db, policy, retrySchedule: [0, 0] })).toMatchObject({ delivered: 1 });
+      const scope = tenantScope(rt);
+      expect(await deliverDueWebhooks({ db, policy, scope, retrySchedule: [0, 0] })).toMatchObject({ retried: 1 });
+      expect(await deliverDueWebhooks({ db, policy, scope, retrySchedule: [0, 0] })).toMatchObject({ delivered: 1 });
       expect(got).toHaveLength(2);
       const wh = new Webhook(secret);
       for (const g of got) {
@@ -277,7 +279,7 @@ describe('tenancy, webhooks, retention', () => {
       const log = await listDeliveries(ctx.tenantId, {}, db);
       expect(log.rows[0]).toMatchObject({ webhookId: webhook.id, status: 'delivered', attempts: 2, lastStatusCode: 204 });
       await redeliver(ctx.tenantId, log.rows[0]!.id, db);
-      await deliverDueWebhooks({ db, policy });
+      await deliverDueWebhooks({ db, policy, scope });
       expect(got).toHaveLength(3);
       expect(got[2]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
       const other = await tenantCtx();

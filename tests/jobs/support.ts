@@ -46,6 +46,11 @@ export async function startFakes(): Promise<Fakes> {
   };
 }
 
+/** The tenants this test file made: its runtimes work only on their jobs, so files sharing one
+ * PostgreSQL database (each with its own fake providers) never pick up each other's jobs. */
+export const MY_TENANTS = new Set<string>();
+export const onlyMine = () => [...MY_TENANTS];
+
 export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
@@ -60,7 +65,7 @@ export function makeRuntime(db: Db, fakes: Fakes, opts: { storage: ResultStorage
     instanceId: opts.instanceId,
     now: opts.now,
     catalogTtlMs: 60_000,
-    options: { pollMinMs: 0, pollMaxMs: 0, leaseMs: 30_000, ...opts.options },
+    options: { pollMinMs: 0, pollMaxMs: 0, leaseMs: 30_000, onlyTenants: onlyMine, ...opts.options },
   });
 }
 

@@ -146,6 +146,8 @@ describe('every event reaches every channel', () => {
       'tenant.budget_100': { payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '100.20' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], tenant: true, global: true },
       'billing.run_finished': { payload: { runId: run, period: '2026-10', invoicesCreated: 12, processedTenants: 12, totalTenants: 12, startedBy: superAdmin.id }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
       'billing.run_failed': { payload: { runId: run, period: '2026-10', error: 'database unavailable' }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
+      'metering.usage_invalid': { payload: { providerId: `prov-${s}`, modelId: `model-${s}`, problems: 'completion_tokens is not a non-negative integer (-3)' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], global: true },
+      'metering.quarantined': { payload: { open: 2, reason: `check constraint (${run})` }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
     };
 
     for (const event of NOTIFICATION_EVENTS) {

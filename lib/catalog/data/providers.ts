@@ -8,11 +8,13 @@
  *   files, same id); it is ONE provider here.
  * - `apiKeyEnv` names the env var holding the credential. Providers that share an account in
  *   the seed (its `secretName`) share the env var: the four OpenAI providers use
- *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY, FLUX runs on Replicate.
+ *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY; FLUX is called on Black Forest Labs' own API
+ *   (BFL_API_KEY).
  * - `wireFormat` is what the gateway speaks upstream: 'openai' for OpenAI-compatible chat /
- *   embeddings APIs, 'anthropic', 'gemini', one adapter's name for the other APIs the gateway
- *   calls ('voyage', 'exa', 'tavily', ...), or 'none' for providers catalogued and priced but
- *   not proxied (see docs/catalog.md).
+ *   embeddings / images / audio APIs, 'anthropic', 'gemini', one adapter's name for the other
+ *   APIs the gateway calls (stability, bfl, ideogram, elevenlabs, deepgram, assemblyai, voyage,
+ *   exa, tavily, ...: lib/gateway/adapters/), or 'none' for providers catalogued and priced but
+ *   not callable (lib/catalog/not-served.ts).
  */
 import type { CatalogProvider } from '../types';
 
@@ -192,7 +194,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.openai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'OPENAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'openai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -208,10 +210,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'image_generation',
     description: 'Open-source focused image generation',
     website: 'https://stability.ai',
-    apiBaseUrl: 'https://api.stability.ai/v1',
+    apiBaseUrl: 'https://api.stability.ai',
     authType: 'bearer',
     apiKeyEnv: 'STABILITY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'stability',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -221,17 +223,18 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
-    // Served through Replicate (seed secret radiant/providers/replicate).
+    // Black Forest Labs' own API (header x-key), not Replicate: the adapter is
+    // lib/gateway/adapters/bfl.ts. FLUX.1 [schnell] is not hosted there (lib/catalog/not-served.ts).
     id: 'flux',
     name: 'flux',
     displayName: 'FLUX (Black Forest Labs)',
     category: 'image_generation',
     description: 'State-of-the-art open image generation',
-    website: 'https://blackforestlabs.ai',
-    apiBaseUrl: 'https://api.replicate.com/v1',
-    authType: 'bearer',
-    apiKeyEnv: 'REPLICATE_API_TOKEN',
-    wireFormat: 'none',
+    website: 'https://bfl.ai',
+    apiBaseUrl: 'https://api.bfl.ai',
+    authType: 'api_key',
+    apiKeyEnv: 'BFL_API_KEY',
+    wireFormat: 'bfl',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -247,10 +250,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'image_generation',
     description: 'Specialized in accurate text rendering',
     website: 'https://ideogram.ai',
-    apiBaseUrl: 'https://api.ideogram.ai/v1',
-    authType: 'bearer',
+    apiBaseUrl: 'https://api.ideogram.ai',
+    authType: 'api_key',
     apiKeyEnv: 'IDEOGRAM_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'ideogram',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -260,6 +263,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
+    // No official public API: not callable, so not offered (reason: lib/catalog/not-served.ts).
     id: 'midjourney',
     name: 'midjourney',
     displayName: 'Midjourney',
@@ -393,7 +397,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.openai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'OPENAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'openai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -412,7 +416,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.elevenlabs.io/v1',
     authType: 'api_key',
     apiKeyEnv: 'ELEVENLABS_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'elevenlabs',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -429,9 +433,9 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     description: 'Enterprise speech recognition',
     website: 'https://deepgram.com',
     apiBaseUrl: 'https://api.deepgram.com/v1',
-    authType: 'bearer',
+    authType: 'api_key',
     apiKeyEnv: 'DEEPGRAM_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'deepgram',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -448,9 +452,9 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     description: 'AI-powered transcription and audio intelligence',
     website: 'https://assemblyai.com',
     apiBaseUrl: 'https://api.assemblyai.com/v2',
-    authType: 'bearer',
+    authType: 'api_key',
     apiKeyEnv: 'ASSEMBLYAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'assemblyai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],

@@ -142,6 +142,13 @@ async function recordUsage(tx: Tx, j: Job, a: { cost: Decimal; price: Decimal; u
     ON CONFLICT (request_id) DO NOTHING`);
 }
 
+/** `AND tenant_id IN (...)` when the runtime is limited to some tenants (tests). */
+export function tenantScope(rt: JobsRuntime) {
+  const only = rt.options.onlyTenants?.();
+  if (!only) return sql``;
+  return only.length ? sql`AND tenant_id IN (${sql.join(only.map((t) => sql`${t}::uuid`), sql`, `)})` : sql`AND false`;
+}
+
 /** Claim up to `limit` due jobs for this instance. */
 export async function claimDueJobs(rt: JobsRuntime, limit: number, onlyId?: string): Promise<Job[]> {
   const now = rt.now();
@@ -156,6 +163,7 @@ export async function claimDueJobs(rt: JobsRuntime, limit: number, onlyId?: stri
             WHERE status IN ('queued', 'in_progress') AND next_poll_at <= ${iso(now)}
               AND (locked_until IS NULL OR locked_until < ${iso(now)})
               ${onlyId ? sql`AND id = ${onlyId}` : sql``}
+              ${tenantScope(rt)}
             ORDER BY next_poll_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
         )
         .returning(),
@@ -336,7 +344,7 @@ export async function applyRetention(rt: JobsRuntime, limit = 200): Promise<{ jo
   const now = iso(rt.now());
   const db = await rt.db();
   const due = await withPlatform(
-    (tx) => tx.select({ id: generationJobs.id, files: generationJobs.files }).from(generationJobs).where(sql`expires_at IS NOT NULL AND expires_at < ${now}`).limit(limit),
+    (tx) => tx.select({ id: generationJobs.id, files: generationJobs.files }).from(generationJobs).where(sql`expires_at IS NOT NULL AND expires_at < ${now} ${tenantScope(rt)}`).limit(limit),
     db,
   );
   let files = 0;
@@ -349,7 +357,7 @@ export async function applyRetention(rt: JobsRuntime, limit = 200): Promise<{ jo
   if (due.length) {
     await withPlatform(async (tx) => {
       await tx.delete(generationJobs).where(inArray(generationJobs.id, due.map((j) => j.id)));
-      await tx.execute(sql`DELETE FROM webhook_deliveries WHERE created_at < ${now}::timestamptz - make_interval(days => ${Math.max(rt.options.retentionDays, 30)})`);
+      await tx.execute(sql`DELETE FROM webhook_deliveries WHERE created_at < ${now}::timestamptz - make_interval(days => ${Math.max(rt.options.retentionDays, 30)}) ${tenantScope(rt)}`);
     }, db);
   }
   return { jobs: due.length, files };
@@ -378,7 +386,7 @@ export function startJobPoller(rt: JobsRuntime, opts: { intervalMs?: number; ret
         do {
           again = false;
           const n = await runDueJobs(rt);
-          if (opts.webhooks !== false) await deliverDueWebhooks({ db: await rt.db() });
+          if (opts.webhooks !== false) await deliverDueWebhooks({ db: await rt.db(), scope: tenantScope(rt) });
           if (rt.now() - lastRetention > (opts.retentionEveryMs ?? 3_600_000)) {
             lastRetention = rt.now();
             await applyRetention(rt);
@@ -405,4 +413,12 @@ export function startJobPoller(rt: JobsRuntime, opts: { intervalMs?: number; ret
       await running;
     },
   };
+}
+
+/** A finished job's content deleted at the client's request (the row stays for billing). */
+export async function clearJobFiles(rt: JobsRuntime, job: Job): Promise<void> {
+  await withPlatform(
+    (tx) => tx.update(generationJobs).set({ files: [], updatedAt: new Date(rt.now()) }).where(and(eq(generationJobs.id, job.id), eq(generationJobs.tenantId, job.tenantId))),
+    await rt.db(),
+  );
 }

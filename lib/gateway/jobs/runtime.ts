@@ -32,6 +32,8 @@ export interface JobsOptions {
   /** Public base URL for provider callbacks (Luma, Kling); null = poll only. */
   publicBaseUrl: string | null;
   providerTimeoutMs: number;
+  /** Work only on these tenants' jobs and deliveries (tests sharing one database); null = all. */
+  onlyTenants: (() => readonly string[]) | null;
 }
 
 export const DEFAULT_JOBS_OPTIONS: JobsOptions = {
@@ -45,6 +47,7 @@ export const DEFAULT_JOBS_OPTIONS: JobsOptions = {
   maxPollErrors: 10,
   publicBaseUrl: null,
   providerTimeoutMs: 30_000,
+  onlyTenants: null,
 };
 
 /** RADIANT_JOBS_* settings (docs/jobs.md). */

@@ -66,9 +66,11 @@ export async function planJob(rt: JobsRuntime, tenantId: string, input: CreateJo
   return { model, provider, adapter, req, pricing, price: quoted.price };
 }
 
-export async function createJob(rt: JobsRuntime, args: { ctx: JobCtx; input: CreateJobInput }): Promise<GenerationJob> {
+export type JobPlan = Awaited<ReturnType<typeof planJob>>;
+
+export async function createJob(rt: JobsRuntime, args: { ctx: JobCtx; input: CreateJobInput; plan?: JobPlan }): Promise<GenerationJob> {
   const { ctx, input } = args;
-  const plan = await planJob(rt, ctx.tenantId, input);
+  const plan = args.plan ?? (await planJob(rt, ctx.tenantId, input));
   const id = crypto.randomUUID();
   const now = new Date(rt.now());
   const hold = await reserveJobPrice(rt.ledger, jobBudgetScopes(ctx), plan.price, id, now);

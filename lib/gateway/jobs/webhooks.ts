@@ -12,7 +12,7 @@
  * after the last attempt the delivery is `failed`. The portal shows the log and can redeliver.
  */
 import crypto from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { NotFoundError, ValidationError } from '../../errors';
 import { queryRows, type Db, type Tx } from '../../db/client';
@@ -171,6 +171,8 @@ export interface DeliveryOptions {
   retrySchedule?: number[];
   batch?: number;
   fetchImpl?: typeof fetch;
+  /** Extra condition on the deliveries claimed (runner.tenantScope). */
+  scope?: SQL;
 }
 
 interface DueRow extends Record<string, unknown> {
@@ -192,7 +194,7 @@ export async function deliverDueWebhooks(o: DeliveryOptions = {}): Promise<{ del
         tx,
         sql`WITH c AS (
               SELECT id FROM webhook_deliveries
-              WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+              WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now()) ${o.scope ?? sql``}
               ORDER BY next_attempt_at LIMIT ${o.batch ?? 20} FOR UPDATE SKIP LOCKED)
             UPDATE webhook_deliveries d SET locked_until = now() + interval '60 seconds'
             FROM c, tenant_webhooks w

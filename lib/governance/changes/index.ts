@@ -9,6 +9,8 @@ export const BUILT_IN_ACTIONS = [
   'provider.set_enabled',
   'provider.set_base_url',
   'admin.set_role',
+  'admin.invite',
+  'admin.deactivate',
   'tenant.set_tier',
 ] as const;
 
@@ -23,5 +25,7 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'provider.set_enabled': { providerId: 'deepseek', enabled: false, reason: 'Why' },
   'provider.set_base_url': { providerId: 'openai', apiBaseUrl: 'https://api.openai.com/v1', reason: 'Why' },
   'admin.set_role': { adminId: '<administrator uuid>', role: 'operator', reason: 'Why' },
+  'admin.invite': { email: 'new.person@example.com', role: 'operator', message: 'Welcome' },
+  'admin.deactivate': { adminId: '<administrator uuid>', reason: 'Why' },
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
 };
