@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bootstrapDatabase } from '../lib/server/bootstrap';
 import { listen, startRadiantServer } from '../lib/server/node-server';
-import { demoPassword, DEMO_ACCOUNTS } from '../lib/demo/accounts';
+import { assertProductionReady } from '../lib/server/production';
+import { accountsSection } from '../lib/server/start-info';
 import { closeDb } from '../lib/db/client';
 import { loadFastPath } from '../lib/server/fast-path';
 
@@ -43,6 +44,7 @@ async function bounded(what: string, p: () => Promise<unknown>, ms: number): Pro
 }
 
 async function main(): Promise<void> {
+  assertProductionReady(); // production mode without real secrets: refuse (docs/security.md)
   const port = Number(process.env.PORT ?? 3000);
   const hostname = process.env.HOST ?? '0.0.0.0';
   // The port first: an instance that cannot listen must not start workers against the database.
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   const gatewayOnly = process.env.RADIANT_SERVE === 'gateway';
   if (!gatewayOnly) buildIfNeeded();
   (process.env as Record<string, string>).NODE_ENV = 'production';
-  const { handle, seeded, migrated } = await bootstrapDatabase();
+  const { handle, seeded, migrated, setupLink } = await bootstrapDatabase();
   if (migrated.length) console.log(`RADIANT: applied migrations ${migrated.join(', ')}`);
   if (seeded) console.log('RADIANT: loaded the catalog and the demo world');
 
@@ -63,15 +65,10 @@ async function main(): Promise<void> {
   }
   installShutdown(srv);
 
-  const pw = demoPassword();
   console.log(`
 RADIANT is running on ${srv.url}  (database: ${handle.describe})
 
-  Admin console   ${srv.url}/admin
-${DEMO_ACCOUNTS.filter((a) => a.kind === 'admin').map((a) => `                  ${a.email.padEnd(26)} ${a.role}`).join('\n')}
-  Customer portal ${srv.url}/portal
-${DEMO_ACCOUNTS.filter((a) => a.kind === 'tenant').map((a) => `                  ${a.email.padEnd(26)} ${a.role} of ${a.tenant}`).join('\n')}
-  Password        ${process.env.RADIANT_DEMO_PASSWORD ? '(RADIANT_DEMO_PASSWORD)' : pw}
+${await accountsSection(srv.url, handle.db, setupLink)}
   Gateway         ${srv.url}/api/v1  (OpenAI-compatible; create a key in the portal)
 `);
 }

@@ -234,3 +234,50 @@ export async function mfaStatus({ ctx }: { ctx: AdminContext }) {
     sessionVerified: ctx.mfa,
   };
 }
+
+/**
+ * The setup link's MFA (lib/governance/setup.ts): the TOTP secret is derived from the link's
+ * token (HMAC-SHA256, 20 bytes, base32), so the page can show it and the submit can check it
+ * without storing anything before the account exists; only the link's holder can derive it.
+ */
+export function setupMfaSecret(token: string): string {
+  const bytes = crypto.createHmac('sha256', 'radiant-setup-mfa-v1').update(token, 'utf8').digest().subarray(0, 20);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export async function setupMfaEnrolment(token: string, email: string): Promise<Omit<MfaEnrolment, 'qrDataUrl'> & { qrDataUrl: string }> {
+  const secret = setupMfaSecret(token);
+  const otpauthUrl = generateURI({ issuer: MFA_ISSUER, label: email, secret });
+  return { secret, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 1, width: 220 }) };
+}
+
+/** Turns MFA on for an administrator row just created in `tx` (setup link), from a code already
+ * checked against `secret` at time step `step`; returns the recovery codes (shown once). */
+export async function enableMfaInTransaction(tx: Tx, adminId: string, secret: string, step: number): Promise<string[]> {
+  const { plain, hashes } = await newRecoveryCodes();
+  await tx
+    .update(administrators)
+    .set({
+      mfaEnabled: true,
+      mfaSecretEncrypted: encryptSecret(secret, secretContext(adminId)),
+      mfaVerifiedAt: new Date(),
+      mfaLastTimeStep: step,
+      mfaRecoveryCodes: hashes,
+      updatedAt: new Date(),
+    })
+    .where(eq(administrators.id, adminId));
+  return plain;
+}

@@ -19,6 +19,7 @@
  * what it sealed, so never run a real installation without the variable.
  */
 import crypto from 'node:crypto';
+import { isProductionMode, ProductionConfigError } from '../server/production';
 
 const PREFIX = 'rsb1';
 const DEV_KEY_MATERIAL = 'radiant-development-secret-key: NOT FOR PRODUCTION';
@@ -57,7 +58,10 @@ function keyRing(): KeyRing {
   const configured = !!process.env.RADIANT_SECRET_KEY?.trim();
   let current: Key;
   if (configured) current = makeKey(keyFrom(process.env.RADIANT_SECRET_KEY!));
-  else {
+  else if (isProductionMode()) {
+    // Start refuses first (lib/server/production.ts); this is the second line.
+    throw new ProductionConfigError(['RADIANT_SECRET_KEY is not set']);
+  } else {
     current = makeKey(crypto.createHash('sha256').update(DEV_KEY_MATERIAL).digest());
     if (!warned) {
       warned = true;

@@ -99,6 +99,8 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
       });
       return;
     }
+    // The TCP peer, for lib/auth/request-meta.ts clientIp (overwrites whatever a client sent).
+    req.headers['x-radiant-peer'] = req.socket.remoteAddress ?? '';
     if (nextHandler) void nextHandler(req, res);
     else {
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -27,6 +27,7 @@ import { parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
+import { attemptVoyage } from '../upstream/voyage';
 import type { EndpointHandler } from '../pipeline/run';
 
 type CompletionEndpoint = Extract<Endpoint, 'chat' | 'embeddings'>;
@@ -100,6 +101,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   try {
     outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, ({ model, provider, ep }) => {
       const args = { endpoint, model, provider, ep, body, raw, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs, forwardHeaders: forward };
+      if (provider.wireFormat === 'voyage') return attemptVoyage(args);
       return stream
         ? attemptStream(args, {
             sink: ctx.sink,
