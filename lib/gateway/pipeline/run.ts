@@ -97,7 +97,7 @@ export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink:
 }
 
 function answerError(ctx: RequestContext, err: unknown): void {
-  const m = toOpenAIError(err, ctx.requestId);
+  const m = toOpenAIError(err, ctx.requestId); // also logs an unexpected error, answered or not
   if (ctx.sink.headersSent) {
     if (!ctx.sink.closed) ctx.sink.end();
     return;
