@@ -11,10 +11,13 @@ export function AcceptInvitationForm({
   token,
   minLength,
   accept,
+  signInHref = '/admin/sign-in',
 }: {
   token: string;
   minLength: number;
   accept: (input: unknown) => Promise<ActionResult<{ email: string; role: string }>>;
+  /** Where "Sign in" goes after accepting (the portal for tenant invitations). */
+  signInHref?: string;
 }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -24,7 +27,7 @@ export function AcceptInvitationForm({
   if (result?.ok) {
     return (
       <Alert tone="success" title={result.message ?? 'Done'}>
-        <Link className="underline" href="/admin/sign-in">
+        <Link className="underline" href={signInHref}>
           Sign in as {result.data.email}
         </Link>
       </Alert>

@@ -22,6 +22,8 @@ export const BUILT_IN_ACTIONS = [
   'provider.set_base_url',
   'admin.set_role',
   'tenant.set_tier',
+  'tenant.set_status',
+  'tenant.set_model_access',
 ] as const;
 
 /** Example payloads for the "Propose a change" form (ids are placeholders to edit). */
@@ -36,4 +38,6 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'provider.set_base_url': { providerId: 'openai', apiBaseUrl: 'https://api.openai.com/v1', reason: 'Why' },
   'admin.set_role': { adminId: '<administrator uuid>', role: 'operator', reason: 'Why' },
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
+  'tenant.set_status': { tenantId: '<tenant uuid>', change: 'suspend', reason: 'Why' },
+  'tenant.set_model_access': { tenantId: '<tenant uuid>', modelId: 'openai-gpt-4-1', enabled: false, rateLimitRpm: null, rateLimitTpm: null, reason: 'Why' },
 };
