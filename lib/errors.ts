@@ -77,6 +77,12 @@ export class BudgetExceededError extends AppError {
   readonly code = 'insufficient_quota';
   readonly httpStatus = 429;
   override readonly openaiType = 'insufficient_quota';
+  /** Whose monthly budget ran out: the organization's or one API key's (for metrics). */
+  readonly scope: 'tenant' | 'key';
+  constructor(message: string, scope: 'tenant' | 'key' = 'tenant', options?: { cause?: unknown }) {
+    super(message, options);
+    this.scope = scope;
+  }
 }
 
 export class NoEligibleModelError extends AppError {

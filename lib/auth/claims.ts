@@ -19,6 +19,8 @@ const common = {
   /** Unix seconds. */
   issuedAt: z.number().int(),
   expiresAt: z.number().int(),
+  /** Issue time in milliseconds, compared with the person's sessions_valid_after (lib/auth/revocation.ts). */
+  issuedAtMs: z.number().int().optional(),
 };
 
 export const adminClaimsSchema = z.strictObject({ audience: z.literal('admin'), role: z.enum(ADMIN_ROLES), ...common });
@@ -36,7 +38,7 @@ export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 
 export function newAdminClaims(a: { userId: string; email: string; role: AdminClaims['role']; mfa: boolean }, now = Date.now()): AdminClaims {
   const issuedAt = Math.floor(now / 1000);
-  return { audience: 'admin', ...a, issuedAt, expiresAt: issuedAt + SESSION_HOURS.admin * 3600 };
+  return { audience: 'admin', ...a, issuedAt, issuedAtMs: Math.floor(now), expiresAt: issuedAt + SESSION_HOURS.admin * 3600 };
 }
 
 export function newTenantClaims(
@@ -44,7 +46,7 @@ export function newTenantClaims(
   now = Date.now(),
 ): TenantClaims {
   const issuedAt = Math.floor(now / 1000);
-  return { audience: 'tenant', ...t, mfa: false, issuedAt, expiresAt: issuedAt + SESSION_HOURS.tenant * 3600 };
+  return { audience: 'tenant', ...t, mfa: false, issuedAt, issuedAtMs: Math.floor(now), expiresAt: issuedAt + SESSION_HOURS.tenant * 3600 };
 }
 
 /** Valid, unexpired claims or null (malformed, mixed audience, or past its lifetime). */
@@ -55,5 +57,6 @@ export function liveClaims(value: unknown, now = Date.now()): SessionClaims | nu
   const lifetime = SESSION_HOURS[c.audience] * 3600;
   const nowS = Math.floor(now / 1000);
   if (c.expiresAt <= nowS || c.expiresAt - c.issuedAt > lifetime || c.issuedAt > nowS + 60) return null;
+  if (c.issuedAtMs !== undefined && Math.floor(c.issuedAtMs / 1000) !== c.issuedAt) return null;
   return c;
 }

@@ -12,7 +12,8 @@
  * (403): a tenant session never passes requireAdmin*, an admin session never passes
  * requireTenantUser* (and carries no tenant). The session only names the person: their current
  * role and status are re-read from the database on every call, so a role change, suspension or
- * MFA reset applies to the next request.
+ * MFA reset applies to the next request, and sessions issued before the person's
+ * sessions_valid_after (lib/auth/revocation.ts revokeSessions) are refused.
  *
  * Tests inject the session with `setSessionResolverForTests` (refused outside vitest).
  */
@@ -27,6 +28,7 @@ import { newRequestId } from '../http/problem';
 import type { SessionClaims } from './claims';
 import { claimsFromSession } from './config';
 import { clientIp, userAgent } from './request-meta';
+import { sessionRevoked } from './revocation';
 
 export type { AdminContext, TenantContext } from '../governance/context';
 
@@ -75,11 +77,13 @@ async function adminContext(claims: SessionClaims | null, permission: Permission
         role: administrators.role,
         status: administrators.status,
         mfaEnabled: administrators.mfaEnabled,
+        sessionsValidAfter: administrators.sessionsValidAfter,
       })
       .from(administrators)
       .where(and(eq(administrators.id, claims.userId), isNull(administrators.deletedAt))),
   );
   if (!admin || admin.status !== 'active') throw new UnauthenticatedError('Your administrator account is not active: sign in again');
+  if (sessionRevoked(claims, admin.sessionsValidAfter)) throw new UnauthenticatedError('This session has ended: sign in again');
   const ctx: AdminContext = {
     adminId: admin.id,
     email: admin.email,
@@ -99,13 +103,14 @@ async function tenantContext(claims: SessionClaims | null, roles: readonly Tenan
   if (claims.audience !== 'tenant') throw new ForbiddenError('This area is for customer accounts; administrators act on tenants from the admin console');
   const row = await withTenant(claims.tenantId, async (tx) => {
     const [u] = await tx
-      .select({ id: users.id, email: users.email, role: users.role, status: users.status })
+      .select({ id: users.id, email: users.email, role: users.role, status: users.status, sessionsValidAfter: users.sessionsValidAfter })
       .from(users)
       .where(and(eq(users.id, claims.userId), isNull(users.deletedAt)));
     const [t] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, claims.tenantId));
     return u && t ? { ...u, tenantStatus: t.status } : null;
   });
   if (!row || row.status !== 'active') throw new UnauthenticatedError('Your account is not active: sign in again');
+  if (sessionRevoked(claims, row.sessionsValidAfter)) throw new UnauthenticatedError('This session has ended: sign in again');
   if (row.tenantStatus !== 'active') throw new ForbiddenError('This organisation is not active');
   const ctx: TenantContext = { userId: row.id, tenantId: claims.tenantId, email: row.email, role: row.role, ...meta };
   if (roles && roles.length && !roles.includes(ctx.role)) {

@@ -332,11 +332,13 @@ describe('lookups', () => {
 });
 
 describe('wire formats', () => {
-  it('proxies only chat/embedding providers', () => {
+  it('proxies chat/embedding providers and the video/3D task providers', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
     expect(proxied.sort()).toEqual(
       ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
-        'perplexity', 'self-hosted', 'xai'].sort(),
+        'perplexity', 'self-hosted', 'xai',
+        // video and 3D: task adapters (lib/gateway/jobs), never the chat router
+        'runway', 'luma', 'kling', 'veo', 'meshy', 'tripo'].sort(),
     );
   });
 

@@ -15,6 +15,7 @@ import { GatewayError } from './errors';
 import { hashApiKey } from './key-material';
 import { TtlLru } from './lru';
 import type { GatewayRequest } from './http/types';
+import type { ApiKeyScope } from './keys';
 
 export interface TenantInfo {
   id: string;
@@ -182,7 +183,7 @@ export async function authenticate(cache: KeyCache, req: GatewayRequest, now = D
   return rec;
 }
 
-export function requireScope(rec: KeyRecord, scope: 'chat' | 'embeddings' | 'models'): void {
+export function requireScope(rec: KeyRecord, scope: ApiKeyScope): void {
   if (!rec.scopes.has(scope)) {
     throw new GatewayError(403, 'insufficient_scope', `This API key does not have the "${scope}" scope.`, { type: 'permission_error' });
   }

@@ -3,11 +3,13 @@
  * path (lib/server/fast-path.ts) and the Next route handlers under app/api/v1, which call
  * `handleGatewayRequest`. Tests and the benchmark create their own with `createGateway(options)`.
  */
-import { Gateway, newRequestId } from './gateway';
+import { Gateway } from './gateway';
+import { newRequestId } from './pipeline/context';
 import type { GatewayOptions } from './config';
 
 export { Gateway, newRequestId };
-export type { GatewayStats, ModelListItem } from './gateway';
+export type { GatewayStats } from './gateway';
+export type { ModelListItem } from './endpoints/models';
 export type { GatewayOptions } from './config';
 export { invalidateApiKey, invalidateTenant, invalidateCatalog } from './invalidation';
 export { purgeExpiredRequestLogs } from './request-logs';

@@ -69,6 +69,13 @@ export class ThermalTracker {
     return before;
   }
 
+  /** Records a request to a self-hosted model; true when it found the model off or cold (it had to
+   * be warmed up, which is billed as a cold start). */
+  coldStart(modelId: string, now = Date.now()): boolean {
+    const before = this.touch(modelId, now);
+    return before === 'OFF' || before === 'COLD';
+  }
+
   /** Persists models whose state changed since the last flush. */
   async flush(db: Db, now = Date.now()): Promise<void> {
     const changed: Array<{ id: string; state: Thermal }> = [];

@@ -40,7 +40,7 @@ export interface InvitationView {
   role: AdminRole;
   message: string | null;
   status: 'pending' | 'accepted' | 'expired' | 'revoked';
-  invitedBy: { id: string; email: string | null; name: string | null };
+  invitedBy: { id: string | null; email: string | null; name: string | null };
   createdAt: string;
   expiresAt: string;
   acceptedAt: string | null;
@@ -171,10 +171,9 @@ export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; inpu
       oldValues: { status: row.status },
       newValues: { status: 'revoked', email: row.email, role: row.role },
     });
-    const [inviter] = await tx
-      .select({ email: administrators.email, name: administrators.name })
-      .from(administrators)
-      .where(eq(administrators.id, row.invitedBy));
+    const [inviter] = row.invitedBy
+      ? await tx.select({ email: administrators.email, name: administrators.name }).from(administrators).where(eq(administrators.id, row.invitedBy))
+      : [];
     return view(updated!, inviter ?? { email: null, name: null });
   });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { OpenAIErrorBody } from '../gateway/adapters/openai-types';
-import type { ModelListItem } from '../gateway/gateway';
+import type { ModelListItem } from '../gateway/endpoints/models';
 import type { Problem } from '../http/problem';
 import { clientModelPricingSchema } from '../pricing/views';
 import { named } from './registry';

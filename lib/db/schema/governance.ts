@@ -45,6 +45,8 @@ export const administrators = pgTable(
     notificationSettings: jsonb('notification_settings').notNull().default({}),
     slackWebhookUrl: text('slack_webhook_url'),
     lastLoginAt: ts('last_login_at'),
+    /** Sessions issued before this instant are refused (lib/auth/revocation.ts revokeSessions). */
+    sessionsValidAfter: ts('sessions_valid_after'),
     ...timestamps(),
     deletedAt: ts('deleted_at'),
   },
@@ -60,9 +62,11 @@ export const invitations = pgTable(
     message: text('message'),
     /** SHA-256 of the random token; the token itself exists only in the emailed link. */
     tokenHash: varchar('token_hash', { length: 128 }).notNull().unique(),
-    invitedBy: uuid('invited_by')
-      .notNull()
-      .references(() => administrators.id),
+    /** Null for the first super_admin's setup link (`npm run admin:create`, RADIANT_BOOTSTRAP_ADMIN_EMAIL). */
+    invitedBy: uuid('invited_by').references(() => administrators.id),
+    /** 'invite': an administrator's invitation (created when its approval executes); 'setup': the
+     * bootstrap link, which also enrols MFA. */
+    purpose: varchar('purpose', { length: 20, enum: ['invite', 'setup'] }).notNull().default('invite'),
     status: varchar('status', { length: 20, enum: ['pending', 'accepted', 'expired', 'revoked'] }).notNull().default('pending'),
     expiresAt: ts('expires_at').notNull(),
     acceptedAt: ts('accepted_at'),

@@ -17,7 +17,9 @@ import { exact, id, percent, timestamps, ts } from './_columns';
 
 export const TENANT_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export const TENANT_USER_ROLES = ['owner', 'member', 'billing'] as const;
-export const API_KEY_SCOPES = ['chat', 'embeddings', 'models'] as const;
+/** What an API key may call. 'images', 'audio' (speech + transcription), 'search' and 'videos'
+ * (video and 3D jobs) came with the media endpoints; keys created before hold only the first three. */
+export const API_KEY_SCOPES = ['chat', 'embeddings', 'models', 'images', 'audio', 'search', 'videos'] as const;
 export const API_KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 
 /** Tenant-owned rows: NOT NULL, cascades with the tenant, guarded by RLS (see drizzle/*_rls.sql).
@@ -69,6 +71,8 @@ export const users = pgTable(
     status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended'] }).notNull().default('active'),
     timezone: varchar('timezone', { length: 50 }).notNull().default('UTC'),
     lastLoginAt: ts('last_login_at'),
+    /** Sessions issued before this instant are refused (lib/auth/revocation.ts revokeSessions). */
+    sessionsValidAfter: ts('sessions_valid_after'),
     ...timestamps(),
     deletedAt: ts('deleted_at'),
   },

@@ -53,6 +53,8 @@ export interface TranslatedError {
   /** Whether retrying the same request later (or on another provider) may succeed. */
   retryable: boolean;
   body: OpenAIErrorBody;
+  /** Set when no HTTP answer came at all: the connection failed or timed out. */
+  transport?: 'connection' | 'timeout';
 }
 
 export function kindForStatus(status: number): UpstreamErrorKind {

@@ -34,6 +34,9 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): GatewayR
         req.once('error', reject);
       });
     },
+    bodyStream() {
+      return req;
+    },
     signal: ac.signal,
     ip: req.socket.remoteAddress,
   };

@@ -2,6 +2,8 @@
  * The gateway's own tiny HTTP abstraction, so one core serves both Node's req/res (the fast path
  * in the custom server) and the Web Request/Response of Next route handlers without copying.
  */
+import type { Readable } from 'node:stream';
+
 export interface GatewayRequest {
   method: string;
   /** Pathname without the query string, e.g. "/api/v1/chat/completions". */
@@ -10,6 +12,9 @@ export interface GatewayRequest {
   header(name: string): string | undefined;
   /** The whole body (rejects with a 413 GatewayError above `limitBytes`). */
   readBody(limitBytes: number): Promise<Buffer>;
+  /** The body as a stream, for uploads passed on to a provider without buffering them whole
+   * (the reader enforces its own size limit). Use either this or readBody, once. */
+  bodyStream(): Readable;
   /** Aborted when the client goes away before the response is complete. */
   readonly signal: AbortSignal;
   /** Client address, for logs. */

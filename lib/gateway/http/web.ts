@@ -1,6 +1,8 @@
 /** Web Request -> GatewayRequest, and a ResponseSink that produces a Web Response (Next route
  * handlers). Streaming responses become a ReadableStream fed chunk by chunk; a client that goes
  * away (request.signal, or the stream cancelled) aborts the request's signal. */
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { GatewayError } from '../errors';
 import type { GatewayRequest, Headers, ResponseSink } from './types';
 
@@ -20,6 +22,9 @@ export function webRequest(request: Request, ac: AbortController): GatewayReques
       const buf = Buffer.from(await request.arrayBuffer());
       if (buf.length > limitBytes) throw new GatewayError(413, 'request_too_large', `Request body exceeds ${limitBytes} bytes`);
       return buf;
+    },
+    bodyStream() {
+      return request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([]);
     },
     signal: ac.signal,
     ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim(),

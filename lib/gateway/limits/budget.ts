@@ -289,5 +289,6 @@ function exceeded(s: BudgetScope): BudgetExceededError {
   const who = s.kind === 'tenant' ? 'your organization' : 'this API key';
   return new BudgetExceededError(
     `You exceeded your current quota: the monthly budget of $${s.cap} for ${who} is used up (or this request could exceed it). Raise the budget or wait for the next month.`,
+    s.kind,
   );
 }

@@ -92,13 +92,15 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
   return m ? Number(m[1]) * 1000 : null;
 }
 
-function connectionToTranslated(err: UpstreamConnectionError, p: GatewayProvider): TranslatedUpstreamError {
+export function connectionToTranslated(err: UpstreamConnectionError, p: GatewayProvider): TranslatedUpstreamError {
   if (err.kind === 'timeout') {
     const t = buildTranslatedError(504, 'timeout', `The upstream provider (${p.displayName}) did not answer in time.`, p.displayName);
+    t.transport = 'timeout';
     return new TranslatedUpstreamError(t);
   }
   const t = buildTranslatedError(502, 'server', `Could not reach the upstream provider (${p.displayName}).`, p.displayName);
   t.retryable = true;
+  t.transport = 'connection';
   return new TranslatedUpstreamError(t);
 }
 

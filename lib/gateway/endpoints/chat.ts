@@ -1,0 +1,193 @@
+/**
+ * POST /api/v1/chat/completions (alias /api/v1/chat) and POST /api/v1/embeddings, as a
+ * composition of stages:
+ *
+ *   authenticate -> idempotency -> parse/validate -> route -> admit (rate limits) -> cache
+ *   -> admit (budget) -> upstream (retries, fallbacks, cooldown; streamed or not) -> respond
+ *   -> meter + settle -> request log
+ *
+ * A new endpoint is another composition like this one plus a provider adapter.
+ */
+import type { UsageStatus } from '../metering/writer';
+import { chatCompletionRequestSchema, embeddingRequestSchema } from '../adapters/openai-types';
+import type { KeyRecord } from '../auth';
+import { toOpenAIError } from '../errors';
+import type { RequestContext } from '../pipeline/context';
+import type { GatewayServices } from '../pipeline/services';
+import type { Endpoint } from '../router';
+import { estimatePromptTokens } from '../tokens';
+import { attemptComplete, attemptStream, type CompleteAnswer, type StreamedAnswer, type TokenUsage } from '../upstream/execute';
+import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { authenticateStage } from '../stages/authenticate';
+import { lookupCache, storeInCache } from '../stages/cache';
+import { withIdempotency } from '../stages/idempotency';
+import { logRequest } from '../stages/log';
+import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { parseJson, validate } from '../stages/parse';
+import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
+import { loadTenantView, routeStage } from '../stages/route';
+import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
+import type { EndpointHandler } from '../pipeline/run';
+
+const PATHS: Record<Endpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
+const USAGE_ENDPOINT: Record<Endpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+
+export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
+  return async (gw, ctx, respondError) => {
+    const key = await authenticateStage(gw, ctx, endpoint === 'chat' ? 'chat' : 'embeddings');
+    const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
+    await withIdempotency(gw, ctx, key, PATHS[endpoint], raw, () => completion(gw, ctx, endpoint, key, raw), respondError);
+  };
+}
+
+async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Endpoint, key: KeyRecord, raw: Buffer): Promise<void> {
+  const o = gw.options;
+  const body = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(raw)) as Record<string, unknown>;
+  const stream = endpoint === 'chat' && body.stream === true;
+  const { snap, tenant } = await loadTenantView(gw, key);
+  const promptTokens = estimatePromptTokens(body);
+  const plan = routeStage(gw, ctx, { endpoint, key, snap, tenant, body, promptTokens });
+
+  const maxOut = (body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
+  const requestedOut = typeof maxOut === 'number' && maxOut > 0 ? maxOut : 0;
+  const admission = await admitRate(gw, ctx, key, tenant, plan, promptTokens + requestedOut);
+
+  const cache = await lookupCache(gw, ctx, key, endpoint, plan.primary.id, body, !stream);
+  if (cache.hit) {
+    // Served without calling a provider: metered as a free event with the original token counts.
+    const hit = cache.hit;
+    const model = snap.byId.get(hit.modelId) ?? plan.primary;
+    answerHeaders(ctx, newTrace({ ...plan, primary: model }));
+    sendComplete(ctx, hit.body);
+    admission.refundTokens();
+    const now = Date.now() - ctx.start;
+    meter(
+      gw,
+      buildUsageEvent(ctx, {
+        key, tenant, snap, model,
+        requested: plan.requested,
+        endpoint: USAGE_ENDPOINT[endpoint],
+        usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
+        free: true,
+        cacheHit: true,
+        ttfbMs: now,
+        status: 'success',
+        httpStatus: 200,
+        errorCode: null,
+        attemptCount: 0,
+        fallbackFrom: null,
+        metadata: { cacheHit: true },
+      }),
+      null,
+    );
+    logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: body, responseBody: parseOrNull(hit.body) });
+    return;
+  }
+
+  const outputEstimate = requestedOut || o.defaultOutputEstimateTokens;
+  await reserveBudget(gw, ctx, key, admission, () =>
+    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({ inputTokens: Math.ceil(promptTokens * 1.1) + 16, outputTokens: outputEstimate, requests: 1, coldStart })),
+  );
+
+  // ---- upstream ----
+  const trace = newTrace(plan);
+  const forward = forwardedHeaders(gw, ctx);
+  let outcome: CompleteAnswer | StreamedAnswer | null = null;
+  let failure: unknown = null;
+  try {
+    outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, ({ model, provider, ep }) => {
+      const args = { endpoint, model, provider, ep, body, raw, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs, forwardHeaders: forward };
+      return stream
+        ? attemptStream(args, {
+            sink: ctx.sink,
+            startedAt: ctx.start,
+            headers: () => {
+              answerHeaders(ctx, trace);
+              return { ...SSE_HEADERS, ...ctx.headers };
+            },
+          })
+        : attemptComplete(args);
+    });
+  } catch (err) {
+    failure = err;
+  }
+
+  // ---- respond ----
+  let status: UsageStatus;
+  let httpStatus = 200;
+  let errorCode: string | null = null;
+  let usage: TokenUsage = { input: 0, cached: 0, output: 0, estimated: false };
+  let ttfb: number | null = null;
+  if (outcome?.kind === 'complete') {
+    answerHeaders(ctx, trace);
+    sendComplete(ctx, outcome.body);
+    ttfb = Date.now() - ctx.start;
+    status = 'success';
+    usage = outcome.usage;
+    storeInCache(gw, key, cache, { body: outcome.body, modelId: trace.model.id, inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output });
+  } else if (outcome?.kind === 'stream') {
+    status = outcome.status;
+    usage = outcome.usage;
+    ttfb = outcome.ttfbMs;
+    errorCode = outcome.errorCode;
+  } else {
+    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
+    const mapped = toOpenAIError(failure, ctx.requestId);
+    httpStatus = mapped.status;
+    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
+  }
+
+  // ---- meter, settle, log (off the response path) ----
+  const model = trace.model;
+  ctx.model ??= model.name;
+  ctx.provider ??= model.providerId;
+  // A request that got no answer at all (error, or the client left before one) costs nothing.
+  const answered = outcome !== null;
+  const coldStart = answered && model.isSelfHosted ? gw.thermal.coldStart(model.id, ctx.start) : false;
+  meter(
+    gw,
+    buildUsageEvent(ctx, {
+      key, tenant, snap, model,
+      requested: plan.requested,
+      endpoint: USAGE_ENDPOINT[endpoint],
+      usage: { inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output, requests: 1, coldStart },
+      free: !answered,
+      tokensEstimated: usage.estimated,
+      ttfbMs: ttfb,
+      status,
+      httpStatus,
+      errorCode,
+      attemptCount: Math.max(1, trace.attempts),
+      fallbackFrom: trace.fallbackFrom,
+      metadata: {
+        ...(coldStart ? { coldStart: true } : {}),
+        ...(plan.auto ? { auto: true } : {}),
+        ...(stream ? { stream: true } : {}),
+        ...(trace.refusals.length ? { refusedBy: trace.refusals.map((r) => r.model.name) } : {}),
+      },
+    }),
+    admission,
+  );
+  if (answered) admission.settleTokens(usage.input + usage.output);
+  else admission.refundTokens();
+  meterRefusals(gw, ctx, key, trace, status);
+  logRequest(gw, ctx, key, tenant, {
+    model: model.name,
+    requestBody: body,
+    responseBody:
+      outcome?.kind === 'complete'
+        ? outcome.parsed
+        : outcome?.kind === 'stream'
+          ? { stream: true, content: outcome.summary.content, finish_reason: outcome.summary.finishReason, status }
+          : { error: toOpenAIError(failure, ctx.requestId).body.error },
+  });
+  if (failure !== null) throw failure;
+}
+
+function parseOrNull(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The runner: finds the endpoint for a request in the route table, runs it with a fresh request
+ * context, answers any error in OpenAI's shape, and records metrics and the access line. Adding an
+ * endpoint is one row in ROUTES (plus its composition under endpoints/).
+ */
+import { recordGatewayRequest } from '../../observability/metrics';
+import { completionEndpoint } from '../endpoints/chat';
+import { listModelsEndpoint, optimizeEndpoint } from '../endpoints/models';
+import { GatewayError, toOpenAIError } from '../errors';
+import { sendJson, type GatewayRequest, type ResponseSink } from '../http/types';
+import { logGatewayRequest } from '../log';
+import { newContext, type RequestContext } from './context';
+import type { GatewayServices } from './services';
+
+/** An endpoint: a composition of stages. `respondError` answers an error in OpenAI's shape (used by
+ * stages that must answer inside a recording, such as idempotency). */
+export type EndpointHandler = (gw: GatewayServices, ctx: RequestContext, respondError: (err: unknown) => void) => Promise<void>;
+
+interface Route {
+  /** Route template (metrics, logs). */
+  template: string;
+  method: 'POST' | 'GET';
+  /** Exact path, or a prefix whose remainder is the endpoint's parameter. */
+  match: { exact: string } | { prefix: string };
+  handler: (param: string) => EndpointHandler;
+}
+
+const chat = completionEndpoint('chat');
+const embeddings = completionEndpoint('embeddings');
+const listAll = listModelsEndpoint(null);
+
+const ROUTES: Route[] = [
+  { template: '/api/v1/chat/completions', method: 'POST', match: { exact: '/api/v1/chat/completions' }, handler: () => chat },
+  { template: '/api/v1/chat', method: 'POST', match: { exact: '/api/v1/chat' }, handler: () => chat },
+  { template: '/api/v1/embeddings', method: 'POST', match: { exact: '/api/v1/embeddings' }, handler: () => embeddings },
+  { template: '/api/v1/models', method: 'GET', match: { exact: '/api/v1/models' }, handler: () => listAll },
+  { template: '/api/v1/models/{model}', method: 'GET', match: { prefix: '/api/v1/models/' }, handler: (one) => listModelsEndpoint(one) },
+  { template: '/api/v1/pricing/optimize', method: 'POST', match: { exact: '/api/v1/pricing/optimize' }, handler: () => optimizeEndpoint },
+];
+
+const EXACT = new Map<string, Route>();
+const PREFIXED: Array<Route & { match: { prefix: string } }> = [];
+for (const r of ROUTES) {
+  if ('exact' in r.match) EXACT.set(r.match.exact, r);
+  else PREFIXED.push(r as Route & { match: { prefix: string } });
+}
+
+function findRoute(path: string): { route: Route; param: string } | null {
+  const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const exact = EXACT.get(p);
+  if (exact) return { route: exact, param: '' };
+  for (const r of PREFIXED) if (p.startsWith(r.match.prefix)) return { route: r, param: p.slice(r.match.prefix.length) };
+  return null;
+}
+
+/** Runs one request through its endpoint. Never throws: every failure is answered. */
+export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  const found = findRoute(req.path);
+  const ctx = newContext(req, sink, found?.route.template ?? '/api/v1/{unknown}');
+  const respondError = (err: unknown) => answerError(ctx, err);
+  try {
+    if (!found) throw new GatewayError(404, 'unknown_url', `Unknown request URL: ${req.method} ${req.path}.`);
+    const { route } = found;
+    const allowed = route.method === 'GET' ? req.method === 'GET' || req.method === 'HEAD' : req.method === route.method;
+    if (!allowed) {
+      throw new GatewayError(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${req.path}; use ${route.method}.`, { headers: { allow: route.method } });
+    }
+    await route.handler(decodeParam(found.param))(gw, ctx, respondError);
+  } catch (err) {
+    respondError(err);
+  } finally {
+    const status = req.signal.aborted && !ctx.sink.headersSent ? 499 : ctx.sink.statusCode || 500;
+    const ms = Date.now() - ctx.start;
+    recordGatewayRequest({ route: ctx.route, model: ctx.model, provider: ctx.provider, status }, ms / 1000);
+    logGatewayRequest({ requestId: ctx.requestId, tenantId: ctx.tenantId, route: ctx.route, method: req.method, status, latencyMs: ms, model: ctx.model, provider: ctx.provider });
+  }
+}
+
+function answerError(ctx: RequestContext, err: unknown): void {
+  const m = toOpenAIError(err, ctx.requestId);
+  if (ctx.sink.headersSent) {
+    if (!ctx.sink.closed) ctx.sink.end();
+    return;
+  }
+  sendJson(ctx.sink, m.status, { ...ctx.headers, ...m.headers }, JSON.stringify(m.body));
+}
+
+/** A path parameter as the client meant it; a malformed percent-encoding is the client's error. */
+function decodeParam(param: string): string {
+  if (param === '') return param;
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    throw new GatewayError(400, 'invalid_url', 'The request URL is not valid percent-encoded UTF-8.', { param: 'url' });
+  }
+}
