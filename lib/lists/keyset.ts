@@ -5,6 +5,7 @@
  * browser: base64url of [sortValue, id] of the last row shown.
  */
 import { z } from 'zod';
+import type { Queryable } from '../db/client';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -83,13 +84,13 @@ export function plainParams(sp: Record<string, string | string[] | undefined>): 
 
 /** Runs one page's query in its own transaction (withPlatform / withTenant): a streamed export
  * outlives any single transaction, so each page opens and closes its own. */
-export type PageRunner = <R>(fn: (q: import('../db/client').Queryable) => Promise<R>) => Promise<R>;
+export type PageRunner = <R>(fn: (q: Queryable) => Promise<R>) => Promise<R>;
 
 /** Every row of a filtered list, page by page, for streamed exports. */
 export async function* allPages<T, P extends { cursor?: string | undefined }>(
   run: PageRunner,
   params: P,
-  fetch: (q: import('../db/client').Queryable, p: P) => Promise<Page<T>>,
+  fetch: (q: Queryable, p: P) => Promise<Page<T>>,
 ): AsyncGenerator<T> {
   let cursor = params.cursor;
   for (;;) {

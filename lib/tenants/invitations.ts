@@ -59,10 +59,9 @@ export async function insertTenantInvitation(
   data: z.output<typeof tenantInviteSchema>,
 ): Promise<{ row: Row; token: string }> {
   // Logins are unique by e-mail across the platform: refuse an address that already signs in.
-  const taken = await withPlatformIfUser(actor, tx, (q) =>
-    q.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = ${data.email}`, isNull(users.deletedAt))),
-  );
-  if (taken.length) throw new ConflictError(`${data.email} already has a RADIANT portal login`, { details: { field: 'email' } });
+  // (A tenant user's transaction sees only its own tenant: inviteTenantUser checks the whole
+  // platform first, outside this transaction; the unique index on users.email is the last word.)
+  if (actor.kind === 'admin') await assertNoLogin(tx, data.email);
   await tx
     .update(tenantInvitations)
     .set({ status: 'expired' })
@@ -94,10 +93,9 @@ export async function insertTenantInvitation(
   return { row, token };
 }
 
-/** The uniqueness of a login is platform-wide, but a tenant user's transaction sees only its own
- * tenant's users: that one check runs on the platform path (it reads one boolean, no rows leak). */
-async function withPlatformIfUser<T>(actor: TenantActor, tx: Tx, fn: (q: Tx) => Promise<T>): Promise<T> {
-  return actor.kind === 'admin' ? fn(tx) : withPlatform(fn);
+async function assertNoLogin(q: Tx, email: string): Promise<void> {
+  const taken = await q.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = ${email}`, isNull(users.deletedAt)));
+  if (taken.length) throw new ConflictError(`${email} already has a RADIANT portal login`, { details: { field: 'email' } });
 }
 
 /** Sends the invitation mail (or logs it); never fails the invitation. */
@@ -138,6 +136,8 @@ export async function inviteTenantUser({
   if (!isUuid(tenantId)) throw new NotFoundError('No such tenant');
   authorize(actor, tenantId, 'tenants.manage', 'users.manage');
   const data = tenantInviteSchema.parse(input);
+  // Platform-wide check first, in its own transaction (never nested in the tenant's one).
+  if (actor.kind === 'user') await withPlatform((tx) => assertNoLogin(tx, data.email));
   const { row, token, name } = await onTenantPath(actor, tenantId, async (tx) => {
     const [t] = await tx.select({ name: tenants.name, status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
     if (!t) throw new NotFoundError('No such tenant');
