@@ -6,7 +6,9 @@
 #     -e AUTH_SECRET=... -e RADIANT_SECRET_KEY=... -e METRICS_TOKEN=... radiant
 #
 # Without DATABASE_URL the embedded PostgreSQL (PGlite) keeps its data in the /data volume
-# (one instance only).
+# (one instance only). RADIANT_ENV=production: the image refuses to start without AUTH_SECRET and
+# RADIANT_SECRET_KEY, loads no demo people, and prints how to create the first super_admin
+# (`docker exec <container> npm run admin:create -- --email you@example.com`).
 
 # ---- dependencies (cached until package.json / package-lock.json change) ----------------------
 FROM node:20-slim AS deps
@@ -29,6 +31,7 @@ RUN npx next build
 FROM node:20-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
+    RADIANT_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     HOST=0.0.0.0 \

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
 
@@ -59,6 +60,11 @@ export default defineConfig({
       RADIANT_DEMO_PASSWORD: 'e2e-password-1',
       RADIANT_DEMO_API_KEY: 'rk_live_e2e_demo_key_for_tests_only_0000000000',
       NODE_ENV: 'production',
+      // The e2e suite drives the demo world; on PostgreSQL that is production mode, which loads it
+      // only on request and refuses to start without real secrets (fresh random ones per run).
+      RADIANT_DEMO: '1',
+      AUTH_SECRET: process.env.E2E_AUTH_SECRET ?? crypto.randomBytes(33).toString('base64'),
+      RADIANT_SECRET_KEY: process.env.E2E_SECRET_KEY ?? crypto.randomBytes(32).toString('base64'),
       // No scheduled jobs: the start-up catch-up would bill the demo's last month at once, and
       // e2e/portal-flow.spec.ts has an administrator bill it from the console. The schedules are
       // covered by tests/billing/jobs.test.ts and the two-instance test (tests/multi-instance).

@@ -5,6 +5,17 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'RADIANT', template: '%s · RADIANT' },
   description: 'AI model gateway with an admin and billing back office',
+  icons: {
+    icon: [
+      { url: '/favicon.svg', type: 'image/svg+xml' },
+      { url: '/favicon-32.png', type: 'image/png', sizes: '32x32' },
+    ],
+  },
+  openGraph: {
+    title: 'RADIANT',
+    description: 'AI model gateway with an admin and billing back office',
+    images: [{ url: '/og.png', width: 1200, height: 630, alt: 'RADIANT: AI model gateway' }],
+  },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

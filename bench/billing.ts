@@ -20,7 +20,7 @@ import { sql } from 'drizzle-orm';
 import { openDb, queryRows, setDbHandle, type DbHandle } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
 import { seedCatalog } from '../lib/catalog/seed';
-import { systemCtx } from '../lib/billing/context';
+import { systemCtx } from '../lib/platform/context';
 import { rollupUsage } from '../lib/billing/rollups';
 import { runBilling } from '../lib/billing/runs';
 import { revenueByDay, topModels, topTenants } from '../lib/billing/dashboard';

@@ -16,6 +16,7 @@
  *
  * Options: --duration S (default 10), --skip-portkey, --no-write.
  */
+import crypto from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -216,6 +217,10 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     DATABASE_URL: db.url,
+    // PostgreSQL is production mode: the demo world on request, real (per-run) secrets.
+    RADIANT_DEMO: '1',
+    AUTH_SECRET: crypto.randomBytes(33).toString('base64'),
+    RADIANT_SECRET_KEY: crypto.randomBytes(32).toString('base64'),
     RADIANT_DEMO_API_KEY: API_KEY,
     OPENAI_BASE_URL: `http://127.0.0.1:${PORTS.upstream}/v1`,
     OPENAI_API_KEY: 'bench-upstream-key',

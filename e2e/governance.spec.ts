@@ -143,10 +143,23 @@ test('invite an administrator, accept the invitation, enrol MFA, then sign in wi
   await admin.getByLabel('E-mail').fill(email);
   await admin.getByLabel('Role', { exact: true }).selectOption('operator');
   await admin.getByRole('button', { name: 'Send invitation' }).click();
-  const link = (await admin.getByTestId('invite-link').innerText()).trim();
-  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
-  await expect(admin.getByRole('table', { name: 'Invitations' })).toContainText(email);
+  // An invitation is a proposal: no link for the proposer (issue 17, the sock-puppet rule).
+  await expect(admin.getByText(`Invitation of ${email} as operator proposed`)).toBeVisible();
+  await expect(admin.getByTestId('invite-link')).toHaveCount(0);
   await admin.screenshot({ path: info.outputPath('admins.png'), fullPage: true });
+  await admin.getByTestId('invite-approval-link').click();
+  await expect(admin.getByTestId('decision-approve')).toBeDisabled();
+  const requestUrl = new URL(admin.url()).pathname;
+
+  // A super_admin approves; without SMTP the approver is shown the link once, to hand over.
+  const superAdmin = await newPage(browser);
+  await signIn(superAdmin, 'admin', 'admin@radiant.local');
+  await superAdmin.goto(requestUrl);
+  await superAdmin.getByTestId('decision-approve').click();
+  const link = (await superAdmin.getByTestId('invite-link').innerText()).trim();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  await superAdmin.goto('/admin/admins');
+  await expect(superAdmin.getByRole('table', { name: 'Invitations' })).toContainText(email);
 
   const invitee = await newPage(browser);
   await invitee.goto(new URL(link).pathname);

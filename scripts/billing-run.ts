@@ -8,10 +8,11 @@
  */
 import { closeDb, getDbHandle } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
-import { systemCtx } from '../lib/billing/context';
-import { PERIOD_RE, previousPeriod } from '../lib/billing/period';
+import { systemCtx } from '../lib/platform/context';
+import { previousPeriod } from '../lib/billing/period';
 import { runBilling } from '../lib/billing/runs';
 import { isAppError } from '../lib/errors';
+import { PERIOD_RE } from '../lib/platform/schemas';
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);

@@ -2,8 +2,15 @@
  * tenants, the demo world. Prints the demo API keys it created (shown once). */
 import { closeDb } from '../lib/db/client';
 import { bootstrapDatabase } from '../lib/server/bootstrap';
+import { assertProductionReady, demoEnabled } from '../lib/server/production';
 
 async function main(): Promise<void> {
+  assertProductionReady();
+  if (!demoEnabled()) {
+    console.error('db:seed loads the DEMO world (published passwords): in production mode set RADIANT_DEMO=1 to really want it.');
+    process.exitCode = 1;
+    return;
+  }
   const r = await bootstrapDatabase({ seedDemo: false });
   const { seedDemo } = await import('../lib/demo/seed');
   const { sql } = await import('drizzle-orm');

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bootstrapDatabase } from '../lib/server/bootstrap';
 import { startRadiantServer } from '../lib/server/node-server';
-import { demoPassword, DEMO_ACCOUNTS } from '../lib/demo/accounts';
+import { assertProductionReady } from '../lib/server/production';
+import { accountsSection } from '../lib/server/start-info';
 import { closeDb } from '../lib/db/client';
 import { loadFastPath } from '../lib/server/fast-path';
 
@@ -21,9 +22,10 @@ function buildIfNeeded(): void {
 }
 
 async function main(): Promise<void> {
+  assertProductionReady(); // production mode without real secrets: refuse (docs/security.md)
   buildIfNeeded();
   (process.env as Record<string, string>).NODE_ENV = 'production';
-  const { handle, seeded, migrated } = await bootstrapDatabase();
+  const { handle, seeded, migrated, setupLink } = await bootstrapDatabase();
   if (migrated.length) console.log(`RADIANT: applied migrations ${migrated.join(', ')}`);
   if (seeded) console.log('RADIANT: loaded the catalog and the demo world');
 
@@ -32,15 +34,10 @@ async function main(): Promise<void> {
   const fastPath = await loadFastPath();
   const srv = await startRadiantServer({ port, hostname, fastPath });
 
-  const pw = demoPassword();
   console.log(`
 RADIANT is running on ${srv.url}  (database: ${handle.describe})
 
-  Admin console   ${srv.url}/admin
-${DEMO_ACCOUNTS.filter((a) => a.kind === 'admin').map((a) => `                  ${a.email.padEnd(26)} ${a.role}`).join('\n')}
-  Customer portal ${srv.url}/portal
-${DEMO_ACCOUNTS.filter((a) => a.kind === 'tenant').map((a) => `                  ${a.email.padEnd(26)} ${a.role} of ${a.tenant}`).join('\n')}
-  Password        ${process.env.RADIANT_DEMO_PASSWORD ? '(RADIANT_DEMO_PASSWORD)' : pw}
+${await accountsSection(srv.url, handle.db, setupLink)}
   Gateway         ${srv.url}/api/v1  (OpenAI-compatible; create a key in the portal)
 `);
 

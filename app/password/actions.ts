@@ -5,7 +5,7 @@ import { runAction } from '@/lib/admin-views/action';
 import { requestPasswordReset, resetPassword } from '@/lib/auth/password-reset';
 import { clientIp, userAgent } from '@/lib/auth/request-meta';
 import { ValidationError } from '@/lib/errors';
-import { newRequestId } from '@/lib/http/problem';
+import { newRequestId } from '@/lib/platform/request-id';
 import { requestOrigin } from '@/lib/tenants/origin';
 
 async function meta() {

@@ -11,6 +11,7 @@ import { Money } from '../ui/money';
 import { Tooltip } from '../ui/tooltip';
 import { MarkupProposalDialog, type PreviewAction, type ProposeAction } from './markup-proposal';
 import { headlineRates, SOURCE_LABEL } from './pricing-rates';
+import { NOT_SERVED_MODELS, NOT_SERVED_PROVIDERS } from '@/lib/catalog/not-served';
 
 const h = columnHelper<AdminPricingRow>();
 
@@ -71,7 +72,22 @@ export function ModelsTable({
           </div>
         ),
       }),
-      h.accessor('name', { header: 'API name', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
+      h.accessor('name', {
+        header: 'API name',
+        cell: (c) => {
+          const notServed = NOT_SERVED_MODELS[c.row.original.modelId] ?? NOT_SERVED_PROVIDERS[c.row.original.providerId];
+          return (
+            <div>
+              <code className="text-xs">{c.getValue()}</code>
+              {notServed ? (
+                <Tooltip content={notServed}>
+                  <Badge tone="warning">not offered</Badge>
+                </Tooltip>
+              ) : null}
+            </div>
+          );
+        },
+      }),
       h.accessor('providerId', { header: 'Provider', filterFn: exactFilter }),
       h.accessor('category', { header: 'Category', filterFn: exactFilter, cell: (c) => humanize(c.getValue()) }),
       h.accessor((r) => (r.isSelfHosted ? 'self-hosted' : 'external'), { id: 'hosting', header: 'Hosting', filterFn: exactFilter }),

@@ -230,6 +230,7 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
             {c.row.original.id} · {c.row.original.wireFormat}
             {c.row.original.isSelfHosted ? ' · self-hosted' : ''}
           </p>
+          {c.row.original.notServedReason ? <p className="max-w-md text-xs text-amber-800">Not offered: {c.row.original.notServedReason}</p> : null}
         </div>
       ),
     }),

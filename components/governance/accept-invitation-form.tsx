@@ -11,15 +11,19 @@ export function AcceptInvitationForm({
   token,
   minLength,
   accept,
+  mfa = false,
   signInHref = '/admin/sign-in',
 }: {
   token: string;
   minLength: number;
-  accept: (input: unknown) => Promise<ActionResult<{ email: string; role: string }>>;
+  accept: (input: unknown) => Promise<ActionResult<{ email: string; role: string; recoveryCodes?: string[] }>>;
+  /** Setup link: also asks for a code from the authenticator app shown above the form. */
+  mfa?: boolean;
   /** Where "Sign in" goes after accepting (the portal for tenant invitations). */
   signInHref?: string;
 }) {
   const [name, setName] = useState('');
+  const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [result, setResult] = useState<Awaited<ReturnType<typeof accept>> | null>(null);
@@ -27,6 +31,16 @@ export function AcceptInvitationForm({
   if (result?.ok) {
     return (
       <Alert tone="success" title={result.message ?? 'Done'}>
+        {result.data.recoveryCodes ? (
+          <div className="mb-3">
+            <p className="text-sm">Recovery codes (each works once if you lose your device). Save them now: they are not shown again.</p>
+            <ul aria-label="Recovery codes" className="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
+              {result.data.recoveryCodes.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <Link className="underline" href={signInHref}>
           Sign in as {result.data.email}
         </Link>
@@ -40,7 +54,7 @@ export function AcceptInvitationForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        start(async () => setResult(await accept({ token, name, password, confirm })));
+        start(async () => setResult(await accept({ token, name, password, confirm, ...(mfa ? { code } : {}) })));
       }}
     >
       {result && !result.ok ? <FormError message={result.message} /> : null}
@@ -53,6 +67,11 @@ export function AcceptInvitationForm({
       <Field label="Repeat the password" errors={fe.confirm}>
         {(p) => <Input {...p} type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" required />}
       </Field>
+      {mfa ? (
+        <Field label="Code from your authenticator app" errors={fe.code}>
+          {(p) => <Input {...p} value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" autoComplete="one-time-code" required />}
+        </Field>
+      ) : null}
       <Button type="submit" loading={pending} className="w-full">
         Create my account
       </Button>

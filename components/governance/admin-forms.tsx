@@ -16,7 +16,7 @@ export function InviteForm({
   invite,
 }: {
   roles: string[];
-  invite: Act<{ email: string; role: string; acceptUrl: string | null; delivery: string }>;
+  invite: Act<{ email: string; role: string; approvalId: string }>;
 }) {
   const router = useRouter();
   const [email, setEmail] = useState('');
@@ -42,17 +42,11 @@ export function InviteForm({
       }}
     >
       {result?.ok ? (
-        <Alert tone="success" title={`Invited ${result.data.email} as ${result.data.role}`}>
-          {result.data.acceptUrl ? (
-            <>
-              No mail server is configured (SMTP_URL), so the link was written to the server log. Pass it on yourself:{' '}
-              <code className="break-all" data-testid="invite-link">
-                {result.data.acceptUrl}
-              </code>
-            </>
-          ) : (
-            'The invitation e-mail is on its way. It expires in 7 days.'
-          )}
+        <Alert tone="success" title={`Invitation of ${result.data.email} as ${result.data.role} proposed`}>
+          A super admin other than you must approve it; the invitation link is created and sent only then.{' '}
+          <Link className="underline" href={`/admin/approvals/${result.data.approvalId}`} data-testid="invite-approval-link">
+            Open the request
+          </Link>
         </Alert>
       ) : null}
       {result && !result.ok ? <FormError message={result.message} /> : null}

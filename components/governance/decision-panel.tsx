@@ -12,7 +12,7 @@ import { Button } from '../ui/button';
 import { Alert } from '../ui/feedback';
 import { Field, Textarea } from '../ui/field';
 
-type Decide = (input: unknown) => Promise<ActionResult<{ id: string; status: string }>>;
+type Decide = (input: unknown) => Promise<ActionResult<{ id: string; status: string; link?: string }>>;
 interface Step {
   allowed: boolean;
   reason?: string;
@@ -36,7 +36,7 @@ export function DecisionPanel({
 }) {
   const router = useRouter();
   const [notes, setNotes] = useState('');
-  const [result, setResult] = useState<ActionResult<{ id: string; status: string }> | null>(null);
+  const [result, setResult] = useState<ActionResult<{ id: string; status: string; link?: string }> | null>(null);
   const [pending, start] = useTransition();
   const [busy, setBusy] = useState<string | null>(null);
   const base = useId();
@@ -62,6 +62,14 @@ export function DecisionPanel({
       {result ? (
         <Alert tone={result.ok ? 'success' : 'danger'} title={result.ok ? 'Done' : 'Not done'}>
           {result.message ?? (result.ok ? `Status: ${result.data.status}` : '')}
+          {result.ok && result.data.link ? (
+            <p className="mt-2">
+              No mail server is configured (SMTP_URL): hand this single-use invitation link to the invitee yourself (shown once):{' '}
+              <code className="break-all" data-testid="invite-link">
+                {result.data.link}
+              </code>
+            </p>
+          ) : null}
         </Alert>
       ) : null}
       {closedStatus ? (

@@ -5,6 +5,7 @@
  * collapses behind a "Menu" button on narrow screens. Items arrive already filtered by the
  * server (permissions); this component only renders and highlights the current page.
  */
+import Image from 'next/image';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -135,7 +136,8 @@ export function AppShell({
           {open ? <X aria-hidden className="size-4" /> : <Menu aria-hidden className="size-4" />}
           Menu
         </button>
-        <Link href={homeHref} className="text-sm font-bold tracking-widest text-brand-700">
+        <Link href={homeHref} className="inline-flex items-center gap-2 text-sm font-bold tracking-widest text-brand-700">
+          <Image src="/logo.svg" alt="" width={24} height={24} priority unoptimized />
           RADIANT <span className="font-medium tracking-normal text-slate-600">{product}</span>
         </Link>
         <div className="ml-auto flex items-center gap-3">

@@ -7,7 +7,7 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
 import { isAppError, ValidationError } from '../errors';
-import { newRequestId } from '../http/problem';
+import { newRequestId } from '../platform/request-id';
 import { fieldErrorsFrom, type ActionResult } from './action-result';
 
 export function actionError(err: unknown): ActionResult<never> {

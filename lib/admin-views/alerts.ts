@@ -10,8 +10,8 @@ import { administrators, estimatedCostAlerts, models } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors';
 import { proposeChange } from '../governance/approvals';
-import { adminAuditFields, writeAudit } from '../governance/audit';
-import type { AdminContext } from '../governance/context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { getExecutor } from '../governance/executors';
 import { loadExecutors } from '../governance/executor-modules';
 import { hasPermission } from '../governance/permissions';
@@ -101,7 +101,7 @@ export async function transitionAlert({ ctx, input, to }: { ctx: AdminContext; i
         : { status: to, resolvedBy: ctx.adminId, resolvedAt: now, resolutionNote: note ?? null, updatedAt: now };
     await tx.update(estimatedCostAlerts).set(set).where(and(eq(estimatedCostAlerts.id, a.id), eq(estimatedCostAlerts.status, a.status)));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: `estimated_cost_alert.${to}`,
       resourceType: 'estimated_cost_alert',
       resourceId: a.id,

@@ -10,11 +10,12 @@ import { withPlatform } from '../db/tenant';
 import { getMarginReport, MARGIN_GROUPS, type MarginGroupBy, type MarginReport } from '../billing/books';
 import { listExports, type ExportLogView } from '../billing/exports';
 import { getInvoiceAdmin, listInvoices, type InvoiceListFilters, type InvoiceListItem, type InvoiceView } from '../billing/invoices';
-import { currentPeriod, previousPeriod, PERIOD_RE } from '../billing/period';
+import { currentPeriod, previousPeriod } from '../billing/period';
 import { listPeriods, type PeriodSummary } from '../billing/periods';
 import { getReconciliation, type ReconciliationOverview } from '../billing/reconciliation';
 import { listBillingRuns, type BillingRunView } from '../billing/runs';
 import { INVOICE_STATUSES } from '../db/schema';
+import { PERIOD_RE } from '../platform/schemas';
 
 type Opt = { id: string; name: string };
 

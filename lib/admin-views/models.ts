@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/client';
 import { loadCatalog, loadPlatformOverrides } from '../catalog/repository';
 import { proposeChange, type ApprovalView } from '../governance/approvals';
-import type { AdminContext } from '../governance/context';
+import type { AdminContext } from '../platform/context';
 import { ValidationError } from '../errors';
 import { resolveMarkup, type MarkupOverride } from '../pricing/markup';
 import { dec } from '../pricing/money';

@@ -15,11 +15,12 @@ import { models, providerHealth, providers, routingRules, tenants } from '../db/
 import { withPlatform } from '../db/tenant';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { proposeChange } from '../governance/approvals';
-import { adminAuditFields, writeAudit } from '../governance/audit';
-import type { AdminContext } from '../governance/context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
 import { decStr, isoOrNull, num, tsParam } from './sql-util';
+import { providerNotServedReason } from '../catalog/not-served';
 
 export interface ProviderRow {
   id: string;
@@ -28,6 +29,8 @@ export interface ProviderRow {
   enabled: boolean;
   isSelfHosted: boolean;
   wireFormat: string;
+  /** Why the gateway cannot call this provider (not offered to tenants), or null. */
+  notServedReason: string | null;
   apiBaseUrl: string | null;
   models: number;
   enabledModels: number;
@@ -127,6 +130,7 @@ export async function getProvidersPage(q: Queryable, now = new Date()): Promise<
         enabled: p.enabled,
         isSelfHosted: p.isSelfHosted,
         wireFormat: p.wireFormat,
+        notServedReason: providerNotServedReason(p),
         apiBaseUrl: p.apiBaseUrl,
         models: num(mc.get(p.id)?.n),
         enabledModels: num(mc.get(p.id)?.enabled),
@@ -232,11 +236,11 @@ export async function saveRoutingRule({ ctx, input }: { ctx: AdminContext; input
       const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, p.id)).for('update');
       if (!old) throw new NotFoundError('No such routing rule');
       await tx.update(routingRules).set({ ...values, updatedAt: new Date() }).where(eq(routingRules.id, p.id));
-      await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.updated', resourceType: 'routing_rule', resourceId: p.id, oldValues: old, newValues: values });
+      await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.updated', resourceType: 'routing_rule', resourceId: p.id, oldValues: old, newValues: values });
       return { id: p.id };
     }
     const [row] = await tx.insert(routingRules).values(values).returning({ id: routingRules.id });
-    await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.created', resourceType: 'routing_rule', resourceId: row!.id, oldValues: null, newValues: values });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.created', resourceType: 'routing_rule', resourceId: row!.id, oldValues: null, newValues: values });
     return { id: row!.id };
   });
 }
@@ -247,7 +251,7 @@ export async function deleteRoutingRule({ ctx, id }: { ctx: AdminContext; id: st
     const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, id)).for('update');
     if (!old) throw new NotFoundError('No such routing rule');
     await tx.delete(routingRules).where(eq(routingRules.id, id));
-    await writeAudit(tx, { ...adminAuditFields(ctx), action: 'routing_rule.deleted', resourceType: 'routing_rule', resourceId: id, oldValues: old, newValues: null });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.deleted', resourceType: 'routing_rule', resourceId: id, oldValues: old, newValues: null });
     return { id };
   });
 }

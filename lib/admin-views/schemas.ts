@@ -3,15 +3,9 @@
  * both sides). Pure zod: safe to import from client components.
  */
 import { z } from 'zod';
+import { blank, DAY_RE, percentString } from '../platform/schemas';
 
-const PERCENT_RE = /^\d{1,4}(\.\d{1,4})?$/;
-
-export const percentString = z
-  .string()
-  .trim()
-  .min(1, 'Enter a percent')
-  .regex(PERCENT_RE, 'A percent such as 40 or 37.5 (at most 4 decimals)')
-  .refine((v) => Number(v) <= 1000, 'At most 1000%');
+export { percentString };
 
 const reason = z.string().trim().min(5, 'Say why (at least 5 characters)').max(1000, 'At most 1000 characters');
 /** An ISO instant in the future (the client turns the date picker's day into end-of-day local time). */
@@ -157,8 +151,6 @@ export const optimizerFormSchema = z.object({
 });
 export type OptimizerFormInput = z.input<typeof optimizerFormSchema>;
 
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
 export const USAGE_STATUS_VALUES = ['success', 'error', 'partial', 'cancelled'] as const;
 
 /** Usage explorer filters (query string). */

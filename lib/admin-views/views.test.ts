@@ -11,7 +11,7 @@ import { anyChatModel, createTenant } from '../../tests/support/factories';
 import type { Db } from '../db/client';
 import { auditLogs, markupOverrides, models, routingRules, usageEvents } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
-import type { AdminContext } from '../governance/context';
+import type { AdminContext } from '../platform/context';
 import { dec } from '../pricing/money';
 import { assertNoCostLeak } from '../pricing/views';
 import { getPortalUsage } from '../portal-views/usage';

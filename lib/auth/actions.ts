@@ -9,7 +9,7 @@ import { AuthError } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { withPlatform, withTenant } from '../db/tenant';
-import { writeAudit } from '../governance/audit';
+import { writeAudit } from '../platform/audit';
 import { signIn, signOut } from './auth';
 import { SIGN_IN_MESSAGES, type SignInRefusal } from './credentials';
 import { currentClaims } from './session';

@@ -7,7 +7,7 @@
  */
 import 'server-only';
 import { ForbiddenError, ValidationError } from '../errors';
-import type { AdminContext } from '../governance/context';
+import type { AdminContext } from '../platform/context';
 import type { Permission } from '../governance/permissions';
 import { handleJson } from '../http/problem';
 import { requireAdminFromRequest } from './session';

@@ -4,19 +4,22 @@
  * Administrators: found on the platform path; password (argon2id), then, when MFA is on, a TOTP
  * or recovery code (second step). Tenant users: found by e-mail on the platform path (e-mails are
  * unique platform-wide, so the e-mail names the tenant), then checked and updated with
- * withTenant. Every outcome is recorded in login_attempts (throttling) and in the audit log.
+ * withTenant. Every attempt is recorded in login_attempts, counted atomically with the attempt
+ * (./throttle.ts); successful sign-ins and lock-outs are audited, failed attempts are not (they
+ * stay in login_attempts, which has a retention job, instead of the append-only audit log).
  * The refusal never says whether the e-mail exists.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client';
 import { z } from 'zod';
 import { administrators, tenants, users } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
-import { writeAudit } from '../governance/audit';
-import type { RequestMeta } from '../governance/context';
+import { writeAudit } from '../platform/audit';
+import type { RequestMeta } from '../platform/context';
 import { verifySecondFactor } from '../governance/mfa';
 import { dummyPasswordHash, verifyPassword } from '../governance/passwords';
 import { newAdminClaims, newTenantClaims, type AdminClaims, type TenantClaims } from './claims';
-import { checkThrottle, recordAttempt, type Audience } from './throttle';
+import { admitAttempt, settleAttempt, type Audience } from './throttle';
 
 export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive';
 
@@ -63,20 +66,37 @@ function parse(input: SignInInput) {
   return inputSchema.safeParse({ email: input.email, password: input.password, ...(totp ? { totp } : {}) });
 }
 
-async function refuseThrottled(audience: Audience, email: string, meta: Meta, retry: number, scope: string | undefined): Promise<never> {
-  await withPlatform(async (tx) => {
-    await recordAttempt(tx, { audience, email, ip: meta.ip ?? null, success: false, reason: 'throttled' });
-    await writeAudit(tx, {
-      actor: { type: audience === 'admin' ? 'admin' : 'tenant_user', id: null, email },
-      ip: meta.ip ?? null,
-      userAgent: meta.userAgent ?? null,
-      requestId: meta.requestId ?? null,
-      action: 'auth.sign_in_throttled',
-      resourceType: audience === 'admin' ? 'administrator' : 'user',
-      metadata: { audience, scope, retryAfterSeconds: retry },
-    });
+/** Admits the attempt (counted atomically with it) or throws SignInRefused('throttled'). */
+async function admit(audience: Audience, email: string, meta: Meta): Promise<string> {
+  const ip = meta.ip ?? null;
+  const r = await withPlatform((tx) => admitAttempt(tx, { audience, email, ip }));
+  if (r.admitted) return r.attemptId;
+  throw new SignInRefused('throttled', r.state.retryAfterSeconds);
+}
+
+/** Records the outcome; a failure that starts a lock-out is audited (once per lock-out step). */
+async function settle(
+  q: Queryable,
+  audience: Audience,
+  attemptId: string,
+  email: string,
+  meta: Meta,
+  outcome: { success: true } | { success: false; reason: SignInRefusal | 'mfa_required' },
+  tenantId?: string | null,
+): Promise<void> {
+  const ip = meta.ip ?? null;
+  const { lockedOut } = await settleAttempt(q, attemptId, outcome, outcome.success ? undefined : { audience, email, ip });
+  if (!lockedOut) return;
+  await writeAudit(q, {
+    actor: { type: audience === 'admin' ? 'admin' : 'tenant_user', id: null, email },
+    ...(tenantId ? { tenantId } : {}),
+    ip,
+    userAgent: meta.userAgent ?? null,
+    requestId: meta.requestId ?? null,
+    action: 'auth.locked_out',
+    resourceType: audience === 'admin' ? 'administrator' : 'user',
+    metadata: { audience, scope: lockedOut.scope, retryAfterSeconds: lockedOut.retryAfterSeconds },
   });
-  throw new SignInRefused('throttled', retry);
 }
 
 export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Promise<AdminClaims> {
@@ -84,9 +104,7 @@ export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Pr
   if (!parsed.success) throw new SignInRefused('invalid_credentials');
   const { email, password, totp } = parsed.data;
   const ip = meta.ip ?? null;
-
-  const throttle = await withPlatform((tx) => checkThrottle(tx, { audience: 'admin', email, ip }));
-  if (throttle.throttled) await refuseThrottled('admin', email, meta, throttle.retryAfterSeconds, throttle.scope);
+  const attemptId = await admit('admin', email, meta);
 
   const outcome: Outcome<AdminClaims> = await withPlatform(async (tx) => {
     const [admin] = await tx
@@ -100,27 +118,31 @@ export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Pr
     if (!admin || !admin.passwordHash || !passwordOk) refusal = 'invalid_credentials';
     else if (admin.status !== 'active') refusal = 'inactive';
     else if (admin.mfaEnabled) {
-      if (!totp) return { ok: false, refusal: new SignInRefused('mfa_required') };
+      if (!totp) {
+        await settle(tx, 'admin', attemptId, email, meta, { success: false, reason: 'mfa_required' });
+        return { ok: false, refusal: new SignInRefused('mfa_required') };
+      }
       const used = await verifySecondFactor(tx, admin, totp);
       if (!used) refusal = 'mfa_invalid';
       else method = used;
     }
-    const auditBase = {
-      actor: { type: 'admin' as const, id: admin?.id ?? null, email: admin?.email ?? email },
+    if (refusal) {
+      // Failures go to login_attempts only (not the append-only audit log); lock-outs are audited.
+      await settle(tx, 'admin', attemptId, email, meta, { success: false, reason: refusal });
+      return { ok: false, refusal: new SignInRefused(refusal) };
+    }
+    await tx.update(administrators).set({ lastLoginAt: new Date() }).where(eq(administrators.id, admin!.id));
+    await settle(tx, 'admin', attemptId, email, meta, { success: true });
+    await writeAudit(tx, {
+      actor: { type: 'admin' as const, id: admin!.id, email: admin!.email },
       ip,
       userAgent: meta.userAgent ?? null,
       requestId: meta.requestId ?? null,
       resourceType: 'administrator',
-      resourceId: admin?.id ?? null,
-    };
-    if (refusal) {
-      await recordAttempt(tx, { audience: 'admin', email, ip, success: false, reason: refusal });
-      await writeAudit(tx, { ...auditBase, action: 'auth.sign_in_failed', metadata: { audience: 'admin', reason: refusal } });
-      return { ok: false, refusal: new SignInRefused(refusal) };
-    }
-    await tx.update(administrators).set({ lastLoginAt: new Date() }).where(eq(administrators.id, admin!.id));
-    await recordAttempt(tx, { audience: 'admin', email, ip, success: true });
-    await writeAudit(tx, { ...auditBase, action: 'auth.sign_in', metadata: { audience: 'admin', method, mfa: method !== 'password' } });
+      resourceId: admin!.id,
+      action: 'auth.sign_in',
+      metadata: { audience: 'admin', method, mfa: method !== 'password' },
+    });
     return { ok: true, claims: newAdminClaims({ userId: admin!.id, email: admin!.email, role: admin!.role, mfa: method !== 'password' }) };
   });
   if (!outcome.ok) throw outcome.refusal;
@@ -133,9 +155,7 @@ export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}
   const { email, password } = parsed.data;
   const ip = meta.ip ?? null;
   const m = { ip, userAgent: meta.userAgent ?? null, requestId: meta.requestId ?? null };
-
-  const throttle = await withPlatform((tx) => checkThrottle(tx, { audience: 'tenant', email, ip }));
-  if (throttle.throttled) await refuseThrottled('tenant', email, meta, throttle.retryAfterSeconds, throttle.scope);
+  const attemptId = await admit('tenant', email, meta);
 
   // 1. Which tenant? The only cross-tenant read: the e-mail -> (user, tenant) lookup.
   const [found] = await withPlatform((tx) =>
@@ -156,39 +176,28 @@ export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}
       const [u] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
       const [t] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, found.tenantId));
       const ok = await verifyPassword(u?.passwordHash ?? (await dummyPasswordHash()), password);
-      const audit = {
-        actor: { type: 'tenant_user' as const, id: u?.id ?? null, email: u?.email ?? email },
-        tenantId: found.tenantId,
-        ...m,
-        resourceType: 'user',
-        resourceId: u?.id ?? null,
-      };
       let why: SignInRefusal | null = null;
       if (!u || !u.passwordHash || !ok) why = 'invalid_credentials';
       else if (u.status !== 'active' || t?.status !== 'active') why = 'inactive';
-      if (why) {
-        await writeAudit(tx, { ...audit, action: 'auth.sign_in_failed', metadata: { audience: 'tenant', reason: why } });
-        return { why, claims: null };
-      }
+      if (why) return { why, claims: null };
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, u!.id));
-      await writeAudit(tx, { ...audit, action: 'auth.sign_in', metadata: { audience: 'tenant' } });
+      await writeAudit(tx, {
+        actor: { type: 'tenant_user' as const, id: u!.id, email: u!.email },
+        tenantId: found.tenantId,
+        ...m,
+        resourceType: 'user',
+        resourceId: u!.id,
+        action: 'auth.sign_in',
+        metadata: { audience: 'tenant' },
+      });
       return { why: null, claims: newTenantClaims({ userId: u!.id, email: u!.email, role: u!.role, tenantId: found.tenantId }) };
     });
     refusal = r.why;
     claims = r.claims;
   }
-  await withPlatform(async (tx) => {
-    await recordAttempt(tx, { audience: 'tenant', email, ip, success: !refusal, reason: refusal });
-    if (!found) {
-      await writeAudit(tx, {
-        actor: { type: 'tenant_user', id: null, email },
-        ...m,
-        action: 'auth.sign_in_failed',
-        resourceType: 'user',
-        metadata: { audience: 'tenant', reason: refusal },
-      });
-    }
-  });
+  await withPlatform((tx) =>
+    settle(tx, 'tenant', attemptId, email, meta, refusal ? { success: false, reason: refusal } : { success: true }),
+  );
   if (refusal || !claims) throw new SignInRefused(refusal ?? 'invalid_credentials');
   return claims;
 }

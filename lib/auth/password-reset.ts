@@ -16,9 +16,9 @@ import { z } from 'zod';
 import { passwordResetTokens, tenants, users } from '../db/schema';
 import { isUuid, withPlatform, withTenant } from '../db/tenant';
 import { NotFoundError, ValidationError } from '../errors';
-import { tenantAuditFields, writeAudit } from '../governance/audit';
+import { auditFields, writeAudit } from '../platform/audit';
 import { publicBaseUrl } from '../governance/config';
-import type { RequestMeta, TenantContext } from '../governance/context';
+import type { RequestMeta, TenantContext } from '../platform/context';
 import { ExpiredError } from '../governance/errors';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem, verifyPassword } from '../governance/passwords';
@@ -171,6 +171,6 @@ export async function changePassword({ ctx, input }: { ctx: TenantContext; input
     const now = new Date();
     await tx.update(users).set({ passwordHash: await hashPassword(password), updatedAt: now }).where(eq(users.id, ctx.userId));
     await revokeSessions(tx, ctx.userId, now);
-    await writeAudit(tx, { ...tenantAuditFields(ctx), action: 'tenant_user.password_changed', resourceType: 'user', resourceId: ctx.userId, metadata: { sessionsRevoked: true } });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'tenant_user.password_changed', resourceType: 'user', resourceId: ctx.userId, metadata: { sessionsRevoked: true } });
   });
 }

@@ -22,15 +22,15 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { administrators, tenants, users } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
-import type { AdminContext, RequestMeta, TenantContext } from '../governance/context';
+import type { AdminContext, RequestMeta, TenantContext } from '../platform/context';
 import { hasPermission, type Permission, type TenantRole } from '../governance/permissions';
-import { newRequestId } from '../http/problem';
+import { newRequestId } from '../platform/request-id';
 import type { SessionClaims } from './claims';
 import { claimsFromSession } from './config';
 import { clientIp, userAgent } from './request-meta';
 import { sessionRevoked } from './revocation';
 
-export type { AdminContext, TenantContext } from '../governance/context';
+export type { AdminContext, TenantContext } from '../platform/context';
 
 export type SessionResolver = (req?: Request) => Promise<SessionClaims | null> | SessionClaims | null;
 

@@ -20,11 +20,11 @@ import { costEntries, revenueEntries, tenants } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { type Decimal, ZERO, dec, marginPercentOfPrice, toDbString } from '@/lib/pricing/money';
-import { actorId, type BillingCtx } from './context';
+import { adminIdOf, type OperatorContext } from '../platform/context';
 import { audit } from './governance';
-import { dateInput, moneySchema, periodInput } from './inputs';
 import { periodRange } from './period';
 import { assertPeriodNotClosed } from './periods';
+import { daySchema, moneySchema, periodSchema } from '@/lib/platform/schemas';
 
 // ---------------------------------------------------------------------------------------------
 // Manual entries
@@ -36,7 +36,7 @@ export const revenueEntryInputSchema = z
     kind: z.enum(['subscription', 'credit', 'adjustment']),
     /** Signed: subscriptions are positive, credits negative, adjustments either. */
     amount: moneySchema,
-    entryDate: dateInput,
+    entryDate: daySchema,
     description: z.string().trim().min(3).max(500),
   })
   .superRefine((v, c) => {
@@ -50,7 +50,7 @@ export type RevenueEntryInput = z.input<typeof revenueEntryInputSchema>;
 export const costEntryInputSchema = z.object({
   kind: z.enum(['infrastructure', 'platform_fee', 'other']),
   amount: moneySchema.refine((s) => !dec(s).isZero(), 'amount cannot be zero'),
-  entryDate: dateInput,
+  entryDate: daySchema,
   providerId: z.string().trim().max(50).optional(),
   tenantId: z.uuid().optional(),
   description: z.string().trim().min(3).max(500),
@@ -76,7 +76,7 @@ export interface EntryView {
   createdAt: string;
 }
 
-export async function createRevenueEntry({ ctx, input, db }: { ctx: BillingCtx; input: RevenueEntryInput; db?: Db }): Promise<EntryView> {
+export async function createRevenueEntry({ ctx, input, db }: { ctx: OperatorContext; input: RevenueEntryInput; db?: Db }): Promise<EntryView> {
   const v = revenueEntryInputSchema.parse(input);
   const period = v.entryDate.slice(0, 7);
   return withPlatform(async (tx) => {
@@ -85,14 +85,14 @@ export async function createRevenueEntry({ ctx, input, db }: { ctx: BillingCtx; 
     if (!t) throw new NotFoundError('tenant not found');
     const [row] = await tx
       .insert(revenueEntries)
-      .values({ tenantId: v.tenantId, period, entryDate: v.entryDate, kind: v.kind, amount: v.amount, description: v.description, createdBy: actorId(ctx) })
+      .values({ tenantId: v.tenantId, period, entryDate: v.entryDate, kind: v.kind, amount: v.amount, description: v.description, createdBy: adminIdOf(ctx) })
       .returning();
     await audit(tx, ctx, { action: 'billing.revenue_entry.created', resourceType: 'revenue_entry', resourceId: row!.id, tenantId: v.tenantId, newValues: v });
     return revenueView(row!, t.name);
   }, db);
 }
 
-export async function createCostEntry({ ctx, input, db }: { ctx: BillingCtx; input: CostEntryInput; db?: Db }): Promise<EntryView> {
+export async function createCostEntry({ ctx, input, db }: { ctx: OperatorContext; input: CostEntryInput; db?: Db }): Promise<EntryView> {
   const v = costEntryInputSchema.parse(input);
   const period = v.entryDate.slice(0, 7);
   return withPlatform(async (tx) => {
@@ -111,7 +111,7 @@ export async function createCostEntry({ ctx, input, db }: { ctx: BillingCtx; inp
         providerId: v.providerId ?? null,
         amount: v.amount,
         description: v.description,
-        createdBy: actorId(ctx),
+        createdBy: adminIdOf(ctx),
       })
       .returning();
     await audit(tx, ctx, { action: 'billing.cost_entry.created', resourceType: 'cost_entry', resourceId: row!.id, tenantId: v.tenantId ?? null, newValues: v });
@@ -170,7 +170,7 @@ export async function listEntries(opts: {
   offset?: number;
   db?: Db;
 }): Promise<{ items: EntryView[]; limit: number; offset: number }> {
-  const period = periodInput.parse(opts.period);
+  const period = periodSchema.parse(opts.period);
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   const offset = Math.max(opts.offset ?? 0, 0);
   return withPlatform(async (tx) => {
@@ -264,7 +264,7 @@ async function sumsBy(tx: Tx, table: 'revenue_entries' | 'cost_entries', period:
 }
 
 export async function getMarginReport(opts: { period: string; groupBy?: MarginGroupBy; reconcile?: boolean; db?: Db }): Promise<MarginReport> {
-  const period = periodInput.parse(opts.period);
+  const period = periodSchema.parse(opts.period);
   const groupBy = opts.groupBy ?? 'provider';
   const r = periodRange(period);
   return withPlatform(async (tx) => {

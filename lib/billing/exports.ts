@@ -8,18 +8,18 @@ import { z } from 'zod';
 import { queryRows, type Db } from '@/lib/db/client';
 import { revenueExportLog } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
-import { actorId, type BillingCtx } from './context';
+import { adminIdOf, type OperatorContext } from '../platform/context';
 import { getMarginReport, MARGIN_GROUPS } from './books';
 import { sha256Hex, toCsv } from './csv';
 import { audit } from './governance';
-import { periodInput } from './inputs';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const EXPORT_TYPES = ['invoices', 'revenue', 'cost', 'margin'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
 export const exportInputSchema = z.object({
   type: z.enum(EXPORT_TYPES),
-  period: periodInput,
+  period: periodSchema,
   groupBy: z.enum(MARGIN_GROUPS).default('provider'),
 });
 export type ExportInput = z.input<typeof exportInputSchema>;
@@ -98,7 +98,7 @@ function ts(v: unknown): unknown {
   return v;
 }
 
-export async function exportCsv({ ctx, input, db }: { ctx: BillingCtx; input: ExportInput; db?: Db }): Promise<ExportResult> {
+export async function exportCsv({ ctx, input, db }: { ctx: OperatorContext; input: ExportInput; db?: Db }): Promise<ExportResult> {
   const v = exportInputSchema.parse(input);
   const { header, rows } = await build(v, db);
   const csv = toCsv(header, rows);
@@ -107,7 +107,7 @@ export async function exportCsv({ ctx, input, db }: { ctx: BillingCtx; input: Ex
   const exportId = await withPlatform(async (tx) => {
     const [row] = await tx
       .insert(revenueExportLog)
-      .values({ exportType: v.type, period: v.period, format: 'csv', filters, rowCount: rows.length, checksum, exportedBy: actorId(ctx) })
+      .values({ exportType: v.type, period: v.period, format: 'csv', filters, rowCount: rows.length, checksum, exportedBy: adminIdOf(ctx) })
       .returning({ id: revenueExportLog.id });
     await audit(tx, ctx, {
       action: 'billing.export',
@@ -139,7 +139,7 @@ export async function listExports(opts: { period?: string; limit?: number; db?: 
     const rows = await tx
       .select({ r: revenueExportLog, email: sql<string | null>`(SELECT email FROM administrators a WHERE a.id = ${revenueExportLog.exportedBy})` })
       .from(revenueExportLog)
-      .where(opts.period ? eq(revenueExportLog.period, periodInput.parse(opts.period)) : undefined)
+      .where(opts.period ? eq(revenueExportLog.period, periodSchema.parse(opts.period)) : undefined)
       .orderBy(desc(revenueExportLog.createdAt), asc(revenueExportLog.id))
       .limit(Math.min(opts.limit ?? 100, 500));
     return rows.map(({ r, email }) => ({

@@ -7,19 +7,19 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
 import { approvalRequests, auditLogs } from '@/lib/db/schema';
 import { proposeChange, type ApprovalView, type ProposeInput } from '@/lib/governance/approvals';
-import { redactForAudit, writeAudit, type AuditEntry } from '@/lib/governance/audit';
+import { auditFields, redactForAudit, writeAudit, type AuditEntry } from '@/lib/platform/audit';
 import { ForbiddenError } from '@/lib/errors';
-import { auditFields, isAdminCtx, type BillingCtx } from './context';
+import { isAdminCtx, type OperatorContext } from '../platform/context';
 
 export type BillingAuditEntry = Omit<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId'>;
 
 /** Audit row in the caller's transaction (a failed insert rolls the change back). */
-export async function audit(tx: Tx, ctx: BillingCtx, entry: BillingAuditEntry): Promise<void> {
+export async function audit(tx: Tx, ctx: OperatorContext, entry: BillingAuditEntry): Promise<void> {
   await writeAudit(tx, { ...auditFields(ctx), ...entry });
 }
 
 /** Several audit rows in one insert (same shape and redaction as writeAudit), for batches. */
-export async function auditMany(tx: Tx, ctx: BillingCtx, entries: BillingAuditEntry[]): Promise<void> {
+export async function auditMany(tx: Tx, ctx: OperatorContext, entries: BillingAuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const f = auditFields(ctx);
   for (let i = 0; i < entries.length; i += 1000) {
@@ -44,7 +44,7 @@ export async function auditMany(tx: Tx, ctx: BillingCtx, entries: BillingAuditEn
 }
 
 /** Propose an approval request (its own transaction, governance's verb). Admins only. */
-export async function propose(ctx: BillingCtx, input: ProposeInput): Promise<ApprovalView> {
+export async function propose(ctx: OperatorContext, input: ProposeInput): Promise<ApprovalView> {
   if (!isAdminCtx(ctx)) throw new ForbiddenError('only an administrator can propose a change');
   // Make sure billing's executors are registered (dynamic: executors.ts imports this module).
   await import('./executors');

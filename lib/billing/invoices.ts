@@ -19,7 +19,7 @@ import { invoiceLines, invoiceNumberCounters, invoices, tenants } from '@/lib/db
 import { withPlatform } from '@/lib/db/tenant';
 import { InvalidStateError, NotFoundError, ValidationError } from '@/lib/errors';
 import { dec, toDbString } from '@/lib/pricing/money';
-import type { BillingCtx } from './context';
+import type { OperatorContext } from '../platform/context';
 import { audit, auditMany } from './governance';
 import { computeInvoice, type ModelUsage } from './invoice-math';
 import { lockBookingExclusive } from './locks';
@@ -132,7 +132,7 @@ const RULE_NOTE = 'lines rounded half-even to cents once; free tier, then the vo
  */
 export async function issueInvoices(
   tx: Tx,
-  ctx: BillingCtx,
+  ctx: OperatorContext,
   input: {
     period: string;
     tenantIds: readonly string[];
@@ -266,7 +266,7 @@ export async function issueInvoices(
 /** One tenant's invoice for a period (see issueInvoices). */
 export async function billTenant(
   tx: Tx,
-  ctx: BillingCtx,
+  ctx: OperatorContext,
   input: { tenantId: string; period: string; billingRunId?: string | null; replacesInvoiceId?: string | null; now?: Date },
 ): Promise<BillTenantResult> {
   const [res] = await issueInvoices(tx, ctx, {
@@ -305,7 +305,7 @@ export async function voidInvoice({
   input,
   db,
 }: {
-  ctx: BillingCtx;
+  ctx: OperatorContext;
   input: { invoiceId: string; reason: string; reissue?: boolean };
   db?: Db;
 }): Promise<VoidResult> {
@@ -339,7 +339,7 @@ export async function voidInvoice({
 }
 
 async function transition(
-  ctx: BillingCtx,
+  ctx: OperatorContext,
   invoiceId: string,
   to: 'paid' | 'failed' | 'refunded',
   extra: { paidAt?: Date; reference?: string | null; note?: string | null },
@@ -370,15 +370,15 @@ async function transition(
   return getInvoice(invoiceId, db);
 }
 
-export function markInvoicePaid({ ctx, input, db }: { ctx: BillingCtx; input: { invoiceId: string; paidAt?: Date; reference?: string | null }; db?: Db }) {
+export function markInvoicePaid({ ctx, input, db }: { ctx: OperatorContext; input: { invoiceId: string; paidAt?: Date; reference?: string | null }; db?: Db }) {
   return transition(ctx, input.invoiceId, 'paid', { paidAt: input.paidAt, reference: input.reference ?? null }, db);
 }
 
-export function markInvoiceFailed({ ctx, input, db }: { ctx: BillingCtx; input: { invoiceId: string; note?: string | null }; db?: Db }) {
+export function markInvoiceFailed({ ctx, input, db }: { ctx: OperatorContext; input: { invoiceId: string; note?: string | null }; db?: Db }) {
   return transition(ctx, input.invoiceId, 'failed', { note: input.note ?? null }, db);
 }
 
-export function refundInvoice({ ctx, input, db }: { ctx: BillingCtx; input: { invoiceId: string; note?: string | null }; db?: Db }) {
+export function refundInvoice({ ctx, input, db }: { ctx: OperatorContext; input: { invoiceId: string; note?: string | null }; db?: Db }) {
   return transition(ctx, input.invoiceId, 'refunded', { note: input.note ?? null }, db);
 }
 

@@ -1,12 +1,8 @@
 /**
  * Billing periods are calendar months in UTC, written `YYYY-MM`. Pure helpers, no database.
  */
-import { z } from 'zod';
 import { ValidationError } from '@/lib/errors';
-
-export const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export const periodSchema = z.string().regex(PERIOD_RE, 'period must be YYYY-MM');
+import { PERIOD_RE } from '@/lib/platform/schemas';
 
 export interface PeriodRange {
   period: string;

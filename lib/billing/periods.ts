@@ -13,15 +13,16 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db, type Tx } from '@/lib/db/client';
 import { accountingPeriods } from '@/lib/db/schema';
-import { withPlatform } from '@/lib/db/tenant';
+import { isUuid, withPlatform } from '@/lib/db/tenant';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '@/lib/errors';
 import { dec, toDbString } from '@/lib/pricing/money';
 import { cancelRequest } from '@/lib/governance/approvals';
 import type { ExecutedChange, PreviewChange } from '@/lib/governance/executors';
-import { actorId, isAdminCtx, type BillingCtx } from './context';
+import { adminIdOf, isAdminCtx, type OperatorContext } from '../platform/context';
 import { approvalStatus, audit, propose } from './governance';
 import { lockBookingExclusive } from './locks';
-import { PERIOD_RE, addMonths, currentPeriod, hasEnded, periodRange } from './period';
+import { addMonths, currentPeriod, hasEnded, periodRange } from './period';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export type PeriodRow = typeof accountingPeriods.$inferSelect;
 
@@ -99,7 +100,7 @@ export async function getPeriod(idOrPeriod: string, db?: Db): Promise<PeriodSumm
 
 async function findPeriod(tx: Tx, idOrPeriod: string): Promise<PeriodRow> {
   if (/^\d{4}-\d{2}$/.test(idOrPeriod)) return ensurePeriod(tx, idOrPeriod);
-  if (!/^[0-9a-f-]{36}$/i.test(idOrPeriod)) throw new ValidationError('period id must be a UUID or YYYY-MM', [{ path: 'id', message: 'invalid' }]);
+  if (!isUuid(idOrPeriod)) throw new ValidationError('period id must be a UUID or YYYY-MM', [{ path: 'id', message: 'invalid' }]);
   const [row] = await tx.select().from(accountingPeriods).where(eq(accountingPeriods.id, idOrPeriod));
   if (!row) throw new NotFoundError('accounting period not found');
   return row;
@@ -166,7 +167,7 @@ async function summarize(tx: Tx, r: PeriodRow): Promise<PeriodSummary> {
  * and a two-person approval `billing.close_period` is created; a different admin's approval
  * closes it (executeClosePeriod).
  */
-export async function proposePeriodClose({ ctx, input }: { ctx: BillingCtx; input: { periodId: string; reason?: string } }): Promise<{
+export async function proposePeriodClose({ ctx, input }: { ctx: OperatorContext; input: { periodId: string; reason?: string } }): Promise<{
   period: PeriodSummary;
   approvalId: string;
 }> {
@@ -201,7 +202,7 @@ export async function proposePeriodClose({ ctx, input }: { ctx: BillingCtx; inpu
       await assertClosable(tx, locked!);
       await tx
         .update(accountingPeriods)
-        .set({ status: 'closing', closeApprovalId: approval.id, closeRequestedBy: actorId(ctx), updatedAt: new Date() })
+        .set({ status: 'closing', closeApprovalId: approval.id, closeRequestedBy: adminIdOf(ctx), updatedAt: new Date() })
         .where(eq(accountingPeriods.id, p.id));
       await audit(tx, ctx, {
         action: 'billing.period.close_proposed',
@@ -228,7 +229,7 @@ async function assertClosable(tx: Tx, p: PeriodRow): Promise<void> {
   }
 }
 
-export const closePeriodPayload = z.object({ periodId: z.uuid(), period: z.string().regex(PERIOD_RE) });
+export const closePeriodPayload = z.object({ periodId: z.uuid(), period: periodSchema });
 
 /** Executor body for `billing.close_period`: runs inside the approving transaction. */
 export async function executeClosePeriod(

@@ -13,10 +13,10 @@ import { withPlatform, withTenant } from '@/lib/db/tenant';
 import { NotFoundError } from '@/lib/errors';
 import { ZERO, dec, toDbString } from '@/lib/pricing/money';
 import { readInvoice, type InvoiceView } from './invoices';
-import { periodInput } from './inputs';
 import { currentPeriod, periodRange } from './period';
+import { decimalString, periodSchema } from '@/lib/platform/schemas';
 
-const money = z.string().regex(/^-?\d+(\.\d+)?$/);
+const money = decimalString;
 const isoOrNull = z.string().nullable();
 
 export const portalInvoiceLineSchema = z
@@ -233,7 +233,7 @@ function emptyAgg(): UsageAgg {
 
 /** The tenant's spend by day and by model for a month (default: the current one), with budget. */
 export async function getPortalUsage(tenantId: string, opts: { period?: string; db?: Db } = {}): Promise<PortalUsage> {
-  const period = opts.period ? periodInput.parse(opts.period) : currentPeriod();
+  const period = opts.period ? periodSchema.parse(opts.period) : currentPeriod();
   const r = periodRange(period);
   const live = period === currentPeriod();
   return withTenant(

@@ -18,12 +18,12 @@ import type { ApprovalView } from '@/lib/governance/approvals';
 import type { ExecutedChange } from '@/lib/governance/executors';
 import { hasPermission } from '@/lib/governance/permissions';
 import { type Decimal, ZERO, dec, toDbString } from '@/lib/pricing/money';
-import { actorId, isAdminCtx, type BillingCtx } from './context';
+import { adminIdOf, isAdminCtx, type OperatorContext } from '../platform/context';
 import { parseCsv } from './csv';
 import { audit, propose } from './governance';
-import { moneySchema, periodInput } from './inputs';
 import { periodRange } from './period';
 import { assertPeriodNotClosed } from './periods';
+import { moneySchema, periodSchema } from '@/lib/platform/schemas';
 
 export const ADJUSTMENT_ACTION = 'billing.reconciliation_adjustment';
 
@@ -34,7 +34,7 @@ export function adjustmentApprovalThreshold(env: NodeJS.ProcessEnv = process.env
 }
 
 export const adjustmentInputSchema = z.object({
-  period: periodInput,
+  period: periodSchema,
   tenantId: z.uuid().optional(),
   providerId: z.string().trim().min(1).max(50).optional(),
   amount: moneySchema.refine((s) => !dec(s).isZero(), 'amount cannot be zero'),
@@ -90,7 +90,7 @@ export interface AdjustmentResult {
   approval: ApprovalView | null;
 }
 
-export async function createAdjustment({ ctx, input, db }: { ctx: BillingCtx; input: AdjustmentInput; db?: Db }): Promise<AdjustmentResult> {
+export async function createAdjustment({ ctx, input, db }: { ctx: OperatorContext; input: AdjustmentInput; db?: Db }): Promise<AdjustmentResult> {
   const v = adjustmentInputSchema.parse(input);
   const amount = dec(v.amount);
   const direct = amount.abs().lessThanOrEqualTo(adjustmentApprovalThreshold()) && isAdminCtx(ctx) && hasPermission(ctx.role, 'billing.run');
@@ -111,7 +111,7 @@ export async function createAdjustment({ ctx, input, db }: { ctx: BillingCtx; in
         amount: v.amount,
         reason: v.reason,
         status: direct ? 'applied' : 'pending_approval',
-        createdBy: actorId(ctx),
+        createdBy: adminIdOf(ctx),
         metadata: { threshold: toDbString(adjustmentApprovalThreshold()) },
       })
       .returning();
@@ -152,7 +152,7 @@ export async function createAdjustment({ ctx, input, db }: { ctx: BillingCtx; in
   return { entry: entryView(updated, null, approval.status), approval };
 }
 
-export const adjustmentPayload = z.object({ entryId: z.uuid(), period: periodInput, amount: moneySchema });
+export const adjustmentPayload = z.object({ entryId: z.uuid(), period: periodSchema, amount: moneySchema });
 
 /** Executor body for `billing.reconciliation_adjustment` (inside the approving transaction). */
 export async function executeAdjustment(tx: Tx, payload: z.output<typeof adjustmentPayload>, meta: { approvalId: string }): Promise<ExecutedChange[]> {
@@ -189,7 +189,7 @@ async function assertProviders(tx: Tx, ids: string[]): Promise<void> {
 
 export const providerInvoiceRowSchema = z.object({
   provider: z.string().trim().min(1).max(50),
-  period: periodInput,
+  period: periodSchema,
   amount: moneySchema.refine((s) => !dec(s).isNegative(), 'an invoice total is not negative'),
 });
 export type ProviderInvoiceRow = z.output<typeof providerInvoiceRowSchema>;
@@ -246,7 +246,7 @@ export interface ProviderImportView {
 }
 
 /** Record provider invoice totals (CSV or entered) with the metered cost at import time. */
-export async function importProviderInvoices({ ctx, input, db }: { ctx: BillingCtx; input: ProviderImportInput; db?: Db }): Promise<ProviderImportView[]> {
+export async function importProviderInvoices({ ctx, input, db }: { ctx: OperatorContext; input: ProviderImportInput; db?: Db }): Promise<ProviderImportView[]> {
   const v = providerImportInputSchema.parse(input);
   const rows = v.csv ? parseProviderInvoiceCsv(v.csv) : v.rows!;
   const source = v.csv ? 'csv' : 'manual';
@@ -267,7 +267,7 @@ export async function importProviderInvoices({ ctx, input, db }: { ctx: BillingC
           meteredCost: toDbString(m),
           difference: toDbString(invoiced.minus(m)),
           source,
-          importedBy: actorId(ctx),
+          importedBy: adminIdOf(ctx),
         })
         .returning();
       out.push(importView(row!));
@@ -312,7 +312,7 @@ export interface ProviderReconciliationRow {
 }
 
 export async function providerReconciliation(period: string, db?: Db): Promise<ProviderReconciliationRow[]> {
-  const p = periodInput.parse(period);
+  const p = periodSchema.parse(period);
   return withPlatform(async (tx) => {
     const metered = await meteredCostByProvider(tx, p);
     const latest = await queryRows<{ provider_id: string; invoiced_cost: string; created_at: string | Date; n: string | number }>(
@@ -357,7 +357,7 @@ export interface ReconciliationOverview {
 }
 
 export async function getReconciliation(period: string, db?: Db): Promise<ReconciliationOverview> {
-  const p = periodInput.parse(period);
+  const p = periodSchema.parse(period);
   const entries = await withPlatform(async (tx) => {
     const rows = await tx
       .select({ r: reconciliationEntries, approval: approvalRequests.status, tenantName: sql<string | null>`(SELECT name FROM tenants WHERE id = ${reconciliationEntries.tenantId})` })

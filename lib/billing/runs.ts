@@ -12,7 +12,7 @@ import { queryRows, type Db } from '@/lib/db/client';
 import { billingRuns, tenants } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, isAppError } from '@/lib/errors';
-import { actorId, type BillingCtx } from './context';
+import { adminIdOf, type OperatorContext } from '../platform/context';
 import { audit } from './governance';
 import { billTenant, issueInvoices } from './invoices';
 import { hasEnded, periodRange } from './period';
@@ -67,7 +67,7 @@ export interface RunBillingInput {
   tenantSlug?: string;
   /** Admin who started it (null for the scheduler/CLI without an admin). */
   startedBy?: string | null;
-  ctx: BillingCtx;
+  ctx: OperatorContext;
   onProgress?: (p: { processed: number; total: number; created: number; tenantSlug?: string }) => void;
   /** Called once the run row exists (before any tenant is billed). */
   onStarted?: (run: BillingRunView) => void;
@@ -92,7 +92,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Creates the run row (status running) or throws ConflictError when one is active. */
-export async function startBillingRun(input: { period: string; tenantId: string | null; startedBy: string | null; ctx: BillingCtx; db?: Db }): Promise<BillingRunRow> {
+export async function startBillingRun(input: { period: string; tenantId: string | null; startedBy: string | null; ctx: OperatorContext; db?: Db }): Promise<BillingRunRow> {
   try {
     return await withPlatform(async (tx) => {
       // Reap runs that died without finishing (their process is gone; progress stopped moving).
@@ -132,7 +132,7 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
     if (!t) throw new NotFoundError(`tenant ${input.tenantSlug} not found`);
     tenantId = t.id;
   }
-  const run = await startBillingRun({ period: input.period, tenantId, startedBy: input.startedBy ?? actorId(input.ctx), ctx: input.ctx, db: input.db });
+  const run = await startBillingRun({ period: input.period, tenantId, startedBy: input.startedBy ?? adminIdOf(input.ctx), ctx: input.ctx, db: input.db });
   input.onStarted?.(toRunView(run));
   const failures: { tenantId: string; error: string }[] = [];
   let created = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '@/lib/pricing/money';
+import { modelNotServedReason } from '@/lib/catalog/not-served';
 import {
   CATALOG_MODELS,
   CATALOG_MODEL_BY_ID,
@@ -332,14 +333,29 @@ describe('lookups', () => {
 });
 
 describe('wire formats', () => {
-  it('proxies chat/embedding providers and the video/3D task providers', () => {
+  it('proxies exactly the providers the gateway has an adapter for', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
     expect(proxied.sort()).toEqual(
       ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
         'perplexity', 'self-hosted', 'xai',
+        // embeddings and web search: one adapter each (lib/gateway/adapters)
+        'voyage', 'exa', 'tavily',
+        // images, speech, transcription: one adapter each (lib/gateway/adapters)
+        'openai-images', 'stability', 'flux', 'ideogram', 'openai-audio', 'elevenlabs', 'deepgram', 'assemblyai',
         // video and 3D: task adapters (lib/gateway/jobs), never the chat router
         'runway', 'luma', 'kling', 'veo', 'meshy', 'tripo'].sort(),
     );
+    expect(providerFor('flux-pro-11')).toMatchObject({ wireFormat: 'bfl', apiBaseUrl: 'https://api.bfl.ai', apiKeyEnv: 'BFL_API_KEY' });
+    expect(providerFor('midjourney-v6').wireFormat).toBe('none');
+  });
+
+  it('says why midjourney and flux-schnell are not offered', () => {
+    const mj = CATALOG_MODELS.find((m) => m.id === 'midjourney-v6')!;
+    expect(modelNotServedReason(mj, providerFor(mj))).toMatch(/no official public API/);
+    const schnell = CATALOG_MODELS.find((m) => m.id === 'flux-schnell')!;
+    expect(modelNotServedReason(schnell, providerFor(schnell))).toMatch(/does not host/);
+    const pro = CATALOG_MODELS.find((m) => m.id === 'flux-pro-11')!;
+    expect(modelNotServedReason(pro, providerFor(pro))).toBeNull();
   });
 
   it('serves every chat-capable model through a proxied provider', () => {

@@ -12,26 +12,16 @@ import type { Tx } from '../db/client';
 import { administrators, estimatedCostAlerts, models } from '../db/schema';
 import { NotFoundError, ValidationError } from '../errors';
 import { registerExecutor } from '../governance/executors';
-import type { AdminContext } from '../governance/context';
+import type { AdminContext } from '../platform/context';
 import { dec } from '../pricing/money';
+import { nonNegativeDecimalInput } from '../platform/schemas';
 import { costFromRow } from './repository';
 import { applyModelCost, SYNCABLE_FIELDS, type ModelCostChange } from './sync';
 import type { ModelCost } from './types';
 
-const decimalString = z
-  .string()
-  .trim()
-  .refine((v) => {
-    try {
-      return !dec(v).isNegative();
-    } catch {
-      return false;
-    }
-  }, 'must be a non-negative decimal')
-  .transform((v) => dec(v).toFixed());
 
 const costFieldsSchema = z
-  .object(Object.fromEntries(SYNCABLE_FIELDS.map((f) => [f, decimalString.nullable().optional()])) as Record<(typeof SYNCABLE_FIELDS)[number], z.ZodOptional<z.ZodNullable<typeof decimalString>>>)
+  .object(Object.fromEntries(SYNCABLE_FIELDS.map((f) => [f, nonNegativeDecimalInput.nullable().optional()])) as Record<(typeof SYNCABLE_FIELDS)[number], z.ZodOptional<z.ZodNullable<typeof nonNegativeDecimalInput>>>)
   .strict()
   .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one cost field');
 

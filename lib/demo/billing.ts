@@ -8,7 +8,7 @@
 import type { Db } from '../db/client';
 import { rollupUsage } from '../billing/rollups';
 import { runBilling } from '../billing/runs';
-import { systemCtx } from '../billing/context';
+import { systemCtx } from '../platform/context';
 
 export function monthBeforeLast(now = new Date()): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1));

@@ -282,9 +282,12 @@ export class Gateway implements InvalidationTarget, GatewayServices {
       (tx) =>
         queryRows<{ total: string | number | null }>(
           tx,
+          // Spend, plus the price held by video/3D jobs still running (lib/gateway/jobs/money.ts).
           scope.kind === 'tenant'
-            ? sql`SELECT coalesce(sum(price), 0)::text AS total FROM usage_events WHERE tenant_id = ${scope.tenantId} AND created_at >= ${since.toISOString()}`
-            : sql`SELECT coalesce(sum(price), 0)::text AS total FROM usage_events WHERE api_key_id = ${scope.keyId} AND created_at >= ${since.toISOString()}`,
+            ? sql`SELECT (coalesce((SELECT sum(price) FROM usage_events WHERE tenant_id = ${scope.tenantId} AND created_at >= ${since.toISOString()}), 0)
+                + coalesce((SELECT sum(reserved_amount) FROM generation_jobs WHERE tenant_id = ${scope.tenantId} AND status IN ('queued', 'in_progress') AND created_at >= ${since.toISOString()}), 0))::text AS total`
+            : sql`SELECT (coalesce((SELECT sum(price) FROM usage_events WHERE api_key_id = ${scope.keyId} AND created_at >= ${since.toISOString()}), 0)
+                + coalesce((SELECT sum(reserved_amount) FROM generation_jobs WHERE api_key_id = ${scope.keyId} AND status IN ('queued', 'in_progress') AND created_at >= ${since.toISOString()}), 0))::text AS total`,
         ),
       db,
     );

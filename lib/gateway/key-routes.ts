@@ -1,6 +1,6 @@
 /** Session contexts -> key-management contexts (the tenant always comes from the session or, for
  * administrators, from the URL of the admin path). */
-import type { AdminContext, TenantContext } from '../governance/context';
+import type { AdminContext, TenantContext } from '../platform/context';
 import type { KeyManagementCtx } from './keys';
 
 export function portalKeyCtx(ctx: TenantContext): KeyManagementCtx {

@@ -13,7 +13,7 @@ import type { Db } from '../db/client';
 import { API_KEY_SCOPES, apiKeys, tenants } from '../db/schema';
 import { isUuid, withTenant } from '../db/tenant';
 import { ForbiddenError, NotFoundError, ValidationError, fromZodIssues } from '../errors';
-import { writeAudit, type AuditActor } from '../governance/audit';
+import { writeAudit, type AuditActor } from '../platform/audit';
 import { nonNegativeAmountSchema } from '../pricing/optimizer';
 import { invalidateApiKey } from './invalidation';
 import { generateApiKey } from './key-material';

@@ -8,7 +8,7 @@
  *      `<X>_API_KEY` (so OPENAI_BASE_URL also serves openai-embeddings, which shares OPENAI_API_KEY);
  *   3. providers.api_base_url.
  * Credential: the env var named by providers.api_key_env, else providers.encrypted_api_key
- * (AES-256-GCM under RADIANT_SECRET_KEY, lib/governance/secret-box, context "provider:<id>").
+ * (AES-256-GCM under RADIANT_SECRET_KEY, lib/platform/secret-box, context "provider:<id>").
  * Self-hosted providers may run without a credential. Credentials are never
  * logged or returned.
  */

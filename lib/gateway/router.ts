@@ -19,10 +19,25 @@
 import { DEFAULT_FALLBACK_CHAINS } from '../catalog/data/fallbacks';
 import { optimizePrice, PRICE_PREFERENCES, type OptimizationResult, type OptimizerCandidate, type PricePreference } from '../pricing/optimizer';
 import { GatewayError, modelNotFound } from './errors';
+import type { WireFormat } from '../catalog/types';
 import type { CatalogSnapshot, GatewayModel, GatewayRule, TenantConfig } from './state';
 import type { Thermal } from './thermal';
 
-export type Endpoint = 'chat' | 'embeddings';
+/** Every kind of request the gateway serves; /api/v1/models lists the ones each model serves. */
+export const ENDPOINTS = ['chat', 'embeddings', 'images', 'speech', 'transcriptions', 'search', 'videos', '3d'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
+/** Where each endpoint is served (the public paths, for /api/v1/models). */
+export const ENDPOINT_PATHS: Record<Endpoint, readonly string[]> = {
+  chat: ['/v1/chat/completions', '/v1/messages'],
+  embeddings: ['/v1/embeddings'],
+  images: ['/v1/images/generations'],
+  speech: ['/v1/audio/speech'],
+  transcriptions: ['/v1/audio/transcriptions'],
+  search: ['/v1/search'],
+  videos: ['/v1/videos'],
+  '3d': ['/v1/3d/generations'],
+};
 
 export interface RoutePlan {
   requested: string;
@@ -35,13 +50,47 @@ export interface RoutePlan {
   auto: OptimizationResult | null;
 }
 
-const CHAT_CATEGORIES = new Set(['text_generation', 'reasoning', 'search']);
+const ENDPOINT_NAMES: Record<Endpoint, string> = {
+  chat: 'chat completions',
+  embeddings: 'embeddings',
+  images: 'image generation',
+  speech: 'speech',
+  transcriptions: 'transcription',
+  search: 'search',
+  videos: 'video generation',
+  '3d': '3D generation',
+};
+
+/**
+ * Which models an endpoint serves: a model of one of `categories` whose provider speaks one of
+ * `wireFormats` (an adapter for that wire format exists for this endpoint). A provider whose wire
+ * format is in no row here cannot be called, so its models are not offered to tenants. Add a row's
+ * wire format in the same change as its adapter.
+ */
+const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: ReadonlySet<WireFormat> }> = {
+  chat: { categories: new Set(['text_generation', 'reasoning', 'search']), wireFormats: new Set(['openai', 'anthropic', 'gemini']) },
+  embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai', 'voyage']) },
+  images: { categories: new Set(['image_generation']), wireFormats: new Set() },
+  speech: { categories: new Set(['text_to_speech']), wireFormats: new Set() },
+  transcriptions: { categories: new Set(['speech_to_text']), wireFormats: new Set() },
+  search: { categories: new Set(['search']), wireFormats: new Set(['exa', 'tavily']) },
+  videos: { categories: new Set(['video_generation']), wireFormats: new Set() },
+  '3d': { categories: new Set(['3d_generation']), wireFormats: new Set() },
+};
 
 export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint: Endpoint): boolean {
   const p = snap.providers.get(m.providerId);
-  if (!p || p.wireFormat === 'none') return false;
-  if (endpoint === 'embeddings') return m.category === 'embedding' && p.wireFormat === 'openai';
-  return m.category !== 'embedding' && (CHAT_CATEGORIES.has(m.category) || m.capabilities.includes('chat'));
+  if (!p) return false;
+  const rule = SERVES[endpoint];
+  if (!rule.wireFormats.has(p.wireFormat)) return false;
+  // Chat: also any non-embedding model that declares the chat capability.
+  if (endpoint === 'chat') return m.category !== 'embedding' && (rule.categories.has(m.category) || m.capabilities.includes('chat'));
+  return rule.categories.has(m.category);
+}
+
+/** The endpoints a model can be called on (empty: the gateway cannot call it). */
+export function endpointsServed(m: GatewayModel, snap: CatalogSnapshot): Endpoint[] {
+  return ENDPOINTS.filter((e) => servesEndpoint(m, snap, e));
 }
 
 /** A model with an estimated cost that could not be estimated has no price: not servable. */
@@ -88,8 +137,9 @@ export function planRoute(input: RouteInput): RoutePlan {
     const m = snap.find(input.requested);
     if (!m || !tenant.allows(m, snap) || !isPriced(m)) throw modelNotFound(input.requested);
     if (!servesEndpoint(m, snap, endpoint)) {
-      const what = endpoint === 'chat' ? 'chat completions' : 'embeddings';
-      throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${what} through this API.`, { param: 'model' });
+      const served = endpointsServed(m, snap).flatMap((e) => ENDPOINT_PATHS[e]);
+      const where = served.length > 0 ? ` It is served at ${served.join(', ')}.` : '';
+      throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${ENDPOINT_NAMES[endpoint]} through this API.${where}`, { param: 'model' });
     }
     primary = m;
   }

@@ -6,7 +6,7 @@ import { administrators, approvalRequests } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { proposeChange, type ApprovalView } from './approvals';
-import type { AdminContext } from './context';
+import type { AdminContext } from '../platform/context';
 import { ADMIN_ROLES, hasPermission, type AdminRole } from './permissions';
 
 export interface AdminView {

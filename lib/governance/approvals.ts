@@ -26,9 +26,10 @@ import { queryRows, type Tx } from '../db/client';
 import { administrators, APPROVAL_STATUSES, approvalRequests } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, isAppError, NotFoundError, ValidationError } from '../errors';
-import { adminAuditFields, auditForApproval, writeAudit, type AuditRow } from './audit';
+import { auditForApproval, type AuditRow } from './audit';
+import { auditFields, writeAudit } from '../platform/audit';
 import { approvalExpiryHours, requireMfaForApproval } from './config';
-import type { AdminContext, RequestMeta } from './context';
+import type { AdminContext, RequestMeta } from '../platform/context';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
 import { loadExecutors } from './executor-modules';
 import {
@@ -42,6 +43,7 @@ import {
   type RegisteredExecutor,
 } from './executors';
 import { APPROVAL_TYPES, approverRolesFor, canApprove, hasPermission, RISK_LEVELS, type RiskLevel } from './permissions';
+import { blank, limitParam, offsetParam, optionalUuid } from '../platform/schemas';
 
 export type ApprovalRow = typeof approvalRequests.$inferSelect;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -150,7 +152,7 @@ export async function proposeChange({ ctx, input }: { ctx: AdminContext; input: 
       })
       .returning();
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'approval.proposed',
       resourceType: 'approval_request',
       resourceId: row!.id,
@@ -204,7 +206,7 @@ async function markExpired(tx: Tx, row: LockedRow, meta: RequestMeta | null, act
     .set({ status: 'expired', updatedAt: sql`now()` })
     .where(and(eq(approvalRequests.id, row.id), eq(approvalRequests.status, 'pending')));
   await writeAudit(tx, {
-    ...(actor ? adminAuditFields(actor) : { actor: { type: 'system', email: 'system:approval-expiry' }, ...(meta ?? {}) }),
+    ...(actor ? auditFields(actor) : { actor: { type: 'system', email: 'system:approval-expiry' }, ...(meta ?? {}) }),
     action: 'approval.expired',
     resourceType: 'approval_request',
     resourceId: row.id,
@@ -317,7 +319,7 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
 
       progress.stage = 'execute';
       const payload = parsePayload(executor, row.payload);
-      const audit = adminAuditFields(ctx);
+      const audit = auditFields(ctx);
       const executed = await executor.execute(tx, payload, {
         request,
         approver: ctx,
@@ -404,7 +406,7 @@ async function recordFailure(ctx: AdminContext, id: string, notes: string | unde
     // Someone else decided it meanwhile: their outcome stands, nothing to record.
     if (updated.length === 0) return;
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'approval.failed',
       resourceType: 'approval_request',
       resourceId: id,
@@ -431,7 +433,7 @@ export async function rejectRequest({ ctx, input }: { ctx: AdminContext; input: 
       .set({ status: 'rejected', rejectedBy: ctx.adminId, rejectedAt: sql`now()`, approvalNotes: notes, updatedAt: sql`now()` })
       .where(eq(approvalRequests.id, row.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'approval.rejected',
       resourceType: 'approval_request',
       resourceId: row.id,
@@ -461,7 +463,7 @@ export async function cancelRequest({ ctx, input }: { ctx: AdminContext; input: 
       .set({ status: 'cancelled', cancelledAt: sql`now()`, approvalNotes: notes ?? null, updatedAt: sql`now()` })
       .where(eq(approvalRequests.id, row.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'approval.cancelled',
       resourceType: 'approval_request',
       resourceId: row.id,
@@ -558,16 +560,15 @@ async function loadViews(conds: SQL[], limit: number, offset: number): Promise<A
   }));
 }
 
-const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 export const listInputSchema = z.object({
-  status: z.preprocess(emptyToUndefined, z.enum(APPROVAL_STATUSES).optional()),
-  type: z.preprocess(emptyToUndefined, z.enum(APPROVAL_TYPES).optional()),
-  risk: z.preprocess(emptyToUndefined, z.enum(RISK_LEVELS).optional()),
-  initiatedBy: z.preprocess(emptyToUndefined, z.uuid().optional()),
-  action: z.preprocess(emptyToUndefined, z.string().max(60).optional()),
-  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
-  offset: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(0)),
+  status: z.preprocess(blank, z.enum(APPROVAL_STATUSES).optional()),
+  type: z.preprocess(blank, z.enum(APPROVAL_TYPES).optional()),
+  risk: z.preprocess(blank, z.enum(RISK_LEVELS).optional()),
+  initiatedBy: optionalUuid,
+  action: z.preprocess(blank, z.string().max(60).optional()),
+  limit: limitParam(500, 50),
+  offset: offsetParam,
 });
 export type ListInput = z.input<typeof listInputSchema>;
 

@@ -1,10 +1,6 @@
 /**
- * The audit trail. `writeAudit(tx, entry)` is called with the SAME transaction as the change it
- * records, so a failed audit insert rolls the change back and a rolled-back change leaves no
- * audit row. The table is append-only in the database (privileges + a trigger, drizzle/0001).
- *
- * Values are redacted before they are stored: keys that look like secrets (password, secret,
- * token, hash, encrypted, recovery) are replaced by "[redacted]".
+ * Reading the audit trail (filters, per-resource history, CSV). Writing is lib/platform/audit.ts
+ * (`writeAudit` + `auditFields(ctx)`), the one writer every domain uses.
  */
 import { and, desc, eq, gte, ilike, like, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -12,89 +8,11 @@ import type { Queryable } from '../db/client';
 import { auditLogs } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ForbiddenError } from '../errors';
-import type { AdminContext, RequestMeta, TenantContext } from './context';
+import type { AdminContext } from '../platform/context';
 import { hasPermission } from './permissions';
-
-export type AuditActor =
-  | { type: 'admin'; id: string | null; email: string | null }
-  | { type: 'tenant_user'; id: string | null; email: string | null }
-  | { type: 'api_key'; id: string; email?: null }
-  | { type: 'system'; id?: null; email?: string | null };
-
-export interface AuditEntry {
-  actor: AuditActor;
-  action: string;
-  resourceType: string;
-  resourceId?: string | null;
-  oldValues?: unknown;
-  newValues?: unknown;
-  /** The tenant the action concerned (required when writing on a tenant path: RLS checks it). */
-  tenantId?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
-  requestId?: string | null;
-  metadata?: Record<string, unknown>;
-}
+import { blank, limitParam, offsetParam, optionalUuid } from '../platform/schemas';
 
 export type AuditRow = typeof auditLogs.$inferSelect;
-
-const SECRET_KEY_RE = /(password|secret|token|hash|encrypted|recovery|api_?key$|apikey)/i;
-
-/** Deep copy fit for JSONB with secret-looking keys redacted and Dates as ISO strings. */
-export function redactForAudit(value: unknown, depth = 0): unknown {
-  if (value === undefined) return null;
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'string') return value.length > 10_000 ? `${value.slice(0, 10_000)}…` : value;
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (depth > 8) return '[truncated]';
-  if (Array.isArray(value)) return value.map((v) => redactForAudit(v, depth + 1));
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === undefined) continue;
-      out[k] = SECRET_KEY_RE.test(k) && v !== null && v !== '' ? '[redacted]' : redactForAudit(v, depth + 1);
-    }
-    return out;
-  }
-  return String(value);
-}
-
-export async function writeAudit(tx: Queryable, entry: AuditEntry): Promise<{ id: string }> {
-  const [row] = await tx
-    .insert(auditLogs)
-    .values({
-      actorType: entry.actor.type,
-      actorId: entry.actor.id ?? null,
-      actorEmail: entry.actor.email ?? null,
-      tenantId: entry.tenantId ?? null,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      oldValues: entry.oldValues === undefined ? null : redactForAudit(entry.oldValues),
-      newValues: entry.newValues === undefined ? null : redactForAudit(entry.newValues),
-      ipAddress: entry.ip ? entry.ip.slice(0, 64) : null,
-      userAgent: entry.userAgent ? entry.userAgent.slice(0, 1000) : null,
-      requestId: entry.requestId ? entry.requestId.slice(0, 100) : null,
-      metadata: (redactForAudit(entry.metadata ?? {}) as Record<string, unknown>) ?? {},
-    })
-    .returning({ id: auditLogs.id });
-  return { id: row!.id };
-}
-
-function meta(ctx: RequestMeta) {
-  return { ip: ctx.ip, userAgent: ctx.userAgent, requestId: ctx.requestId };
-}
-
-/** Actor and request metadata of an administrator, for writeAudit. */
-export function adminAuditFields(ctx: AdminContext): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId'> {
-  return { actor: { type: 'admin', id: ctx.adminId, email: ctx.email }, ...meta(ctx) };
-}
-
-/** Actor, tenant and request metadata of a tenant user, for writeAudit. */
-export function tenantAuditFields(ctx: TenantContext): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId' | 'tenantId'> {
-  return { actor: { type: 'tenant_user', id: ctx.userId, email: ctx.email }, tenantId: ctx.tenantId, ...meta(ctx) };
-}
 
 // ---- reading -------------------------------------------------------------------------------
 
@@ -109,21 +27,20 @@ const dateParam = z
     return d;
   });
 
-const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 export const auditFilterSchema = z.object({
   /** An admin/user id, or (part of) an e-mail address. */
-  actor: z.preprocess(emptyToUndefined, z.string().trim().max(255).optional()),
+  actor: z.preprocess(blank, z.string().trim().max(255).optional()),
   /** Exact action, or a prefix ending in "." or "*" (e.g. "approval." or "markup.*"). */
-  action: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
-  resourceType: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
-  resourceId: z.preprocess(emptyToUndefined, z.string().trim().max(255).optional()),
-  tenantId: z.preprocess(emptyToUndefined, z.uuid().optional()),
-  from: z.preprocess(emptyToUndefined, dateParam.optional()),
+  action: z.preprocess(blank, z.string().trim().max(100).optional()),
+  resourceType: z.preprocess(blank, z.string().trim().max(100).optional()),
+  resourceId: z.preprocess(blank, z.string().trim().max(255).optional()),
+  tenantId: optionalUuid,
+  from: z.preprocess(blank, dateParam.optional()),
   /** Inclusive; a bare date means the whole day. */
-  to: z.preprocess(emptyToUndefined, z.string().or(z.date()).optional()),
-  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(100)),
-  offset: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(0)),
+  to: z.preprocess(blank, z.string().or(z.date()).optional()),
+  limit: limitParam(10_000, 100),
+  offset: offsetParam,
 });
 export type AuditFilter = z.input<typeof auditFilterSchema>;
 

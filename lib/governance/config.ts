@@ -1,4 +1,5 @@
 /** Governance settings read from the environment (docs/governance.md lists them). */
+import { demoEnabled, isProductionMode } from '../server/production';
 
 function envBool(name: string, fallback: boolean): boolean {
   const v = process.env[name]?.trim().toLowerCase();
@@ -13,9 +14,10 @@ function envInt(name: string, fallback: number, min = 1): number {
   return Number.isFinite(n) && n >= min ? n : fallback;
 }
 
-/** Approving a request needs an MFA-verified session. Default OFF so the demo works out of the box. */
+/** Approving a request needs an MFA-verified session. Default ON in production mode; OFF when the
+ * demo world is loaded (the embedded quick start, or RADIANT_DEMO=1), so the demo works as it is. */
 export function requireMfaForApproval(): boolean {
-  return envBool('RADIANT_REQUIRE_MFA_FOR_APPROVAL', false);
+  return envBool('RADIANT_REQUIRE_MFA_FOR_APPROVAL', isProductionMode() && !demoEnabled());
 }
 
 export function approvalExpiryHours(): number {

@@ -22,8 +22,8 @@
 import type { z } from 'zod';
 import type { Tx } from '../db/client';
 import { ValidationError, fromZodIssues } from '../errors';
-import type { AuditEntry } from './audit';
-import type { AdminContext } from './context';
+import type { AuditEntry } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import type { ApprovalType, Permission, RiskLevel } from './permissions';
 
 export interface ApprovalRequestInfo {

@@ -1,5 +1,6 @@
 /**
- * Inviting administrators. The token is 32 random bytes (base64url) that exist only in the
+ * Inviting administrators: a proposal (admin.invite) that a super_admin approves; the approval
+ * creates the invitation. The token is 32 random bytes (base64url) that exist only in the
  * e-mailed link; the database keeps its SHA-256. An invitation is single use, expires after
  * 7 days and can be revoked; accepting it sets the new administrator's name and password.
  * An inviter may grant at most their own rank (only a super_admin invites a super_admin).
@@ -8,14 +9,15 @@ import crypto from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { administrators, invitations } from '../db/schema';
+import { administrators, approvalRequests, invitations } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { adminAuditFields, writeAudit } from './audit';
-import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from './config';
-import type { AdminContext, RequestMeta } from './context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext, RequestMeta } from '../platform/context';
+import { proposeChange, type ApprovalView } from './approvals';
+import { INVITATION_EXPIRY_DAYS } from './config';
 import { ExpiredError } from './errors';
-import { getMailer } from './mailer';
+import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
 import { ADMIN_ROLES, canGrantRole, hasPermission, type AdminRole } from './permissions';
 
@@ -48,10 +50,8 @@ export interface InvitationView {
 }
 
 export interface InviteResult {
-  invitation: InvitationView;
-  /** Present only when no SMTP is configured (the demo): the link the mail would carry. */
-  acceptUrl?: string;
-  delivery: 'smtp' | 'log' | 'test';
+  /** The proposal: a super_admin (not the proposer) approves it; only then the link exists. */
+  approval: ApprovalView;
 }
 
 type InvitationRow = typeof invitations.$inferSelect;
@@ -75,14 +75,19 @@ function view(r: InvitationRow, inviter: { email: string | null; name: string | 
   };
 }
 
+/**
+ * Proposes inviting an administrator (approval action admin.invite, lib/governance/changes/
+ * invitations.ts). Nothing usable exists until a super_admin other than the proposer approves:
+ * the invitation and its link are created by the approval, so one person cannot invite a second
+ * identity of their own and satisfy the two-person rule alone.
+ */
 export async function inviteAdmin({
   ctx,
   input,
-  baseUrl,
 }: {
   ctx: AdminContext;
   input: InviteInput;
-  /** The app's origin (from the request) when RADIANT_PUBLIC_URL is not set. */
+  /** Unused since invitations are approvals (kept for callers); links use RADIANT_PUBLIC_URL. */
   baseUrl?: string;
 }): Promise<InviteResult> {
   if (!hasPermission(ctx.role, 'admins.invite')) throw new ForbiddenError(`Your role (${ctx.role}) cannot invite administrators`);
@@ -90,65 +95,41 @@ export async function inviteAdmin({
   if (!canGrantRole(ctx.role, data.role)) {
     throw new ForbiddenError(`A ${ctx.role} cannot invite a ${data.role}`, { details: { field: 'role' } });
   }
-  const token = newInvitationToken();
-  const row = await withPlatform(async (tx) => {
+  await withPlatform(async (tx) => {
     const [existing] = await tx
       .select({ id: administrators.id })
       .from(administrators)
       .where(and(sql`lower(${administrators.email}) = ${data.email}`, isNull(administrators.deletedAt)));
     if (existing) throw new ConflictError(`${data.email} is already an administrator`);
-    // Pending invitations past their expiry are closed first; a live one blocks a second invite.
-    await tx
-      .update(invitations)
-      .set({ status: 'expired' })
-      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= now()`));
     const [live] = await tx
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending')));
+      .where(and(sql`lower(${invitations.email}) = ${data.email}`, eq(invitations.status, 'pending'), sql`${invitations.expiresAt} > now()`));
     if (live) throw new ConflictError(`An invitation for ${data.email} is already pending: revoke it to send a new one`);
-    const [created] = await tx
-      .insert(invitations)
-      .values({
-        email: data.email,
-        role: data.role,
-        message: data.message ?? null,
-        tokenHash: hashInvitationToken(token),
-        invitedBy: ctx.adminId,
-        status: 'pending',
-        expiresAt: sql`now() + make_interval(days => ${INVITATION_EXPIRY_DAYS})`,
-      })
-      .returning();
-    await writeAudit(tx, {
-      ...adminAuditFields(ctx),
-      action: 'invitation.created',
-      resourceType: 'invitation',
-      resourceId: created!.id,
-      newValues: { email: created!.email, role: created!.role, expiresAt: created!.expiresAt, message: created!.message },
-    });
-    return created!;
+    const [proposed] = await tx
+      .select({ id: approvalRequests.id })
+      .from(approvalRequests)
+      .where(
+        and(
+          eq(approvalRequests.action, 'admin.invite'),
+          eq(approvalRequests.status, 'pending'),
+          sql`${approvalRequests.expiresAt} > now()`,
+          sql`lower(${approvalRequests.payload}->>'email') = ${data.email}`,
+        ),
+      );
+    if (proposed) throw new ConflictError(`An invitation for ${data.email} is already waiting for approval`);
   });
-
-  const acceptUrl = `${publicBaseUrl(baseUrl)}/invite/${token}`;
-  const mailer = getMailer();
-  const lines = [
-    `${ctx.name || ctx.email} invited you to administer RADIANT as ${data.role}.`,
-    ...(data.message ? ['', data.message] : []),
-    '',
-    `Accept the invitation (valid ${INVITATION_EXPIRY_DAYS} days, single use):`,
-    acceptUrl,
-  ];
-  try {
-    await mailer.send({ to: data.email, subject: 'Your RADIANT administrator invitation', text: lines.join('\n') });
-  } catch (err) {
-    // The invitation exists; the inviter can revoke it and try again once mail works.
-    console.error(`[${ctx.requestId}] invitation mail to ${data.email} failed`, err);
-  }
-  return {
-    invitation: view(row, { email: ctx.email, name: ctx.name }),
-    delivery: mailer.kind,
-    ...(mailer.kind === 'smtp' ? {} : { acceptUrl }),
-  };
+  const approval = await proposeChange({
+    ctx,
+    input: {
+      action: 'admin.invite',
+      payload: { email: data.email, role: data.role, ...(data.message ? { message: data.message } : {}) },
+      title: `Invite ${data.email} as ${data.role}`,
+      impactAnalysis: `${data.email} gets a single-use link (valid ${INVITATION_EXPIRY_DAYS} days) to become ${data.role}; the link is created and sent only when a super_admin approves.`,
+      rollbackPlan: 'Revoke the invitation (Administrators > Invitations) or, once accepted, propose admin.deactivate.',
+    },
+  });
+  return { approval };
 }
 
 export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<InvitationView> {
@@ -164,7 +145,7 @@ export async function revokeInvitation({ ctx, input }: { ctx: AdminContext; inpu
       .where(eq(invitations.id, row.id))
       .returning();
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'invitation.revoked',
       resourceType: 'invitation',
       resourceId: row.id,
@@ -196,7 +177,7 @@ export async function listInvitations({ ctx, input = {} }: { ctx: AdminContext; 
 
 /** What the accept page shows for a token (no session needed: the token is the credential). */
 export async function describeInvitation(token: string): Promise<
-  | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string }
+  | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string; purpose: 'invite' | 'setup' }
   | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' }
 > {
   if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
@@ -210,13 +191,23 @@ export async function describeInvitation(token: string): Promise<
   if (!row) return { ok: false, reason: 'invalid' };
   const status = effectiveStatus(row.r);
   if (status !== 'pending') return { ok: false, reason: status };
-  return { ok: true, email: row.r.email, role: row.r.role, message: row.r.message, invitedBy: row.inviter, expiresAt: row.r.expiresAt.toISOString() };
+  return {
+    ok: true,
+    email: row.r.email,
+    role: row.r.role,
+    message: row.r.message,
+    invitedBy: row.inviter,
+    expiresAt: row.r.expiresAt.toISOString(),
+    purpose: row.r.purpose,
+  };
 }
 
 export const acceptInputSchema = z.object({
   token: z.string().min(10).max(200),
   name: z.string().trim().min(1, 'enter your name').max(200),
   password: z.string().max(1024),
+  /** Setup links only: a code from the authenticator app enrolled on the page. */
+  code: z.string().trim().max(40).optional(),
 });
 export type AcceptInput = z.input<typeof acceptInputSchema>;
 
@@ -226,7 +217,7 @@ export async function acceptInvitation({
 }: {
   input: AcceptInput;
   meta: Partial<RequestMeta>;
-}): Promise<{ adminId: string; email: string; role: AdminRole }> {
+}): Promise<{ adminId: string; email: string; role: AdminRole; recoveryCodes?: string[] }> {
   const data = acceptInputSchema.parse(input);
   const tokenHash = hashInvitationToken(data.token);
   const expired = Symbol('expired');
@@ -259,6 +250,16 @@ export async function acceptInvitation({
     }
     const problem = passwordProblem(data.password, r.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
+    // The setup link (first super_admin) enrols MFA in the same step: no code, no account.
+    let setupStep: number | null = null;
+    if (r.purpose === 'setup') {
+      setupStep = data.code ? await checkTotp(setupMfaSecret(data.token), data.code) : null;
+      if (setupStep === null) {
+        throw new ValidationError('Enter the 6-digit code from your authenticator app', [
+          { path: 'code', message: data.code ? 'that code is not valid: check the time on your device' : 'enter the code' },
+        ]);
+      }
+    }
     const [existing] = await tx
       .select({ id: administrators.id })
       .from(administrators)
@@ -269,6 +270,7 @@ export async function acceptInvitation({
       .insert(administrators)
       .values({ email: r.email, name: data.name, role: r.role, passwordHash, status: 'active' })
       .returning({ id: administrators.id, email: administrators.email, role: administrators.role });
+    const recoveryCodes = setupStep !== null ? await enableMfaInTransaction(tx, admin!.id, setupMfaSecret(data.token), setupStep) : undefined;
     await tx
       .update(invitations)
       .set({ status: 'accepted', acceptedAt: new Date(), acceptedByIp: meta.ip && isIp(meta.ip) ? meta.ip : null })
@@ -290,9 +292,17 @@ export async function acceptInvitation({
       action: 'admin.created',
       resourceType: 'administrator',
       resourceId: admin!.id,
-      newValues: { email: admin!.email, name: data.name, role: admin!.role, invitationId: r.id, invitedBy: r.invitedBy },
+      newValues: {
+        email: admin!.email,
+        name: data.name,
+        role: admin!.role,
+        invitationId: r.id,
+        invitedBy: r.invitedBy,
+        via: r.purpose,
+        mfaEnabled: recoveryCodes !== undefined,
+      },
     });
-    return { adminId: admin!.id, email: admin!.email, role: admin!.role };
+    return { adminId: admin!.id, email: admin!.email, role: admin!.role, ...(recoveryCodes ? { recoveryCodes } : {}) };
   });
   if (result === expired) throw new ExpiredError('This invitation has expired: ask for a new one');
   return result;

@@ -19,10 +19,10 @@ import type { Tx } from '../db/client';
 import { administrators } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { ConflictError, InvalidStateError, UnauthenticatedError, ValidationError } from '../errors';
-import { adminAuditFields, writeAudit } from './audit';
-import type { AdminContext } from './context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { hashPassword, verifyPassword } from './passwords';
-import { decryptSecret, encryptSecret } from './secret-box';
+import { decryptSecret, encryptSecret } from '../platform/secret-box';
 
 export const MFA_ISSUER = 'RADIANT';
 export const RECOVERY_CODE_COUNT = 10;
@@ -125,7 +125,7 @@ export async function beginMfaEnrolment({ ctx }: { ctx: AdminContext }): Promise
       .set({ mfaSecretEncrypted: encryptSecret(secret, secretContext(admin.id)), mfaLastTimeStep: null, updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.enrolment_started',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -150,7 +150,7 @@ export async function confirmMfaEnrolment({ ctx, input }: { ctx: AdminContext; i
       .set({ mfaEnabled: true, mfaVerifiedAt: new Date(), mfaLastTimeStep: step, mfaRecoveryCodes: hashes, updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.enabled',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -169,7 +169,7 @@ export async function disableMfa({ ctx, input }: { ctx: AdminContext; input: { c
     const method = await verifySecondFactor(tx, admin, code);
     if (!method) {
       await writeAudit(tx, {
-        ...adminAuditFields(ctx),
+        ...auditFields(ctx),
         action: 'mfa.disable_refused',
         resourceType: 'administrator',
         resourceId: admin.id,
@@ -181,7 +181,7 @@ export async function disableMfa({ ctx, input }: { ctx: AdminContext; input: { c
       .set({ mfaEnabled: false, mfaSecretEncrypted: null, mfaVerifiedAt: null, mfaLastTimeStep: null, mfaRecoveryCodes: [], updatedAt: new Date() })
       .where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.disabled',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -203,7 +203,7 @@ export async function regenerateRecoveryCodes({ ctx, input }: { ctx: AdminContex
     if ((await verifySecondFactor(tx, admin, code)) !== 'totp') return false;
     await tx.update(administrators).set({ mfaRecoveryCodes: hashes, updatedAt: new Date() }).where(eq(administrators.id, admin.id));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'mfa.recovery_codes_regenerated',
       resourceType: 'administrator',
       resourceId: admin.id,
@@ -233,4 +233,51 @@ export async function mfaStatus({ ctx }: { ctx: AdminContext }) {
     recoveryCodesLeft: row?.codes.length ?? 0,
     sessionVerified: ctx.mfa,
   };
+}
+
+/**
+ * The setup link's MFA (lib/governance/setup.ts): the TOTP secret is derived from the link's
+ * token (HMAC-SHA256, 20 bytes, base32), so the page can show it and the submit can check it
+ * without storing anything before the account exists; only the link's holder can derive it.
+ */
+export function setupMfaSecret(token: string): string {
+  const bytes = crypto.createHmac('sha256', 'radiant-setup-mfa-v1').update(token, 'utf8').digest().subarray(0, 20);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export async function setupMfaEnrolment(token: string, email: string): Promise<Omit<MfaEnrolment, 'qrDataUrl'> & { qrDataUrl: string }> {
+  const secret = setupMfaSecret(token);
+  const otpauthUrl = generateURI({ issuer: MFA_ISSUER, label: email, secret });
+  return { secret, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 1, width: 220 }) };
+}
+
+/** Turns MFA on for an administrator row just created in `tx` (setup link), from a code already
+ * checked against `secret` at time step `step`; returns the recovery codes (shown once). */
+export async function enableMfaInTransaction(tx: Tx, adminId: string, secret: string, step: number): Promise<string[]> {
+  const { plain, hashes } = await newRecoveryCodes();
+  await tx
+    .update(administrators)
+    .set({
+      mfaEnabled: true,
+      mfaSecretEncrypted: encryptSecret(secret, secretContext(adminId)),
+      mfaVerifiedAt: new Date(),
+      mfaLastTimeStep: step,
+      mfaRecoveryCodes: hashes,
+      updatedAt: new Date(),
+    })
+    .where(eq(administrators.id, adminId));
+  return plain;
 }

@@ -3,8 +3,8 @@
  * problem+json shape. Typed errors keep their status and message; anything else is a generic
  * 500 carrying the request id, with the real error only in the server log.
  */
-import crypto from 'node:crypto';
 import { ZodError } from 'zod';
+import { newRequestId } from '../platform/request-id';
 import { fromZodIssues, isAppError, ValidationError, type FieldIssue } from '../errors';
 
 export interface Problem {
@@ -15,10 +15,6 @@ export interface Problem {
   code: string;
   requestId: string;
   errors?: FieldIssue[];
-}
-
-export function newRequestId(): string {
-  return crypto.randomUUID();
 }
 
 export function toProblem(err: unknown, requestId: string): Problem {

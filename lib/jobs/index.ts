@@ -30,10 +30,11 @@ import crypto from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import { ConflictError } from '@/lib/errors';
 import { openDb, withAdvisoryLock } from '@/lib/db/client';
-import { systemCtx } from '@/lib/billing/context';
+import { systemCtx } from '@/lib/platform/context';
 import { rollupUsage, type RollupResult } from '@/lib/billing/rollups';
 import { periodAlreadyBilled, runBilling, type RunBillingResult } from '@/lib/billing/runs';
 import { previousPeriod } from '@/lib/billing/period';
+import { PERIOD_RE } from '@/lib/platform/schemas';
 
 export const JOB_QUEUES = { rollup: 'billing-rollup', monthlyBilling: 'billing-monthly' } as const;
 
@@ -101,7 +102,6 @@ export async function enqueueMonthlyBillingCatchUp(boss: Pick<PgBoss, 'send'>, n
   return { period, jobId };
 }
 
-const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const HANDLE_KEY = Symbol.for('radiant.jobs');
 type G = typeof globalThis & { [HANDLE_KEY]?: Promise<JobsHandle> };

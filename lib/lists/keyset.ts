@@ -2,10 +2,11 @@
  * Server-side lists: the view's state (search, filters, sort, page) lives in the URL, the server
  * reads one page in key order, and the next page starts after the last row's key (keyset
  * pagination: page 5,000 costs what page 1 costs, unlike OFFSET). The cursor is opaque to the
- * browser: base64url of [sortValue, id] of the last row shown.
+ * browser (lib/platform/cursor.ts): the sort value and id of the last row shown.
  */
 import { z } from 'zod';
 import type { Queryable } from '../db/client';
+import { decodeCursor as decodePlatformCursor, encodeCursor as encodePlatformCursor } from '../platform/cursor';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -20,22 +21,17 @@ export interface Page<T> {
   limit: number;
 }
 
+/** The cursor of the row a page ended on: its sort value and id (lib/platform/cursor.ts encoding). */
 export function encodeCursor(sortValue: string | number | null, id: string): string {
-  return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url');
+  return encodePlatformCursor({ k: sortValue, id });
 }
 
-/** [sortValue, id] or null when absent/garbled (a garbled cursor restarts at page 1). */
+/** [sortValue, id], or null when absent or garbled (a garbled cursor restarts at page 1). */
 export function decodeCursor(cursor: string | null | undefined): [string | number | null, string] | null {
   if (!cursor || cursor.length > 500) return null;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && (v[0] === null || typeof v[0] === 'string' || typeof v[0] === 'number')) {
-      return [v[0], v[1]];
-    }
-  } catch {
-    /* fall through */
-  }
-  return null;
+  const v = decodePlatformCursor(cursor);
+  if (!v || typeof v.id !== 'string' || !('k' in v)) return null;
+  return [v.k ?? null, v.id];
 }
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);

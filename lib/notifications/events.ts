@@ -12,10 +12,13 @@
  *   tenant.budget_80|budget_100        the tenant's active users (in-app; email to owners and
  *                                      billing users) + admins holding tenants.propose
  *   billing.run_finished|run_failed    admins holding billing.run (+ the admin who started it)
+ *   metering.usage_invalid             admins holding catalog.propose
+ *   metering.quarantined               admins holding billing.run
  * The global Slack webhook (SLACK_WEBHOOK_URL) receives the team-wide events (GLOBAL_SLACK_EVENTS).
  */
 import { z } from 'zod';
 import { APPROVAL_TYPES, RISK_LEVELS, type AdminRole, type Permission } from '../governance/permissions';
+import { periodSchema } from '../platform/schemas';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -33,6 +36,8 @@ export const NOTIFICATION_EVENTS = [
   'tenant.budget_100',
   'billing.run_finished',
   'billing.run_failed',
+  'metering.usage_invalid',
+  'metering.quarantined',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -54,7 +59,7 @@ const budget = z.object({
   tenantId: uuid,
   tenantName: text(255).nullish(),
   /** YYYY-MM */
-  period: z.string().regex(/^\d{4}-\d{2}$/),
+  period: periodSchema,
   /** Exact decimal strings (display only here). */
   budget: money,
   spent: money,
@@ -105,7 +110,7 @@ export const EVENT_PAYLOADS = {
   'tenant.budget_100': budget,
   'billing.run_finished': z.object({
     runId: uuid,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: periodSchema,
     invoicesCreated: z.number().int().nonnegative(),
     processedTenants: z.number().int().nonnegative().nullish(),
     totalTenants: z.number().int().nonnegative().nullish(),
@@ -113,9 +118,20 @@ export const EVENT_PAYLOADS = {
   }),
   'billing.run_failed': z.object({
     runId: uuid,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: periodSchema,
     error: text(2000),
     startedBy: uuid.nullish(),
+  }),
+  'metering.usage_invalid': z.object({
+    providerId: text(50),
+    modelId: text(100),
+    /** What was impossible, e.g. "completion_tokens is not a non-negative integer (-3)". */
+    problems: text(1000),
+  }),
+  'metering.quarantined': z.object({
+    /** Open quarantined rows right now. */
+    open: z.number().int().nonnegative(),
+    reason: text(500).nullish(),
   }),
 } as const satisfies Record<NotificationEvent, z.ZodType>;
 
@@ -329,6 +345,34 @@ export const EVENTS: Definitions = {
     }),
     audience: (p) => ({ admins: { kind: 'permission', permission: 'billing.run', also: p.startedBy ?? null }, tenantId: null }),
   },
+  'metering.usage_invalid': {
+    label: 'A provider reported impossible usage',
+    defaults: { email: false, slack: true },
+    render: (p) => ({
+      severity: 'warning',
+      title: `Impossible usage from ${p.providerId} (${p.modelId}); billed from our own count`.slice(0, 255),
+      body: `${p.providerId} answered ${p.modelId} with a usage object that cannot be right: ${p.problems}. Those requests are billed from RADIANT's own token count (flagged tokens_estimated) until the provider is fixed.`,
+      adminLink: '/admin/providers',
+      tenantLink: null,
+      dedupeKey: `metering.usage_invalid:${p.providerId}:${p.modelId}`,
+      dedupeSeconds: 3600,
+    }),
+    audience: () => ({ admins: { kind: 'permission', permission: 'catalog.propose' }, tenantId: null }),
+  },
+  'metering.quarantined': {
+    label: 'Usage events are quarantined',
+    defaults: { email: true, slack: true },
+    render: (p) => ({
+      severity: 'critical',
+      title: `${p.open} usage event${p.open === 1 ? ' is' : 's are'} quarantined (not billed yet)`,
+      body: `The database refused ${p.open === 1 ? 'a usage event' : 'usage events'}${p.reason ? ` (${p.reason})` : ''}. Metering goes on for everything else; repair and replay the quarantined events so they are billed.`,
+      adminLink: '/admin/metering',
+      tenantLink: null,
+      dedupeKey: 'metering.quarantined',
+      dedupeSeconds: 3600,
+    }),
+    audience: () => ({ admins: { kind: 'permission', permission: 'billing.run' }, tenantId: null }),
+  },
 };
 
 /** Events the global Slack webhook (SLACK_WEBHOOK_URL) receives unless SLACK_WEBHOOK_EVENTS
@@ -341,6 +385,8 @@ export const GLOBAL_SLACK_EVENTS: readonly NotificationEvent[] = [
   'tenant.budget_100',
   'billing.run_finished',
   'billing.run_failed',
+  'metering.usage_invalid',
+  'metering.quarantined',
 ];
 
 export function isNotificationEvent(v: string): v is NotificationEvent {

@@ -10,19 +10,19 @@ import type { Tx } from '../db/client';
 import { administrators, notifications } from '../db/schema';
 import { isUuid, withPlatform, withTenant } from '../db/tenant';
 import { NotFoundError } from '../errors';
-import { adminAuditFields, writeAudit } from '../governance/audit';
-import type { AdminContext, TenantContext } from '../governance/context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext, TenantContext } from '../platform/context';
 import { NOTIFICATION_EVENTS, SEVERITIES } from './events';
 import { describeSettings, mergeSettings, notificationSettingsSchema, parseSettings, channelPreferenceSchema } from './settings';
+import { blank, limitParam } from '../platform/schemas';
 
-const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 export const listNotificationsQuerySchema = z.object({
   /** Only unread ones. */
-  unread: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : emptyToUndefined(v)), z.boolean().optional()),
-  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+  unread: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : blank(v)), z.boolean().optional()),
+  limit: limitParam(200, 50),
   /** Cursor: the createdAt (ISO) of the last item of the previous page. */
-  before: z.preprocess(emptyToUndefined, z.iso.datetime({ offset: true }).optional()),
+  before: z.preprocess(blank, z.iso.datetime({ offset: true }).optional()),
 });
 export type ListNotificationsQuery = z.input<typeof listNotificationsQuerySchema>;
 
@@ -210,7 +210,7 @@ export async function updateAdminNotificationSettings({ ctx, input }: { ctx: Adm
       })
       .where(eq(administrators.id, ctx.adminId));
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       action: 'notifications.settings_updated',
       resourceType: 'administrator',
       resourceId: ctx.adminId,

@@ -6,6 +6,7 @@
  *                               counter/histogram per call, x-request-id on the response.
  */
 import crypto from 'node:crypto';
+import { newRequestId } from '../platform/request-id';
 import { enableBusinessMetrics } from './business-metrics';
 import { logRequest } from './logger';
 import { METRICS_CONTENT_TYPE, recordHttpRequest, renderMetrics } from './metrics';
@@ -69,7 +70,7 @@ export function instrumentRoute<C>(route: string, handler: Handler<C>): Handler<
       const status = res?.status ?? 500;
       let requestId = res?.headers.get('x-request-id') ?? req.headers.get('x-request-id') ?? null;
       if (!requestId) {
-        requestId = crypto.randomUUID();
+        requestId = newRequestId();
         try {
           res?.headers.set('x-request-id', requestId);
         } catch {

@@ -40,6 +40,7 @@ export const modelListItemSchema = z.object({
   object: z.literal('model'),
   created: z.number().int(),
   owned_by: z.string(),
+  endpoints: z.array(z.string()).describe('Where the model can be called, e.g. ["/v1/chat/completions", "/v1/messages"]'),
   pricing: clientModelPricingSchema,
 });
 assertType<Equals<z.infer<typeof modelListItemSchema>, ModelListItem>>();

@@ -11,8 +11,9 @@ import { queryRows, type Queryable } from '../db/client';
 import { models, tenants, usageEvents } from '../db/schema';
 import { dec } from '../pricing/money';
 import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../admin-views/sql-util';
+import { decimalString } from '../platform/schemas';
 
-const money = z.string().regex(/^-?\d+(\.\d+)?$/);
+const money = decimalString;
 
 export const portalUsageSchema = z
   .object({

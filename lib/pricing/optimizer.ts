@@ -33,6 +33,7 @@ import { NoEligibleModelError, ValidationError, fromZodIssues } from '@/lib/erro
 import { Decimal, HUNDRED, ZERO, dec, formatMoney, marginPercentOfPrice, type DecimalInput } from './money';
 import { priceUsage } from './price';
 import { breakdownToStrings, type BreakdownStrings, type UsageQuantities } from './usage';
+import { decimalString, nonNegativeDecimalString } from '@/lib/platform/schemas';
 
 // =============================================================================================
 // Request
@@ -439,24 +440,22 @@ function selectionReason(s: CandidateAnalysis, pref: PricePreference, n: number,
 // Client serializer
 // =============================================================================================
 
-const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/);
-const nonNegDecimalString = z.string().regex(/^\d+(\.\d+)?$/);
 
 export const clientPriceBreakdownSchema = z
   .object({
-    input: nonNegDecimalString,
-    cachedInput: nonNegDecimalString,
-    output: nonNegDecimalString,
+    input: nonNegativeDecimalString,
+    cachedInput: nonNegativeDecimalString,
+    output: nonNegativeDecimalString,
     longContextApplied: z.boolean(),
-    batchDiscount: nonNegDecimalString,
-    images: nonNegDecimalString,
-    seconds: nonNegDecimalString,
-    minutes: nonNegDecimalString,
-    requests: nonNegDecimalString,
-    toolCalls: nonNegDecimalString,
-    characters: nonNegDecimalString,
-    warmup: nonNegDecimalString,
-    total: nonNegDecimalString,
+    batchDiscount: nonNegativeDecimalString,
+    images: nonNegativeDecimalString,
+    seconds: nonNegativeDecimalString,
+    minutes: nonNegativeDecimalString,
+    requests: nonNegativeDecimalString,
+    toolCalls: nonNegativeDecimalString,
+    characters: nonNegativeDecimalString,
+    warmup: nonNegativeDecimalString,
+    total: nonNegativeDecimalString,
   })
   .strict();
 
@@ -469,7 +468,7 @@ export const clientOptimizationCandidateSchema = z
     estimated: z.boolean(),
     requiresWarmup: z.boolean(),
     warmupSeconds: z.number().nullable(),
-    price: nonNegDecimalString,
+    price: nonNegativeDecimalString,
     priceBreakdown: clientPriceBreakdownSchema,
     rank: z.number().int().positive(),
     priceRank: z.number().int().positive(),
@@ -489,9 +488,9 @@ export const clientOptimizationSchema = z
     summary: z
       .object({
         eligibleCount: z.number().int().positive(),
-        selectedPrice: nonNegDecimalString,
-        cheapestPrice: nonNegDecimalString,
-        averagePrice: nonNegDecimalString,
+        selectedPrice: nonNegativeDecimalString,
+        cheapestPrice: nonNegativeDecimalString,
+        averagePrice: nonNegativeDecimalString,
         savingsVsAverage: decimalString,
         savingsPercent: decimalString,
       })

@@ -25,6 +25,7 @@ import {
   type UnitRates,
 } from './price';
 import type { EstimatedCostReason, EstimateSource } from './estimates';
+import { nonNegativeDecimalString } from '@/lib/platform/schemas';
 
 /** What one number "per unit" means for each pricing type (token models: per 1M tokens). */
 export const PRICE_UNIT_LABEL: Record<PricingType, string> = {
@@ -165,8 +166,7 @@ export type PriceTier = (typeof PRICE_TIERS)[number];
 /** Below 70% of the category average -> budget; above 130% -> premium; else standard. */
 export const PRICE_TIER_BAND_PERCENT = '30';
 
-const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative canonical decimal string');
-const nullableDecimal = decimalString.nullable();
+const nullableDecimal = nonNegativeDecimalString.nullable();
 
 export const clientUnitPricesSchema = z
   .object({
@@ -197,11 +197,11 @@ export const clientModelPricingSchema = z
     unitLabel: z.string(),
     prices: clientUnitPricesSchema,
     /** Price of the reference mix (1M in + 1M out tokens, 1 image, ...), for comparisons. */
-    referencePrice: decimalString,
+    referencePrice: nonNegativeDecimalString,
     referenceMix: z.string(),
     savings: z
       .object({
-        caching: z.object({ cachedInputPer1M: decimalString, savingsPercent: z.number() }).strict().nullable(),
+        caching: z.object({ cachedInputPer1M: nonNegativeDecimalString, savingsPercent: z.number() }).strict().nullable(),
         batch: z
           .object({ inputPer1M: nullableDecimal, outputPer1M: nullableDecimal, savingsPercent: z.number() })
           .strict()

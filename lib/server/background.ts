@@ -11,6 +11,8 @@ export async function startBackgroundWork(): Promise<void> {
   if (process.env.RADIANT_BACKGROUND === '0') return;
   const { startNotificationWorker } = await import('../notifications/worker');
   startNotificationWorker();
+  const { startLoginAttemptsRetention } = await import('../auth/retention');
+  startLoginAttemptsRetention();
   const { startJobs } = await import('../jobs');
   try {
     await startJobs();
@@ -23,6 +25,8 @@ export async function startBackgroundWork(): Promise<void> {
 export async function stopBackgroundWork(): Promise<void> {
   const { stopNotificationWorker } = await import('../notifications/worker');
   await stopNotificationWorker().catch(() => {});
+  const { stopLoginAttemptsRetention } = await import('../auth/retention');
+  stopLoginAttemptsRetention();
   const { stopJobs } = await import('../jobs');
   await stopJobs().catch(() => {});
 }

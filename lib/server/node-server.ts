@@ -44,6 +44,8 @@ export async function startRadiantServer(opts: RadiantServerOptions): Promise<Ra
       });
       return;
     }
+    // The TCP peer, for lib/auth/request-meta.ts clientIp (overwrites whatever a client sent).
+    req.headers['x-radiant-peer'] = req.socket.remoteAddress ?? '';
     void nextHandler(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -6,8 +6,8 @@
 import type { Tx } from '../db/client';
 import { withPlatform, withTenant } from '../db/tenant';
 import { ForbiddenError } from '../errors';
-import { adminAuditFields, tenantAuditFields, type AuditEntry } from '../governance/audit';
-import type { AdminContext, TenantContext } from '../governance/context';
+import { auditFields as ctxAuditFields, type AuditEntry } from '../platform/audit';
+import type { AdminContext, TenantContext } from '../platform/context';
 import { hasPermission, tenantHasPermission, type Permission, type TenantPermission } from '../governance/permissions';
 
 export type TenantActor = { kind: 'admin'; ctx: AdminContext } | { kind: 'user'; ctx: TenantContext };
@@ -32,7 +32,7 @@ export function onTenantPath<T>(actor: TenantActor, tenantId: string, fn: (tx: T
 }
 
 export function auditFields(actor: TenantActor, tenantId: string): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId' | 'tenantId'> {
-  return actor.kind === 'admin' ? { ...adminAuditFields(actor.ctx), tenantId } : tenantAuditFields(actor.ctx);
+  return { ...ctxAuditFields(actor.ctx), tenantId };
 }
 
 export function actorLabel(actor: TenantActor): string {

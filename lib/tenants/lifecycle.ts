@@ -11,8 +11,8 @@ import { dataRetentionPolicies, hipaaConfig, tenants } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { proposeChange, type ApprovalView } from '../governance/approvals';
-import { adminAuditFields, writeAudit } from '../governance/audit';
-import type { AdminContext } from '../governance/context';
+import { auditFields, writeAudit } from '../platform/audit';
+import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { invalidateTenant } from '../gateway/invalidation';
 import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
@@ -55,7 +55,7 @@ export async function createTenant({ ctx, input, baseUrl }: { ctx: AdminContext;
     const t = inserted[0];
     if (!t) throw new ConflictError(`The slug "${data.slug}" is taken`, { details: { field: 'slug' } });
     await writeAudit(tx, {
-      ...adminAuditFields(ctx),
+      ...auditFields(ctx),
       tenantId: t.id,
       action: 'tenant.created',
       resourceType: 'tenant',
@@ -142,7 +142,7 @@ export async function updateTenant({ ctx, tenantId, input }: { ctx: AdminContext
       }
     }
     if (!Object.keys(after).length) return;
-    await writeAudit(tx, { ...adminAuditFields(ctx), tenantId, action: 'tenant.updated', resourceType: 'tenant', resourceId: tenantId, oldValues: before, newValues: after });
+    await writeAudit(tx, { ...auditFields(ctx), tenantId, action: 'tenant.updated', resourceType: 'tenant', resourceId: tenantId, oldValues: before, newValues: after });
   });
   invalidateTenant(tenantId);
   return { id: tenantId };

@@ -10,7 +10,7 @@ import type { Tx } from '../db/client';
 import { users } from '../db/schema';
 import { isUuid } from '../db/tenant';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { writeAudit } from '../governance/audit';
+import { writeAudit } from '../platform/audit';
 import type { TenantRole } from '../governance/permissions';
 import { auditFields, authorize, onTenantPath, type TenantActor } from './actor';
 import { roleChangeSchema, userIdSchema } from './schemas';

@@ -11,7 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../lib/db/client';
 import { invoiceLines, invoices } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
-import { systemCtx } from '../../lib/billing/context';
+import { systemCtx } from '../../lib/platform/context';
 import { getMarginReport } from '../../lib/billing/books';
 import { getInvoice, type InvoiceView } from '../../lib/billing/invoices';
 import { runBilling } from '../../lib/billing/runs';

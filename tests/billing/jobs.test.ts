@@ -7,7 +7,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { administrators, notifications } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { queryRows, type Db } from '../../lib/db/client';
-import { systemCtx } from '../../lib/billing/context';
+import { systemCtx } from '../../lib/platform/context';
 import { runBilling, startBillingRun } from '../../lib/billing/runs';
 import { enqueueMonthlyBillingCatchUp, jobIdFor, monthlyBillingDue, rollupIntervalMinutes, runMonthlyBillingJob, startJobs, stopJobs } from '../../lib/jobs';
 import { ConflictError } from '../../lib/errors';

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../lib/db/client';
 import { invoiceLines, invoices } from '../../lib/db/schema';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
-import { systemCtx } from '../../lib/billing/context';
+import { systemCtx } from '../../lib/platform/context';
 import { getInvoice, markInvoiceFailed, markInvoicePaid, refundInvoice, voidInvoice } from '../../lib/billing/invoices';
 import { runBilling } from '../../lib/billing/runs';
 import { sum } from '../../lib/pricing/money';

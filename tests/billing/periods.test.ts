@@ -9,7 +9,7 @@ import { queryRows, type Db } from '../../lib/db/client';
 import { accountingPeriods, costEntries, reconciliationEntries, revenueEntries, revenueExportLog } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { approveRequest } from '../../lib/governance/approvals';
-import { systemCtx } from '../../lib/billing/context';
+import { systemCtx } from '../../lib/platform/context';
 import { createCostEntry, createRevenueEntry, getMarginReport } from '../../lib/billing/books';
 import { exportCsv, listExports } from '../../lib/billing/exports';
 import { sha256Hex } from '../../lib/billing/csv';

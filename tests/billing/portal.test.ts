@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { type Db } from '../../lib/db/client';
 import { invoices } from '../../lib/db/schema';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
-import { systemCtx } from '../../lib/billing/context';
+import { systemCtx } from '../../lib/platform/context';
 import { invoiceToCsv, renderInvoicePdf } from '../../lib/billing/documents';
 import { getPortalInvoice, getPortalUsage, listPortalInvoices } from '../../lib/billing/portal';
 import { runBilling } from '../../lib/billing/runs';

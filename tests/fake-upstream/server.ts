@@ -72,6 +72,9 @@ export interface FakeBehavior {
    * OpenAI 'error', Anthropic 'finish' (stop_reason "refusal"), Gemini 'blocked'.
    */
   contentPolicyVariant?: 'error' | 'finish' | 'blocked';
+  /** OpenAI `ok` answers: the `usage` object to send instead of the real count (anything, e.g.
+   * fractional or negative counts as a sloppy self-hosted server sends); null = no usage at all. */
+  usage?: Record<string, unknown> | null;
   /** Error message override for status / rate_limit / content_policy. */
   message?: string;
 }
@@ -745,6 +748,7 @@ async function openaiChat(ctx: Ctx): Promise<void> {
     prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
+  const sentUsage = ctx.behavior.usage !== undefined ? ctx.behavior.usage : usage;
 
   if (!ctx.stream) {
     return sendJson(ctx, {
@@ -766,7 +770,7 @@ async function openaiChat(ctx: Ctx): Promise<void> {
           finish_reason: finish,
         },
       ],
-      usage,
+      ...(sentUsage === null ? {} : { usage: sentUsage }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
     });
@@ -787,7 +791,7 @@ async function openaiChat(ctx: Ctx): Promise<void> {
     if (content) for (const p of streamPieces(ctx, content)) frames.push(delta({ content: p }));
   }
   frames.push(delta({}, finish));
-  if (includeUsage) frames.push(frame([], { usage }));
+  if (includeUsage && sentUsage !== null) frames.push(frame([], { usage: sentUsage }));
   frames.push('data: [DONE]\n\n');
   return sendStream(ctx, frames);
 }

@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import type { Db } from '../../lib/db/client';
-import { proposeChange } from '../../lib/governance/approvals';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../lib/db/client';
+import { approveRequest, proposeChange } from '../../lib/governance/approvals';
 import { inviteAdmin } from '../../lib/governance/invitations';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
 import { beginMfaEnrolment, confirmMfaEnrolment } from '../../lib/governance/mfa';
@@ -123,8 +125,13 @@ const CASES: Record<string, Case> = {
   'POST /api/admin/invitations/:id/revoke': {
     handler: h(revoke.POST),
     setup: async () => {
-      const r = await inviteAdmin({ ctx: ctxOf(superAdmin), input: { email: `r-${uniqueSuffix()}@admins.test`, role: 'operator' } });
-      return { params: { id: r.invitation.id } };
+      // An invitation exists only once its admin.invite request is approved by a super_admin.
+      const email = `r-${uniqueSuffix()}@admins.test`;
+      const proposer = await createAdmin(db, 'admin');
+      const r = await inviteAdmin({ ctx: ctxOf(proposer), input: { email, role: 'operator' } });
+      await approveRequest({ ctx: ctxOf(superAdmin, { mfa: true }), input: { id: r.approval.id } });
+      const [inv] = await queryRows<{ id: string }>(db, sql`SELECT id FROM invitations WHERE email = ${email}`);
+      return { params: { id: inv!.id } };
     },
   },
 };

@@ -6,7 +6,8 @@ import type { Db } from '../../lib/db/client';
 import { auditLogs, tenants } from '../../lib/db/schema';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { ForbiddenError } from '../../lib/errors';
-import { adminAuditFields, auditRowsToCsv, csvCell, listAudit, writeAudit } from '../../lib/governance/audit';
+import { auditRowsToCsv, csvCell, listAudit } from '../../lib/governance/audit';
+import { auditFields, writeAudit } from '../../lib/platform/audit';
 import { testDb } from '../support/db';
 import { createTenant, uniqueSuffix } from '../support/factories';
 import { createAdmin, ctxOf, errorChainText, type AdminRow } from './helpers';
@@ -35,7 +36,7 @@ describe('writeAudit', () => {
     const marker = `rollback-${uniqueSuffix()}`;
     await withPlatform(async (tx) => {
       await tx.update(tenants).set({ name: 'changed' }).where(eq(tenants.id, t.id));
-      await writeAudit(tx, { ...adminAuditFields(ctxOf(operator)), action: marker, resourceType: 'tenant', resourceId: t.id });
+      await writeAudit(tx, { ...auditFields(ctxOf(operator)), action: marker, resourceType: 'tenant', resourceId: t.id });
       throw new Error('abort');
     }, db).catch(() => {});
     const rows = await withPlatform((tx) => tx.select().from(auditLogs).where(eq(auditLogs.action, marker)), db);
@@ -46,7 +47,7 @@ describe('writeAudit', () => {
 
   it('rows written through writeAudit cannot be updated or deleted by the app roles', async () => {
     const t = await createTenant(db);
-    const { id } = await withPlatform((tx) => writeAudit(tx, { ...adminAuditFields(ctxOf(operator)), action: 'test.append_only', resourceType: 'x' }), db);
+    const { id } = await withPlatform((tx) => writeAudit(tx, { ...auditFields(ctxOf(operator)), action: 'test.append_only', resourceType: 'x' }), db);
     const { id: tid } = await withTenant(
       t.id,
       (tx) => writeAudit(tx, { actor: { type: 'tenant_user', id: null, email: 'u@x.test' }, tenantId: t.id, action: 'test.append_only', resourceType: 'x' }),
@@ -76,7 +77,7 @@ describe('writeAudit', () => {
     const { id } = await withPlatform(
       (tx) =>
         writeAudit(tx, {
-          ...adminAuditFields(ctxOf(operator)),
+          ...auditFields(ctxOf(operator)),
           action: 'test.redaction',
           resourceType: 'x',
           newValues: { password: 'hunter2', nested: { apiKey: 'sk-1', tokenHash: 'abc', name: 'ok' }, when: new Date('2026-01-01T00:00:00Z') },
@@ -94,8 +95,8 @@ describe('reading the audit log', () => {
     const ctx = ctxOf(actor);
     const rid = uniqueSuffix();
     await withPlatform(async (tx) => {
-      await writeAudit(tx, { ...adminAuditFields(ctx), action: 'demo.first', resourceType: 'widget', resourceId: rid });
-      await writeAudit(tx, { ...adminAuditFields(ctx), action: 'demo.second', resourceType: 'gadget', resourceId: rid });
+      await writeAudit(tx, { ...auditFields(ctx), action: 'demo.first', resourceType: 'widget', resourceId: rid });
+      await writeAudit(tx, { ...auditFields(ctx), action: 'demo.second', resourceType: 'gadget', resourceId: rid });
     }, db);
     const byActor = await listAudit({ ctx: ctxOf(auditor), input: { actor: actor.email } });
     expect(byActor.rows.map((r) => r.action).sort()).toEqual(['demo.first', 'demo.second']);
@@ -117,7 +118,7 @@ describe('reading the audit log', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
     const actor = await createAdmin(db, 'admin');
-    await withPlatform((tx) => writeAudit(tx, { ...adminAuditFields(ctxOf(actor)), action: 'demo.csv', resourceType: 'w', newValues: { v: 'x,y' } }), db);
+    await withPlatform((tx) => writeAudit(tx, { ...auditFields(ctxOf(actor)), action: 'demo.csv', resourceType: 'w', newValues: { v: 'x,y' } }), db);
     const { rows } = await listAudit({ ctx: ctxOf(auditor), input: { actor: actor.id } });
     const csv = auditRowsToCsv(rows);
     const lines = csv.trim().split('\r\n');

@@ -6,7 +6,7 @@ import { administrators, auditLogs } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { newAdminClaims, newTenantClaims, type SessionClaims } from '../../lib/auth/claims';
 import { setSessionResolverForTests } from '../../lib/auth/session';
-import type { AdminContext } from '../../lib/governance/context';
+import type { AdminContext } from '../../lib/platform/context';
 import { hashPassword } from '../../lib/governance/passwords';
 import type { AdminRole } from '../../lib/governance/permissions';
 import { uniqueSuffix } from '../support/factories';

@@ -1,4 +1,5 @@
-/** Inviting administrators: hashed single-use tokens, 7-day expiry, revocation, rank limits. */
+/** Inviting administrators: a proposal a super_admin approves (the approval creates the invitation),
+ * hashed single-use tokens, 7-day expiry, revocation, rank limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { authenticateAdmin } from '../../lib/auth/credentials';
@@ -16,20 +17,35 @@ import {
   revokeInvitation,
 } from '../../lib/governance/invitations';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
+import { approveRequest } from '../../lib/governance/approvals';
+import type { AdminRole } from '../../lib/governance/permissions';
 import { testDb } from '../support/db';
 import { uniqueSuffix } from '../support/factories';
 import { auditRowsFor, createAdmin, ctxOf, errorChainText, type AdminRow } from './helpers';
 
 let db: Db;
 let inviter: AdminRow;
+let approver: AdminRow;
 const mailer = memoryMailer();
 
 beforeAll(async () => {
   db = (await testDb()).db;
   inviter = await createAdmin(db, 'admin');
+  approver = await createAdmin(db, 'super_admin');
   setMailer(mailer);
 });
 afterAll(() => setMailer(null));
+
+/** Proposes the invitation and has a super_admin approve it: the approval creates it. */
+async function invite(by: AdminRow, input: { email: string; role: AdminRole; message?: string }) {
+  const { approval } = await inviteAdmin({ ctx: ctxOf(by), input });
+  await approveRequest({ ctx: ctxOf(approver, { mfa: true }), input: { id: approval.id } });
+  const [row] = await withPlatform(
+    (tx) => tx.select().from(invitations).where(sql`lower(${invitations.email}) = ${input.email.toLowerCase()}`).orderBy(sql`created_at DESC`).limit(1),
+    db,
+  );
+  return { approval, invitation: row! };
+}
 
 const email = () => `new-${uniqueSuffix()}@admins.test`;
 
@@ -43,9 +59,10 @@ function tokenFromMail(to: string): string {
 describe('invite and accept', () => {
   it('mails a link whose token is stored only as a SHA-256, and accepting creates the administrator', async () => {
     const to = email();
-    const res = await inviteAdmin({ ctx: ctxOf(inviter), input: { email: to.toUpperCase(), role: 'operator', message: 'Welcome aboard' }, baseUrl: 'http://app.test' });
-    expect(res.invitation).toMatchObject({ email: to, role: 'operator', status: 'pending' });
-    expect(res.delivery).toBe('test');
+    process.env.RADIANT_PUBLIC_URL = 'http://app.test';
+    const res = await invite(inviter, { email: to.toUpperCase(), role: 'operator', message: 'Welcome aboard' });
+    delete process.env.RADIANT_PUBLIC_URL;
+    expect(res.invitation).toMatchObject({ email: to, role: 'operator', status: 'pending', invitedBy: inviter.id, purpose: 'invite' });
     const token = tokenFromMail(to);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
     expect(mailer.sent.at(-1)!.text).toContain('Welcome aboard');
@@ -62,13 +79,13 @@ describe('invite and accept', () => {
     expect(accepted).toMatchObject({ email: to, role: 'operator' });
     await expect(authenticateAdmin({ email: to, password: 'a-long-enough-password' }, {})).resolves.toMatchObject({ userId: accepted.adminId, role: 'operator' });
     const trail = await auditRowsFor(db, { resourceId: res.invitation.id });
-    expect(trail.map((r) => r.action)).toEqual(['invitation.created', 'invitation.accepted']);
+    expect(trail.map((r) => r.action)).toEqual(['admin.invite', 'invitation.accepted']);
     expect((await auditRowsFor(db, { resourceId: accepted.adminId, action: 'admin.created' }))).toHaveLength(1);
   });
 
   it('a used token is refused (single use)', async () => {
     const to = email();
-    await inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'auditor' } });
+    await invite(inviter, { email: to, role: 'auditor' });
     const token = tokenFromMail(to);
     await acceptInvitation({ input: { token, name: 'Once', password: 'a-long-enough-password' }, meta: {} });
     await expect(acceptInvitation({ input: { token, name: 'Twice', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(ConflictError);
@@ -77,7 +94,7 @@ describe('invite and accept', () => {
 
   it('an expired token is refused and the invitation becomes expired', async () => {
     const to = email();
-    const res = await inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'operator' } });
+    const res = await invite(inviter, { email: to, role: 'operator' });
     const token = tokenFromMail(to);
     await withPlatform((tx) => tx.execute(sql`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ${res.invitation.id}`), db);
     expect(await describeInvitation(token)).toEqual({ ok: false, reason: 'expired' });
@@ -90,7 +107,7 @@ describe('invite and accept', () => {
 
   it('a revoked token is refused; revoking twice is a conflict', async () => {
     const to = email();
-    const res = await inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'operator' } });
+    const res = await invite(inviter, { email: to, role: 'operator' });
     const token = tokenFromMail(to);
     await expect(inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'operator' } })).rejects.toBeInstanceOf(ConflictError);
     const revoked = await revokeInvitation({ ctx: ctxOf(inviter), input: { id: res.invitation.id } });
@@ -107,7 +124,7 @@ describe('invite and accept', () => {
 
   it('the database keeps a finished invitation final and its token fixed', async () => {
     const to = email();
-    const res = await inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'operator' } });
+    const res = await invite(inviter, { email: to, role: 'operator' });
     await revokeInvitation({ ctx: ctxOf(inviter), input: { id: res.invitation.id } });
     const err = await withPlatform((tx) => tx.execute(sql`UPDATE invitations SET status = 'pending' WHERE id = ${res.invitation.id}`), db).then(
       () => null,

@@ -8,7 +8,7 @@ import { administrators } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { ConflictError, ValidationError } from '../../lib/errors';
 import { beginMfaEnrolment, confirmMfaEnrolment, disableMfa, mfaStatus, regenerateRecoveryCodes } from '../../lib/governance/mfa';
-import { isSealedSecret } from '../../lib/governance/secret-box';
+import { isSealedSecret } from '../../lib/platform/secret-box';
 import { testDb } from '../support/db';
 import { adminById, auditRowsFor, createAdmin, ctxOf } from './helpers';
 

@@ -60,6 +60,18 @@ const FIXTURES: Record<string, Fixture> = {
     const [u] = await queryRows<{ id: string }>(tx, sql`INSERT INTO users (tenant_id, email) VALUES (${t}, ${`r-${uniqueSuffix()}@x.test`}) RETURNING id`);
     return tx.execute(sql`INSERT INTO password_reset_tokens (tenant_id, user_id, token_hash, expires_at) VALUES (${t}, ${u!.id}, ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 hour')`);
   },
+  generation_jobs: (tx, t, c) =>
+    tx.execute(sql`INSERT INTO generation_jobs (tenant_id, kind, model_id, provider_id, requested_model, prompt, pricing, deadline_at)
+                   VALUES (${t}, 'video', ${c.modelId}, ${c.providerId}, 'm', 'p', '{}', now() + interval '1 hour')`),
+  tenant_webhooks: (tx, t) =>
+    tx.execute(sql`INSERT INTO tenant_webhooks (tenant_id, url, secret_sealed, secret_prefix) VALUES (${t}, 'https://hooks.example/x', 's', 'whsec_ab')`),
+  webhook_deliveries: async (tx, t) => {
+    const [w] = await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO tenant_webhooks (tenant_id, url, secret_sealed, secret_prefix) VALUES (${t}, 'https://hooks.example/y', 's', 'whsec_cd') RETURNING id`,
+    );
+    return tx.execute(sql`INSERT INTO webhook_deliveries (tenant_id, webhook_id, message_id, event, payload) VALUES (${t}, ${w!.id}, ${`msg_${uniqueSuffix()}`}, 'job.completed', '{}')`);
+  },
   audit_logs: (tx, t) =>
     tx.execute(sql`INSERT INTO audit_logs (actor_type, tenant_id, action, resource_type) VALUES ('system', ${t}, 'test', 'test')`),
 };
@@ -72,8 +84,8 @@ const TABLES = Object.keys(FIXTURES);
 const PLATFORM_TABLES_REFERRING_TO_A_TENANT = ['routing_rules', 'billing_runs', 'reconciliation_entries'];
 
 /** Per-tenant platform data that carries our cost: no privilege at all for radiant_app, and
- * forced RLS with a platform-only policy (drizzle/0007). */
-const PLATFORM_ONLY_TENANT_TABLES = ['tenant_daily_aggregates'];
+ * forced RLS with a platform-only policy (drizzle/0007; metering_quarantine: drizzle/0010). */
+const PLATFORM_ONLY_TENANT_TABLES = ['tenant_daily_aggregates', 'metering_quarantine'];
 
 /** drizzle wraps driver errors ("Failed query: ..."); the database's words are in the cause. */
 function errorChainText(err: unknown): string {

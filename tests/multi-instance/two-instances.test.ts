@@ -15,6 +15,7 @@
  * Run: `npm test` (stage "multi-instance"), or
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run --config tests/multi-instance/vitest.config.ts
  */
+import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -83,6 +84,8 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
+const SECRETS = { auth: crypto.randomBytes(33).toString('base64'), box: crypto.randomBytes(32).toString('base64') };
+
 function startInstance(name: 'A' | 'B', port: number, upstream: FakeUpstream): Instance {
   const env: Record<string, string | undefined> = {};
   // The parent's environment minus the test runner's own (VITEST would switch the notification
@@ -96,7 +99,10 @@ function startInstance(name: 'A' | 'B', port: number, upstream: FakeUpstream): I
     REDIS_URL,
     RADIANT_REDIS_PREFIX: redisPrefix,
     RADIANT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `radiant-multi-${name}-`)),
-    AUTH_SECRET: 'multi-instance-test-secret-same-on-every-instance',
+    // Production mode (PostgreSQL): real secrets, the same on both instances; the demo on request.
+    AUTH_SECRET: SECRETS.auth,
+    RADIANT_SECRET_KEY: SECRETS.box,
+    RADIANT_DEMO: '1',
     RADIANT_DEMO_PASSWORD: 'multi-instance-password-1',
     // Jobs tick every minute so the test sees the schedule work (defaults: */10 and 02:00 on the 1st).
     RADIANT_ROLLUP_CRON: '* * * * *',

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/client';
 import { administrators, auditLogs, notificationDeliveries, notifications } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
-import type { AdminContext, TenantContext } from '../../lib/governance/context';
+import type { AdminContext, TenantContext } from '../../lib/platform/context';
 import { setMailer } from '../../lib/governance/mailer';
 import type { AdminRole } from '../../lib/governance/permissions';
 import { slackMessage, type StoredNotification } from '../../lib/notifications/channels';
@@ -146,6 +146,8 @@ describe('every event reaches every channel', () => {
       'tenant.budget_100': { payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '100.20' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], tenant: true, global: true },
       'billing.run_finished': { payload: { runId: run, period: '2026-10', invoicesCreated: 12, processedTenants: 12, totalTenants: 12, startedBy: superAdmin.id }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
       'billing.run_failed': { payload: { runId: run, period: '2026-10', error: 'database unavailable' }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
+      'metering.usage_invalid': { payload: { providerId: `prov-${s}`, modelId: `model-${s}`, problems: 'completion_tokens is not a non-negative integer (-3)' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], global: true },
+      'metering.quarantined': { payload: { open: 2, reason: `check constraint (${run})` }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
     };
 
     for (const event of NOTIFICATION_EVENTS) {

@@ -16,7 +16,7 @@ import { ConflictError, ForbiddenError, InvalidStateError, ValidationError } fro
 import { KeyCache, authenticate } from '../../lib/gateway/auth';
 import { hashApiKey } from '../../lib/gateway/key-material';
 import { approveRequest } from '../../lib/governance/approvals';
-import type { TenantContext } from '../../lib/governance/context';
+import type { TenantContext } from '../../lib/platform/context';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
 import { asAdmin, asUser } from '../../lib/tenants/actor';
 import { acceptTenantInvitation, describeTenantInvitation, inviteTenantUser } from '../../lib/tenants/invitations';

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { AcceptInvitationForm } from '@/components/governance/accept-invitation-form';
 import { AuthCard } from '@/components/governance/auth-card';
 import { describeInvitation } from '@/lib/governance/invitations';
+import { setupMfaEnrolment } from '@/lib/governance/mfa';
 import { PASSWORD_MIN_LENGTH } from '@/lib/governance/passwords';
 import { acceptInvitationAction } from './actions';
 
@@ -24,6 +25,22 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
         <p role="alert" className="text-sm text-slate-800">
           {REASONS[inv.reason]}
         </p>
+      </AuthCard>
+    );
+  }
+  if (inv.purpose === 'setup') {
+    const enrol = await setupMfaEnrolment(token, inv.email);
+    return (
+      <AuthCard eyebrow="Admin console" title="Set up the first administrator">
+        <p className="mb-4 text-sm text-slate-700">
+          This single-use link creates <strong>{inv.email}</strong> as <strong>super admin</strong>. Choose a password and enrol an
+          authenticator app: scan the code, or type the key, then enter the 6-digit code it shows.
+        </p>
+        <img src={enrol.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="mx-auto mb-2" />
+        <p className="mb-4 text-center font-mono text-xs break-all text-slate-700" data-testid="setup-mfa-secret">
+          {enrol.secret}
+        </p>
+        <AcceptInvitationForm token={token} minLength={PASSWORD_MIN_LENGTH} accept={acceptInvitationAction} mfa />
       </AuthCard>
     );
   }

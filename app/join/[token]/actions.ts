@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { runAction } from '@/lib/admin-views/action';
 import { clientIp, userAgent } from '@/lib/auth/request-meta';
 import { ValidationError } from '@/lib/errors';
-import { newRequestId } from '@/lib/http/problem';
+import { newRequestId } from '@/lib/platform/request-id';
 import { acceptTenantInvitation } from '@/lib/tenants/invitations';
 
 export async function acceptTenantInvitationAction(input: unknown) {

@@ -8,10 +8,13 @@
  *   files, same id); it is ONE provider here.
  * - `apiKeyEnv` names the env var holding the credential. Providers that share an account in
  *   the seed (its `secretName`) share the env var: the four OpenAI providers use
- *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY, FLUX runs on Replicate.
+ *   OPENAI_API_KEY, Google AI and Google Veo use GOOGLE_API_KEY; FLUX is called on Black Forest Labs' own API
+ *   (BFL_API_KEY).
  * - `wireFormat` is what the gateway speaks upstream: 'openai' for OpenAI-compatible chat /
- *   embeddings APIs, 'anthropic', 'gemini', or 'none' for providers catalogued and priced but
- *   not proxied (image, video, audio, 3D, search-only APIs, and Voyage, see docs/catalog.md).
+ *   embeddings / images / audio APIs, 'anthropic', 'gemini', one adapter's name for the other
+ *   APIs the gateway calls (stability, bfl, ideogram, elevenlabs, deepgram, assemblyai, voyage,
+ *   exa, tavily, ...: lib/gateway/adapters/), or 'none' for providers catalogued and priced but
+ *   not callable (lib/catalog/not-served.ts).
  */
 import type { CatalogProvider } from '../types';
 
@@ -191,7 +194,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.openai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'OPENAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'openai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -207,10 +210,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'image_generation',
     description: 'Open-source focused image generation',
     website: 'https://stability.ai',
-    apiBaseUrl: 'https://api.stability.ai/v1',
+    apiBaseUrl: 'https://api.stability.ai',
     authType: 'bearer',
     apiKeyEnv: 'STABILITY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'stability',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -220,17 +223,18 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
-    // Served through Replicate (seed secret radiant/providers/replicate).
+    // Black Forest Labs' own API (header x-key), not Replicate: the adapter is
+    // lib/gateway/adapters/bfl.ts. FLUX.1 [schnell] is not hosted there (lib/catalog/not-served.ts).
     id: 'flux',
     name: 'flux',
     displayName: 'FLUX (Black Forest Labs)',
     category: 'image_generation',
     description: 'State-of-the-art open image generation',
-    website: 'https://blackforestlabs.ai',
-    apiBaseUrl: 'https://api.replicate.com/v1',
-    authType: 'bearer',
-    apiKeyEnv: 'REPLICATE_API_TOKEN',
-    wireFormat: 'none',
+    website: 'https://bfl.ai',
+    apiBaseUrl: 'https://api.bfl.ai',
+    authType: 'api_key',
+    apiKeyEnv: 'BFL_API_KEY',
+    wireFormat: 'bfl',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -246,10 +250,10 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'image_generation',
     description: 'Specialized in accurate text rendering',
     website: 'https://ideogram.ai',
-    apiBaseUrl: 'https://api.ideogram.ai/v1',
-    authType: 'bearer',
+    apiBaseUrl: 'https://api.ideogram.ai',
+    authType: 'api_key',
     apiKeyEnv: 'IDEOGRAM_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'ideogram',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -259,6 +263,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     rateLimitTpm: null,
   },
   {
+    // No official public API: not callable, so not offered (reason: lib/catalog/not-served.ts).
     id: 'midjourney',
     name: 'midjourney',
     displayName: 'Midjourney',
@@ -392,7 +397,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.openai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'OPENAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'openai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -411,7 +416,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.elevenlabs.io/v1',
     authType: 'api_key',
     apiKeyEnv: 'ELEVENLABS_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'elevenlabs',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -428,9 +433,9 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     description: 'Enterprise speech recognition',
     website: 'https://deepgram.com',
     apiBaseUrl: 'https://api.deepgram.com/v1',
-    authType: 'bearer',
+    authType: 'api_key',
     apiKeyEnv: 'DEEPGRAM_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'deepgram',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -447,9 +452,9 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     description: 'AI-powered transcription and audio intelligence',
     website: 'https://assemblyai.com',
     apiBaseUrl: 'https://api.assemblyai.com/v2',
-    authType: 'bearer',
+    authType: 'api_key',
     apiKeyEnv: 'ASSEMBLYAI_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'assemblyai',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -483,7 +488,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
   },
   {
     // Voyage's /embeddings endpoint resembles OpenAI's but is its own API (input_type,
-    // usage.total_tokens only), so it is not passed through as 'openai'.
+    // output_dimension, usage.total_tokens only): its own adapter, lib/gateway/adapters/voyage.ts.
     id: 'voyage',
     name: 'voyage',
     displayName: 'Voyage AI',
@@ -493,7 +498,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     apiBaseUrl: 'https://api.voyageai.com/v1',
     authType: 'bearer',
     apiKeyEnv: 'VOYAGE_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'voyage',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -513,10 +518,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Neural search API',
     website: 'https://exa.ai',
-    apiBaseUrl: 'https://api.exa.ai/v1',
-    authType: 'bearer',
+    // Exa's API has no version prefix: POST https://api.exa.ai/search (adapters/exa.ts).
+    apiBaseUrl: 'https://api.exa.ai',
+    authType: 'api_key',
     apiKeyEnv: 'EXA_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'exa',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],
@@ -532,10 +538,11 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     category: 'search',
     description: 'Search API for AI agents',
     website: 'https://tavily.com',
-    apiBaseUrl: 'https://api.tavily.com/v1',
+    // Tavily's API has no version prefix: POST https://api.tavily.com/search (adapters/tavily.ts).
+    apiBaseUrl: 'https://api.tavily.com',
     authType: 'bearer',
     apiKeyEnv: 'TAVILY_API_KEY',
-    wireFormat: 'none',
+    wireFormat: 'tavily',
     isSelfHosted: false,
     enabled: true,
     regions: ['us-east-1'],

@@ -4,3 +4,5 @@ export * from './gateway';
 export * from './billing';
 export * from './governance';
 export * from './compliance';
+export * from './metering';
+export * from './jobs';

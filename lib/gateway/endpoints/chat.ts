@@ -17,7 +17,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { Endpoint } from '../router';
 import { estimatePromptTokens } from '../tokens';
 import { attemptComplete, attemptStream, type CompleteAnswer, type StreamedAnswer, type TokenUsage } from '../upstream/execute';
-import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { admitMetering, admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { lookupCache, storeInCache } from '../stages/cache';
 import { withIdempotency } from '../stages/idempotency';
@@ -27,20 +27,24 @@ import { parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
+import { attemptVoyage } from '../upstream/voyage';
 import type { EndpointHandler } from '../pipeline/run';
 
-const PATHS: Record<Endpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
-const USAGE_ENDPOINT: Record<Endpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+type CompletionEndpoint = Extract<Endpoint, 'chat' | 'embeddings'>;
 
-export function completionEndpoint(endpoint: Endpoint): EndpointHandler {
+const PATHS: Record<CompletionEndpoint, string> = { chat: '/api/v1/chat/completions', embeddings: '/api/v1/embeddings' };
+const USAGE_ENDPOINT: Record<CompletionEndpoint, string> = { chat: 'chat.completions', embeddings: 'embeddings' };
+
+export function completionEndpoint(endpoint: CompletionEndpoint): EndpointHandler {
   return async (gw, ctx, respondError) => {
+    admitMetering(gw);
     const key = await authenticateStage(gw, ctx, endpoint === 'chat' ? 'chat' : 'embeddings');
     const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
     await withIdempotency(gw, ctx, key, PATHS[endpoint], raw, () => completion(gw, ctx, endpoint, key, raw), respondError);
   };
 }
 
-async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Endpoint, key: KeyRecord, raw: Buffer): Promise<void> {
+async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: CompletionEndpoint, key: KeyRecord, raw: Buffer): Promise<void> {
   const o = gw.options;
   const body = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(raw)) as Record<string, unknown>;
   const stream = endpoint === 'chat' && body.stream === true;
@@ -97,6 +101,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: En
   try {
     outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, ({ model, provider, ep }) => {
       const args = { endpoint, model, provider, ep, body, raw, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs, forwardHeaders: forward };
+      if (provider.wireFormat === 'voyage') return attemptVoyage(args);
       return stream
         ? attemptStream(args, {
             sink: ctx.sink,

@@ -8,7 +8,7 @@ import { buildClientModelPricing, categoryAveragePrices, categoryKey, type Clien
 import { GatewayError } from '../errors';
 import { sendJson } from '../http/types';
 import type { EndpointHandler } from '../pipeline/run';
-import { isPriced, servesEndpoint } from '../router';
+import { ENDPOINT_PATHS, endpointsServed, isPriced, servesEndpoint } from '../router';
 import type { CatalogSnapshot, TenantConfig } from '../state';
 import { authenticateStage } from '../stages/authenticate';
 import { parseJson, validate } from '../stages/parse';
@@ -19,6 +19,8 @@ export interface ModelListItem {
   object: 'model';
   created: number;
   owned_by: string;
+  /** Where this model can be called, e.g. ["/v1/chat/completions", "/v1/messages"]. */
+  endpoints: string[];
   pricing: ClientModelPricing;
 }
 
@@ -58,14 +60,18 @@ export const optimizeEndpoint: EndpointHandler = async (gw, ctx) => {
 function modelsView(snap: CatalogSnapshot, tenant: TenantConfig, at: number): ModelListItem[] {
   const memo = tenant.memo.get('models');
   if (memo && memo.version === snap.version && at < memo.until) return memo.value as ModelListItem[];
-  const visible = snap.models.filter((m) => tenant.allows(m, snap) && isPriced(m));
-  const entries = visible.map((m) => ({ model: m, markupPercent: tenant.markupFor(m, snap, at).markupPercent }));
+  // Offered only where the gateway can call the model (an adapter serves one of its endpoints).
+  const entries = snap.models.flatMap((m) => {
+    const endpoints = tenant.allows(m, snap) && isPriced(m) ? endpointsServed(m, snap) : [];
+    return endpoints.length > 0 ? [{ model: m, endpoints, markupPercent: tenant.markupFor(m, snap, at).markupPercent }] : [];
+  });
   const averages = categoryAveragePrices(entries);
   const items: ModelListItem[] = entries.map((e) => ({
     id: e.model.name,
     object: 'model',
     created: releaseSeconds(e.model.releaseDate),
     owned_by: e.model.providerId,
+    endpoints: e.endpoints.flatMap((x) => ENDPOINT_PATHS[x]),
     pricing: buildClientModelPricing({ model: e.model, markupPercent: e.markupPercent, categoryAveragePrice: averages.get(categoryKey(e.model)) ?? null }),
   }));
   tenant.memo.set('models', { version: snap.version, value: items, until: at + 60_000 });

@@ -13,6 +13,7 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): GatewayR
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? '' : url.slice(q + 1),
     header(name) {
       const v = req.headers[name];
       return Array.isArray(v) ? v[0] : v;

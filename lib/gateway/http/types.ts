@@ -8,6 +8,8 @@ export interface GatewayRequest {
   method: string;
   /** Pathname without the query string, e.g. "/api/v1/chat/completions". */
   path: string;
+  /** The query string without the leading "?" ('' when none). */
+  readonly query?: string;
   /** Header value by lower-case name (first value when repeated). */
   header(name: string): string | undefined;
   /** The whole body (rejects with a 413 GatewayError above `limitBytes`). */

@@ -13,6 +13,7 @@ export function webRequest(request: Request, ac: AbortController): GatewayReques
   return {
     method: request.method,
     path: url.pathname,
+    query: url.search.replace(/^\?/, ''),
     header(name) {
       return request.headers.get(name) ?? undefined;
     },

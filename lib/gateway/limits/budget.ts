@@ -209,6 +209,17 @@ export class BudgetLedger {
     }
   }
 
+  /**
+   * Move spend by `deltaNano` (may be negative) in the month of `at`, without a reservation: a
+   * long-running job's hold, counted as spend from its creation, replaced by its final price
+   * (lib/gateway/jobs/money.ts). A scope this instance has not seeded is left alone: its seed
+   * reads the database, which already holds the new figure.
+   */
+  adjust(scopes: BudgetScope[], deltaNano: bigint, at: Date, requestId: string): void {
+    if (deltaNano === 0n || scopes.length === 0) return;
+    this.settle({ scopes, amountNano: 0n, requestId, month: monthKey(at), redis: this.redis !== null }, deltaNano);
+  }
+
   private tell(s: BudgetScope, month: string, before: bigint, after: bigint): void {
     if (!this.onSpend) return;
     try {

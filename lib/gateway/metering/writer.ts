@@ -1,255 +1,35 @@
 /**
  * The metering writer: usage events (and opt-in request logs and content-policy rejections) are
- * queued in memory by the request path and written in batches, off the response path.
+ * queued by the request path and written to the database in batches, off the response path.
  *
  * Guarantees (docs/gateway.md, "Metering"):
- *  - Exactly one usage_events row per request: rows are inserted with ON CONFLICT (request_id)
- *    DO NOTHING, so a batch retried after an ambiguous commit, or a journal replayed twice, never
- *    bills twice.
- *  - Batches: every `flushMs` (250 ms) or as soon as `batchSize` (500) events are queued, one
- *    transaction per batch on the platform path (withPlatform).
- *  - Database outage: the batch stays queued and is retried with exponential backoff (250 ms
- *    doubling to 5 s), for as long as it takes. Memory is bounded: beyond `maxQueued` events, the
- *    oldest are appended to an NDJSON journal under RADIANT_DATA_DIR/metering-journal and dropped
- *    from memory; journals are replayed when the database answers again (and at start-up).
- *  - Shutdown (SIGTERM via shutdownGateway): flush until empty or a deadline; what is left goes to
- *    the journal and is replayed by the next start.
- *  - Prices are computed here, not on the response path: the queued event carries the model's
- *    cost rates and the markup snapshotted when the request was made.
+ *  - Exactly one usage_events row per request: rows are materialised once (priced with the rates
+ *    and markup snapshotted when the request was made) and inserted ON CONFLICT (request_id)
+ *    DO NOTHING, so a retried batch or a journal replayed twice never bills twice.
+ *  - Nothing is lost with the process: each event is appended to the write-ahead journal
+ *    (lib/gateway/metering/journal.ts) when it is queued, and group-fsynced every 20 ms; a
+ *    segment is deleted only after its rows committed; a restart replays what is left.
+ *  - The writer never stalls on one event: a batch the database refuses as DATA (SQLSTATE class
+ *    22/23, a trigger's exception) is bisected; the refused rows go to metering_quarantine and
+ *    everything else is written. An event that cannot even be priced is quarantined at once.
+ *  - Database outage: the batch stays queued, retried with backoff (250 ms doubling to 5 s).
+ *    Memory is bounded: beyond `maxQueued` events the journaled ones are dropped from memory and
+ *    replayed from their segments when the database answers again.
+ *  - Disk outage (ENOSPC, EACCES...): events stay in memory (alarm: log, metric); past
+ *    `maxUnjournaled` such events `acceptingPaidRequests` turns false and the gateway answers
+ *    paid requests 503 + Retry-After rather than serve what it might not bill.
+ *  - stop(deadline): flush to the database until the deadline; what is left is in the journal.
+ *    stopNow(): journal what is only in memory, sync, return (second signal).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import type { ModelCost } from '../../catalog/types';
-import type { Db } from '../../db/client';
-import { withPlatform } from '../../db/tenant';
-import { priceUsage } from '../../pricing/price';
-import type { UsageInput } from '../../pricing/usage';
 import { gatewayLog } from '../log';
+import type { Db } from '../../db/client';
+import { Journal, readSegment, type JournalLine, type Segment } from './journal';
+import { observeWriterHealth } from './metrics';
+import { quarantineRows, raiseQuarantineNotice, type QuarantineRecord } from './quarantine';
+import { errorText, isRowError, priceOf, sqlState, toLine, writeRows, type MeteringItem, type PendingUsage, type RowLine } from './rows';
 
-export type UsageStatus = 'success' | 'error' | 'partial' | 'cancelled';
-
-/** What the request path queues: raw usage plus the snapshotted rates and markup. */
-export interface PendingUsage {
-  kind: 'usage';
-  requestId: string;
-  tenantId: string;
-  userId: string | null;
-  apiKeyId: string | null;
-  modelId: string;
-  providerId: string;
-  requestedModel: string | null;
-  endpoint: string;
-  usage: UsageInput;
-  cost: ModelCost;
-  markupPercent: string;
-  markupSource: string;
-  /** Cache hits and failed requests are free: cost and price 0. */
-  free: boolean;
-  tokensEstimated: boolean;
-  cacheHit: boolean;
-  latencyMs: number;
-  ttfbMs: number | null;
-  status: UsageStatus;
-  httpStatus: number;
-  errorCode: string | null;
-  attemptCount: number;
-  fallbackFrom: string | null;
-  metadata: Record<string, unknown>;
-  createdAt: number;
-  /** Set once priced. */
-  priced?: { cost: string; price: string };
-}
-
-export interface PendingRequestLog {
-  kind: 'log';
-  tenantId: string;
-  requestId: string;
-  apiKeyId: string | null;
-  model: string;
-  requestBody: unknown;
-  responseBody: unknown;
-  createdAt: number;
-  expiresAt: number;
-}
-
-export interface PendingRejection {
-  kind: 'rejection';
-  tenantId: string;
-  requestId: string;
-  apiKeyId: string | null;
-  modelId: string;
-  providerId: string;
-  errorCode: string | null;
-  message: string | null;
-  fallbackModelId: string | null;
-  fallbackSucceeded: boolean | null;
-  createdAt: number;
-}
-
-export type MeteringItem = PendingUsage | PendingRequestLog | PendingRejection;
-
-/** Prices an event with the rates and markup captured when it happened (memoised). */
-export function priceOf(u: PendingUsage): { cost: string; price: string } {
-  if (u.priced) return u.priced;
-  if (u.free) u.priced = { cost: '0', price: '0' };
-  else {
-    const p = priceUsage({ cost: u.cost, usage: u.usage, markupPercent: u.markupPercent });
-    u.priced = { cost: p.cost.total.toFixed(), price: p.price.toFixed() };
-  }
-  return u.priced;
-}
-
-const clip = (s: string | null, n: number) => (s === null ? null : s.length > n ? s.slice(0, n) : s);
-
-function usageRow(u: PendingUsage): Record<string, unknown> {
-  const { cost, price } = priceOf(u);
-  const q = u.usage;
-  return {
-    tenant_id: u.tenantId,
-    user_id: u.userId,
-    api_key_id: u.apiKeyId,
-    request_id: u.requestId,
-    model_id: u.modelId,
-    provider_id: u.providerId,
-    requested_model: clip(u.requestedModel, 150),
-    endpoint: clip(u.endpoint, 50),
-    input_tokens: q.inputTokens ?? 0,
-    cached_input_tokens: q.cachedInputTokens ?? 0,
-    output_tokens: q.outputTokens ?? 0,
-    image_count: q.images ?? 0,
-    request_count: q.requests ?? 1,
-    tool_calls: q.toolCalls ?? 0,
-    is_batch: q.batch ?? false,
-    cost,
-    markup_percent: u.markupPercent,
-    markup_source: u.markupSource,
-    price,
-    tokens_estimated: u.tokensEstimated,
-    cache_hit: u.cacheHit,
-    latency_ms: u.latencyMs,
-    ttfb_ms: u.ttfbMs,
-    status: u.status,
-    http_status: u.httpStatus,
-    error_code: clip(u.errorCode, 80),
-    attempt_count: u.attemptCount,
-    fallback_from: clip(u.fallbackFrom, 100),
-    metadata: u.metadata,
-    created_at: new Date(u.createdAt).toISOString(),
-  };
-}
-
-function logRow(l: PendingRequestLog): Record<string, unknown> {
-  return {
-    tenant_id: l.tenantId,
-    request_id: l.requestId,
-    api_key_id: l.apiKeyId,
-    model: clip(l.model, 150),
-    request_body: l.requestBody ?? {},
-    response_body: l.responseBody ?? null,
-    created_at: new Date(l.createdAt).toISOString(),
-    expires_at: new Date(l.expiresAt).toISOString(),
-  };
-}
-
-function rejectionRow(r: PendingRejection): Record<string, unknown> {
-  return {
-    tenant_id: r.tenantId,
-    request_id: r.requestId,
-    api_key_id: r.apiKeyId,
-    model_id: r.modelId,
-    provider_id: r.providerId,
-    error_code: clip(r.errorCode, 80),
-    message: clip(r.message, 2000),
-    fallback_model_id: r.fallbackModelId,
-    fallback_succeeded: r.fallbackSucceeded,
-    created_at: new Date(r.createdAt).toISOString(),
-    day: new Date(r.createdAt).toISOString().slice(0, 10),
-  };
-}
-
-/** A journal line: the materialised row of one item. */
-interface JournalLine {
-  kind: MeteringItem['kind'];
-  row: Record<string, unknown>;
-}
-
-function toLine(item: MeteringItem): JournalLine {
-  return { kind: item.kind, row: item.kind === 'usage' ? usageRow(item) : item.kind === 'log' ? logRow(item) : rejectionRow(item) };
-}
-
-/** Writes materialised rows in ONE transaction. Idempotent for usage rows. */
-export async function writeRows(db: Db, lines: JournalLine[]): Promise<void> {
-  const usage = lines.filter((l) => l.kind === 'usage').map((l) => l.row);
-  const logs = lines.filter((l) => l.kind === 'log').map((l) => l.row);
-  const rejections = lines.filter((l) => l.kind === 'rejection').map((l) => l.row);
-  await withPlatform(async (tx) => {
-    if (usage.length) {
-      // Rows whose tenant is gone are dropped; a deleted user/key/model reference becomes NULL
-      // (never a foreign-key error that would block the whole queue).
-      await tx.execute(sql`
-        INSERT INTO usage_events (tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model,
-          endpoint, input_tokens, cached_input_tokens, output_tokens, image_count, request_count, tool_calls, is_batch,
-          cost, markup_percent, markup_source, price, tokens_estimated, cache_hit, latency_ms, ttfb_ms, status,
-          http_status, error_code, attempt_count, fallback_from, metadata, created_at)
-        SELECT x.tenant_id,
-          (SELECT u.id FROM users u WHERE u.id = x.user_id),
-          (SELECT k.id FROM api_keys k WHERE k.id = x.api_key_id),
-          x.request_id, x.model_id, x.provider_id, x.requested_model, x.endpoint, x.input_tokens,
-          x.cached_input_tokens, x.output_tokens, x.image_count, x.request_count, x.tool_calls, x.is_batch, x.cost,
-          x.markup_percent, x.markup_source, x.price, x.tokens_estimated, x.cache_hit, x.latency_ms, x.ttfb_ms,
-          x.status, x.http_status, x.error_code, x.attempt_count, x.fallback_from, coalesce(x.metadata, '{}'::jsonb),
-          x.created_at
-        FROM jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS x(tenant_id uuid, user_id uuid, api_key_id uuid,
-          request_id varchar, model_id varchar, provider_id varchar, requested_model varchar, endpoint varchar,
-          input_tokens int, cached_input_tokens int, output_tokens int, image_count int, request_count int,
-          tool_calls int, is_batch boolean, cost numeric, markup_percent numeric, markup_source varchar, price numeric,
-          tokens_estimated boolean, cache_hit boolean, latency_ms int, ttfb_ms int, status varchar, http_status int,
-          error_code varchar, attempt_count int, fallback_from varchar, metadata jsonb, created_at timestamptz)
-        WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
-          AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
-          AND EXISTS (SELECT 1 FROM providers p WHERE p.id = x.provider_id)
-        ON CONFLICT (request_id) DO NOTHING`);
-    }
-    if (logs.length) {
-      await tx.execute(sql`
-        INSERT INTO request_logs (tenant_id, request_id, api_key_id, model, request_body, response_body, created_at, expires_at)
-        SELECT x.tenant_id, x.request_id, x.api_key_id, x.model, x.request_body, x.response_body, x.created_at, x.expires_at
-        FROM jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) AS x(tenant_id uuid, request_id varchar, api_key_id uuid,
-          model varchar, request_body jsonb, response_body jsonb, created_at timestamptz, expires_at timestamptz)
-        WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
-          AND NOT EXISTS (SELECT 1 FROM request_logs r WHERE r.tenant_id = x.tenant_id AND r.request_id = x.request_id)`);
-    }
-    if (rejections.length) {
-      const json = JSON.stringify(rejections);
-      await tx.execute(sql`
-        WITH ins AS (
-          INSERT INTO provider_rejections (tenant_id, request_id, api_key_id, model_id, provider_id, rejection_type,
-            error_code, message, fallback_model_id, fallback_succeeded, created_at)
-          SELECT x.tenant_id, x.request_id, x.api_key_id, x.model_id, x.provider_id, 'content_policy', x.error_code,
-            x.message, x.fallback_model_id, x.fallback_succeeded, x.created_at
-          FROM jsonb_to_recordset(${json}::jsonb) AS x(tenant_id uuid, request_id varchar, api_key_id uuid,
-            model_id varchar, provider_id varchar, error_code varchar, message text, fallback_model_id varchar,
-            fallback_succeeded boolean, created_at timestamptz)
-          WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
-          RETURNING id, tenant_id, api_key_id, model_id, fallback_model_id, fallback_succeeded)
-        INSERT INTO user_rejection_notifications (tenant_id, api_key_id, rejection_id, message)
-        SELECT ins.tenant_id, ins.api_key_id, ins.id,
-          'A request to ' || ins.model_id || ' was refused by the provider''s content policy' ||
-          CASE WHEN ins.fallback_succeeded THEN '; it was answered by ' || ins.fallback_model_id || ' instead.' ELSE '.' END
-        FROM ins`);
-      await tx.execute(sql`
-        INSERT INTO model_rejection_stats (model_id, provider_id, day, rejection_count, fallback_success_count, updated_at)
-        SELECT x.model_id, min(x.provider_id), x.day, count(*), count(*) FILTER (WHERE x.fallback_succeeded), now()
-        FROM jsonb_to_recordset(${json}::jsonb) AS x(model_id varchar, provider_id varchar, day date, fallback_succeeded boolean)
-        GROUP BY x.model_id, x.day
-        ON CONFLICT (model_id, day) DO UPDATE SET
-          rejection_count = model_rejection_stats.rejection_count + excluded.rejection_count,
-          fallback_success_count = model_rejection_stats.fallback_success_count + excluded.fallback_success_count,
-          updated_at = now()`);
-    }
-  }, db);
-}
+export { priceOf, sqlState, writeRows } from './rows';
+export type { MeteringItem, PendingRejection, PendingRequestLog, PendingUsage, UsageStatus } from './rows';
 
 export interface WriterOptions {
   db: () => Promise<Db>;
@@ -258,8 +38,16 @@ export interface WriterOptions {
   onWriteFailure?: (usageEvents: number) => void;
   flushMs: number;
   batchSize: number;
+  /** Events kept in memory while the database is away; beyond, journaled ones are evicted. */
   maxQueued: number;
+  /** Base journal folder (the instance's own folder is made inside). */
   journalDir: string;
+  /** Journal folder name (default RADIANT_INSTANCE_ID, else the host name). */
+  instanceId?: string;
+  /** Events held only in memory (journal down) before paid requests are refused (default 10,000). */
+  maxUnjournaled?: number;
+  /** Group fsync interval (default 20 ms). */
+  journalSyncMs?: number;
 }
 
 export interface WriterStats {
@@ -267,67 +55,138 @@ export interface WriterStats {
   written: number;
   writeFailures: number;
   consecutiveFailures: number;
+  /** Events evicted from memory to be replayed from the journal (memory bound). */
   journaledEvents: number;
+  /** Events appended to the write-ahead journal. */
+  appendedEvents: number;
+  /** Events written from journal segments (previous run, or evicted). */
   replayedEvents: number;
+  quarantinedEvents: number;
+  /** Journal lines skipped on replay: torn last lines and corrupt lines. */
+  tornLines: number;
+  corruptLines: number;
+  /** Events held only in memory because the journal cannot be written. */
+  unjournaled: number;
+  journalHealthy: boolean;
   lastFlushMs: number | null;
   lastError: string | null;
 }
 
-/** SQLSTATE of a database error (drizzle wraps driver errors in `cause`). */
-export function sqlState(err: unknown): string | null {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
+interface Entry {
+  line: JournalLine;
+  /** The queued usage event (budget: pendingSpend); null for other kinds. */
+  usage: PendingUsage | null;
+  seg: Segment | null;
 }
 
+/** SQLSTATE classes that mean "the database is away or busy" (retry), not "this row is wrong". */
+function isTransient(err: unknown): boolean {
+  const s = sqlState(err);
+  return s === null || /^(08|40|53|54|55|57|58|XX|F0|HV)/.test(s);
+}
+
+const QUARANTINE_CHECK_MS = 5 * 60_000;
+const DEFAULT_MAX_UNJOURNALED = Number(process.env.RADIANT_METERING_MAX_UNJOURNALED) > 0 ? Number(process.env.RADIANT_METERING_MAX_UNJOURNALED) : 10_000;
+
 export class MeteringWriter {
-  private queue: MeteringItem[] = [];
+  private queue: Entry[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private syncTimer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
   private nextAttemptAt = 0;
-  /** Items at the front of the queue that belong to the batch being written. */
+  /** Entries at the front of the queue that belong to the batch being written. */
   private writing = 0;
-  private journalFile: string | null = null;
   private stopped = false;
+  private lastQuarantineCheck = Date.now();
+  private readonly journal: Journal;
+  private readonly unobserve: () => void;
   readonly stats: WriterStats = {
     queued: 0,
     written: 0,
     writeFailures: 0,
     consecutiveFailures: 0,
     journaledEvents: 0,
+    appendedEvents: 0,
     replayedEvents: 0,
+    quarantinedEvents: 0,
+    tornLines: 0,
+    corruptLines: 0,
+    unjournaled: 0,
+    journalHealthy: true,
     lastFlushMs: null,
     lastError: null,
   };
 
-  constructor(private readonly o: WriterOptions) {}
+  constructor(private readonly o: WriterOptions) {
+    this.journal = new Journal({ dir: o.journalDir, instanceId: o.instanceId, syncMs: o.journalSyncMs });
+    this.unobserve = observeWriterHealth(() => ({ journalHealthy: this.journal.healthy, unjournaled: this.stats.unjournaled, accepting: this.acceptingPaidRequests }));
+  }
+
+  /** The instance's journal folder (after start). */
+  get journalDir(): string {
+    return this.journal.dir;
+  }
 
   start(): void {
     if (this.timer) return;
     this.stopped = false;
+    this.journal.open();
+    this.stats.journalHealthy = this.journal.healthy;
     this.timer = setInterval(() => void this.tick(), this.o.flushMs);
     this.timer.unref();
-    // Journals left by a previous run (or another instance) are replayed soon after start.
+    this.syncTimer = setInterval(() => void this.journal.sync(), this.journal.syncIntervalMs);
+    this.syncTimer.unref();
+    // Segments left by a previous run are replayed soon after start.
     setTimeout(() => void this.tick(), 10).unref();
   }
 
+  /**
+   * False while events could be lost: the journal cannot be written AND more than
+   * `maxUnjournaled` events are held only in memory. The gateway then refuses paid requests
+   * (503 + Retry-After). Free requests (cache hits, listings) are unaffected.
+   */
+  get acceptingPaidRequests(): boolean {
+    return this.journal.healthy || this.stats.unjournaled < (this.o.maxUnjournaled ?? DEFAULT_MAX_UNJOURNALED);
+  }
+
   enqueue(item: MeteringItem): void {
-    this.queue.push(item);
-    // Bounded memory: while the database is away, the oldest events beyond maxQueued go to disk.
-    if (this.queue.length > this.o.maxQueued) this.spill();
+    let line: JournalLine;
+    try {
+      line = toLine(item);
+    } catch (err) {
+      // Cannot be priced (impossible quantities): quarantined as sent, never retried forever.
+      line = {
+        kind: 'quarantine',
+        q: { kind: 'unpriced', requestId: item.requestId, tenantId: item.tenantId, reason: errorText(err), sqlState: null, payload: safePayload(item) },
+      };
+    }
+    const entry: Entry = { line, usage: item.kind === 'usage' && line.kind === 'usage' ? item : null, seg: null };
+    entry.seg = this.journal.append([line]);
+    if (entry.seg) this.stats.appendedEvents++;
+    else this.noteUnjournaled(1);
+    this.queue.push(entry);
+    this.stats.queued = this.queue.length;
+    if (this.queue.length > this.o.maxQueued) this.evict();
     else if (this.queue.length >= this.o.batchSize && !this.busy && Date.now() >= this.nextAttemptAt) void this.tick();
   }
 
-  private spill(): void {
-    const keep = Math.floor(this.o.maxQueued / 2);
-    const n = this.queue.length - this.writing - keep;
-    if (n <= 0) return;
-    this.appendJournal(this.queue.splice(this.writing, n));
+  private noteUnjournaled(n: number): void {
+    this.stats.unjournaled += n;
+    this.stats.journalHealthy = this.journal.healthy;
+  }
+
+  /** Memory bound: journaled events leave memory and are replayed from disk later. */
+  private evict(): void {
+    if (!this.journal.healthy) return; // nowhere to put them: keep in memory (see acceptingPaidRequests)
+    const segs = new Set(this.journal.evictAll());
+    if (!this.journal.healthy) return;
+    const head = this.queue.slice(0, this.writing);
+    const rest = this.queue.slice(this.writing);
+    const kept = rest.filter((e) => !e.seg || !segs.has(e.seg));
+    this.stats.journaledEvents += rest.length - kept.length;
+    this.queue = head.concat(kept);
     this.stats.queued = this.queue.length;
+    gatewayLog.warn({ evicted: rest.length - kept.length, segments: segs.size }, 'metering queue over its bound; events left in the journal for replay');
   }
 
   get depth(): number {
@@ -337,7 +196,10 @@ export class MeteringWriter {
   /** Spend (nano-dollars) of queued usage events matching `pred` (budget seeding). */
   pendingSpend(pred: (u: PendingUsage) => boolean, toNano: (price: string) => bigint): bigint {
     let total = 0n;
-    for (const item of this.queue) if (item.kind === 'usage' && !item.free && pred(item)) total += toNano(priceOf(item).price);
+    for (const e of this.queue) {
+      const u = e.usage;
+      if (u && !u.free && pred(u)) total += toNano(priceOf(u).price);
+    }
     return total;
   }
 
@@ -345,160 +207,231 @@ export class MeteringWriter {
   tick(): Promise<void> {
     if (this.busy) return this.busy;
     if (Date.now() < this.nextAttemptAt) return Promise.resolve();
-    this.busy = this.cycle().finally(() => {
-      this.busy = null;
-    });
+    this.busy = this.cycle()
+      .catch((err: unknown) => {
+        gatewayLog.error({ err: errorText(err) }, 'metering cycle failed');
+      })
+      .finally(() => {
+        this.busy = null;
+      });
     return this.busy;
   }
 
   private async cycle(): Promise<void> {
+    this.journal.maintain();
+    if (!this.journal.healthy && this.journal.retry()) this.rejournal();
+    this.stats.journalHealthy = this.journal.healthy;
+    let db: Db;
+    try {
+      db = await this.o.db();
+    } catch (err) {
+      this.onFailure(err);
+      return;
+    }
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.o.batchSize);
       const started = Date.now();
       this.writing = batch.length;
       try {
-        await writeRows(await this.o.db(), batch.map(toLine));
+        await this.writeLines(db, batch.map((e) => e.line), this.stats.consecutiveFailures >= 3);
       } catch (err) {
         this.writing = 0;
-        this.o.onWriteFailure?.(batch.filter((i) => i.kind === 'usage').length);
-        if (this.onFailure(err)) await this.isolatePoison(batch);
+        this.o.onWriteFailure?.(batch.filter((e) => e.line.kind === 'usage').length);
+        this.onFailure(err);
         return;
       }
       this.writing = 0;
       this.queue.splice(0, batch.length);
+      for (const e of batch) {
+        if (e.seg) this.journal.committed(e.seg);
+        else this.stats.unjournaled = Math.max(0, this.stats.unjournaled - 1);
+      }
       this.stats.written += batch.length;
       this.stats.lastFlushMs = Date.now() - started;
-      this.o.onFlush?.(this.stats.lastFlushMs / 1000, batch.filter((i) => i.kind === 'usage').length);
+      this.o.onFlush?.(this.stats.lastFlushMs / 1000, batch.filter((e) => e.line.kind === 'usage').length);
       this.stats.consecutiveFailures = 0;
       this.nextAttemptAt = 0;
       if (this.queue.length < this.o.batchSize) break;
     }
     this.stats.queued = this.queue.length;
-    await this.replayJournals();
-  }
-
-  /** Returns true when the batch looks poisoned (a data error that keeps failing). */
-  private onFailure(err: unknown): boolean {
-    this.stats.writeFailures++;
-    this.stats.consecutiveFailures++;
-    this.stats.lastError = err instanceof Error ? err.message : String(err);
-    const n = this.stats.consecutiveFailures;
-    this.nextAttemptAt = Date.now() + Math.min(5000, 250 * 2 ** Math.min(n - 1, 5));
-    const state = sqlState(err);
-    if (n === 1 || n % 20 === 0) gatewayLog.warn({ err: this.stats.lastError, sqlState: state, queued: this.queue.length }, 'metering write failed; will retry');
-    // A data error (class 22/23) that keeps failing is a poison batch: write row by row and
-    // dead-letter the rows that still fail, so one bad row never blocks metering.
-    const poison = Boolean(state && /^2[23]/.test(state) && n >= 3);
-    if (this.queue.length > this.o.maxQueued) this.spill();
-    this.stats.queued = this.queue.length;
-    return poison;
-  }
-
-  private async isolatePoison(batch: MeteringItem[]): Promise<void> {
-    const db = await this.o.db();
-    for (const item of batch) {
-      try {
-        await writeRows(db, [toLine(item)]);
-      } catch (err) {
-        const st = sqlState(err);
-        if (!st || !/^2[23]/.test(st)) return; // the database went away again: normal retry
-        this.appendJournal([item], 'dead-letter');
-        gatewayLog.error({ sqlState: st, kind: item.kind, requestId: item.requestId }, 'metering row refused by the database; dead-lettered');
-      }
-      const i = this.queue.indexOf(item);
-      if (i >= 0) this.queue.splice(i, 1);
-    }
-    this.stats.consecutiveFailures = 0;
-    this.nextAttemptAt = 0;
-  }
-
-  private appendJournal(items: MeteringItem[], kind: 'journal' | 'dead-letter' = 'journal'): void {
-    if (items.length === 0) return;
-    fs.mkdirSync(this.o.journalDir, { recursive: true });
-    const file =
-      kind === 'journal'
-        ? (this.journalFile ??= path.join(this.o.journalDir, `journal-${process.pid}-${Date.now()}.ndjson.open`))
-        : path.join(this.o.journalDir, `dead-letter-${process.pid}.ndjson`);
-    fs.appendFileSync(file, items.map((i) => JSON.stringify(toLine(i))).join('\n') + '\n');
-    if (kind === 'journal') {
-      this.stats.journaledEvents += items.length;
-      gatewayLog.warn({ file, events: items.length }, 'metering queue over its bound; events journaled to disk');
+    if (this.queue.length < this.o.batchSize) await this.replayDisk(db);
+    if (Date.now() - this.lastQuarantineCheck > QUARANTINE_CHECK_MS) {
+      this.lastQuarantineCheck = Date.now();
+      await raiseQuarantineNotice(db).catch(() => {});
     }
   }
 
-  /** Closes the journal being written and replays every closed journal file. */
-  private async replayJournals(): Promise<void> {
-    if (this.journalFile) {
-      const closed = this.journalFile.replace(/\.open$/, '');
-      try {
-        fs.renameSync(this.journalFile, closed);
-      } catch {
-        /* nothing written yet */
-      }
-      this.journalFile = null;
+  /** The journal is writable again: append what was held only in memory. */
+  private rejournal(): void {
+    const orphans = this.queue.slice(this.writing).filter((e) => !e.seg);
+    if (orphans.length === 0) return;
+    const seg = this.journal.append(orphans.map((e) => e.line));
+    if (!seg) return;
+    for (const e of orphans) e.seg = seg;
+    this.stats.appendedEvents += orphans.length;
+    this.stats.unjournaled = Math.max(0, this.stats.unjournaled - orphans.length);
+  }
+
+  /**
+   * Writes lines; rows the database refuses as data are bisected down to the offending ones,
+   * which are quarantined with the rest of the batch's quarantine records. Throws (the caller
+   * retries the whole batch later: idempotent) when the database is away.
+   */
+  private async writeLines(db: Db, lines: JournalLine[], poisonSuspected: boolean): Promise<void> {
+    const quarantine: QuarantineRecord[] = [];
+    const rows: RowLine[] = [];
+    for (const l of lines) {
+      if (l.kind === 'quarantine') quarantine.push(l.q);
+      else rows.push(l);
     }
-    let files: string[];
+    await this.writeBisect(db, rows, quarantine, poisonSuspected);
+    if (quarantine.length) {
+      await quarantineRows(db, quarantine);
+      this.stats.quarantinedEvents += quarantine.length;
+    }
+  }
+
+  private async writeBisect(db: Db, rows: RowLine[], out: QuarantineRecord[], poisonSuspected: boolean): Promise<void> {
+    if (rows.length === 0) return;
     try {
-      files = fs.readdirSync(this.o.journalDir).filter((f) => /^journal-.*\.ndjson$/.test(f));
-    } catch {
-      return;
-    }
-    for (const f of files.sort()) {
-      const full = path.join(this.o.journalDir, f);
-      const claimed = `${full}.replaying-${process.pid}`;
-      try {
-        fs.renameSync(full, claimed); // another instance may have claimed it first
-      } catch {
-        continue;
+      const r = await writeRows(db, rows);
+      if (r.orphans.length) {
+        const byId = new Map(rows.filter((l) => l.kind === 'usage').map((l) => [String(l.row.request_id), l]));
+        for (const o of r.orphans) out.push(quarantineOf(byId.get(o.requestId)!, o.reason, null));
       }
-      const lines = fs
-        .readFileSync(claimed, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as JournalLine);
-      try {
-        const db = await this.o.db();
-        for (let i = 0; i < lines.length; i += this.o.batchSize) await writeRows(db, lines.slice(i, i + this.o.batchSize));
-        fs.unlinkSync(claimed);
-        this.stats.replayedEvents += lines.length;
-        gatewayLog.info({ file: f, events: lines.length }, 'metering journal replayed');
-      } catch (err) {
-        fs.renameSync(claimed, full);
-        gatewayLog.warn({ file: f, err: String(err) }, 'metering journal replay failed; will retry');
+    } catch (err) {
+      // A data refusal; or, after repeated failures, any error that is not the database being
+      // away (a row the code cannot write must not block the queue either).
+      if (!(isRowError(err) || (poisonSuspected && !isTransient(err)))) throw err;
+      if (rows.length === 1) {
+        out.push(quarantineOf(rows[0]!, errorText(err), sqlState(err)));
         return;
       }
+      const mid = rows.length >> 1;
+      await this.writeBisect(db, rows.slice(0, mid), out, poisonSuspected);
+      await this.writeBisect(db, rows.slice(mid), out, poisonSuspected);
     }
   }
 
-  /** Flush everything (shutdown): retry until empty or the deadline, then journal the rest. */
+  private onFailure(err: unknown): void {
+    this.stats.writeFailures++;
+    this.stats.consecutiveFailures++;
+    this.stats.lastError = errorText(err);
+    const n = this.stats.consecutiveFailures;
+    this.nextAttemptAt = Date.now() + Math.min(5000, 250 * 2 ** Math.min(n - 1, 5));
+    if (n === 1 || n % 20 === 0) gatewayLog.warn({ err: this.stats.lastError, sqlState: sqlState(err), queued: this.queue.length }, 'metering write failed; will retry');
+    if (this.queue.length > this.o.maxQueued) this.evict();
+    this.stats.queued = this.queue.length;
+  }
+
+  /** Replays journal segments left on disk (previous run, or evicted), oldest first. */
+  private async replayDisk(db: Db): Promise<void> {
+    while (this.journal.diskSegments.length > 0 && !this.stopped) {
+      const seg = this.journal.diskSegments[0]!;
+      let contents;
+      try {
+        contents = readSegment(seg.file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.journal.retireDisk(seg);
+          continue;
+        }
+        gatewayLog.error({ file: seg.file, err: String(err) }, 'metering journal segment unreadable; will retry');
+        return;
+      }
+      try {
+        for (let i = 0; i < contents.lines.length; i += this.o.batchSize) {
+          await this.writeLines(db, contents.lines.slice(i, i + this.o.batchSize), true);
+        }
+      } catch (err) {
+        this.onFailure(err);
+        gatewayLog.warn({ file: seg.file, err: errorText(err) }, 'metering journal replay failed; will retry');
+        return;
+      }
+      if (contents.torn) {
+        this.stats.tornLines++;
+        gatewayLog.warn({ file: seg.file }, 'metering journal: torn last line skipped (the process died mid-write; that event had not been answered as journaled)');
+      }
+      if (contents.corrupt) {
+        this.stats.corruptLines += contents.corrupt;
+        gatewayLog.error({ file: seg.file, lines: contents.corrupt }, 'metering journal: corrupt lines skipped (disk damage?)');
+      }
+      this.journal.retireDisk(seg);
+      this.stats.replayedEvents += contents.lines.length;
+      gatewayLog.info({ file: seg.file, events: contents.lines.length }, 'metering journal segment replayed');
+    }
+  }
+
+  /** Flush (shutdown): write to the database until the deadline; the rest stays journaled. */
   async drain(deadlineMs = 10_000): Promise<void> {
     const deadline = Date.now() + deadlineMs;
-    while ((this.queue.length > 0 || this.journalFile) && Date.now() < deadline) {
+    while (this.queue.length > 0 && Date.now() < deadline) {
       this.nextAttemptAt = 0;
-      await this.tick();
-      if (this.queue.length > 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    if (this.queue.length > 0) {
-      const rest = this.queue.splice(0);
-      this.appendJournal(rest);
-      if (this.journalFile) {
-        fs.renameSync(this.journalFile, this.journalFile.replace(/\.open$/, ''));
-        this.journalFile = null;
-      }
-      gatewayLog.error({ events: rest.length }, 'metering not flushed before shutdown; journaled for the next start');
+      const wait = new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())));
+      await Promise.race([this.tick(), wait]);
+      if (this.queue.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
     }
     this.stats.queued = this.queue.length;
   }
 
   async stop(deadlineMs?: number): Promise<void> {
+    const deadline = Date.now() + (deadlineMs ?? 10_000);
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.busy) await this.busy.catch(() => {});
-    await this.drain(deadlineMs);
+    if (this.busy) await Promise.race([this.busy.catch(() => {}), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+    await this.drain(Math.max(0, deadline - Date.now()));
+    this.closeJournal();
+  }
+
+  /** Second signal / deadline passed: journal what is only in memory, sync, and return. */
+  stopNow(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.closeJournal();
+  }
+
+  private closeJournal(): void {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+    if (!this.journal.healthy) this.journal.retry();
+    if (this.journal.healthy) this.rejournalAll();
+    const lost = this.queue.filter((e) => !e.seg).length;
+    if (lost > 0) gatewayLog.error({ events: lost, err: this.journal.lastError }, 'metering: events could not be journaled before exit and are lost');
+    else if (this.queue.length > 0) gatewayLog.warn({ events: this.queue.length, dir: this.journal.dir }, 'metering not flushed before shutdown; left in the journal for the next start');
+    this.journal.close();
+    this.unobserve();
+  }
+
+  private rejournalAll(): void {
+    const orphans = this.queue.filter((e) => !e.seg);
+    if (orphans.length === 0) return;
+    const seg = this.journal.append(orphans.map((e) => e.line));
+    if (seg) for (const e of orphans) e.seg = seg;
   }
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+}
+
+function quarantineOf(l: RowLine, reason: string, state: string | null): QuarantineRecord {
+  return {
+    kind: l.kind,
+    requestId: String(l.row.request_id ?? ''),
+    tenantId: typeof l.row.tenant_id === 'string' ? l.row.tenant_id : null,
+    reason,
+    sqlState: state,
+    payload: l.row,
+  };
+}
+
+/** A queued item as JSON-safe data (for an event that could not be priced). */
+function safePayload(item: MeteringItem): unknown {
+  try {
+    return JSON.parse(JSON.stringify(item)) as unknown;
+  } catch {
+    return { requestId: item.requestId, kind: item.kind };
   }
 }

@@ -5,7 +5,10 @@
  */
 import { recordGatewayRequest } from '../../observability/metrics';
 import { completionEndpoint } from '../endpoints/chat';
+import { messagesEndpoint } from '../endpoints/messages';
 import { listModelsEndpoint, optimizeEndpoint } from '../endpoints/models';
+import { searchEndpoint } from '../endpoints/search';
+import { jobCallbackEndpoint, jobsCollectionEndpoint, jobItemEndpoint } from '../endpoints/jobs';
 import { GatewayError, toOpenAIError } from '../errors';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http/types';
 import { logGatewayRequest } from '../log';
@@ -16,10 +19,12 @@ import type { GatewayServices } from './services';
  * stages that must answer inside a recording, such as idempotency). */
 export type EndpointHandler = (gw: GatewayServices, ctx: RequestContext, respondError: (err: unknown) => void) => Promise<void>;
 
+type Method = 'POST' | 'GET' | 'DELETE';
+
 interface Route {
   /** Route template (metrics, logs). */
   template: string;
-  method: 'POST' | 'GET';
+  method: Method | Method[];
   /** Exact path, or a prefix whose remainder is the endpoint's parameter. */
   match: { exact: string } | { prefix: string };
   handler: (param: string) => EndpointHandler;
@@ -33,9 +38,16 @@ const ROUTES: Route[] = [
   { template: '/api/v1/chat/completions', method: 'POST', match: { exact: '/api/v1/chat/completions' }, handler: () => chat },
   { template: '/api/v1/chat', method: 'POST', match: { exact: '/api/v1/chat' }, handler: () => chat },
   { template: '/api/v1/embeddings', method: 'POST', match: { exact: '/api/v1/embeddings' }, handler: () => embeddings },
+  { template: '/api/v1/messages', method: 'POST', match: { exact: '/api/v1/messages' }, handler: () => messagesEndpoint },
+  { template: '/api/v1/search', method: 'POST', match: { exact: '/api/v1/search' }, handler: () => searchEndpoint },
   { template: '/api/v1/models', method: 'GET', match: { exact: '/api/v1/models' }, handler: () => listAll },
   { template: '/api/v1/models/{model}', method: 'GET', match: { prefix: '/api/v1/models/' }, handler: (one) => listModelsEndpoint(one) },
   { template: '/api/v1/pricing/optimize', method: 'POST', match: { exact: '/api/v1/pricing/optimize' }, handler: () => optimizeEndpoint },
+  { template: '/api/v1/videos', method: ['POST', 'GET'], match: { exact: '/api/v1/videos' }, handler: () => jobsCollectionEndpoint('video') },
+  { template: '/api/v1/videos/{id}', method: ['GET', 'DELETE'], match: { prefix: '/api/v1/videos/' }, handler: (rest) => jobItemEndpoint('video', rest) },
+  { template: '/api/v1/3d/generations', method: ['POST', 'GET'], match: { exact: '/api/v1/3d/generations' }, handler: () => jobsCollectionEndpoint('3d') },
+  { template: '/api/v1/3d/generations/{id}', method: ['GET', 'DELETE'], match: { prefix: '/api/v1/3d/generations/' }, handler: (rest) => jobItemEndpoint('3d', rest) },
+  { template: '/api/v1/jobs/callbacks/{provider}/{id}', method: 'POST', match: { prefix: '/api/v1/jobs/callbacks/' }, handler: (rest) => jobCallbackEndpoint(rest) },
 ];
 
 const EXACT = new Map<string, Route>();
@@ -61,9 +73,11 @@ export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink:
   try {
     if (!found) throw new GatewayError(404, 'unknown_url', `Unknown request URL: ${req.method} ${req.path}.`);
     const { route } = found;
-    const allowed = route.method === 'GET' ? req.method === 'GET' || req.method === 'HEAD' : req.method === route.method;
+    const methods: string[] = Array.isArray(route.method) ? route.method : [route.method];
+    const allowed = methods.includes(req.method) || (req.method === 'HEAD' && methods.includes('GET'));
     if (!allowed) {
-      throw new GatewayError(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${req.path}; use ${route.method}.`, { headers: { allow: route.method } });
+      const allow = methods.join(', ');
+      throw new GatewayError(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${req.path}; use ${allow}.`, { headers: { allow } });
     }
     await route.handler(decodeParam(found.param))(gw, ctx, respondError);
   } catch (err) {

@@ -17,6 +17,7 @@ import type { Endpoint } from '../router';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { countPromptTokens, countTokens } from '../tokens';
 import type { ResponseSink } from '../http/types';
+import { validateUsage } from '../metering/usage-validation';
 import { readAll, upstreamRequest, UpstreamConnectionError, type UpstreamResponse } from './http-client';
 
 /** Providers whose OpenAI-compatible API rejects `stream_options` (their streams are counted
@@ -65,11 +66,28 @@ export interface StreamedAnswer {
   summary: { content: string; finishReason: string | null };
 }
 
-function usageOf(u: Usage | null | undefined): TokenUsage | null {
-  if (!u) return null;
-  const input = u.prompt_tokens ?? 0;
-  const cached = Math.min(input, u.prompt_tokens_details?.cached_tokens ?? 0);
-  return { input, cached, output: u.completion_tokens ?? 0, estimated: false };
+/** The provider's usage when possible (lib/gateway/metering/usage-validation.ts), else null:
+ * the caller then counts the request with the tokenizer. */
+function usageOf(u: Usage | null | undefined, a: AttemptArgs): TokenUsage | null {
+  return validateUsage(u, { providerId: a.provider.id, modelId: a.model.id, requestId: a.requestId });
+}
+
+/** The text a non-streamed answer carries (content and tool-call arguments), for counting. */
+function answerText(obj: unknown): string {
+  if (!isRecord(obj) || !Array.isArray(obj.choices)) return '';
+  let out = '';
+  for (const c of obj.choices as unknown[]) {
+    const msg = isRecord(c) ? c.message : null;
+    if (!isRecord(msg)) continue;
+    if (typeof msg.content === 'string') out += msg.content;
+    if (Array.isArray(msg.tool_calls)) {
+      for (const t of msg.tool_calls as unknown[]) {
+        const fn = isRecord(t) ? t.function : null;
+        if (isRecord(fn)) out += `${typeof fn.name === 'string' ? fn.name : ''}${typeof fn.arguments === 'string' ? fn.arguments : ''}`;
+      }
+    }
+  }
+  return out;
 }
 
 export function translateUpstreamError(p: GatewayProvider, status: number, text: string, headers: Record<string, string | string[] | undefined>): TranslatedUpstreamError {
@@ -210,11 +228,12 @@ export async function attemptComplete(a: AttemptArgs): Promise<CompleteAnswer> {
   switch (a.provider.wireFormat) {
     case 'openai': {
       if (!isRecord(obj)) throw invalidUpstream(a.provider);
-      const usage = usageOf(normalizeUsage(obj.usage));
+      const usage = usageOf(normalizeUsage(obj.usage), a);
       return {
         kind: 'complete',
         body: rewriteJsonModel(text, name),
-        usage: usage ?? (await estimateUsage(a, '')),
+        // No (or impossible) usage: counted from the answer's own content.
+        usage: usage ?? (await estimateUsage(a, answerText(obj))),
         refusal: a.endpoint === 'chat' && isContentPolicyRefusal(200, obj, 'openai'),
         parsed: obj,
       };
@@ -224,7 +243,7 @@ export async function attemptComplete(a: AttemptArgs): Promise<CompleteAnswer> {
       return {
         kind: 'complete',
         body: JSON.stringify(completion),
-        usage: usageOf(completion.usage)!,
+        usage: (isRecord(obj) && isRecord(obj.usage) ? usageOf(completion.usage, a) : null) ?? (await estimateUsage(a, answerText(completion))),
         refusal: isContentPolicyRefusal(200, obj, 'anthropic'),
         parsed: completion,
       };
@@ -234,7 +253,7 @@ export async function attemptComplete(a: AttemptArgs): Promise<CompleteAnswer> {
       return {
         kind: 'complete',
         body: JSON.stringify(completion),
-        usage: usageOf(completion.usage)!,
+        usage: (isRecord(obj) && isRecord(obj.usageMetadata) ? usageOf(completion.usage, a) : null) ?? (await estimateUsage(a, answerText(completion))),
         refusal: isContentPolicyRefusal(200, obj, 'gemini'),
         parsed: completion,
       };
@@ -401,17 +420,17 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
   let usage: TokenUsage | null = null;
   let outputText = '';
   if (observer) {
-    usage = usageOf(observer.usage);
+    usage = usageOf(observer.usage, a);
     outputText = observer.outputText;
   } else {
     const t = (anth ?? gem)!;
     outputText = t.outputText;
-    if (t.usageFinal) usage = usageOf(t.usage);
+    if (t.usageFinal) usage = usageOf(t.usage, a);
     else {
       const partialPrompt = t.usage.prompt_tokens;
-      usage = await estimateUsage(a, outputText, partialPrompt);
+      usage = await estimateUsage(a, outputText, Number.isInteger(partialPrompt) ? partialPrompt : undefined);
       const cached = t.usage.prompt_tokens_details?.cached_tokens ?? 0;
-      usage.cached = Math.min(usage.input, cached);
+      usage.cached = Number.isInteger(cached) && cached > 0 ? Math.min(usage.input, cached) : 0;
     }
   }
   if (!usage) usage = await estimateUsage(a, outputText);

@@ -6,6 +6,7 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, scheduling: 'lifo' });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, scheduling: 'lifo' });
@@ -14,7 +15,10 @@ export interface UpstreamRequestOptions {
   url: string;
   method?: string;
   headers: Record<string, string>;
-  body?: string | Buffer;
+  /** A Readable is streamed (an audio upload is never held in memory); give `contentLength`
+   * when known, else it goes out chunked. */
+  body?: string | Buffer | Readable;
+  contentLength?: number;
   /** Deadline for the response headers (ms). */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -50,7 +54,10 @@ export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResp
     }
     const isHttps = u.protocol === 'https:';
     const headers: Record<string, string | number> = { ...o.headers };
-    if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body);
+    const streamed = o.body !== undefined && typeof o.body !== 'string' && !Buffer.isBuffer(o.body) ? o.body : null;
+    if (streamed) {
+      if (o.contentLength !== undefined) headers['content-length'] = o.contentLength;
+    } else if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body as string | Buffer);
     const req = (isHttps ? https : http).request({
       protocol: u.protocol,
       hostname: u.hostname,
@@ -106,7 +113,14 @@ export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResp
       settled = true;
       reject(new UpstreamConnectionError(`upstream connection failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, 'connection', { cause: err }));
     });
-    if (o.body !== undefined) req.end(o.body);
+    if (streamed) {
+      streamed.once('error', (err) => req.destroy(err));
+      // A request destroyed mid-upload (timeout, client gone) releases the source (e.g. the file).
+      req.once('close', () => {
+        if (!streamed.readableEnded) streamed.destroy();
+      });
+      streamed.pipe(req);
+    } else if (o.body !== undefined) req.end(o.body as string | Buffer);
     else req.end();
   });
 }

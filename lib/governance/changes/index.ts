@@ -1,6 +1,7 @@
 /** Registers the built-in executors (idempotent). */
 import { registerAdminExecutors } from './admins';
 import { registerCatalogExecutors } from './catalog';
+import { registerInvitationExecutors } from './invitations';
 import { registerMarkupExecutors } from './markup';
 import { registerTenantExecutors } from './tenants';
 
@@ -9,6 +10,7 @@ export function registerBuiltInExecutors(): void {
   registerCatalogExecutors();
   registerAdminExecutors();
   registerTenantExecutors();
+  registerInvitationExecutors();
 }
 
 export const BUILT_IN_ACTIONS = [
@@ -21,6 +23,8 @@ export const BUILT_IN_ACTIONS = [
   'provider.set_enabled',
   'provider.set_base_url',
   'admin.set_role',
+  'admin.invite',
+  'admin.deactivate',
   'tenant.set_tier',
   'tenant.set_status',
   'tenant.set_model_access',
@@ -37,6 +41,8 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'provider.set_enabled': { providerId: 'deepseek', enabled: false, reason: 'Why' },
   'provider.set_base_url': { providerId: 'openai', apiBaseUrl: 'https://api.openai.com/v1', reason: 'Why' },
   'admin.set_role': { adminId: '<administrator uuid>', role: 'operator', reason: 'Why' },
+  'admin.invite': { email: 'new.person@example.com', role: 'operator', message: 'Welcome' },
+  'admin.deactivate': { adminId: '<administrator uuid>', reason: 'Why' },
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
   'tenant.set_status': { tenantId: '<tenant uuid>', change: 'suspend', reason: 'Why' },
   'tenant.set_model_access': { tenantId: '<tenant uuid>', modelId: 'openai-gpt-4-1', enabled: false, rateLimitRpm: null, rateLimitTpm: null, reason: 'Why' },

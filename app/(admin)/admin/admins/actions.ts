@@ -21,8 +21,9 @@ export async function inviteAction(input: unknown) {
     const ctx = await requireAdmin('admins.invite');
     const r = await inviteAdmin({ ctx, input: input as never, baseUrl: await origin() });
     revalidatePath('/admin/admins');
-    return { email: r.invitation.email, role: r.invitation.role, acceptUrl: r.acceptUrl ?? null, delivery: r.delivery };
-  }, 'Invitation created.');
+    const p = r.approval.payload as { email: string; role: string };
+    return { email: p.email, role: p.role, approvalId: r.approval.id };
+  }, 'Invitation proposed: waiting for approval.');
 }
 
 export async function revokeInvitationAction(input: unknown) {

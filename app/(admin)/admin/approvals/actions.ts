@@ -6,6 +6,7 @@ import { runAction } from '@/lib/admin-views/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { approveRequest, cancelRequest, proposeChange, rejectRequest } from '@/lib/governance/approvals';
 import { ValidationError } from '@/lib/errors';
+import { takeInvitationLink } from '@/lib/governance/changes/invitations';
 
 const decision = z.object({ id: z.uuid(), notes: z.string().max(5000).optional() });
 
@@ -15,7 +16,9 @@ export async function approveAction(input: unknown) {
     const { id, notes } = decision.parse(input);
     const r = await approveRequest({ ctx, input: { id, notes } });
     revalidatePath('/admin/approvals');
-    return { id: r.id, status: r.status };
+    // admin.invite without SMTP: the approver (not the proposer) gets the link once, to hand over.
+    const link = r.action === 'admin.invite' ? takeInvitationLink(r.id) : null;
+    return { id: r.id, status: r.status, ...(link ? { link } : {}) };
   }, 'Approved: the change has been applied.');
 }
 

@@ -1,5 +1,5 @@
 /** GET /api/portal/invoices — the signed-in tenant's issued invoices (prices only). */
-import { portalRoute } from '@/lib/billing/http';
+import { portalRoute } from '@/lib/http/route';
 import { listPortalInvoices } from '@/lib/billing/portal';
 
 export const dynamic = 'force-dynamic';

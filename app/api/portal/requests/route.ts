@@ -3,7 +3,7 @@
  * from, to, dir, cursor, limit); `?format=csv` streams every matching row (prompt and answer
  * previews, price; never cost).
  */
-import { portalRoute } from '@/lib/billing/http';
+import { portalRoute } from '@/lib/http/route';
 import { queryOf } from '@/lib/auth/api';
 import { withTenant } from '@/lib/db/tenant';
 import { csvStreamResponse } from '@/lib/lists/csv-stream';

@@ -2,12 +2,12 @@
  * tokens, budget and remaining (prices only; default: the current month). */
 import { z } from 'zod';
 import { queryOf } from '@/lib/auth/api';
-import { parseWith, portalRoute } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { parseWith, portalRoute } from '@/lib/http/route';
 import { getPortalUsage } from '@/lib/billing/portal';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = portalRoute('usage.read', async ({ req, ctx }) =>
-  getPortalUsage(ctx.tenantId, { period: parseWith(z.object({ period: periodInput.optional() }), queryOf(req)).period }),
+  getPortalUsage(ctx.tenantId, { period: parseWith(z.object({ period: periodSchema.optional() }), queryOf(req)).period }),
 );

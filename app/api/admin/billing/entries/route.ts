@@ -7,17 +7,17 @@
 import { z } from 'zod';
 import { adminRoute, queryOf, readJson } from '@/lib/auth/api';
 import { costEntryInputSchema, createCostEntry, createRevenueEntry, listEntries, revenueEntryInputSchema } from '@/lib/billing/books';
-import { parseWith } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { parseWith } from '@/lib/http/route';
+import { optionalLimitParam, optionalOffsetParam, periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
 const query = z.object({
   book: z.enum(['revenue', 'cost']),
-  period: periodInput,
+  period: periodSchema,
   kind: z.string().trim().max(30).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
+  limit: optionalLimitParam(1000),
+  offset: optionalOffsetParam,
 });
 
 export const GET = adminRoute('billing.read', async ({ req }) => listEntries(parseWith(query, queryOf(req))));

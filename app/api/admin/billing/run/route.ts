@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { parseWith } from '@/lib/http/route';
 import { runBilling, startBillingRunInBackground } from '@/lib/billing/runs';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
 const body = z.object({
-  period: periodInput,
+  period: periodSchema,
   tenantSlug: z.string().trim().min(1).max(100).optional(),
   wait: z.boolean().default(false),
 });

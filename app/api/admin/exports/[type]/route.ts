@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { adminRoute, queryOf } from '@/lib/auth/api';
 import { exportCsv, EXPORT_TYPES } from '@/lib/billing/exports';
 import { MARGIN_GROUPS } from '@/lib/billing/books';
-import { fileResponse, parseWith } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { fileResponse, parseWith } from '@/lib/http/route';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
-const query = z.object({ period: periodInput, groupBy: z.enum(MARGIN_GROUPS).default('provider') });
+const query = z.object({ period: periodSchema, groupBy: z.enum(MARGIN_GROUPS).default('provider') });
 
 export const GET = adminRoute<{ type: string }>('billing.read', async ({ req, ctx, params }) => {
   const type = parseWith(z.enum(EXPORT_TYPES), params.type.replace(/\.csv$/i, ''));

@@ -2,7 +2,7 @@
  * `/:id.pdf` / `/:id.csv` download the invoice document (prices only, as the tenant gets it). */
 import { adminRoute } from '@/lib/auth/api';
 import { invoiceFileName, invoiceToCsv, renderInvoicePdf } from '@/lib/billing/documents';
-import { fileResponse, splitIdAndFormat } from '@/lib/billing/http';
+import { fileResponse, splitIdAndFormat } from '@/lib/http/route';
 import { getInvoiceAdmin } from '@/lib/billing/invoices';
 import { getInvoiceDocumentAdmin } from '@/lib/billing/portal';
 

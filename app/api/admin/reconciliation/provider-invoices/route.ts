@@ -6,13 +6,13 @@
  */
 import { z } from 'zod';
 import { adminRoute, queryOf, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { parseWith } from '@/lib/http/route';
 import { importProviderInvoices, providerImportInputSchema, providerReconciliation } from '@/lib/billing/reconciliation';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = adminRoute('billing.read', async ({ req }) => providerReconciliation(parseWith(z.object({ period: periodInput }), queryOf(req)).period));
+export const GET = adminRoute('billing.read', async ({ req }) => providerReconciliation(parseWith(z.object({ period: periodSchema }), queryOf(req)).period));
 
 export const POST = adminRoute(
   'billing.run',

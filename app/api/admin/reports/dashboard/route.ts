@@ -3,15 +3,15 @@
 import { z } from 'zod';
 import { adminRoute, queryOf } from '@/lib/auth/api';
 import { revenueDashboard } from '@/lib/billing/dashboard';
-import { parseWith } from '@/lib/billing/http';
-import { dateInput } from '@/lib/billing/inputs';
+import { parseWith } from '@/lib/http/route';
+import { daySchema, limitParam } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
 const query = z.object({
   days: z.coerce.number().int().min(1).max(366).default(30),
-  until: dateInput.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  until: daySchema.optional(),
+  limit: limitParam(100, 10),
 });
 
 export const GET = adminRoute('billing.read', async ({ req }) => revenueDashboard(parseWith(query, queryOf(req))));

@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { adminRoute, queryOf } from '@/lib/auth/api';
 import { getMarginReport, MARGIN_GROUPS } from '@/lib/billing/books';
 import { exportCsv } from '@/lib/billing/exports';
-import { fileResponse, parseWith } from '@/lib/billing/http';
-import { periodInput } from '@/lib/billing/inputs';
+import { fileResponse, parseWith } from '@/lib/http/route';
+import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';
 
 const query = z.object({
-  period: periodInput,
+  period: periodSchema,
   groupBy: z.enum(MARGIN_GROUPS).default('provider'),
   reconcile: z.enum(['true', 'false', '1', '0']).optional(),
   format: z.enum(['json', 'csv']).default('json'),

@@ -1,7 +1,7 @@
 /** GET /api/portal/invoices/:id (also `/:id.pdf`, `/:id.csv`, or `?format=pdf|csv`) — one of
  * the tenant's own invoices; another tenant's id is a 404 (RLS). Prices only. */
 import { invoiceFileName, invoiceToCsv, renderInvoicePdf } from '@/lib/billing/documents';
-import { fileResponse, portalRoute, splitIdAndFormat } from '@/lib/billing/http';
+import { fileResponse, portalRoute, splitIdAndFormat } from '@/lib/http/route';
 import { getPortalInvoice } from '@/lib/billing/portal';
 
 export const dynamic = 'force-dynamic';

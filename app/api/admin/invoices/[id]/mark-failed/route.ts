@@ -1,7 +1,7 @@
 /** POST /api/admin/invoices/:id/mark-failed { note? } — pending -> failed (payment failed). */
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
+import { parseWith } from '@/lib/http/route';
 import { markInvoiceFailed } from '@/lib/billing/invoices';
 
 const body = z.object({ note: z.string().trim().max(1000).optional() });

@@ -1,7 +1,7 @@
 /** POST /api/admin/invoices/:id/mark-paid { paidAt?, reference? } — pending|failed -> paid. */
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
+import { parseWith } from '@/lib/http/route';
 import { markInvoicePaid } from '@/lib/billing/invoices';
 
 const body = z.object({ paidAt: z.iso.datetime({ offset: true }).optional(), reference: z.string().trim().max(200).optional() });

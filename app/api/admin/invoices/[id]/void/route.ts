@@ -2,7 +2,7 @@
  * (by default) issue its replacement in the same transaction. */
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
+import { parseWith } from '@/lib/http/route';
 import { voidInvoice } from '@/lib/billing/invoices';
 
 const body = z.object({ reason: z.string().trim().min(3).max(1000), reissue: z.boolean().default(true) });

@@ -2,7 +2,7 @@
  * approval `billing.close_period`); the period becomes `closing` until a second admin approves. */
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
-import { parseWith } from '@/lib/billing/http';
+import { parseWith } from '@/lib/http/route';
 import { proposePeriodClose } from '@/lib/billing/periods';
 
 const body = z.object({ reason: z.string().trim().max(2000).optional() });

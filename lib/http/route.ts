@@ -1,8 +1,8 @@
 /**
- * Route-handler plumbing for the billing APIs. Admin routes use governance's `adminRoute`
+ * Route-handler plumbing shared by the JSON APIs. Admin routes use `adminRoute`
  * (lib/auth/api.ts: session -> AdminContext with the permission checked, same-origin writes,
  * problem JSON); tenant routes use `portalRoute` below (session -> TenantContext; the tenant
- * comes from the session only). Handlers stay thin: parse with zod, call one lib/billing verb.
+ * comes from the session only). Handlers stay thin: parse with zod (`parseWith`), call one verb.
  *
  * Billing's use of the permission matrix (lib/governance/permissions.ts):
  *  - billing.read     every admin GET, and CSV exports (reads, logged in revenue_export_log);
@@ -16,7 +16,7 @@ import 'server-only';
 import type { ZodType } from 'zod';
 import { requireTenantUserFromRequest } from '@/lib/auth/session';
 import { ValidationError, fromZodIssues } from '@/lib/errors';
-import type { TenantContext } from '@/lib/governance/context';
+import type { TenantContext } from '@/lib/platform/context';
 import { TENANT_PERMISSION_MATRIX, type TenantPermission } from '@/lib/governance/permissions';
 import { handleJson } from '@/lib/http/problem';
 

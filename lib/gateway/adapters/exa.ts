@@ -1,0 +1,137 @@
+/**
+ * Exa web search behind RADIANT's search API (./search-types.ts).
+ *
+ * Wire format (Exa's API reference, https://docs.exa.ai/reference/search, and the official
+ * exa-js client):
+ * - POST {base}/search (base https://api.exa.ai), header `x-api-key: <key>`.
+ *   Body { query, type?: 'auto' | 'neural' | 'keyword' | 'fast' | ..., numResults? (default 10,
+ *   max 100), includeDomains?, excludeDomains?, startPublishedDate?, endPublishedDate? (ISO 8601),
+ *   category?, contents?: { text?: true | {maxCharacters}, highlights?: true | {...},
+ *   summary?: true | {...}, livecrawl?, ... } }.
+ * - Answer { requestId, resolvedSearchType?, searchType?, results: [{ id, title, url,
+ *   publishedDate?, author?, score?, image?, favicon?, text?, highlights?, highlightScores?,
+ *   summary? }], costDollars?: { total, ... } }.
+ * - Errors: `{ requestId?, error: "<message>", tag? }` with 400, 401 (missing/invalid key),
+ *   402 (no credits), 403, 404, 429, 5xx.
+ *
+ * Mapping: max_results -> numResults; include/exclude_domains -> include/excludeDomains; dates ->
+ * start/endPublishedDate (a bare date becomes midnight UTC); highlights are always requested for
+ * the snippet (first highlight, else the start of the text, else the summary); include_content
+ * adds `contents.text` and moves `text` to the result's `content`. `provider_options` are sent as
+ * they are (its `contents` merged into ours). `costDollars` (what the search cost US) is dropped.
+ */
+import { invalidAnswer, postJson } from './json-upstream';
+import { buildTranslatedError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
+import {
+  SEARCH_DEFAULT_MAX_RESULTS,
+  clip,
+  extraFields,
+  isoDate,
+  searchId,
+  type SearchAnswerMeta,
+  type SearchRequest,
+  type SearchResponse,
+  type SearchResultItem,
+} from './search-types';
+
+export const EXA_MAX_RESULTS = 100;
+
+const dateTime = (d: string) => (/^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T00:00:00.000Z` : d);
+
+export function toExaRequest(req: SearchRequest): Record<string, unknown> {
+  const opts = req.provider_options ?? {};
+  const optContents = isRecord(opts.contents) ? opts.contents : {};
+  const body: Record<string, unknown> = {
+    ...opts,
+    query: req.query,
+    numResults: req.max_results ?? SEARCH_DEFAULT_MAX_RESULTS,
+    contents: { highlights: true, ...(req.include_content ? { text: true } : {}), ...optContents },
+  };
+  if (req.include_domains) body.includeDomains = req.include_domains;
+  if (req.exclude_domains) body.excludeDomains = req.exclude_domains;
+  if (req.start_published_date) body.startPublishedDate = dateTime(req.start_published_date);
+  if (req.end_published_date) body.endPublishedDate = dateTime(req.end_published_date);
+  return body;
+}
+
+export function exaHeaders(apiKey: string): Record<string, string> {
+  return { 'x-api-key': apiKey };
+}
+
+const RESULT_CORE = ['title', 'url', 'publishedDate', 'score'];
+
+function exaSnippet(r: Record<string, unknown>): string | null {
+  if (Array.isArray(r.highlights)) {
+    const h = (r.highlights as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+    if (h.length > 0) return clip(h[0]!);
+  }
+  if (typeof r.text === 'string' && r.text.trim()) return clip(r.text);
+  if (typeof r.summary === 'string' && r.summary.trim()) return clip(r.summary);
+  return null;
+}
+
+export function fromExaResponse(res: unknown, meta: SearchAnswerMeta, includeContent = false): SearchResponse | null {
+  if (!isRecord(res) || !Array.isArray(res.results)) return null;
+  const results: SearchResultItem[] = [];
+  for (const r of res.results as unknown[]) {
+    if (!isRecord(r) || typeof r.url !== 'string') return null;
+    const item: SearchResultItem = {
+      title: typeof r.title === 'string' ? r.title : null,
+      url: r.url,
+      snippet: exaSnippet(r),
+      published_at: isoDate(r.publishedDate),
+      score: typeof r.score === 'number' ? r.score : null,
+      provider: extraFields(r, includeContent ? [...RESULT_CORE, 'text'] : RESULT_CORE),
+    };
+    if (includeContent) item.content = typeof r.text === 'string' ? r.text : null;
+    if (r.publishedDate !== undefined && item.published_at === null) item.provider.publishedDate = r.publishedDate;
+    results.push(item);
+  }
+  return {
+    id: searchId(meta.requestId),
+    object: 'search.result',
+    created: meta.created ?? Math.floor(Date.now() / 1000),
+    model: meta.model,
+    query: meta.query,
+    results,
+    provider: extraFields(res, ['results', 'costDollars']),
+  };
+}
+
+/** `{ error, tag }` or any body -> OpenAI-shaped error. 402 (credits used up) is our account's. */
+export function fromExaError(status: number, body: unknown): TranslatedError {
+  const parsed = parseJsonBody(body);
+  let message = '';
+  if (isRecord(parsed)) {
+    if (typeof parsed.error === 'string') message = parsed.error;
+    else if (isRecord(parsed.error) && typeof parsed.error.message === 'string') message = parsed.error.message;
+    else if (typeof parsed.message === 'string') message = parsed.message;
+  }
+  const kind: UpstreamErrorKind = status === 402 ? 'permission' : kindForStatus(status);
+  const t = buildTranslatedError(status, kind, message, 'Exa');
+  if (status === 402) t.body.error.message = 'The upstream provider (Exa) refused the request: the gateway account has no credits left.';
+  return t;
+}
+
+export interface SearchCall {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** One search at Exa; throws TranslatedUpstreamError on any failure. */
+export async function callExaSearch(c: SearchCall, req: SearchRequest, meta: SearchAnswerMeta): Promise<SearchResponse> {
+  const res = await postJson({
+    url: `${c.baseUrl}/search`,
+    headers: exaHeaders(c.apiKey),
+    body: toExaRequest(req),
+    timeoutMs: c.timeoutMs,
+    signal: c.signal,
+    providerLabel: 'Exa',
+    translateError: fromExaError,
+  });
+  const out = fromExaResponse(res.json, meta, req.include_content === true);
+  if (!out) throw invalidAnswer('Exa');
+  return out;
+}
