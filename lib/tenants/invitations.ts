@@ -16,7 +16,7 @@ import { writeAudit } from '../platform/audit';
 import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from '../governance/config';
 import type { RequestMeta } from '../platform/context';
 import { ExpiredError } from '../governance/errors';
-import { hashInvitationToken, newInvitationToken } from '../governance/invitations';
+import { hashInvitationToken, newInvitationToken } from '../governance/invitation-tokens';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem } from '../governance/passwords';
 import { logger } from '../observability/logger';

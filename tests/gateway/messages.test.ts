@@ -5,7 +5,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { findCatalogModel } from '../../lib/catalog';
+import { requestLogs } from '../../lib/db/schema';
+import { withPlatform } from '../../lib/db/tenant';
 import type { DbHandle } from '../../lib/db/client';
 import { dec } from '../../lib/pricing/money';
 import { priceUsage } from '../../lib/pricing/price';
@@ -204,6 +207,52 @@ describe('GPT and Gemini: translated to their provider and back', () => {
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
     expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Server tools') } });
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('idempotency and request logs', () => {
+  it('replays the same message for the same Idempotency-Key without calling upstream again', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const client = sdk(t);
+    const params = { model: 'gpt-4o', max_tokens: 40, messages: [{ role: 'user' as const, content: 'once only' }] };
+    const first = await client.messages.create(params, { headers: { 'Idempotency-Key': 'msg-idem-1' } }).withResponse();
+    const second = await client.messages.create(params, { headers: { 'Idempotency-Key': 'msg-idem-1' } }).withResponse();
+    expect(second.data).toEqual(first.data);
+    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(fake.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(await pollRows(() => usageRows(h.db, t.tenantId))).toHaveLength(1);
+  });
+
+  it('keeps the Anthropic request and answer in the request log when the tenant enabled it', async () => {
+    const t = await newTenant(h.db, g.baseURL, { tenant: { requestLoggingEnabled: true } });
+    const msg = await sdk(t).messages.create({ model: 'claude-sonnet-4.5', max_tokens: 30, messages: [{ role: 'user', content: 'log me' }] });
+    const logs = await pollRows(() => withPlatform((tx) => tx.select().from(requestLogs).where(eq(requestLogs.tenantId, t.tenantId)), h.db));
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.requestBody).toMatchObject({ model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: 'log me' }] });
+    expect(logs[0]!.responseBody).toMatchObject({ type: 'message', content: msg.content });
+  });
+});
+
+// After every Claude test: the failures put Anthropic in cooldown for this gateway.
+describe('fallback across wire formats', () => {
+  it('Claude overloaded -> the default chain falls back to GPT, answered in Anthropic shape (create and stream)', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    fake.setBehavior({ mode: 'status', status: 529, provider: 'anthropic' });
+    try {
+      const { data: msg, response } = await sdk(t).messages.create({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'fall back please' }] }).withResponse();
+      expect(response.headers.get('x-radiant-fallback-from')).toBe('claude-opus-4');
+      expect(response.headers.get('x-radiant-model')).toBe('gpt-4o'); // claude-opus-4 -> gpt-4o -> gemini-2.5-pro
+      expect(msg).toMatchObject({ type: 'message', model: 'gpt-4o', content: [{ type: 'text', text: expect.stringContaining('fall back please') }] });
+      const final = await sdk(t).messages.stream({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'stream fallback' }] }).finalMessage();
+      expect(final.model).toBe('gpt-4o');
+      expect((final.content[0] as Anthropic.TextBlock).text).toContain('stream fallback');
+    } finally {
+      fake.setBehavior('ok');
+    }
+    const events = await pollRows(() => usageRows(h.db, t.tenantId), { atLeast: 2 });
+    expect(events).toHaveLength(2);
+    for (const e of events) expect(e).toMatchObject({ endpoint: 'messages', status: 'success', requestedModel: 'claude-opus-4', fallbackFrom: findCatalogModel('claude-opus-4')!.id });
+    expect(fake.requests.filter((r) => r.path === '/v1/messages').length).toBeGreaterThanOrEqual(2);
   });
 });
 

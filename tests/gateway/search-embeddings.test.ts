@@ -143,6 +143,24 @@ describe('POST /api/v1/search', () => {
     expect(dec(row!.price).isZero()).toBe(true);
   });
 
+  it('budget holds by the request under 20 concurrent searches: exactly as many as the budget buys', async () => {
+    // The price of one search for a fresh tenant (platform markup), read from a metered event.
+    const probe = await newTenant(h.db, g.baseURL);
+    expect((await rawPost(`${g.baseURL}/search`, probe.key, { model: 'exa-search', query: 'probe' })).status).toBe(200);
+    const [p] = await rows(probe.tenantId);
+    const price = dec(p!.price);
+    const t = await newTenant(h.db, g.baseURL, { tenant: { monthlyBudget: price.times(5).toFixed() } });
+    exa.reset();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => rawPost(`${g.baseURL}/search`, t.key, { model: 'exa-search', query: `q${i}` })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect(exa.requests).toHaveLength(5);
+    const charged = await rows(t.tenantId, 5);
+    const total = charged.reduce((sum, r) => sum.plus(dec(r.price)), dec('0'));
+    expect(total.eq(price.times(5))).toBe(true);
+  });
+
   it('reserves the budget by the request: over budget is 429 insufficient_quota, nothing sent', async () => {
     const t = await newTenant(h.db, g.baseURL, { tenant: { monthlyBudget: '0.0001' } });
     const r = await rawPost(`${g.baseURL}/search`, t.key, { model: 'exa-search', query: 'x' });

@@ -2,14 +2,14 @@
  * Tenant changes through the two-person rule: tier (1..5: rate limits and price tier), status
  * (suspend / reactivate / cancel) and per-model access (enable/disable, rpm/tpm). Each returned
  * change carries the tenantId, so after commit the gateway drops that tenant's cached keys and
- * configuration on every instance (executor-modules.ts -> invalidateTenant): a suspended
+ * configuration on every instance (executor-registry.ts -> invalidateTenant): a suspended
  * tenant's keys answer 403 on the next request.
  */
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { models, tenantModelAccess, tenants } from '../../db/schema';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../errors';
-import { registerExecutor } from '../executors';
+import { defineExecutor, type RegisteredExecutor } from '../executors';
 
 export const setTenantTierPayload = z.object({
   tenantId: z.uuid(),
@@ -36,8 +36,8 @@ export const setTenantModelAccessPayload = z.object({
   reason: z.string().trim().max(1000).optional(),
 });
 
-export function registerTenantExecutors(): void {
-  registerExecutor('tenant.set_status', {
+export const tenantExecutors: RegisteredExecutor[] = [
+  defineExecutor('tenant.set_status', {
     type: 'billing_change',
     defaultRisk: 'high',
     label: 'Suspend, reactivate or cancel a tenant',
@@ -73,9 +73,9 @@ export function registerTenantExecutors(): void {
         .where(eq(tenants.id, t.id));
       return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, status: t.status }, newValues: { slug: t.slug, status: to, reason: p.reason } }];
     },
-  });
+  }),
 
-  registerExecutor('tenant.set_model_access', {
+  defineExecutor('tenant.set_model_access', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Change a tenant's access to a model",
@@ -122,9 +122,9 @@ export function registerTenantExecutors(): void {
         },
       ];
     },
-  });
+  }),
 
-  registerExecutor('tenant.set_tier', {
+  defineExecutor('tenant.set_tier', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Change a tenant's tier",
@@ -147,5 +147,5 @@ export function registerTenantExecutors(): void {
       await tx.update(tenants).set({ tier: p.tier, updatedAt: ctx.now }).where(eq(tenants.id, t.id));
       return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, tier: t.tier }, newValues: { slug: t.slug, tier: p.tier } }];
     },
-  });
-}
+  }),
+];
