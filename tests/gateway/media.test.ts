@@ -4,6 +4,9 @@
  * unit (images, characters, audio minutes from the file's real duration), validation before any
  * provider call, key scopes (incl. legacy keys), and per-unit budgets under 20 concurrent requests.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError, toFile } from 'openai';
 import type { DbHandle } from '../../lib/db/client';
@@ -44,6 +47,7 @@ beforeAll(async () => {
       ELEVENLABS_BASE_URL: `${eleven.url}/v1`,
       DEEPGRAM_API_KEY: 'test-deepgram',
       DEEPGRAM_BASE_URL: `${deepgram.url}/v1`,
+      RADIANT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-media-')),
     },
   });
 });
@@ -75,21 +79,27 @@ describe('POST /api/v1/images/generations', () => {
     expectPrice(r!);
   });
 
-  it('sdxl (Stability, bytes only): b64_json with n=2 meters 2 images; url is refused before calling Stability', async () => {
+  it('sdxl (Stability, bytes only): b64_json with n=2 meters 2 images; url answers point to RADIANT, owning tenant only', async () => {
     const t = await newTenant(h.db, g.baseURL);
     stability.reset();
     const res = await t.client.images.generate({ model: 'sdxl', prompt: 'a fox', n: 2, response_format: 'b64_json' });
     expect(res.data).toHaveLength(2);
     expect(Buffer.from(res.data![0]!.b64_json!, 'base64').subarray(0, 8)).toEqual(PNG_SIGNATURE);
-    const err = await t.client.images.generate({ model: 'sdxl', prompt: 'a fox' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(APIError);
-    expect((err as APIError).status).toBe(400);
-    expect((err as APIError).param).toBe('response_format');
-    expect(stability.requests).toHaveLength(1);
+    const viaUrl = await t.client.images.generate({ model: 'sdxl', prompt: 'a fox' });
+    const url = viaUrl.data![0]!.url!;
+    expect(url).toMatch(new RegExp(`^${g.url}/api/v1/images/files/img_[0-9a-f]{32}$`));
+    const own = await fetch(url, { headers: { authorization: `Bearer ${t.key}` } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await own.arrayBuffer()).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    const other = await newTenant(h.db, g.baseURL);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${other.key}` } })).status).toBe(404);
+    expect((await fetch(url)).status).toBe(401);
+    expect(stability.requests).toHaveLength(2);
     const r = await rows(t.tenantId);
-    expect(r).toHaveLength(1);
-    expect(r[0]).toMatchObject({ modelId: 'stability-sdxl', imageCount: 2 });
-    expect(dec(r[0]!.cost).equals(dec(r[0]!.cost).dividedBy(2).times(2))).toBe(true);
+    expect(r.map((x) => x.imageCount)).toEqual([2, 1]);
+    expect(r[0]).toMatchObject({ modelId: 'stability-sdxl' });
+    expect(dec(r[0]!.cost).equals(dec(r[1]!.cost).times(2))).toBe(true);
   });
 
   it('flux-pro-1.1 goes to Black Forest Labs (task + polling) and hands out its signed delivery URL', async () => {
