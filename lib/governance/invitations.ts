@@ -15,7 +15,7 @@ import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext, RequestMeta } from '../platform/context';
 import { proposeChange, type ApprovalView } from './approvals';
 import { INVITATION_EXPIRY_DAYS } from './config';
-import { hashInvitationToken, newInvitationToken } from './invitation-tokens';
+import { hashInvitationToken } from './invitation-tokens';
 import { ExpiredError } from './errors';
 import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
