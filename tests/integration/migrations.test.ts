@@ -39,5 +39,6 @@ describe('migration runner', () => {
       await h.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Migrates a fresh embedded database from nothing, twice: it grows with every migration.
+  }, 120_000);
 });
