@@ -21,6 +21,9 @@
  * same two jobs run on an in-process timer (PGlite is single-process by design, so there is
  * nobody to coordinate with), guarded by the same billing_runs index.
  *
+ * Video and 3D generation jobs register their own queues here (lib/gateway/jobs/schedule.ts);
+ * RADIANT_GENERATION_JOBS=off leaves them out.
+ *
  * Environment: RADIANT_JOBS=off disables scheduling (tests, one-off scripts);
  * RADIANT_ROLLUP_CRON (default every 10 minutes); RADIANT_BILLING_CRON (default 02:00 UTC on the
  * 1st); RADIANT_BILLING_CATCHUP=off (no catch-up at start). Cron expressions are evaluated in UTC.
@@ -34,6 +37,7 @@ import { systemCtx } from '@/lib/platform/context';
 import { rollupUsage, type RollupResult } from '@/lib/billing/rollups';
 import { periodAlreadyBilled, runBilling, type RunBillingResult } from '@/lib/billing/runs';
 import { previousPeriod } from '@/lib/billing/period';
+import { createGenerationQueues, workGenerationQueues } from '@/lib/gateway/jobs/schedule';
 import { PERIOD_RE } from '@/lib/platform/schemas';
 
 export const JOB_QUEUES = { rollup: 'billing-rollup', monthlyBilling: 'billing-monthly' } as const;
@@ -103,6 +107,12 @@ export async function enqueueMonthlyBillingCatchUp(boss: Pick<PgBoss, 'send'>, n
 }
 
 
+/** RADIANT_GENERATION_JOBS=off: this instance neither polls generation jobs nor runs their
+ * pg-boss queues (its API still creates jobs; other instances move them). */
+function generationJobsOn(env: NodeJS.ProcessEnv): boolean {
+  return (env.RADIANT_GENERATION_JOBS ?? '').toLowerCase() !== 'off';
+}
+
 const HANDLE_KEY = Symbol.for('radiant.jobs');
 type G = typeof globalThis & { [HANDLE_KEY]?: Promise<JobsHandle> };
 
@@ -111,7 +121,13 @@ export function startJobs(env: NodeJS.ProcessEnv = process.env): Promise<JobsHan
   const g = globalThis as G;
   g[HANDLE_KEY] ??= (async () => {
     if ((env.RADIANT_JOBS ?? '').toLowerCase() === 'off') return { kind: 'off', stop: async () => {} } satisfies JobsHandle;
-    return env.DATABASE_URL ? startPgBoss(env.DATABASE_URL, env) : startTimers(env);
+    const h = await (env.DATABASE_URL ? startPgBoss(env.DATABASE_URL, env) : startTimers(env));
+    // Video/3D generation jobs: this process's poller (both modes; lib/gateway/jobs/schedule.ts).
+    if (generationJobsOn(env)) {
+      const { startGenerationJobs } = await import('@/lib/gateway/jobs/schedule');
+      startGenerationJobs();
+    }
+    return h;
   })();
   return g[HANDLE_KEY];
 }
@@ -154,10 +170,12 @@ async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.P
       await boss.createQueue(JOB_QUEUES.monthlyBilling, { name: JOB_QUEUES.monthlyBilling, policy: 'stately', expireInSeconds: 6 * 3600, retryLimit: 3, retryDelay: 300 });
       await boss.schedule(JOB_QUEUES.rollup, rollupCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
       await boss.schedule(JOB_QUEUES.monthlyBilling, billingCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
+      if (generationJobsOn(env)) await createGenerationQueues(boss);
     });
   } finally {
     await lockDb.close();
   }
+  if (generationJobsOn(env)) await workGenerationQueues(boss);
   await boss.work(JOB_QUEUES.rollup, async () => {
     await runRollupJob();
   });

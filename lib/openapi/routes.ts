@@ -9,7 +9,9 @@ import { costEntryInputSchema, revenueEntryInputSchema } from '../billing/books'
 import { exportInputSchema } from '../billing/exports';
 import { portalInvoiceSchema, portalInvoiceSummarySchema, portalUsageSchema } from '../billing/portal';
 import { adjustmentInputSchema, providerImportInputSchema } from '../billing/reconciliation';
+import { anthropicMessagesRequestSchema } from '../gateway/adapters/anthropic-inbound';
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../gateway/adapters/openai-types';
+import { searchRequestSchema } from '../gateway/adapters/search-types';
 import { apiKeyViewSchema, createApiKeySchema } from '../gateway/keys';
 import { roleChangeInputSchema } from '../governance/admins';
 import { decisionInputSchema, listInputSchema, proposeInputSchema } from '../governance/approvals';
@@ -37,6 +39,8 @@ const ChatCompletion = named('ChatCompletion', chatCompletionSchema);
 export const ChatCompletionChunk = named('ChatCompletionChunk', chatCompletionChunkSchema);
 const EmbeddingRequest = named('EmbeddingRequest', embeddingRequestSchema);
 const EmbeddingResponse = named('EmbeddingResponse', embeddingResponseSchema);
+const AnthropicMessagesRequest = named('AnthropicMessagesRequest', anthropicMessagesRequestSchema);
+const SearchRequest = named('SearchRequest', searchRequestSchema);
 const OptimizeRequest = named('OptimizeRequest', optimizeRequestSchema);
 const ClientOptimization = named('ClientOptimization', clientOptimizationSchema);
 
@@ -124,6 +128,33 @@ const gatewayRoutes: RouteSpec[] = [
     permission: 'key scope: embeddings',
     body: EmbeddingRequest,
     responses: [ok('The embeddings.', EmbeddingResponse)],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/messages',
+    summary: "Create a message (Anthropic's Messages API)",
+    description:
+      "Anthropic's Messages API wire format, in and out, for every chat model (Anthropic's official SDK works with baseURL `/api`). " +
+      'Claude models are passed to Anthropic as sent; other models are translated and back. Key in `x-api-key` or `Authorization: Bearer`; ' +
+      '`anthropic-version` accepted. With `stream: true` the answer is Anthropic\'s event stream (`event:` + `data:` lines). ' +
+      'Errors: `{ type: "error", error: { type, message }, request_id }` with Anthropic\'s statuses.',
+    tags: ['Gateway'],
+    auth: 'apiKey',
+    permission: 'key scope: chat',
+    body: AnthropicMessagesRequest,
+    responses: [ok('The message `{ id, type: "message", role, model, content[], stop_reason, stop_sequence, usage }` (or its event stream).')],
+    streams: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/search',
+    summary: 'Search the web',
+    description: 'One request and answer shape for the search models (exa-search, tavily-search); metered per request. See docs/gateway.md "Web search".',
+    tags: ['Gateway'],
+    auth: 'apiKey',
+    permission: 'key scope: search',
+    body: SearchRequest,
+    responses: [ok('`{ id, object: "search.result", created, model, query, results: [{ title, url, snippet, published_at, score, content?, provider }], provider }`.')],
   },
   {
     method: 'GET',

@@ -85,7 +85,7 @@ describe.runIf(testDbKind() === 'postgres')('pg-boss schedules (PostgreSQL)', ()
     const cfg = inject('testDb');
     const url = cfg.kind === 'postgres' ? cfg.url : '';
     // No catch-up here: it would bill last month for every tenant of the shared test database.
-    const handle = await startJobs({ DATABASE_URL: url, RADIANT_BILLING_CRON: '0 2 1 * *', RADIANT_BILLING_CATCHUP: 'off' } as unknown as NodeJS.ProcessEnv);
+    const handle = await startJobs({ DATABASE_URL: url, RADIANT_BILLING_CRON: '0 2 1 * *', RADIANT_BILLING_CATCHUP: 'off', RADIANT_GENERATION_JOBS: 'off' } as unknown as NodeJS.ProcessEnv);
     expect(handle.kind).toBe('pg-boss');
     // A second instance registering the same schedules changes nothing.
     const { default: PgBoss } = await import('pg-boss');

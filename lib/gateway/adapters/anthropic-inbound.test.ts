@@ -102,6 +102,11 @@ describe('fromAnthropicMessagesRequest', () => {
       stream_options: { include_usage: true },
     });
     expect(chatCompletionRequestSchema.safeParse(out).success).toBe(true);
+    const schema = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: false };
+    expect(fromAnthropicMessagesRequest(parse({ output_config: { format: { type: 'json_schema', schema } }, messages: [{ role: 'user', content: 'Hi' }] })).response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'output', schema, strict: true },
+    });
     const plain = fromAnthropicMessagesRequest(parse({ system: 'Be kind.', messages: [{ role: 'user', content: 'Hi' }] }));
     expect(plain.max_tokens).toBe(256);
     expect(plain.messages[0]).toEqual({ role: 'system', content: 'Be kind.' });

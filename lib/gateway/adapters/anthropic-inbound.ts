@@ -31,7 +31,8 @@
  * Translation choices for non-Claude models (documented in docs/gateway.md):
  * - `system` blocks are joined with a blank line into one system message; cache_control,
  *   citations settings and `top_k` are dropped (OpenAI-style APIs have no equivalent);
- *   `thinking` is ignored; `metadata.user_id` becomes `user`.
+ *   `thinking` is ignored; `metadata.user_id` becomes `user`; `output_config.format` (JSON schema)
+ *   becomes `response_format: json_schema`.
  * - tool_result blocks become `tool` messages (in order, before the rest of that user turn);
  *   `is_error: true` prefixes the content with "Error: "; images inside a tool result follow as
  *   a user message. Assistant thinking / redacted_thinking blocks are dropped from history.
@@ -312,6 +313,11 @@ export function fromAnthropicMessagesRequest(req: AnthropicMessagesRequest, opts
   if (req.stream) {
     out.stream = true;
     out.stream_options = { include_usage: true };
+  }
+  // Structured outputs: output_config.format (json_schema) -> response_format json_schema.
+  const oc = (req as Record<string, unknown>).output_config;
+  if (isRecord(oc) && isRecord(oc.format) && oc.format.type === 'json_schema' && isRecord(oc.format.schema)) {
+    out.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: oc.format.schema, strict: true } };
   }
 
   if (req.tools && req.tools.length > 0) {

@@ -86,7 +86,7 @@ export interface ImageResult {
 /**
  * What a model accepts. `urls`: 'provider_signed' = the provider answers with a signed URL that
  * needs no key (handed to the client as is); 'radiant' = the provider gives bytes only, so a
- * `url` answer must be served by RADIANT.
+ * `url` answer would have to be served by RADIANT (the endpoint answers b64_json only for now).
  */
 export interface ImageModelSpec {
   sizes: readonly string[];

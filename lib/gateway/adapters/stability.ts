@@ -21,8 +21,9 @@
  *   { id, name, errors: [string] }; a moderation refusal is 403 name `content_moderation`
  *   (a content-policy refusal, NOT a credential problem).
  * A CONTENT_FILTERED image is not returned and not counted; none left = content-policy error.
- * Stability returns bytes only, never URLs: a `url` answer is served by RADIANT (spec.urls
- * 'radiant').
+ * Stability returns bytes only, never URLs (spec.urls 'radiant'): the images endpoint answers
+ * these models in `b64_json` and refuses `response_format: url` with a 400 (RADIANT does not store
+ * image files yet).
  */
 import {
   callJson,

@@ -1,18 +1,4 @@
-/** Registers the built-in executors (idempotent). */
-import { registerAdminExecutors } from './admins';
-import { registerCatalogExecutors } from './catalog';
-import { registerInvitationExecutors } from './invitations';
-import { registerMarkupExecutors } from './markup';
-import { registerTenantExecutors } from './tenants';
-
-export function registerBuiltInExecutors(): void {
-  registerMarkupExecutors();
-  registerCatalogExecutors();
-  registerAdminExecutors();
-  registerTenantExecutors();
-  registerInvitationExecutors();
-}
-
+/** The built-in executors' actions and example payloads (the executors: ./*.ts, listed in ../executor-registry.ts). */
 export const BUILT_IN_ACTIONS = [
   'markup.set_default',
   'markup.set_provider',

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { tenants } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../../errors';
-import { registerExecutor } from '../executors';
+import { defineExecutor, type RegisteredExecutor } from '../executors';
 
 export const setTenantTierPayload = z.object({
   tenantId: z.uuid(),
@@ -11,8 +11,8 @@ export const setTenantTierPayload = z.object({
   reason: z.string().trim().max(1000).optional(),
 });
 
-export function registerTenantExecutors(): void {
-  registerExecutor('tenant.set_tier', {
+export const tenantExecutors: RegisteredExecutor[] = [
+  defineExecutor('tenant.set_tier', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Change a tenant's tier",
@@ -35,5 +35,5 @@ export function registerTenantExecutors(): void {
       await tx.update(tenants).set({ tier: p.tier, updatedAt: ctx.now }).where(eq(tenants.id, t.id));
       return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, tier: t.tier }, newValues: { slug: t.slug, tier: p.tier } }];
     },
-  });
-}
+  }),
+];

@@ -1,0 +1,117 @@
+/**
+ * POST /api/v1/search: RADIANT's one web-search API (request and answer in
+ * adapters/search-types.ts) over Exa and Tavily, as a composition of stages:
+ *
+ *   authenticate (scope `search`) -> idempotency -> parse/validate -> route -> admit (rate limits)
+ *   -> admit (budget: one request at the chain's highest per-request price) -> upstream (retries,
+ *   fallbacks along routing rules, cooldown) -> respond -> meter (request_count = 1) -> request log
+ *
+ * Not cached (answers go stale; the response cache covers chat and embeddings).
+ */
+import { callExaSearch } from '../adapters/exa';
+import { searchRequestSchema, type SearchRequest, type SearchResponse } from '../adapters/search-types';
+import { callTavilySearch } from '../adapters/tavily';
+import type { KeyRecord } from '../auth';
+import { GatewayError, toOpenAIError } from '../errors';
+import type { UsageStatus } from '../metering/writer';
+import type { RequestContext } from '../pipeline/context';
+import type { EndpointHandler } from '../pipeline/run';
+import type { GatewayServices } from '../pipeline/services';
+import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { authenticateStage } from '../stages/authenticate';
+import { withIdempotency } from '../stages/idempotency';
+import { logRequest } from '../stages/log';
+import { buildUsageEvent, meter } from '../stages/meter';
+import { parseJson, validate } from '../stages/parse';
+import { answerHeaders, sendComplete } from '../stages/respond';
+import { loadTenantView, routeStage } from '../stages/route';
+import { callUpstream, newTrace, type Attempt } from '../stages/upstream';
+
+const PATH = '/api/v1/search';
+const USAGE_ENDPOINT = 'search';
+
+export const searchEndpoint: EndpointHandler = async (gw, ctx, respondError) => {
+  const key = await authenticateStage(gw, ctx, 'search');
+  const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
+  await withIdempotency(gw, ctx, key, PATH, raw, () => search(gw, ctx, key, raw), respondError);
+};
+
+interface SearchAnswer {
+  kind: 'complete';
+  refusal: false;
+  response: SearchResponse;
+}
+
+function attemptSearch(gw: GatewayServices, ctx: RequestContext, body: SearchRequest, a: Attempt): Promise<SearchAnswer> {
+  const call = { baseUrl: a.ep.baseUrl, apiKey: a.ep.apiKey ?? '', timeoutMs: gw.options.upstreamTimeoutMs, signal: ctx.req.signal };
+  const meta = { model: a.model.name, query: body.query, requestId: ctx.requestId, created: Math.floor(ctx.start / 1000) };
+  const run = a.provider.wireFormat === 'exa' ? callExaSearch : a.provider.wireFormat === 'tavily' ? callTavilySearch : null;
+  if (!run) throw new GatewayError(400, 'model_not_supported', `The model '${a.model.name}' does not support web search through this API.`, { param: 'model' });
+  return run(call, body, meta).then((response) => ({ kind: 'complete' as const, refusal: false as const, response }));
+}
+
+async function search(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {
+  const body = validate(searchRequestSchema, parseJson(raw));
+  const { snap, tenant } = await loadTenantView(gw, key);
+  const plan = routeStage(gw, ctx, { endpoint: 'search', key, snap, tenant, body, promptTokens: 0 });
+  // A search is one request against the request limits and no tokens.
+  const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
+  await reserveBudget(gw, ctx, key, admission, () =>
+    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ inputTokens: 0, outputTokens: 0, requests: 1 })),
+  );
+
+  const trace = newTrace(plan);
+  let answer: SearchAnswer | null = null;
+  let failure: unknown = null;
+  try {
+    answer = await callUpstream(gw, ctx, plan, snap, trace, (a) => attemptSearch(gw, ctx, body, a));
+  } catch (err) {
+    failure = err;
+  }
+
+  let status: UsageStatus = 'success';
+  let httpStatus = 200;
+  let errorCode: string | null = null;
+  let ttfb: number | null = null;
+  if (answer) {
+    answerHeaders(ctx, trace);
+    sendComplete(ctx, JSON.stringify(answer.response));
+    ttfb = Date.now() - ctx.start;
+  } else {
+    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
+    const mapped = toOpenAIError(failure, ctx.requestId);
+    httpStatus = mapped.status;
+    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
+  }
+
+  // Metered per request; a search that got no answer is free. One the client abandoned after the
+  // provider answered is still charged (the provider charged us).
+  const model = trace.model;
+  ctx.model ??= model.name;
+  ctx.provider ??= model.providerId;
+  meter(
+    gw,
+    buildUsageEvent(ctx, {
+      key, tenant, snap, model,
+      requested: plan.requested,
+      endpoint: USAGE_ENDPOINT,
+      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
+      free: answer === null,
+      ttfbMs: ttfb,
+      status,
+      httpStatus,
+      errorCode,
+      attemptCount: Math.max(1, trace.attempts),
+      fallbackFrom: trace.fallbackFrom,
+      metadata: { results: answer ? answer.response.results.length : 0 },
+    }),
+    admission,
+  );
+  admission.settleTokens(0);
+  logRequest(gw, ctx, key, tenant, {
+    model: model.name,
+    requestBody: body,
+    responseBody: answer ? answer.response : { error: toOpenAIError(failure, ctx.requestId).body.error },
+  });
+  if (failure !== null) throw failure;
+}
