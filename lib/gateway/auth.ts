@@ -111,6 +111,12 @@ export class KeyCache {
     private readonly ttlMs: number,
   ) {}
 
+  /** The cached answer for a key hash: a record, null (known unknown), or undefined (not cached:
+   * a lookup would query the database). */
+  cached(hash: string, now = Date.now()): KeyRecord | null | undefined {
+    return this.lru.get(hash, now);
+  }
+
   async lookup(hash: string, now = Date.now()): Promise<KeyRecord | null> {
     const fresh = this.lru.get(hash, now);
     if (fresh !== undefined) return fresh;
@@ -157,7 +163,14 @@ export function presentedKey(req: GatewayRequest): string | null {
   return req.header('x-api-key') ?? req.header('api-key') ?? null;
 }
 
-export async function authenticate(cache: KeyCache, req: GatewayRequest, now = Date.now()): Promise<KeyRecord> {
+/** Guards the database behind key lookups: asked before a key that is not cached is looked up,
+ * told when a key turned out unknown. */
+export interface LookupGuard {
+  admit(): Promise<void>;
+  failed(): void;
+}
+
+export async function authenticate(cache: KeyCache, req: GatewayRequest, now = Date.now(), guard?: LookupGuard): Promise<KeyRecord> {
   const key = presentedKey(req);
   if (!key) {
     throw new GatewayError(
@@ -167,7 +180,14 @@ export async function authenticate(cache: KeyCache, req: GatewayRequest, now = D
       { type: 'invalid_request_error' },
     );
   }
-  const rec = key.length > 200 ? null : await cache.lookup(hashApiKey(key), now);
+  let rec: KeyRecord | null = null;
+  if (key.length <= 200) {
+    const hash = hashApiKey(key);
+    const cached = cache.cached(hash, now);
+    if (cached === undefined && guard) await guard.admit();
+    rec = cached === undefined ? await cache.lookup(hash, now) : cached;
+  }
+  if (!rec) guard?.failed();
   if (!rec || rec.tenant.deleted) {
     throw new GatewayError(401, 'invalid_api_key', 'Incorrect API key provided. Create or look up your keys in the RADIANT portal.', { type: 'invalid_request_error' });
   }

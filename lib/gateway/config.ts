@@ -57,6 +57,11 @@ export interface GatewayOptions {
   forwardHeaders?: string[];
   /** Default output estimate (tokens) when the client sets no max_tokens (budget reservation). */
   defaultOutputEstimateTokens?: number;
+  /** Most completions one chat request may ask for with `n` (default 8); more is a 400. */
+  maxCompletionsPerRequest?: number;
+  /** Failed API-key authentications allowed per client address and minute (default 30); past it
+   * unknown keys are refused without a database lookup (429). */
+  authFailuresPerMinute?: number;
 }
 
 export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'db' | 'meteringDb' | 'redisUrl'>> & {
@@ -100,5 +105,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedGatewayOptions {
     maxBodyBytes: o.maxBodyBytes ?? 20 * 1024 * 1024,
     forwardHeaders: o.forwardHeaders ?? [],
     defaultOutputEstimateTokens: o.defaultOutputEstimateTokens ?? 1024,
+    maxCompletionsPerRequest: o.maxCompletionsPerRequest ?? num(env.RADIANT_MAX_COMPLETIONS_PER_REQUEST, 8),
+    authFailuresPerMinute: o.authFailuresPerMinute ?? num(env.RADIANT_AUTH_FAILURES_PER_MINUTE, 30),
   };
 }

@@ -11,7 +11,7 @@
 import type { UsageStatus } from '../metering/writer';
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../adapters/openai-types';
 import type { KeyRecord } from '../auth';
-import { toOpenAIError, type MappedError } from '../errors';
+import { GatewayError, toOpenAIError, type MappedError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
 import type { Endpoint } from '../router';
@@ -23,7 +23,7 @@ import { lookupCache, storeInCache } from '../stages/cache';
 import { withIdempotency } from '../stages/idempotency';
 import { logRequest } from '../stages/log';
 import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
-import { parseJson, validate } from '../stages/parse';
+import { dropProviderExtras, parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
@@ -44,9 +44,13 @@ export function completionEndpoint(endpoint: CompletionEndpoint): EndpointHandle
   };
 }
 
-async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: CompletionEndpoint, key: KeyRecord, raw: Buffer): Promise<void> {
+async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: CompletionEndpoint, key: KeyRecord, sent: Buffer): Promise<void> {
   const o = gw.options;
-  const body = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(raw)) as Record<string, unknown>;
+  const validated = validate(endpoint === 'chat' ? chatCompletionRequestSchema : embeddingRequestSchema, parseJson(sent)) as Record<string, unknown>;
+  const { body, dropped } = dropProviderExtras(validated, key.tenant.settings);
+  // What goes upstream: the client's bytes, unless a field had to be dropped.
+  const raw = dropped.length === 0 ? sent : Buffer.from(JSON.stringify(body));
+  if (dropped.length > 0) ctx.headers['x-radiant-dropped-fields'] = dropped.join(', ');
   const stream = endpoint === 'chat' && body.stream === true;
   const { snap, tenant } = await loadTenantView(gw, key);
   const promptTokens = estimatePromptTokens(body);
@@ -54,7 +58,9 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
 
   const maxOut = (body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
   const requestedOut = typeof maxOut === 'number' && maxOut > 0 ? maxOut : 0;
-  const admission = await admitRate(gw, ctx, key, tenant, plan, promptTokens + requestedOut);
+  // `n` completions produce up to n times the output: limits and the budget reservation count it.
+  const completions = completionsRequested(gw, body);
+  const admission = await admitRate(gw, ctx, key, tenant, plan, promptTokens + requestedOut * completions);
 
   const cache = await lookupCache(gw, ctx, key, endpoint, plan.primary.id, body, !stream);
   if (cache.hit) {
@@ -88,7 +94,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     return;
   }
 
-  const outputEstimate = requestedOut || o.defaultOutputEstimateTokens;
+  const outputEstimate = (requestedOut || o.defaultOutputEstimateTokens) * completions;
   await reserveBudget(gw, ctx, key, admission, () =>
     upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({ inputTokens: Math.ceil(promptTokens * 1.1) + 16, outputTokens: outputEstimate, requests: 1, coldStart })),
   );
@@ -188,6 +194,14 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
           : { error: failureBody?.body.error },
   });
   if (failure !== null) throw failure;
+}
+
+/** How many completions the request asks for (`n`, default 1); above the configured cap a 400. */
+function completionsRequested(gw: GatewayServices, body: Record<string, unknown>): number {
+  const n = typeof body.n === 'number' ? body.n : 1;
+  const cap = gw.options.maxCompletionsPerRequest;
+  if (n > cap) throw new GatewayError(400, 'invalid_value', `n may be at most ${cap} on this gateway (you asked for ${n} completions).`, { param: 'n' });
+  return n;
 }
 
 function parseOrNull(s: string): unknown {

@@ -1,12 +1,39 @@
-/** Stage: who is calling. The API key (cached) -> tenant, limits, scopes; 401/403 otherwise. */
-import { authenticate, requireScope, type KeyRecord } from '../auth';
+/**
+ * Stage: who is calling. The API key (cached) -> tenant, limits, scopes; 401/403 otherwise.
+ * A key that is not cached costs a database lookup, so failed authentications are limited per
+ * client address: past `authFailuresPerMinute` unknown keys from one address are refused (429)
+ * without a lookup. Known keys never wait on this.
+ */
+import { RateLimitedError } from '../../errors';
+import { authenticate, requireScope, type KeyRecord, type LookupGuard } from '../auth';
 import type { ApiKeyScope } from '../keys';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
 
 export async function authenticateStage(gw: GatewayServices, ctx: RequestContext, scope: ApiKeyScope): Promise<KeyRecord> {
-  const key = await authenticate(gw.keys, ctx.req, ctx.start);
+  const key = await authenticate(gw.keys, ctx.req, ctx.start, failureGuard(gw, ctx));
   ctx.tenantId = key.tenantId;
   requireScope(key, scope);
   return key;
+}
+
+function failureGuard(gw: GatewayServices, ctx: RequestContext): LookupGuard | undefined {
+  const ip = ctx.req.ip;
+  const limit = gw.options.authFailuresPerMinute;
+  if (!ip || limit <= 0) return undefined;
+  const counter = `af:${ip}`;
+  let windowIndex = -1;
+  return {
+    async admit() {
+      // A zero-cost check reads the address's failures without counting this request.
+      const d = await gw.limiter.consume([{ key: counter, kind: 'tokens', limit, cost: 0 }], ctx.start);
+      windowIndex = d.windowIndex;
+      if (!d.allowed) {
+        throw new RateLimitedError(`Too many requests with invalid API keys from your address. Retry after ${d.retryAfterSeconds}s.`, d.retryAfterSeconds);
+      }
+    },
+    failed() {
+      if (windowIndex >= 0) gw.limiter.adjust(counter, windowIndex, 1);
+    },
+  };
 }

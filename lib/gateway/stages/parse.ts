@@ -25,3 +25,22 @@ export async function readJsonBody<S extends z.ZodType>(ctx: RequestContext, sch
   const raw = await ctx.req.readBody(limitBytes);
   return { raw, body: validate(schema, parseJson(raw), what) };
 }
+
+/**
+ * Request fields that change what the platform pays or how the provider keeps the data: a faster
+ * (dearer) service tier, storing the completion in the platform's provider account (with its
+ * metadata), predicted outputs billed as completion tokens. They are dropped unless an
+ * administrator allowed them for the tenant (tenants.settings.allowedProviderExtras, e.g.
+ * ["store"]); an allowed field is passed on as sent and the request is metered at catalog rates.
+ */
+export const PROVIDER_EXTRAS = ['service_tier', 'store', 'metadata', 'prediction'] as const;
+
+/** The body without the extras the tenant may not use, and which ones were dropped. */
+export function dropProviderExtras(body: Record<string, unknown>, settings: Record<string, unknown>): { body: Record<string, unknown>; dropped: string[] } {
+  const allowed = Array.isArray(settings.allowedProviderExtras) ? (settings.allowedProviderExtras as unknown[]) : [];
+  const dropped = PROVIDER_EXTRAS.filter((f) => body[f] !== undefined && !allowed.includes(f));
+  if (dropped.length === 0) return { body, dropped };
+  const copy = { ...body };
+  for (const f of dropped) delete copy[f];
+  return { body: copy, dropped };
+}
