@@ -9,7 +9,7 @@ import { administrators, apiKeys, invoices, models, tenantModelAccess, tenants, 
 import { isUuid } from '../db/tenant';
 import { NotFoundError } from '../errors';
 import { dec } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from './sql-util';
+import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../db/sql-util';
 
 export const TIER_NAMES: Record<number, string> = { 1: 'Seed', 2: 'Startup', 3: 'Growth', 4: 'Scale', 5: 'Enterprise' };
 

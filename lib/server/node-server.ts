@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getLogger } from '../observability/logger';
 
 export type FastPathHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -36,7 +37,7 @@ export async function startRadiantServer(opts: RadiantServerOptions): Promise<Ra
     const url = req.url ?? '/';
     if (fastPath && url.startsWith('/api/v1/')) {
       fastPath(req, res).catch((err: unknown) => {
-        console.error('gateway fast path failed', err);
+        getLogger().error({ err }, 'gateway fast path failed');
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: 'Internal server error', type: 'api_error', code: 'internal_error', param: null } }));
