@@ -9,12 +9,15 @@
  *   images actually returned) + settle -> request log.
  *
  * `url` answers are the provider's signed, key-less URL (OpenAI, BFL, Ideogram). Stability gives
- * image bytes only: its models answer `b64_json`, and `response_format: url` (the OpenAI default)
- * is refused for them with a 400 naming `response_format` (docs/gateway.md).
+ * image bytes only: for `url` RADIANT stores them (lib/gateway/media/image-store.ts) and answers
+ * GET /api/v1/images/files/{id} on RADIANT's own host (RADIANT_PUBLIC_URL, else the request's
+ * host), readable with a key of the owning tenant for one hour.
  * A request the client abandons after the provider produced the images is still metered; a failed
  * request is not.
  */
+import path from 'node:path';
 import type { UsageStatus } from '../metering/writer';
+import { readImage, storeImage } from '../media/image-store';
 import { imageAdapterFor } from '../adapters/media-adapters';
 import { validateImageRequest, type ImageAdapter, type ImageModelSpec, type ImageRequest, type ImageResult } from '../adapters/media';
 import type { KeyRecord } from '../auth';
@@ -42,13 +45,22 @@ function adapterAndSpec(model: GatewayModel, provider: GatewayProvider): { adapt
   return { adapter, spec };
 }
 
-/** The model-specific validation: the spec's checks plus the bytes-only rule. */
+/** The model-specific validation (the spec's checks). */
 function validateFor(body: Record<string, unknown>, model: GatewayModel, spec: ImageModelSpec): ImageRequest {
-  const req = validateImageRequest(body, spec, model.name);
-  if (spec.urls === 'radiant' && req.responseFormat === 'url') {
-    throw new GatewayError(400, 'invalid_value', `The model '${model.name}' returns image bytes only: set 'response_format' to 'b64_json'.`, { param: 'response_format' });
-  }
-  return req;
+  return validateImageRequest(body, spec, model.name);
+}
+
+export function imageStoreDir(gw: GatewayServices): string {
+  return path.resolve(gw.options.env.RADIANT_DATA_DIR ?? '.radiant', 'images');
+}
+
+/** RADIANT's own origin for URLs it hands out. */
+function publicOrigin(gw: GatewayServices, ctx: RequestContext): string {
+  const configured = gw.options.env.RADIANT_PUBLIC_URL?.replace(/\/+$/, '');
+  if (configured) return configured;
+  const proto = ctx.req.header('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';
+  const host = ctx.req.header('x-forwarded-host') ?? ctx.req.header('host') ?? 'localhost';
+  return `${proto}://${host}`;
 }
 
 export const imageGenerationsEndpoint: EndpointHandler = async (gw, ctx, respondError) => {
@@ -98,14 +110,18 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   let errorCode: string | null = null;
   let responseBody: unknown;
   if (answer) {
-    const out = {
-      created: Math.floor(Date.now() / 1000),
-      data: answer.result.images.map((i) => {
-        const d: Record<string, unknown> = i.b64Json !== null ? { b64_json: i.b64Json } : { url: i.url };
-        if (i.revisedPrompt) d.revised_prompt = i.revisedPrompt;
-        return d;
-      }),
-    };
+    const data: Array<Record<string, unknown>> = [];
+    for (const i of answer.result.images) {
+      let d: Record<string, unknown>;
+      if (req.responseFormat === 'url' && i.url === null && i.b64Json !== null) {
+        // Bytes only (Stability): served by RADIANT.
+        const { id } = await storeImage(imageStoreDir(gw), key.tenantId, Buffer.from(i.b64Json, 'base64'), i.mediaType);
+        d = { url: `${publicOrigin(gw, ctx)}/api/v1/images/files/${id}` };
+      } else d = i.b64Json !== null ? { b64_json: i.b64Json } : { url: i.url };
+      if (i.revisedPrompt) d.revised_prompt = i.revisedPrompt;
+      data.push(d);
+    }
+    const out = { created: Math.floor(Date.now() / 1000), data };
     answerHeaders(ctx, trace);
     if (ctx.req.signal.aborted) status = 'cancelled';
     else sendComplete(ctx, JSON.stringify(out));
@@ -145,4 +161,14 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   meterRefusals(gw, ctx, key, trace, status);
   logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: body, responseBody });
   if (failure !== null) throw failure;
+}
+
+/** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */
+export function imageFileEndpoint(id: string): EndpointHandler {
+  return async (gw, ctx) => {
+    const key = await authenticateMedia(gw, ctx, 'images');
+    const img = await readImage(imageStoreDir(gw), key.tenantId, id);
+    if (!img) throw new GatewayError(404, 'not_found', 'No such image file, or it has expired.', { param: 'id' });
+    sendComplete(ctx, img.data, img.mediaType);
+  };
 }

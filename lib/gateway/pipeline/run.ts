@@ -7,7 +7,7 @@ import { recordGatewayRequest } from '../../observability/metrics';
 import { completionEndpoint } from '../endpoints/chat';
 import { messagesEndpoint } from '../endpoints/messages';
 import { listModelsEndpoint, optimizeEndpoint } from '../endpoints/models';
-import { imageGenerationsEndpoint } from '../endpoints/images';
+import { imageFileEndpoint, imageGenerationsEndpoint } from '../endpoints/images';
 import { speechEndpoint } from '../endpoints/speech';
 import { transcriptionsEndpoint } from '../endpoints/transcriptions';
 import { searchEndpoint } from '../endpoints/search';
@@ -42,6 +42,7 @@ const ROUTES: Route[] = [
   { template: '/api/v1/chat', method: 'POST', match: { exact: '/api/v1/chat' }, handler: () => chat },
   { template: '/api/v1/embeddings', method: 'POST', match: { exact: '/api/v1/embeddings' }, handler: () => embeddings },
   { template: '/api/v1/images/generations', method: 'POST', match: { exact: '/api/v1/images/generations' }, handler: () => imageGenerationsEndpoint },
+  { template: '/api/v1/images/files/{id}', method: 'GET', match: { prefix: '/api/v1/images/files/' }, handler: (id) => imageFileEndpoint(id) },
   { template: '/api/v1/audio/speech', method: 'POST', match: { exact: '/api/v1/audio/speech' }, handler: () => speechEndpoint },
   { template: '/api/v1/audio/transcriptions', method: 'POST', match: { exact: '/api/v1/audio/transcriptions' }, handler: () => transcriptionsEndpoint },
   { template: '/api/v1/messages', method: 'POST', match: { exact: '/api/v1/messages' }, handler: () => messagesEndpoint },

@@ -12,6 +12,8 @@ export const BUILT_IN_ACTIONS = [
   'admin.invite',
   'admin.deactivate',
   'tenant.set_tier',
+  'tenant.set_status',
+  'tenant.set_model_access',
 ] as const;
 
 /** Example payloads for the "Propose a change" form (ids are placeholders to edit). */
@@ -28,4 +30,6 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'admin.invite': { email: 'new.person@example.com', role: 'operator', message: 'Welcome' },
   'admin.deactivate': { adminId: '<administrator uuid>', reason: 'Why' },
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
+  'tenant.set_status': { tenantId: '<tenant uuid>', change: 'suspend', reason: 'Why' },
+  'tenant.set_model_access': { tenantId: '<tenant uuid>', modelId: 'openai-gpt-4-1', enabled: false, rateLimitRpm: null, rateLimitTpm: null, reason: 'Why' },
 };
