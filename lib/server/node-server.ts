@@ -8,6 +8,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getLogger } from '../observability/logger';
+import { API_CSP, securityHeaders } from '../platform/security-headers';
+
+/** Security headers on the gateway's answers (lib/platform/security-headers.ts; HSTS is the TLS
+ * terminator's job in front of the fast path). */
+const GATEWAY_HEADERS = Object.entries(securityHeaders(API_CSP, false));
 
 export type FastPathHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -91,6 +96,7 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
   setHandler((req, res) => {
     const url = req.url ?? '/';
     if (fastPath && url.startsWith('/api/v1/')) {
+      for (const [k, v] of GATEWAY_HEADERS) res.setHeader(k, v);
       fastPath(req, res).catch((err: unknown) => {
         getLogger().error({ err }, 'gateway fast path failed');
         if (!res.headersSent) {
