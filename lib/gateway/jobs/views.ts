@@ -120,9 +120,8 @@ export async function consoleJobsPage(tx: Tx, opts: { page: number; filter: 'all
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`SELECT j.id, t.name AS tenant_name, j.kind, j.requested_model, j.provider_id, j.status, j.progress, j.price::text AS price,
-          j.attempts, j.poll_errors, j.error_message, j.created_at, j.deadline_at, ${STUCK} AS stuck
-        FROM generation_jobs j JOIN tenants t ON t.id = j.tenant_id
-        WHERE ${where}
+          j.attempts, j.poll_errors, j.error_message, j.created_at, j.deadline_at, j.stuck
+        FROM (SELECT *, ${STUCK} AS stuck FROM generation_jobs WHERE ${where}) j JOIN tenants t ON t.id = j.tenant_id
         ORDER BY j.created_at DESC, j.id DESC LIMIT ${PAGE_SIZE} OFFSET ${(p - 1) * PAGE_SIZE}`,
   );
   const [c] = await queryRows<{ n: number | string }>(tx, sql`SELECT count(*) AS n FROM generation_jobs WHERE ${where}`);
