@@ -4,6 +4,10 @@ import Link from 'next/link';
 import { useState } from 'react';
 import type { ActionResult } from '@/lib/admin-views/action-result';
 import type { TenantDetail, TenantListRow } from '@/lib/admin-views/tenants';
+import type { Page } from '@/lib/lists/keyset';
+import { ServerTable, serverColumnHelper } from '../data-table/server-table';
+import type { FormAction } from '../forms/action-form';
+import { ContractPriceDialog, EditTenantDialog, InvitePersonDialog, ModelAccessDialog, PersonActions, StatusDialogs } from './tenant-forms';
 import { BarChart, TimeSeriesChart } from '../charts/charts';
 import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
 import { Badge, StatusBadge } from '../ui/badge';
@@ -18,59 +22,57 @@ import { DescriptionList, Stat, StatGrid } from '../ui/page';
 import { Tabs } from '../ui/tabs';
 import { LocalTime } from '../ui/time';
 
-const t = columnHelper<TenantListRow>();
+const t = serverColumnHelper<TenantListRow>();
 const listColumns = [
   t.accessor('name', {
     header: 'Tenant',
-    enableHiding: false,
+    meta: { priority: 1, sortKey: 'name' },
     cell: (c) => (
-      <Link href={`/admin/tenants/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
-        {c.getValue()}
-      </Link>
+      <>
+        <Link href={`/admin/tenants/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
+          {c.getValue()}
+        </Link>
+        <span className="block font-mono text-xs text-slate-600">{c.row.original.slug}</span>
+      </>
     ),
   }),
-  t.accessor('slug', { header: 'Slug', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
-  t.accessor((r) => `${r.tier} · ${r.tierName}`, { id: 'tier', header: 'Tier', filterFn: exactFilter }),
-  t.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  t.accessor('monthToDateSpend', { header: 'Month to date', meta: { align: 'right', label: 'Month-to-date spend' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
-  t.accessor((r) => r.monthlyBudget ?? '', {
-    id: 'budget',
-    header: 'Monthly budget',
-    meta: { align: 'right' },
-    sortFn: decimalSort,
-    cell: (c) => (c.getValue() ? <Money value={c.getValue()} currency={c.row.original.currency} /> : <span className="text-slate-600">no cap</span>),
-  }),
-  t.accessor((r) => r.budgetUsedPercent ?? '', {
-    id: 'used',
-    header: 'Budget used',
-    meta: { align: 'right' },
-    sortFn: decimalSort,
+  t.accessor((r) => `${r.tier} · ${r.tierName}`, { id: 'tier', header: 'Tier', meta: { priority: 3 } }),
+  t.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  t.accessor('monthToDateSpend', {
+    header: 'Month to date',
+    meta: { align: 'right', priority: 1 },
     cell: (c) => {
-      const v = c.getValue();
-      if (!v) return '—';
-      const n = Number(v);
-      return <span className={n >= 100 ? 'font-semibold text-red-700' : n >= 80 ? 'font-semibold text-amber-800' : ''}>{formatPercent(v)}</span>;
+      const r = c.row.original;
+      const used = r.budgetUsedPercent;
+      const n = used ? Number(used) : 0;
+      return (
+        <>
+          <Money value={c.getValue()} currency={r.currency} />
+          <span className={`block text-xs ${n >= 100 ? 'font-semibold text-red-700' : n >= 80 ? 'font-semibold text-amber-800' : 'text-slate-600'}`}>
+            {r.monthlyBudget ? `${used ? formatPercent(used) : '0%'} of ${formatAmount(r.monthlyBudget, r.currency)}` : 'no cap'}
+          </span>
+        </>
+      );
     },
   }),
-  t.accessor('users', { header: 'Users', meta: { align: 'right' } }),
-  t.accessor('activeKeys', { header: 'Active keys', meta: { align: 'right' } }),
-  t.accessor('createdAt', { header: 'Since', cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
+  t.accessor('users', { header: 'Users', meta: { align: 'right', priority: 3 } }),
+  t.accessor('activeKeys', { header: 'Active keys', meta: { align: 'right', priority: 2 }, cell: (c) => formatCount(c.getValue()) }),
+  t.accessor('createdAt', { header: 'Since', meta: { priority: 3, sortKey: 'created' }, cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
 ];
 
-export function TenantsTable({ rows }: { rows: TenantListRow[] }) {
+export function TenantsTable({ page, sort, dir, csvHref }: { page: Page<TenantListRow>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
   return (
-    <DataTable
-      data={rows}
+    <ServerTable
+      rows={page.rows}
       columns={listColumns}
       caption="Tenants"
       testId="tenants-table"
       getRowId={(r) => r.id}
-      csvFilename="radiant-tenants.csv"
-      facets={[
-        { columnId: 'tier', label: 'Tier' },
-        { columnId: 'status', label: 'Status' },
-      ]}
-      empty="No tenants yet."
+      next={page.next}
+      sort={sort}
+      dir={dir}
+      csvHref={csvHref}
+      empty="No tenants match."
     />
   );
 }
@@ -94,6 +96,13 @@ const userColumns = [
   us.accessor('role', { header: 'Role', filterFn: exactFilter }),
   us.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
   us.accessor((r) => r.lastLoginAt ?? '', { id: 'last', header: 'Last sign-in', cell: (c) => <LocalTime value={c.getValue() || null} /> }),
+];
+const iv = columnHelper<{ id: string; email: string; role: string; status: string; expiresAt: string }>();
+const invitationColumns = [
+  iv.accessor('email', { header: 'Invited' }),
+  iv.accessor('role', { header: 'Role' }),
+  iv.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  iv.accessor('expiresAt', { header: 'Expires', cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
 ];
 const ks = columnHelper<D['keys'][number]>();
 const keyColumns = [
@@ -188,13 +197,49 @@ function TierDialog({ tenant, action }: { tenant: D['tenant']; action: TierActio
   );
 }
 
-export function TenantDetailView({ data, canPropose, proposeTier }: { data: D; canPropose: boolean; proposeTier: TierAction }) {
+export interface TenantDetailActions {
+  canPropose: boolean;
+  canManage: boolean;
+  canPrice: boolean;
+  proposeTier: TierAction;
+  update: FormAction<null>;
+  proposeStatus: FormAction<{ id: string; title: string }>;
+  proposeAccess: FormAction<{ id: string; title: string }>;
+  proposeContract: FormAction<{ id: string; title: string }>;
+  invite: FormAction<{ email: string; acceptUrl: string | null }>;
+  changeRole: FormAction<null>;
+  remove: FormAction<null>;
+  transfer: FormAction<null>;
+}
+
+export function TenantDetailView({
+  data,
+  models,
+  invitations,
+  actions: a,
+}: {
+  data: D;
+  models: Array<{ value: string; label: string }>;
+  invitations: Array<{ id: string; email: string; role: string; status: string; expiresAt: string }>;
+  actions: TenantDetailActions;
+}) {
+  const canPropose = a.canPropose;
+  const proposeTier = a.proposeTier;
   const tn = data.tenant;
   const chart = data.usage.map((d) => ({ day: d.day, revenue: displayNumber(d.revenue), cost: displayNumber(d.cost), requests: d.requests }));
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Account" actions={canPropose ? <TierDialog tenant={tn} action={proposeTier} /> : null} />
+        <CardHeader
+          title="Account"
+          actions={
+            <div className="flex flex-wrap gap-2">
+              {a.canManage ? <EditTenantDialog tenant={tn} action={a.update} /> : null}
+              {canPropose ? <TierDialog tenant={tn} action={proposeTier} /> : null}
+              {canPropose ? <StatusDialogs tenantId={tn.id} name={tn.name} status={tn.status} action={a.proposeStatus} /> : null}
+            </div>
+          }
+        />
         <CardBody>
           <DescriptionList
             items={[
@@ -204,6 +249,10 @@ export function TenantDetailView({ data, canPropose, proposeTier }: { data: D; c
               { label: 'Domain', value: tn.domain ?? '—' },
               { label: 'Currency', value: tn.currency },
               { label: 'Tax rate', value: `${tn.taxRatePercent}%` },
+              { label: 'Response cache', value: tn.responseCacheEnabled ? `on · ${tn.responseCacheTtlSeconds ?? 3600} s` : 'off' },
+              { label: 'Request logging', value: tn.requestLoggingEnabled ? `on · kept ${tn.requestLogRetentionDays} days` : 'off' },
+              { label: 'Providers', value: tn.hipaaOnlyProviders ? 'HIPAA-eligible only' : 'all' },
+              ...(tn.notes ? [{ label: 'Notes', value: <span className="whitespace-pre-wrap">{tn.notes}</span> }] : []),
             ]}
           />
         </CardBody>
@@ -240,6 +289,13 @@ export function TenantDetailView({ data, canPropose, proposeTier }: { data: D; c
             id: 'access',
             label: `Model access (${data.modelAccess.length})`,
             content: (
+              <div className="space-y-3">
+              {canPropose || a.canPrice ? (
+                <div className="flex flex-wrap gap-2">
+                  {canPropose ? <ModelAccessDialog tenantId={tn.id} models={models} action={a.proposeAccess} /> : null}
+                  {a.canPrice ? <ContractPriceDialog tenantId={tn.id} models={models} action={a.proposeContract} /> : null}
+                </div>
+              ) : null}
               <DataTable
                 data={data.modelAccess}
                 columns={accessColumns}
@@ -247,10 +303,56 @@ export function TenantDetailView({ data, canPropose, proposeTier }: { data: D; c
                 csvFilename={`${tn.slug}-model-access.csv`}
                 empty="No per-tenant rules: every enabled model is available at the platform markups."
               />
+              </div>
             ),
           },
-          { id: 'users', label: `Users (${data.users.length})`, content: <DataTable data={data.users} columns={userColumns} caption="Users" getRowId={(r) => r.id} /> },
-          { id: 'keys', label: `API keys (${data.keys.length})`, content: <DataTable data={data.keys} columns={keyColumns} caption="API keys" getRowId={(r) => r.id} /> },
+          {
+            id: 'users',
+            label: `People (${data.users.length})`,
+            content: (
+              <div className="space-y-3">
+                {a.canManage ? <InvitePersonDialog tenantId={tn.id} action={a.invite} /> : null}
+                <DataTable
+                  data={data.users}
+                  columns={
+                    a.canManage
+                      ? [
+                          ...userColumns,
+                          us.display({
+                            id: 'actions',
+                            header: 'Actions',
+                            meta: { noCsv: true },
+                            cell: (c) => (
+                              <PersonActions tenantId={tn.id} userId={c.row.original.id} email={c.row.original.email} role={c.row.original.role} changeRole={a.changeRole} remove={a.remove} transfer={a.transfer} />
+                            ),
+                          }),
+                        ]
+                      : userColumns
+                  }
+                  caption="People"
+                  getRowId={(r) => r.id}
+                />
+                {invitations.length ? (
+                  <DataTable data={invitations} columns={invitationColumns} caption="Invitations" showCaption getRowId={(r) => r.id} search={false} columnMenu={false} />
+                ) : null}
+              </div>
+            ),
+          },
+          {
+            id: 'keys',
+            label: `API keys (${formatCount(tn.activeKeys)} active)`,
+            content: (
+              <div className="space-y-2">
+                <DataTable data={data.keys} columns={keyColumns} caption="API keys" getRowId={(r) => r.id} />
+                <p className="text-sm">
+                  {data.keys.length} newest shown.{' '}
+                  <Link className="font-medium text-brand-700 underline" href={`/admin/tenants/${tn.id}/keys`}>
+                    All keys, searchable
+                  </Link>
+                </p>
+              </div>
+            ),
+          },
           {
             id: 'invoices',
             label: `Invoices (${data.invoices.length})`,

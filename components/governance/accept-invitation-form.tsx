@@ -12,12 +12,15 @@ export function AcceptInvitationForm({
   minLength,
   accept,
   mfa = false,
+  signInHref = '/admin/sign-in',
 }: {
   token: string;
   minLength: number;
   accept: (input: unknown) => Promise<ActionResult<{ email: string; role: string; recoveryCodes?: string[] }>>;
   /** Setup link: also asks for a code from the authenticator app shown above the form. */
   mfa?: boolean;
+  /** Where "Sign in" goes after accepting (the portal for tenant invitations). */
+  signInHref?: string;
 }) {
   const [name, setName] = useState('');
   const [code, setCode] = useState('');
@@ -38,7 +41,7 @@ export function AcceptInvitationForm({
             </ul>
           </div>
         ) : null}
-        <Link className="underline" href="/admin/sign-in">
+        <Link className="underline" href={signInHref}>
           Sign in as {result.data.email}
         </Link>
       </Alert>

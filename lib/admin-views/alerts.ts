@@ -12,8 +12,7 @@ import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors';
 import { proposeChange } from '../governance/approvals';
 import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext } from '../platform/context';
-import { getExecutor } from '../governance/executors';
-import { loadExecutors } from '../governance/executor-modules';
+import { getExecutor } from '../governance/executor-registry';
 import { hasPermission } from '../governance/permissions';
 import { canTransitionAlert, type AlertStatus } from '../pricing/estimates';
 import { costFromRow } from '../catalog/repository';
@@ -115,7 +114,6 @@ export async function transitionAlert({ ctx, input, to }: { ctx: AdminContext; i
 
 /** Is the cost-change executor available in this build? */
 export async function costAdjustmentAvailable(): Promise<boolean> {
-  await loadExecutors();
   return getExecutor('catalog.set_cost') !== undefined;
 }
 

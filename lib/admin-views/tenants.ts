@@ -3,10 +3,13 @@
  * tenant's detail (model access and tenant+model markups, users, API keys without secrets,
  * 30 days of usage, invoices). Platform path.
  */
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows, type Queryable } from '../db/client';
-import { administrators, apiKeys, invoices, models, tenantModelAccess, tenants, users } from '../db/schema';
+import { administrators, apiKeys, dataRetentionPolicies, hipaaConfig, invoices, models, TENANT_STATUSES, tenantModelAccess, tenants, users } from '../db/schema';
 import { isUuid } from '../db/tenant';
+import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
+import { decodeCursor, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import { NotFoundError } from '../errors';
 import { dec } from '../pricing/money';
 import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from './sql-util';
@@ -29,39 +32,128 @@ export interface TenantListRow {
   createdAt: string;
 }
 
-export async function listTenants(q: Queryable, now = new Date()): Promise<TenantListRow[]> {
-  const monthStart = startOfUtcMonth(now);
-  const rows = await queryRows<Record<string, unknown>>(
-    q,
-    sql`SELECT t.id, t.slug, t.name, t.tier, t.status, t.currency, t.monthly_budget, t.created_at,
-               (SELECT coalesce(sum(u.price), 0) FROM usage_events u WHERE u.tenant_id = t.id AND u.created_at >= ${tsParam(monthStart)}::timestamptz) AS mtd,
-               (SELECT count(*) FROM users x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS users,
-               (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id AND k.status = 'active') AS keys
-        FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`,
-  );
-  return rows.map((r) => {
-    const mtd = decStr(r.mtd);
-    const budget = r.monthly_budget === null || r.monthly_budget === undefined ? null : decStr(r.monthly_budget);
-    return {
-      id: String(r.id),
-      slug: String(r.slug),
-      name: String(r.name),
-      tier: num(r.tier),
-      tierName: TIER_NAMES[num(r.tier)] ?? `Tier ${num(r.tier)}`,
-      status: String(r.status),
-      currency: String(r.currency),
-      monthToDateSpend: mtd,
-      monthlyBudget: budget,
-      budgetUsedPercent: budget && !dec(budget).isZero() ? dec(mtd).div(dec(budget)).times(100).toDecimalPlaces(1).toFixed() : null,
-      users: num(r.users),
-      activeKeys: num(r.keys),
-      createdAt: isoOrNull(r.created_at) ?? '',
-    };
-  });
+const TENANT_ROW_SQL = (monthStart: Date) => sql`t.id, t.slug, t.name, t.tier, t.status, t.currency, t.monthly_budget, t.created_at,
+    (SELECT coalesce(sum(u.price), 0) FROM usage_events u WHERE u.tenant_id = t.id AND u.created_at >= ${tsParam(monthStart)}::timestamptz) AS mtd,
+    (SELECT count(*) FROM users x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS users,
+    (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id AND k.status = 'active') AS keys`;
+
+function toTenantRow(r: Record<string, unknown>): TenantListRow {
+  const mtd = decStr(r.mtd);
+  const budget = r.monthly_budget === null || r.monthly_budget === undefined ? null : decStr(r.monthly_budget);
+  return {
+    id: String(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    tier: num(r.tier),
+    tierName: TIER_NAMES[num(r.tier)] ?? `Tier ${num(r.tier)}`,
+    status: String(r.status),
+    currency: String(r.currency),
+    monthToDateSpend: mtd,
+    monthlyBudget: budget,
+    budgetUsedPercent: budget && !dec(budget).isZero() ? dec(mtd).div(dec(budget)).times(100).toDecimalPlaces(1).toFixed() : null,
+    users: num(r.users),
+    activeKeys: num(r.keys),
+    createdAt: isoOrNull(r.created_at) ?? '',
+  };
 }
 
+/** Every tenant (small installations, tests). Screens use listTenantsPage. */
+export async function listTenants(q: Queryable, now = new Date()): Promise<TenantListRow[]> {
+  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`);
+  return rows.map(toTenantRow);
+}
+
+export const TENANT_SORTS = ['name', 'created'] as const;
+export const tenantListParamsSchema = listParamsSchema(TENANT_SORTS, 'name', 'asc').extend({
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(TENANT_STATUSES).optional()).catch(undefined),
+  tier: z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().min(1).max(5).optional()).catch(undefined),
+});
+export type TenantListParams = z.output<typeof tenantListParamsSchema>;
+
+/** One page of tenants, filtered on the server; keyset on (name, id) or (created_at, id). Per-row
+ * figures (month-to-date spend, people, keys) are computed for the page's rows only. */
+export async function listTenantsPage(q: Queryable, p: TenantListParams, now = new Date()): Promise<Page<TenantListRow>> {
+  const where: SQL[] = [sql`t.deleted_at IS NULL`];
+  if (p.status) where.push(sql`t.status = ${p.status}`);
+  if (p.tier) where.push(sql`t.tier = ${p.tier}`);
+  if (p.q) where.push(sql`(t.name ILIKE ${likePattern(p.q)} OR t.slug ILIKE ${likePattern(p.q)} OR t.billing_email ILIKE ${likePattern(p.q)})`);
+  const c = decodeCursor(p.cursor);
+  const col = p.sort === 'created' ? sql`t.created_at` : sql`t.name`;
+  const cast = p.sort === 'created' ? sql`::timestamptz` : sql`::text`;
+  const cmp = p.dir === 'asc' ? sql`>` : sql`<`;
+  if (c && c[0] !== null && isUuid(c[1])) where.push(sql`(${col}, t.id) ${cmp} (${String(c[0])}${cast}, ${c[1]}::uuid)`);
+  const dir = p.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  const rows = await queryRows<Record<string, unknown>>(
+    q,
+    sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))}, t.created_at::text AS ck
+        FROM (SELECT * FROM tenants t WHERE ${sql.join(where, sql` AND `)} ORDER BY ${col} ${dir}, t.id ${dir} LIMIT ${p.limit + 1}) t
+        ORDER BY ${col} ${dir}, t.id ${dir}`,
+  );
+  const page = toPage(rows, p.limit, (r) => [p.sort === 'created' ? String(r.ck) : String(r.name), String(r.id)]);
+  return { ...page, rows: page.rows.map(toTenantRow) };
+}
+
+async function tenantRow(q: Queryable, tenantId: string, now: Date): Promise<TenantListRow | null> {
+  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.id = ${tenantId}`);
+  return rows[0] ? toTenantRow(rows[0]) : null;
+}
+
+export type TenantKeyRow = TenantDetail['keys'][number];
+export const tenantKeyParamsSchema = listParamsSchema(['created'] as const, 'created', 'desc').extend({
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['active', 'revoked', 'expired']).optional()).catch(undefined),
+});
+export type TenantKeyParams = z.output<typeof tenantKeyParamsSchema>;
+
+/** One page of a tenant's API keys (metadata only), newest first; keyset on (created_at, id). */
+export async function listTenantKeysPage(q: Queryable, tenantId: string, p: TenantKeyParams): Promise<Page<TenantKeyRow>> {
+  const where: SQL[] = [sql`k.tenant_id = ${tenantId}`];
+  if (p.status) where.push(sql`k.status = ${p.status}`);
+  if (p.q) where.push(sql`(k.name ILIKE ${likePattern(p.q)} OR k.key_prefix ILIKE ${likePattern(p.q)})`);
+  const c = decodeCursor(p.cursor);
+  const asc = p.dir === 'asc';
+  if (c && typeof c[0] === 'string' && isUuid(c[1])) where.push(asc ? sql`(k.created_at, k.id) > (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql`(k.created_at, k.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);
+  const dir = asc ? sql`ASC` : sql`DESC`;
+  const rows = await queryRows<Record<string, unknown>>(
+    q,
+    sql`SELECT k.id, k.name, k.key_prefix, k.scopes, k.status, k.rate_limit_rpm, k.monthly_budget, k.last_used_at, k.usage_count, k.created_at,
+               k.created_at::text AS ck
+        FROM api_keys k WHERE ${sql.join(where, sql` AND `)} ORDER BY k.created_at ${dir}, k.id ${dir} LIMIT ${p.limit + 1}`,
+  );
+  const page = toPage(rows, p.limit, (r) => [String(r.ck), String(r.id)]);
+  return {
+    ...page,
+    rows: page.rows.map((k) => ({
+      id: String(k.id),
+      name: String(k.name),
+      keyPrefix: String(k.key_prefix),
+      scopes: (Array.isArray(k.scopes) ? k.scopes : String(k.scopes ?? '').replace(/[{}]/g, '').split(',').filter(Boolean)) as string[],
+      status: String(k.status),
+      rateLimitRpm: k.rate_limit_rpm === null ? null : num(k.rate_limit_rpm),
+      monthlyBudget: k.monthly_budget === null ? null : decStr(k.monthly_budget),
+      lastUsedAt: isoOrNull(k.last_used_at),
+      usageCount: num(k.usage_count),
+      createdAt: isoOrNull(k.created_at) ?? '',
+    })),
+  };
+}
+
+/** Keys shown on the detail page; the rest are a page away (listTenantKeysPage). */
+export const DETAIL_KEYS = 25;
+
 export interface TenantDetail {
-  tenant: TenantListRow & { billingEmail: string | null; domain: string | null; taxRatePercent: string };
+  tenant: TenantListRow & {
+    billingEmail: string | null;
+    domain: string | null;
+    taxRatePercent: string;
+    notes: string | null;
+    responseCacheEnabled: boolean;
+    responseCacheTtlSeconds: number | null;
+    requestLoggingEnabled: boolean;
+    requestLogRetentionDays: number;
+    hipaaOnlyProviders: boolean;
+    suspendedAt: string | null;
+    cancelledAt: string | null;
+  };
   modelAccess: Array<{
     modelId: string;
     model: string;
@@ -95,11 +187,17 @@ export interface TenantDetail {
 
 export async function getTenantDetail(q: Queryable, tenantId: string, now = new Date()): Promise<TenantDetail> {
   if (!isUuid(tenantId)) throw new NotFoundError('No such tenant');
-  const list = await listTenants(q, now);
-  const base = list.find((t) => t.id === tenantId);
+  const base = await tenantRow(q, tenantId, now);
   const [t] = await q.select().from(tenants).where(eq(tenants.id, tenantId));
   if (!base || !t) throw new NotFoundError('No such tenant');
   const since = new Date(now.getTime() - 30 * 86_400_000);
+  const [retention, hipaa] = await Promise.all([
+    q
+      .select({ days: dataRetentionPolicies.retentionDays })
+      .from(dataRetentionPolicies)
+      .where(and(eq(dataRetentionPolicies.tenantId, tenantId), eq(dataRetentionPolicies.dataType, 'request_logs'))),
+    q.select({ enabled: hipaaConfig.enabled, restrict: hipaaConfig.restrictToHipaaProviders }).from(hipaaConfig).where(eq(hipaaConfig.tenantId, tenantId)),
+  ]);
 
   const [access, userRows, keyRows, usage, byModel, invoiceRows] = await Promise.all([
     q
@@ -123,8 +221,9 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
     q
       .select({ id: users.id, email: users.email, name: users.name, role: users.role, status: users.status, lastLoginAt: users.lastLoginAt })
       .from(users)
-      .where(eq(users.tenantId, tenantId))
-      .orderBy(users.email),
+      .where(and(eq(users.tenantId, tenantId), isNull(users.deletedAt)))
+      .orderBy(users.email)
+      .limit(500),
     q
       .select({
         id: apiKeys.id,
@@ -140,7 +239,8 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
       })
       .from(apiKeys)
       .where(eq(apiKeys.tenantId, tenantId))
-      .orderBy(desc(apiKeys.createdAt)),
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(DETAIL_KEYS),
     queryRows<Record<string, unknown>>(
       q,
       sql`SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors,
@@ -170,7 +270,20 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
   ]);
 
   return {
-    tenant: { ...base, billingEmail: t.billingEmail, domain: t.domain, taxRatePercent: decStr(t.taxRatePercent) },
+    tenant: {
+      ...base,
+      billingEmail: t.billingEmail,
+      domain: t.domain,
+      taxRatePercent: decStr(t.taxRatePercent),
+      notes: t.notes,
+      responseCacheEnabled: t.responseCacheEnabled,
+      responseCacheTtlSeconds: typeof (t.settings as Record<string, unknown>)?.responseCacheTtlSeconds === 'number' ? ((t.settings as Record<string, unknown>).responseCacheTtlSeconds as number) : null,
+      requestLoggingEnabled: t.requestLoggingEnabled,
+      requestLogRetentionDays: retention[0]?.days ?? DEFAULT_REQUEST_LOG_RETENTION_DAYS,
+      hipaaOnlyProviders: Boolean(hipaa[0]?.enabled && hipaa[0]?.restrict),
+      suspendedAt: isoOrNull(t.suspendedAt),
+      cancelledAt: isoOrNull(t.cancelledAt),
+    },
     modelAccess: access.map((a) => ({
       ...a,
       markupPercent: a.markupPercent === null ? null : decStr(a.markupPercent),

@@ -21,7 +21,7 @@ import { withPlatform } from '@/lib/db/tenant';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { type Decimal, ZERO, dec, marginPercentOfPrice, toDbString } from '@/lib/pricing/money';
 import { adminIdOf, type OperatorContext } from '../platform/context';
-import { audit } from './governance';
+import { auditFields, writeAudit } from '@/lib/platform/audit';
 import { periodRange } from './period';
 import { assertPeriodNotClosed } from './periods';
 import { daySchema, moneySchema, periodSchema } from '@/lib/platform/schemas';
@@ -87,7 +87,7 @@ export async function createRevenueEntry({ ctx, input, db }: { ctx: OperatorCont
       .insert(revenueEntries)
       .values({ tenantId: v.tenantId, period, entryDate: v.entryDate, kind: v.kind, amount: v.amount, description: v.description, createdBy: adminIdOf(ctx) })
       .returning();
-    await audit(tx, ctx, { action: 'billing.revenue_entry.created', resourceType: 'revenue_entry', resourceId: row!.id, tenantId: v.tenantId, newValues: v });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'billing.revenue_entry.created', resourceType: 'revenue_entry', resourceId: row!.id, tenantId: v.tenantId, newValues: v });
     return revenueView(row!, t.name);
   }, db);
 }
@@ -114,7 +114,7 @@ export async function createCostEntry({ ctx, input, db }: { ctx: OperatorContext
         createdBy: adminIdOf(ctx),
       })
       .returning();
-    await audit(tx, ctx, { action: 'billing.cost_entry.created', resourceType: 'cost_entry', resourceId: row!.id, tenantId: v.tenantId ?? null, newValues: v });
+    await writeAudit(tx, { ...auditFields(ctx), action: 'billing.cost_entry.created', resourceType: 'cost_entry', resourceId: row!.id, tenantId: v.tenantId ?? null, newValues: v });
     return costView(row!, null);
   }, db);
 }

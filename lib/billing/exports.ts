@@ -11,7 +11,7 @@ import { withPlatform } from '@/lib/db/tenant';
 import { adminIdOf, type OperatorContext } from '../platform/context';
 import { getMarginReport, MARGIN_GROUPS } from './books';
 import { sha256Hex, toCsv } from './csv';
-import { audit } from './governance';
+import { auditFields, writeAudit } from '@/lib/platform/audit';
 import { periodSchema } from '@/lib/platform/schemas';
 
 export const EXPORT_TYPES = ['invoices', 'revenue', 'cost', 'margin'] as const;
@@ -109,7 +109,8 @@ export async function exportCsv({ ctx, input, db }: { ctx: OperatorContext; inpu
       .insert(revenueExportLog)
       .values({ exportType: v.type, period: v.period, format: 'csv', filters, rowCount: rows.length, checksum, exportedBy: adminIdOf(ctx) })
       .returning({ id: revenueExportLog.id });
-    await audit(tx, ctx, {
+    await writeAudit(tx, {
+      ...auditFields(ctx),
       action: 'billing.export',
       resourceType: 'revenue_export',
       resourceId: row!.id,

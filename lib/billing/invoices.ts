@@ -20,7 +20,7 @@ import { withPlatform } from '@/lib/db/tenant';
 import { InvalidStateError, NotFoundError, ValidationError } from '@/lib/errors';
 import { dec, toDbString } from '@/lib/pricing/money';
 import type { OperatorContext } from '../platform/context';
-import { audit, auditMany } from './governance';
+import { auditFields, writeAudit, writeAuditMany } from '@/lib/platform/audit';
 import { computeInvoice, type ModelUsage } from './invoice-math';
 import { lockBookingExclusive } from './locks';
 import { assertPeriod, periodRange } from './period';
@@ -246,10 +246,10 @@ export async function issueInvoices(
            due_at = ${dueAt.toISOString()}::timestamptz, updated_at = ${issuedAt.toISOString()}::timestamptz
       FROM (VALUES ${sql.join(numbered.map((x) => sql`(${x.id}::uuid, ${x.number})`), sql`, `)}) AS v(id, num)
      WHERE i.id = v.id`);
-  await auditMany(
+  await writeAuditMany(
     tx,
-    ctx,
     computed.map(({ tenant, replaces, inv }, i) => ({
+      ...auditFields(ctx),
       action: 'billing.invoice.issued',
       resourceType: 'invoice',
       resourceId: numbered[i]!.id,
@@ -317,7 +317,8 @@ export async function voidInvoice({
     await assertPeriodNotClosed(tx, row.period);
     const now = new Date();
     await tx.update(invoices).set({ status: 'void', voidedAt: now, voidReason: input.reason, updatedAt: now }).where(eq(invoices.id, row.id));
-    await audit(tx, ctx, {
+    await writeAudit(tx, {
+      ...auditFields(ctx),
       action: 'billing.invoice.voided',
       resourceType: 'invoice',
       resourceId: row.id,
@@ -358,7 +359,8 @@ async function transition(
       .update(invoices)
       .set({ status: to, updatedAt: now, metadata, ...(to === 'paid' ? { paidAt: extra.paidAt ?? now } : {}) })
       .where(eq(invoices.id, row.id));
-    await audit(tx, ctx, {
+    await writeAudit(tx, {
+      ...auditFields(ctx),
       action: `billing.invoice.${to === 'paid' ? 'marked_paid' : to === 'failed' ? 'marked_failed' : 'refunded'}`,
       resourceType: 'invoice',
       resourceId: row.id,

@@ -16,10 +16,8 @@ import { accountingPeriods } from '@/lib/db/schema';
 import { isUuid, withPlatform } from '@/lib/db/tenant';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '@/lib/errors';
 import { dec, toDbString } from '@/lib/pricing/money';
-import { cancelRequest } from '@/lib/governance/approvals';
 import type { ExecutedChange, PreviewChange } from '@/lib/governance/executors';
-import { adminIdOf, isAdminCtx, type OperatorContext } from '../platform/context';
-import { approvalStatus, audit, propose } from './governance';
+import { approvalStatus } from '@/lib/governance/approval-status';
 import { lockBookingExclusive } from './locks';
 import { addMonths, currentPeriod, hasEnded, periodRange } from './period';
 import { periodSchema } from '@/lib/platform/schemas';
@@ -98,7 +96,7 @@ export async function getPeriod(idOrPeriod: string, db?: Db): Promise<PeriodSumm
   return withPlatform(async (tx) => summarize(tx, await findPeriod(tx, idOrPeriod)), db);
 }
 
-async function findPeriod(tx: Tx, idOrPeriod: string): Promise<PeriodRow> {
+export async function findPeriod(tx: Tx, idOrPeriod: string): Promise<PeriodRow> {
   if (/^\d{4}-\d{2}$/.test(idOrPeriod)) return ensurePeriod(tx, idOrPeriod);
   if (!isUuid(idOrPeriod)) throw new ValidationError('period id must be a UUID or YYYY-MM', [{ path: 'id', message: 'invalid' }]);
   const [row] = await tx.select().from(accountingPeriods).where(eq(accountingPeriods.id, idOrPeriod));
@@ -106,7 +104,7 @@ async function findPeriod(tx: Tx, idOrPeriod: string): Promise<PeriodRow> {
   return row;
 }
 
-async function summarize(tx: Tx, r: PeriodRow): Promise<PeriodSummary> {
+export async function summarize(tx: Tx, r: PeriodRow): Promise<PeriodSummary> {
   const range = periodRange(r.period);
   const [m] = await queryRows<{ revenue: string | null; cost: string | null; requests: string | number | null }>(
     tx,
@@ -160,67 +158,7 @@ async function summarize(tx: Tx, r: PeriodRow): Promise<PeriodSummary> {
   };
 }
 
-/**
- * Propose closing a period (POST /api/admin/periods/:id/close). The month must have ended and
- * every tenant with usage in it must have an issued invoice (run billing first). The period
- * becomes `closing` at once (usage arriving for it from now on is booked to the next open period)
- * and a two-person approval `billing.close_period` is created; a different admin's approval
- * closes it (executeClosePeriod).
- */
-export async function proposePeriodClose({ ctx, input }: { ctx: OperatorContext; input: { periodId: string; reason?: string } }): Promise<{
-  period: PeriodSummary;
-  approvalId: string;
-}> {
-  const checked = await withPlatform(async (tx) => {
-    const p = await findPeriod(tx, input.periodId);
-    await assertClosable(tx, p);
-    return { row: p, summary: await summarize(tx, p) };
-  });
-  const { row: p, summary } = checked;
-  if (summary.tenantsNotInvoiced > 0) {
-    throw new InvalidStateError(`${summary.tenantsNotInvoiced} tenant(s) with usage in ${p.period} have no issued invoice: run billing first`, {
-      details: { tenantsNotInvoiced: summary.tenantsNotInvoiced },
-    });
-  }
-  const approval = await propose(ctx, {
-    action: CLOSE_PERIOD_ACTION,
-    type: 'billing_change',
-    title: `Close accounting period ${p.period}`,
-    description: input.reason ?? `Month-end close of ${p.period}`,
-    payload: { periodId: p.id, period: p.period },
-    impactAnalysis:
-      `Freezes ${p.period}: no new revenue, cost or reconciliation entries, no new or voided invoices. ` +
-      `Metered revenue ${summary.revenue}, cost ${summary.cost}, margin ${summary.margin}; ` +
-      `${summary.invoices.issued} invoice(s) totalling ${summary.invoices.total}. ` +
-      'Usage arriving for this month from now on is booked to the next open period as late usage.',
-    rollbackPlan: 'A closed period cannot be reopened; corrections go into the next open period as reconciliation adjustments.',
-  });
-  try {
-    await withPlatform(async (tx) => {
-      await lockBookingExclusive(tx);
-      const [locked] = await tx.select().from(accountingPeriods).where(eq(accountingPeriods.id, p.id)).for('update');
-      await assertClosable(tx, locked!);
-      await tx
-        .update(accountingPeriods)
-        .set({ status: 'closing', closeApprovalId: approval.id, closeRequestedBy: adminIdOf(ctx), updatedAt: new Date() })
-        .where(eq(accountingPeriods.id, p.id));
-      await audit(tx, ctx, {
-        action: 'billing.period.close_proposed',
-        resourceType: 'accounting_period',
-        resourceId: p.id,
-        oldValues: { status: locked!.status },
-        newValues: { status: 'closing', approvalId: approval.id },
-      });
-    });
-  } catch (err) {
-    // The period changed under us: withdraw the request we just made so nobody approves it.
-    if (isAdminCtx(ctx)) await cancelRequest({ ctx, input: { id: approval.id, notes: 'superseded' } }).catch(() => undefined);
-    throw err;
-  }
-  return { period: await getPeriod(p.id), approvalId: approval.id };
-}
-
-async function assertClosable(tx: Tx, p: PeriodRow): Promise<void> {
+export async function assertClosable(tx: Tx, p: PeriodRow): Promise<void> {
   if (!hasEnded(p.period)) throw new InvalidStateError(`period ${p.period} has not ended yet`);
   if (p.status === 'closed') throw new InvalidStateError(`period ${p.period} is already closed`);
   if (p.status === 'closing' && p.closeApprovalId) {

@@ -14,13 +14,11 @@ import { queryRows, type Db, type Tx } from '@/lib/db/client';
 import { approvalRequests, providerInvoiceImports, reconciliationEntries } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
 import { InvalidStateError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { ApprovalView } from '@/lib/governance/approvals';
 import type { ExecutedChange } from '@/lib/governance/executors';
-import { hasPermission } from '@/lib/governance/permissions';
 import { type Decimal, ZERO, dec, toDbString } from '@/lib/pricing/money';
-import { adminIdOf, isAdminCtx, type OperatorContext } from '../platform/context';
+import { adminIdOf, type OperatorContext } from '@/lib/platform/context';
 import { parseCsv } from './csv';
-import { audit, propose } from './governance';
+import { auditFields, writeAudit } from '@/lib/platform/audit';
 import { periodRange } from './period';
 import { assertPeriodNotClosed } from './periods';
 import { moneySchema, periodSchema } from '@/lib/platform/schemas';
@@ -65,7 +63,7 @@ export interface ReconciliationEntryView {
 
 const DEAD_APPROVAL = new Set(['rejected', 'expired', 'cancelled', 'failed']);
 
-function entryView(r: ReconciliationRow, tenantName: string | null, approvalStatus: string | null): ReconciliationEntryView {
+export function entryView(r: ReconciliationRow, tenantName: string | null, approvalStatus: string | null): ReconciliationEntryView {
   return {
     id: r.id,
     period: r.period,
@@ -83,73 +81,6 @@ function entryView(r: ReconciliationRow, tenantName: string | null, approvalStat
     metadata: (r.metadata ?? {}) as Record<string, unknown>,
     createdAt: r.createdAt.toISOString(),
   };
-}
-
-export interface AdjustmentResult {
-  entry: ReconciliationEntryView;
-  approval: ApprovalView | null;
-}
-
-export async function createAdjustment({ ctx, input, db }: { ctx: OperatorContext; input: AdjustmentInput; db?: Db }): Promise<AdjustmentResult> {
-  const v = adjustmentInputSchema.parse(input);
-  const amount = dec(v.amount);
-  const direct = amount.abs().lessThanOrEqualTo(adjustmentApprovalThreshold()) && isAdminCtx(ctx) && hasPermission(ctx.role, 'billing.run');
-  const row = await withPlatform(async (tx) => {
-    await assertPeriodNotClosed(tx, v.period);
-    if (v.tenantId) {
-      const [t] = await queryRows<{ id: string }>(tx, sql`SELECT id FROM tenants WHERE id = ${v.tenantId}`);
-      if (!t) throw new ValidationError('unknown tenant', [{ path: 'tenantId', message: 'no such tenant' }]);
-    }
-    if (v.providerId) await assertProviders(tx, [v.providerId]);
-    const [r] = await tx
-      .insert(reconciliationEntries)
-      .values({
-        period: v.period,
-        tenantId: v.tenantId ?? null,
-        providerId: v.providerId ?? null,
-        kind: 'manual_adjustment',
-        amount: v.amount,
-        reason: v.reason,
-        status: direct ? 'applied' : 'pending_approval',
-        createdBy: adminIdOf(ctx),
-        metadata: { threshold: toDbString(adjustmentApprovalThreshold()) },
-      })
-      .returning();
-    await audit(tx, ctx, {
-      action: direct ? 'billing.reconciliation.adjusted' : 'billing.reconciliation.adjustment_requested',
-      resourceType: 'reconciliation_entry',
-      resourceId: r!.id,
-      tenantId: v.tenantId ?? null,
-      newValues: { ...v, status: r!.status },
-    });
-    return r!;
-  }, db);
-  if (direct) return { entry: entryView(row, null, null), approval: null };
-
-  let approval: ApprovalView;
-  try {
-    approval = await propose(ctx, {
-      action: ADJUSTMENT_ACTION,
-      type: 'billing_change',
-      title: `Reconciliation adjustment ${v.amount} for ${v.period}`,
-      description: v.reason,
-      payload: { entryId: row.id, period: v.period, amount: v.amount },
-      impactAnalysis: `Books a manual adjustment of ${v.amount} USD into ${v.period}${v.tenantId ? ` for tenant ${v.tenantId}` : ''}${v.providerId ? ` (provider ${v.providerId})` : ''}: ${v.reason}`,
-      rollbackPlan: 'Book an opposite adjustment in an open period.',
-    });
-  } catch (err) {
-    await withPlatform((tx) => tx.delete(reconciliationEntries).where(eq(reconciliationEntries.id, row.id)), db).catch(() => undefined);
-    throw err;
-  }
-  const updated = await withPlatform(async (tx) => {
-    const [r] = await tx
-      .update(reconciliationEntries)
-      .set({ approvalRequestId: approval.id })
-      .where(eq(reconciliationEntries.id, row.id))
-      .returning();
-    return r!;
-  }, db);
-  return { entry: entryView(updated, null, approval.status), approval };
 }
 
 export const adjustmentPayload = z.object({ entryId: z.uuid(), period: periodSchema, amount: moneySchema });
@@ -175,7 +106,7 @@ export async function executeAdjustment(tx: Tx, payload: z.output<typeof adjustm
   ];
 }
 
-async function assertProviders(tx: Tx, ids: string[]): Promise<void> {
+export async function assertProviders(tx: Tx, ids: string[]): Promise<void> {
   const uniq = [...new Set(ids)];
   const rows = await queryRows<{ id: string }>(tx, sql`SELECT id FROM providers WHERE id IN ${sql`(${sql.join(uniq.map((i) => sql`${i}`), sql`, `)})`}`);
   const known = new Set(rows.map((r) => r.id));
@@ -272,7 +203,8 @@ export async function importProviderInvoices({ ctx, input, db }: { ctx: Operator
         .returning();
       out.push(importView(row!));
     }
-    await audit(tx, ctx, {
+    await writeAudit(tx, {
+      ...auditFields(ctx),
       action: 'billing.provider_invoices.imported',
       resourceType: 'provider_invoice_import',
       resourceId: out[0]?.id ?? null,

@@ -13,7 +13,7 @@ import { billingRuns, tenants } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, isAppError } from '@/lib/errors';
 import { adminIdOf, type OperatorContext } from '../platform/context';
-import { audit } from './governance';
+import { auditFields, writeAudit } from '@/lib/platform/audit';
 import { billTenant, issueInvoices } from './invoices';
 import { hasEnded, periodRange } from './period';
 import { ensurePeriod } from './periods';
@@ -105,7 +105,8 @@ export async function startBillingRun(input: { period: string; tenantId: string 
         .insert(billingRuns)
         .values({ period: input.period, tenantId: input.tenantId, status: 'running', startedBy: input.startedBy, startedAt: now })
         .returning();
-      await audit(tx, input.ctx, {
+      await writeAudit(tx, {
+        ...auditFields(input.ctx),
         action: 'billing.run.started',
         resourceType: 'billing_run',
         resourceId: row!.id,

@@ -22,6 +22,7 @@ import {
 } from '../errors';
 import { UnsupportedFeatureError, type TranslatedError } from './adapters/shared';
 import type { OpenAIErrorBody } from './adapters/openai-types';
+import { UpstreamConnectionError } from './upstream/http-client';
 import { gatewayLog } from './log';
 
 /** A gateway-specific error with an explicit status, OpenAI type and code. */
@@ -75,6 +76,10 @@ function body(message: string, type: string, code: string | null, param: string 
 
 export function toOpenAIError(err: unknown, requestId: string): MappedError {
   const e = err instanceof ZodError ? new ValidationError('Invalid request body', fromZodIssues(err.issues)) : err;
+  if (e instanceof UpstreamConnectionError && e.kind === 'aborted') {
+    // The client went away: nobody reads this answer, and it is no server error.
+    return { status: 499, body: body('The client closed the connection.', 'invalid_request_error', 'client_disconnected'), headers: {} };
+  }
   if (e instanceof TranslatedUpstreamError) {
     return { status: e.httpStatus, body: e.translated.body, headers: {} };
   }

@@ -27,6 +27,7 @@ import { registry, type InvalidationTarget } from './invalidation';
 import { BudgetLedger, monthStart, nanoToDecimalString, toNano, type BudgetScope } from './limits/budget';
 import { InProcessLimiter, RedisLimiter, type Limiter } from './limits/limiter';
 import { gatewayLog } from './log';
+import { endOpenStreams } from './upstream/open-streams';
 import { MeteringWriter } from './metering/writer';
 import { newRequestId } from './pipeline/context';
 import { runRequest } from './pipeline/run';
@@ -155,18 +156,29 @@ export class Gateway implements InvalidationTarget, GatewayServices {
     return this.readyPromise;
   }
 
-  /** Flushes metering and stats and releases connections (SIGTERM). */
+  /** SIGTERM (docs/operations.md, "Stopping an instance"): requests in flight may finish until
+   * the deadline minus a flush reserve; streams still open then are ended with a final event
+   * (metered as partial); metering is flushed to the database until the deadline (what is left
+   * stays in the journal); stats flushed; Redis closed. */
   async shutdown(deadlineMs = 10_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const deadline = Date.now() + deadlineMs;
     registry().delete(this);
     this.unobserveQueue();
     if (this.statsTimer) clearInterval(this.statsTimer);
-    // Let requests in flight finish (bounded) so their usage is metered.
-    const until = Date.now() + Math.min(deadlineMs, 5000);
+    const reserve = Math.min(5000, Math.floor(deadlineMs * 0.3));
+    const until = deadline - reserve;
     while (this.inflight.size > 0 && Date.now() < until) await Promise.race([...this.inflight, sleep(50)]).catch(() => {});
-    await this.writer.stop(Math.max(1000, until + deadlineMs - Date.now()));
-    await this.flushStats().catch(() => {});
+    if (this.inflight.size > 0) {
+      const ended = endOpenStreams();
+      gatewayLog.warn({ inflight: this.inflight.size, streamsEnded: ended }, 'shutdown deadline: ending open streams (metered as partial)');
+      // Their usage is counted (tokenizer) and queued; the flush itself needs little time.
+      const settle = deadline - Math.min(500, Math.floor(reserve / 2));
+      while (this.inflight.size > 0 && Date.now() < settle) await Promise.race([...this.inflight, sleep(20)]).catch(() => {});
+    }
+    await this.writer.stop(Math.max(200, deadline - Date.now() - 200));
+    await Promise.race([this.flushStats().catch(() => {}), sleep(Math.max(50, deadline - Date.now()))]);
     await this.redisBundle?.close();
   }
 

@@ -22,6 +22,7 @@ import { GatewayError, modelNotFound } from './errors';
 import type { WireFormat } from '../catalog/types';
 import type { CatalogSnapshot, GatewayModel, GatewayRule, TenantConfig } from './state';
 import type { Thermal } from './thermal';
+import { imageAdapterFor, speechAdapterFor, transcriptionAdapterFor } from './adapters/media-adapters';
 
 /** Every kind of request the gateway serves; /api/v1/models lists the ones each model serves. */
 export const ENDPOINTS = ['chat', 'embeddings', 'images', 'speech', 'transcriptions', 'search', 'videos', '3d'] as const;
@@ -70,9 +71,9 @@ const ENDPOINT_NAMES: Record<Endpoint, string> = {
 const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: ReadonlySet<WireFormat> }> = {
   chat: { categories: new Set(['text_generation', 'reasoning', 'search']), wireFormats: new Set(['openai', 'anthropic', 'gemini']) },
   embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai', 'voyage']) },
-  images: { categories: new Set(['image_generation']), wireFormats: new Set() },
-  speech: { categories: new Set(['text_to_speech']), wireFormats: new Set() },
-  transcriptions: { categories: new Set(['speech_to_text']), wireFormats: new Set() },
+  images: { categories: new Set(['image_generation']), wireFormats: new Set(['openai', 'stability', 'bfl', 'ideogram']) },
+  speech: { categories: new Set(['text_to_speech', 'audio_generation']), wireFormats: new Set(['openai', 'elevenlabs']) },
+  transcriptions: { categories: new Set(['speech_to_text', 'audio_generation']), wireFormats: new Set(['openai', 'deepgram', 'assemblyai']) },
   search: { categories: new Set(['search']), wireFormats: new Set(['exa', 'tavily']) },
   videos: { categories: new Set(['video_generation']), wireFormats: new Set() },
   '3d': { categories: new Set(['3d_generation']), wireFormats: new Set() },
@@ -85,7 +86,13 @@ export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint:
   if (!rule.wireFormats.has(p.wireFormat)) return false;
   // Chat: also any non-embedding model that declares the chat capability.
   if (endpoint === 'chat') return m.category !== 'embedding' && (rule.categories.has(m.category) || m.capabilities.includes('chat'));
-  return rule.categories.has(m.category);
+  if (!rule.categories.has(m.category)) return false;
+  // Images, speech, transcription: the provider's adapter must take this model id too (BFL does
+  // not host flux-schnell; openai-audio's tts models are not transcription models).
+  if (endpoint === 'images') return imageAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
+  if (endpoint === 'speech') return speechAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
+  if (endpoint === 'transcriptions') return transcriptionAdapterFor(p.wireFormat)?.supports(m.providerModelId) ?? false;
+  return true;
 }
 
 /** The endpoints a model can be called on (empty: the gateway cannot call it). */

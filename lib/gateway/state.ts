@@ -40,6 +40,22 @@ export interface GatewayProvider {
   compliance: string[];
 }
 
+/** The fields of a provider row (or catalog entry) the gateway keeps. */
+export function toGatewayProvider(p: GatewayProvider): GatewayProvider {
+  return {
+    id: p.id,
+    displayName: p.displayName,
+    wireFormat: p.wireFormat,
+    isSelfHosted: p.isSelfHosted,
+    enabled: p.enabled,
+    apiBaseUrl: p.apiBaseUrl,
+    apiKeyEnv: p.apiKeyEnv,
+    authType: p.authType,
+    encryptedApiKey: p.encryptedApiKey,
+    compliance: p.compliance,
+  };
+}
+
 export interface RuleConditions {
   tenantIds?: string[];
   models?: string[];
@@ -185,23 +201,7 @@ export async function loadCatalogSnapshot(db: Db, version: number): Promise<Cata
       const st = row?.thermalState ?? null;
       return { ...m, thermalState: st && THERMAL.has(st) ? (st as ThermalStateName) : null, thermalUpdatedAt: row?.thermalUpdatedAt ?? null };
     });
-    const provs = new Map<string, GatewayProvider>(
-      providerRows.map((p) => [
-        p.id,
-        {
-          id: p.id,
-          displayName: p.displayName,
-          wireFormat: p.wireFormat,
-          isSelfHosted: p.isSelfHosted,
-          enabled: p.enabled,
-          apiBaseUrl: p.apiBaseUrl,
-          apiKeyEnv: p.apiKeyEnv,
-          authType: p.authType,
-          encryptedApiKey: p.encryptedApiKey,
-          compliance: p.compliance,
-        },
-      ]),
-    );
+    const provs = new Map<string, GatewayProvider>(providerRows.map((p) => [p.id, toGatewayProvider(p)]));
     const rules: GatewayRule[] = ruleRows
       .map((r) => ({
         id: r.id,

@@ -31,11 +31,9 @@ import { auditFields, writeAudit } from '../platform/audit';
 import { approvalExpiryHours, requireMfaForApproval } from './config';
 import type { AdminContext, RequestMeta } from '../platform/context';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
-import { loadExecutors } from './executor-modules';
+import { afterChangeExecuted, getExecutor } from './executor-registry';
 import {
-  getExecutor,
   maxRisk,
-  notifyExecuted,
   parsePayload,
   type ApprovalRequestInfo,
   type ExecutedChange,
@@ -112,7 +110,6 @@ function describeChanges(changes: PreviewChange[]): string {
 }
 
 async function requireExecutor(action: string): Promise<RegisteredExecutor> {
-  await loadExecutors();
   const ex = getExecutor(action);
   if (!ex) throw new ValidationError(`Unknown change "${action}"`, [{ path: 'action', message: 'no such action' }]);
   return ex;
@@ -194,10 +191,18 @@ async function lockRequest(tx: Tx, id: string): Promise<LockedRow> {
   return row;
 }
 
-function refuseIfDecided(row: LockedRow): void {
-  if (row.status !== 'pending') {
-    throw new ConflictError(`This request is already ${row.status}; nothing was changed`, { details: { status: row.status } });
-  }
+/** Applies refusalReason to a locked row: throws the refusal's error, or records the expiry and
+ * answers true (the caller then reports it after the transaction commits the expiry). */
+async function refuse(tx: Tx, ctx: AdminContext, row: LockedRow, decision: Decision): Promise<boolean> {
+  const no = refusalReason(
+    ctx,
+    { status: row.status, initiatedBy: row.initiated_by, type: row.type, riskLevel: row.risk_level, action: row.action, expired: row.expired, payload: row.payload },
+    decision,
+  );
+  if (!no) return false;
+  if (no.code !== 'expired') throw no.error();
+  await markExpired(tx, row, null, ctx);
+  return true;
 }
 
 async function markExpired(tx: Tx, row: LockedRow, meta: RequestMeta | null, actor?: AdminContext): Promise<void> {
@@ -223,6 +228,81 @@ export const decisionInputSchema = z.object({
 });
 export type DecisionInput = z.input<typeof decisionInputSchema>;
 
+/** What refusalReason needs to know about a request (a row or a view). */
+export interface RefusalSubject {
+  status: string;
+  initiatedBy: string;
+  type: ApprovalRow['type'];
+  riskLevel: RiskLevel;
+  action: string;
+  expired: boolean;
+  payload: unknown;
+}
+
+export type Decision = 'approve' | 'reject' | 'cancel';
+
+/** Why `ctx` may not take `decision` on a request: its message, and the typed error the verb
+ * throws. `expired` is told apart because the verbs record the expiry before refusing. */
+export interface Refusal {
+  code: 'decided' | 'expired' | 'self' | 'not_initiator' | 'role' | 'risk' | 'no_executor' | 'permission' | 'mfa' | 'approver';
+  message: string;
+  error(): Error;
+}
+
+function refusal(code: Refusal['code'], message: string, make: (m: string) => Error): Refusal {
+  return { code, message, error: () => make(message) };
+}
+
+/**
+ * THE approval rules, written once: the UI's eligibility (buttons and their reasons) and the
+ * verbs (approveRequest, rejectRequest, cancelRequest) both ask this. null = allowed.
+ */
+export function refusalReason(ctx: AdminContext, r: RefusalSubject, decision: Decision = 'approve'): Refusal | null {
+  if (r.status !== 'pending') {
+    return refusal('decided', `This request is already ${r.status}`, (m) => new ConflictError(`${m}; nothing was changed`, { details: { status: r.status } }));
+  }
+  const own = r.initiatedBy === ctx.adminId;
+  if (decision === 'cancel') {
+    if (!own) return refusal('not_initiator', 'Only the administrator who proposed it can cancel it', (m) => new ForbiddenError(m));
+    return r.expired ? refusal('expired', 'This request has expired', (m) => new ExpiredError(m)) : null;
+  }
+  if (own) {
+    return decision === 'approve'
+      ? refusal('self', 'You proposed this change: a different administrator must approve it (two-person rule)', (m) => new SelfApprovalError(m))
+      : refusal('self', 'You proposed this change: cancel it instead of rejecting it', (m) => new SelfApprovalError(m));
+  }
+  if (r.expired) {
+    return refusal('expired', decision === 'approve' ? 'This request has expired and can no longer be approved' : 'This request has expired', (m) => new ExpiredError(m));
+  }
+  if (!hasPermission(ctx.role, 'approvals.approve')) {
+    return refusal('role', `Your role (${ctx.role}) cannot ${decision} changes`, (m) => new ForbiddenError(m));
+  }
+  if (decision === 'reject') return null;
+  if (!canApprove(ctx.role, r.type, r.riskLevel)) {
+    return refusal('risk', `A ${r.riskLevel}-risk ${r.type.replace(/_/g, ' ')} request must be approved by: ${approverRolesFor(r.type, r.riskLevel).join(', ')}`, (m) => new ForbiddenError(m));
+  }
+  const executor = getExecutor(r.action);
+  if (!executor) return refusal('no_executor', `No executor is registered for ${r.action}; the request stays pending`, (m) => new InvalidStateError(m));
+  if (executor.approvePermission && !hasPermission(ctx.role, executor.approvePermission)) {
+    return refusal('permission', `Approving ${r.action} needs the ${executor.approvePermission} permission`, (m) => new ForbiddenError(m));
+  }
+  if (requireMfaForApproval() && !ctx.mfa) {
+    return refusal('mfa', 'Approving requires a session verified with MFA: enable MFA and sign in again', (m) => new MfaRequiredError(m));
+  }
+  if (executor.checkApprover) {
+    const payload = executor.validate.safeParse(r.payload);
+    if (payload.success) {
+      try {
+        executor.checkApprover(payload.data, ctx);
+      } catch (e) {
+        if (isAppError(e)) return refusal('approver', e.message, () => e);
+        throw e;
+      }
+    }
+  }
+  return null;
+}
+
 /** Why this admin may or may not approve/reject/cancel the request (for buttons and errors). */
 export interface Eligibility {
   approve: { allowed: boolean; reason?: string };
@@ -235,47 +315,17 @@ export function eligibilityFor(
   r: { status: string; initiatedBy: string; type: ApprovalRow['type']; riskLevel: RiskLevel; action: string; expiresAt: Date; payload: unknown },
   now = new Date(),
 ): Eligibility {
-  const closed = r.status !== 'pending' ? `This request is ${r.status}.` : r.expiresAt.getTime() <= now.getTime() ? 'This request has expired.' : null;
-  const own = r.initiatedBy === ctx.adminId;
-  const approve = (() => {
-    if (closed) return closed;
-    if (own) return 'You proposed this change: a different administrator must approve it (two-person rule).';
-    if (!hasPermission(ctx.role, 'approvals.approve')) return `Your role (${ctx.role}) cannot approve changes.`;
-    if (!canApprove(ctx.role, r.type, r.riskLevel)) {
-      return `A ${r.riskLevel}-risk ${r.type.replace(/_/g, ' ')} request must be approved by: ${approverRolesFor(r.type, r.riskLevel).join(', ')}.`;
-    }
-    const ex = getExecutor(r.action);
-    if (ex?.approvePermission && !hasPermission(ctx.role, ex.approvePermission)) return `Approving ${r.action} needs the ${ex.approvePermission} permission.`;
-    if (ex?.checkApprover) {
-      try {
-        const payload = ex.validate.safeParse(r.payload);
-        if (payload.success) ex.checkApprover(payload.data, ctx);
-      } catch (e) {
-        return e instanceof Error ? e.message : 'You cannot approve this request.';
-      }
-    }
-    if (requireMfaForApproval() && !ctx.mfa) return 'Approving requires a session verified with MFA: enable MFA and sign in again.';
-    return null;
-  })();
-  const reject = (() => {
-    if (closed) return closed;
-    if (own) return 'You proposed this change: cancel it instead of rejecting it.';
-    if (!hasPermission(ctx.role, 'approvals.approve')) return `Your role (${ctx.role}) cannot reject changes.`;
-    return null;
-  })();
-  const cancel = (() => {
-    if (closed) return closed;
-    if (!own) return 'Only the administrator who proposed it can cancel it.';
-    return null;
-  })();
-  const e = (reason: string | null) => (reason ? { allowed: false, reason } : { allowed: true });
-  return { approve: e(approve), reject: e(reject), cancel: e(cancel) };
+  const subject: RefusalSubject = { ...r, expired: r.expiresAt.getTime() <= now.getTime() };
+  const e = (d: Decision) => {
+    const no = refusalReason(ctx, subject, d);
+    return no ? { allowed: false, reason: `${no.message}.` } : { allowed: true };
+  };
+  return { approve: e('approve'), reject: e('reject'), cancel: e('cancel') };
 }
 
 export async function approveRequest({ ctx, input }: { ctx: AdminContext; input: DecisionInput }): Promise<ApprovalView> {
   const { id, notes } = decisionInputSchema.parse(input);
   if (!hasPermission(ctx.role, 'approvals.approve')) throw new ForbiddenError(`Your role (${ctx.role}) cannot approve changes`);
-  await loadExecutors();
 
   // Where we are, so a throw can be told apart: refused (nothing to record) vs execution failed.
   const progress: { stage: 'checks' | 'execute' | 'record' } = { stage: 'checks' };
@@ -283,27 +333,8 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
   try {
     result = await withPlatform(async (tx) => {
       const row = await lockRequest(tx, id);
-      refuseIfDecided(row);
-      if (row.initiated_by === ctx.adminId) {
-        throw new SelfApprovalError('You proposed this change: a different administrator must approve it (two-person rule)');
-      }
-      if (row.expired) {
-        await markExpired(tx, row, null, ctx);
-        return EXPIRED;
-      }
-      if (!canApprove(ctx.role, row.type, row.risk_level)) {
-        throw new ForbiddenError(
-          `A ${row.risk_level}-risk ${row.type} request must be approved by: ${approverRolesFor(row.type, row.risk_level).join(', ')}`,
-        );
-      }
-      const executor = getExecutor(row.action);
-      if (!executor) throw new InvalidStateError(`No executor is registered for ${row.action}; the request stays pending`);
-      if (executor.approvePermission && !hasPermission(ctx.role, executor.approvePermission)) {
-        throw new ForbiddenError(`Approving ${row.action} needs the ${executor.approvePermission} permission`);
-      }
-      if (requireMfaForApproval() && !ctx.mfa) {
-        throw new MfaRequiredError('Approving requires a session verified with MFA: enable MFA and sign in again');
-      }
+      if (await refuse(tx, ctx, row, 'approve')) return EXPIRED;
+      const executor = getExecutor(row.action)!;
       const request: ApprovalRequestInfo = {
         id: row.id,
         type: row.type,
@@ -313,9 +344,6 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
         initiatedBy: row.initiated_by,
       };
       const now = new Date();
-
-      const early = executor.validate.safeParse(row.payload);
-      if (early.success) executor.checkApprover?.(early.data, ctx);
 
       progress.stage = 'execute';
       const payload = parsePayload(executor, row.payload);
@@ -383,7 +411,7 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
     throw new ExecutionFailedError(`The change could not be applied and nothing was changed: ${message}`, { cause: err });
   }
   if (result === EXPIRED) throw new ExpiredError('This request has expired and can no longer be approved');
-  await notifyExecuted({ request: result.info, changes: result.executed });
+  await afterChangeExecuted({ request: result.info, changes: result.executed });
   const executedView = (await loadViews([eq(approvalRequests.id, result.id)], 1, 0))[0]!;
   notifyApproval(executedView);
   return executedView;
@@ -422,12 +450,7 @@ export async function rejectRequest({ ctx, input }: { ctx: AdminContext; input: 
   if (!hasPermission(ctx.role, 'approvals.approve')) throw new ForbiddenError(`Your role (${ctx.role}) cannot reject changes`);
   const r = await withPlatform(async (tx) => {
     const row = await lockRequest(tx, id);
-    refuseIfDecided(row);
-    if (row.initiated_by === ctx.adminId) throw new SelfApprovalError('You proposed this change: cancel it instead of rejecting it');
-    if (row.expired) {
-      await markExpired(tx, row, null, ctx);
-      return EXPIRED;
-    }
+    if (await refuse(tx, ctx, row, 'reject')) return EXPIRED;
     await tx
       .update(approvalRequests)
       .set({ status: 'rejected', rejectedBy: ctx.adminId, rejectedAt: sql`now()`, approvalNotes: notes, updatedAt: sql`now()` })
@@ -452,12 +475,7 @@ export async function cancelRequest({ ctx, input }: { ctx: AdminContext; input: 
   const { id, notes } = decisionInputSchema.parse(input);
   const r = await withPlatform(async (tx) => {
     const row = await lockRequest(tx, id);
-    refuseIfDecided(row);
-    if (row.initiated_by !== ctx.adminId) throw new ForbiddenError('Only the administrator who proposed it can cancel it');
-    if (row.expired) {
-      await markExpired(tx, row, null, ctx);
-      return EXPIRED;
-    }
+    if (await refuse(tx, ctx, row, 'cancel')) return EXPIRED;
     await tx
       .update(approvalRequests)
       .set({ status: 'cancelled', cancelledAt: sql`now()`, approvalNotes: notes ?? null, updatedAt: sql`now()` })
@@ -599,7 +617,6 @@ export interface ApprovalDetail {
 export async function getRequest({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<ApprovalDetail> {
   if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
   if (!isUuid(input.id)) throw new NotFoundError('No such approval request');
-  await loadExecutors();
   const [request] = await loadViews([eq(approvalRequests.id, input.id)], 1, 0);
   if (!request) throw new NotFoundError('No such approval request');
   const executor = getExecutor(request.action);

@@ -1,23 +1,25 @@
 /**
- * The executor registry: what an approved request DOES. Every change that needs two people is
- * an `action` (e.g. "markup.set_model") with an executor registered here:
+ * Approval executors: what an approved request DOES. Every change that needs two people is an
+ * `action` (e.g. "markup.set_model") with an executor defined by its domain as plain data:
  *
- *   registerExecutor('billing.close_period', {
+ *   export const billingExecutors = [defineExecutor('billing.close_period', {
  *     type: 'billing_change',
  *     defaultRisk: 'high',
  *     validate: z.object({ period: z.string() }),        // zod: parsed at proposal AND at execution
  *     proposePermission: 'billing.propose',               // default 'approvals.propose'
  *     async preview(tx, payload) { return [{ resourceType, resourceId, before, after }] },  // optional
  *     async execute(tx, payload, ctx) { ...; return [{ resourceType, resourceId, oldValues, newValues }] },
- *   });
+ *   })];
  *
  * `execute` runs inside the approval's transaction (role radiant_platform): it must use `tx`
  * only, and throw to refuse (nothing is applied, the request is recorded as failed). The
  * registry writes one audit row per returned change (action = the executor's action, old and
  * new values, attributed to the approver, metadata.approvalRequestId) in that same transaction.
  *
- * Built-in executors live in ./changes/*; other domains register theirs in their own module and
- * add one import line to ./executor-modules.ts so they are loaded before any approval runs.
+ * Built-in executors live in ./changes/*; other domains define theirs in their own module and add
+ * the list to the static registry in ./executor-registry.ts. Nothing registers itself on import,
+ * and a module defining executors must not import the approval workflow (./approvals.ts): that
+ * keeps governance -> billing/catalog -> governance free of cycles.
  */
 import type { z } from 'zod';
 import type { Tx } from '../db/client';
@@ -88,34 +90,12 @@ export interface RegisteredExecutor extends ExecutorDefinition {
   action: string;
 }
 
-const GLOBAL_KEY = Symbol.for('radiant.governance.executors');
-type G = typeof globalThis & { [GLOBAL_KEY]?: Map<string, RegisteredExecutor> };
-
-function registry(): Map<string, RegisteredExecutor> {
-  const g = globalThis as G;
-  g[GLOBAL_KEY] ??= new Map();
-  return g[GLOBAL_KEY];
-}
-
 const ACTION_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
-/** Registers (or, on a module reload, replaces) the executor for `action`. */
-export function registerExecutor<S extends z.ZodType>(action: string, def: ExecutorDefinition<S>): void {
+/** An executor for `action` (checked once, when the defining module loads). */
+export function defineExecutor<S extends z.ZodType>(action: string, def: ExecutorDefinition<S>): RegisteredExecutor {
   if (!ACTION_RE.test(action) || action.length > 60) throw new Error(`invalid executor action name: ${action}`);
-  registry().set(action, { ...(def as unknown as ExecutorDefinition), action });
-}
-
-export function getExecutor(action: string): RegisteredExecutor | undefined {
-  return registry().get(action);
-}
-
-export function listExecutors(): RegisteredExecutor[] {
-  return [...registry().values()].sort((a, b) => a.action.localeCompare(b.action));
-}
-
-/** Test helper: forget an executor registered by a test. */
-export function unregisterExecutor(action: string): void {
-  registry().delete(action);
+  return { ...(def as unknown as ExecutorDefinition), action };
 }
 
 /** Parses a payload with the executor's schema; field errors are reported under `payload.`. */
@@ -136,34 +116,9 @@ export function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
   return RISK_ORDER.indexOf(a) >= RISK_ORDER.indexOf(b) ? a : b;
 }
 
-// ---- after-commit notifications (e.g. the pricing engine dropping a cached markup table) ------
+// ---- after-commit notifications ------------------------------------------------------------
 
 export interface ExecutedEvent {
   request: ApprovalRequestInfo;
   changes: ExecutedChange[];
-}
-
-const LISTENERS_KEY = Symbol.for('radiant.governance.executed-listeners');
-type GL = typeof globalThis & { [LISTENERS_KEY]?: Set<(e: ExecutedEvent) => void | Promise<void>> };
-
-function listeners() {
-  const g = globalThis as GL;
-  g[LISTENERS_KEY] ??= new Set();
-  return g[LISTENERS_KEY];
-}
-
-/** Called after an approved change has COMMITTED (never for failed or rolled-back ones). */
-export function onChangeExecuted(fn: (e: ExecutedEvent) => void | Promise<void>): () => void {
-  listeners().add(fn);
-  return () => listeners().delete(fn);
-}
-
-export async function notifyExecuted(e: ExecutedEvent): Promise<void> {
-  for (const fn of listeners()) {
-    try {
-      await fn(e);
-    } catch (err) {
-      console.error('[governance] onChangeExecuted listener failed', err);
-    }
-  }
 }

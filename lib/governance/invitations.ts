@@ -5,7 +5,6 @@
  * 7 days and can be revoked; accepting it sets the new administrator's name and password.
  * An inviter may grant at most their own rank (only a super_admin invites a super_admin).
  */
-import crypto from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -16,18 +15,11 @@ import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext, RequestMeta } from '../platform/context';
 import { proposeChange, type ApprovalView } from './approvals';
 import { INVITATION_EXPIRY_DAYS } from './config';
+import { hashInvitationToken } from './invitation-tokens';
 import { ExpiredError } from './errors';
 import { checkTotp, enableMfaInTransaction, setupMfaSecret } from './mfa';
 import { hashPassword, passwordProblem } from './passwords';
 import { ADMIN_ROLES, canGrantRole, hasPermission, type AdminRole } from './permissions';
-
-export function hashInvitationToken(token: string): string {
-  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-export function newInvitationToken(): string {
-  return crypto.randomBytes(32).toString('base64url');
-}
 
 export const inviteInputSchema = z.object({
   email: z.email().trim().toLowerCase().max(255),

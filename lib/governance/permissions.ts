@@ -29,6 +29,8 @@ export const ADMIN_PERMISSION_MATRIX = {
   'pricing.propose': ['super_admin', 'admin', 'operator'],
   'tenants.read': ['super_admin', 'admin', 'operator', 'auditor'],
   'tenants.propose': ['super_admin', 'admin', 'operator'],
+  'tenants.manage': ['super_admin', 'admin'],
+  'request_logs.read': ['super_admin', 'auditor'],
   'usage.read': ['super_admin', 'admin', 'operator', 'auditor'],
   'billing.read': ['super_admin', 'admin', 'operator', 'auditor'],
   'billing.propose': ['super_admin', 'admin', 'operator'],

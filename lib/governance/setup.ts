@@ -18,7 +18,7 @@ import { withPlatform } from '../db/tenant';
 import { ConflictError } from '../errors';
 import { writeAudit } from '../platform/audit';
 import { publicBaseUrl } from './config';
-import { hashInvitationToken, newInvitationToken } from './invitations';
+import { hashInvitationToken, newInvitationToken } from './invitation-tokens';
 
 export const SETUP_LINK_HOURS = 24;
 

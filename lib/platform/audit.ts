@@ -55,26 +55,35 @@ export function redactForAudit(value: unknown, depth = 0): unknown {
   return String(value);
 }
 
+function auditRow(entry: AuditEntry): typeof auditLogs.$inferInsert {
+  return {
+    actorType: entry.actor.type,
+    actorId: entry.actor.id ?? null,
+    actorEmail: entry.actor.email ?? null,
+    tenantId: entry.tenantId ?? null,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId ?? null,
+    oldValues: entry.oldValues === undefined ? null : redactForAudit(entry.oldValues),
+    newValues: entry.newValues === undefined ? null : redactForAudit(entry.newValues),
+    ipAddress: entry.ip ? entry.ip.slice(0, 64) : null,
+    userAgent: entry.userAgent ? entry.userAgent.slice(0, 1000) : null,
+    requestId: entry.requestId ? entry.requestId.slice(0, 100) : null,
+    metadata: (redactForAudit(entry.metadata ?? {}) as Record<string, unknown>) ?? {},
+  };
+}
+
 export async function writeAudit(tx: Queryable, entry: AuditEntry): Promise<{ id: string }> {
-  const [row] = await tx
-    .insert(auditLogs)
-    .values({
-      actorType: entry.actor.type,
-      actorId: entry.actor.id ?? null,
-      actorEmail: entry.actor.email ?? null,
-      tenantId: entry.tenantId ?? null,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      oldValues: entry.oldValues === undefined ? null : redactForAudit(entry.oldValues),
-      newValues: entry.newValues === undefined ? null : redactForAudit(entry.newValues),
-      ipAddress: entry.ip ? entry.ip.slice(0, 64) : null,
-      userAgent: entry.userAgent ? entry.userAgent.slice(0, 1000) : null,
-      requestId: entry.requestId ? entry.requestId.slice(0, 100) : null,
-      metadata: (redactForAudit(entry.metadata ?? {}) as Record<string, unknown>) ?? {},
-    })
-    .returning({ id: auditLogs.id });
+  const [row] = await tx.insert(auditLogs).values(auditRow(entry)).returning({ id: auditLogs.id });
   return { id: row!.id };
+}
+
+/** Many audit rows in as few inserts as possible (batches: billing runs). Same shape and
+ * redaction as writeAudit, same transaction rule. */
+export async function writeAuditMany(tx: Queryable, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000) {
+    await tx.insert(auditLogs).values(entries.slice(i, i + 1000).map(auditRow));
+  }
 }
 
 /** Actor and request metadata of whoever is acting (and the tenant, for a tenant user). */

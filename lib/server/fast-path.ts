@@ -14,11 +14,19 @@ export async function loadFastPath(): Promise<FastPathHandler | undefined> {
   return gw.nodeHandler;
 }
 
-/** Flushes metering (and provider health, key usage, thermal state) and closes connections. */
-export async function shutdownGateway(): Promise<void> {
+/** Lets requests in flight finish until the deadline (open streams are then ended and metered
+ * as partial), flushes metering (and provider health, key usage, thermal state) and closes
+ * connections. */
+export async function shutdownGateway(deadlineMs?: number): Promise<void> {
   const { peekGateway } = await import('../gateway');
   const { closeInvalidationPublisher } = await import('../gateway/invalidation');
   const gw = peekGateway();
-  if (gw) await gw.shutdown();
+  if (gw) await gw.shutdown(deadlineMs);
   await closeInvalidationPublisher();
+}
+
+/** Second signal / hard deadline: journal what metering holds only in memory, sync, return. */
+export async function emergencyStopGateway(): Promise<void> {
+  const { peekGateway } = await import('../gateway');
+  peekGateway()?.writer.stopNow();
 }

@@ -17,22 +17,77 @@ export interface RadiantServerOptions {
   dir?: string;
   /** Serves /api/v1/* without Next (the gateway). */
   fastPath?: FastPathHandler;
+  /** false: serve only the gateway (/api/v1/*; everything else 404), no Next at all
+   * (RADIANT_SERVE=gateway: gateway-only instances and the fault-injection suite). */
+  next?: boolean;
 }
 
 export interface RadiantServer {
   server: http.Server;
   url: string;
+  /** Stops accepting connections and closes idle keep-alive ones (requests in flight go on). */
+  stopAccepting(): void;
+  /** Closes every connection left (after the shutdown deadline) and Next. */
   close(): Promise<void>;
 }
 
-export async function startRadiantServer(opts: RadiantServerOptions): Promise<RadiantServer> {
-  const { default: next } = await import('next');
-  const app = next({ dev: opts.dev ?? false, dir: opts.dir ?? process.cwd(), hostname: opts.hostname, port: opts.port });
-  await app.prepare();
-  const nextHandler = app.getRequestHandler();
+/** The port is taken (or not ours): a clear message, and the caller exits non-zero at once. */
+export class ListenError extends Error {
+  constructor(
+    readonly code: string,
+    readonly port: number,
+    readonly hostname: string | undefined,
+  ) {
+    super(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use${hostname ? ` on ${hostname}` : ''} (EADDRINUSE): another RADIANT or another program listens there; stop it or set PORT`
+        : `cannot listen on ${hostname ?? '*'}:${port} (${code})`,
+    );
+    this.name = 'ListenError';
+  }
+}
+
+/** Binds the port FIRST (an instance that cannot listen must fail before it starts any work),
+ * then prepares Next; requests that arrive meanwhile wait for it. */
+export async function listen(port: number, hostname?: string): Promise<{ server: http.Server; setHandler(h: http.RequestListener): void }> {
+  let handler: http.RequestListener | null = null;
+  const waiting: Array<() => void> = [];
+  const server = http.createServer((req, res) => {
+    if (handler) return handler(req, res);
+    waiting.push(() => handler!(req, res));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => reject(new ListenError(err.code ?? 'unknown', port, hostname));
+    server.once('error', onError);
+    server.listen(port, hostname, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return {
+    server,
+    setHandler(h) {
+      handler = h;
+      for (const w of waiting.splice(0)) w();
+    },
+  };
+}
+
+export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awaited<ReturnType<typeof listen>>): Promise<RadiantServer> {
+  const { server, setHandler } = bound ?? (await listen(opts.port, opts.hostname));
+  let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
+  let app: { close(): Promise<void> } | null = null;
+  if (opts.next !== false) {
+    const { default: next } = await import('next');
+    const nextApp = next({ dev: opts.dev ?? false, dir: opts.dir ?? process.cwd(), hostname: opts.hostname, port: opts.port });
+    await nextApp.prepare();
+    nextHandler = nextApp.getRequestHandler();
+    app = nextApp;
+  }
   const fastPath = opts.fastPath;
 
-  const server = http.createServer((req, res) => {
+  setHandler((req, res) => {
     const url = req.url ?? '/';
     if (fastPath && url.startsWith('/api/v1/')) {
       fastPath(req, res).catch((err: unknown) => {
@@ -46,17 +101,24 @@ export async function startRadiantServer(opts: RadiantServerOptions): Promise<Ra
     }
     // The TCP peer, for lib/auth/request-meta.ts clientIp (overwrites whatever a client sent).
     req.headers['x-radiant-peer'] = req.socket.remoteAddress ?? '';
-    void nextHandler(req, res);
+    if (nextHandler) void nextHandler(req, res);
+    else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Not found (this instance serves only the gateway: /api/v1/*)', type: 'invalid_request_error', code: 'unknown_url', param: null } }));
+    }
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.hostname, resolve));
   const addr = server.address() as AddressInfo;
   return {
     server,
     url: `http://${opts.hostname && opts.hostname !== '0.0.0.0' ? opts.hostname : 'localhost'}:${addr.port}`,
+    stopAccepting: () => {
+      server.close();
+      server.closeIdleConnections();
+    },
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      await app?.close();
     },
   };
 }

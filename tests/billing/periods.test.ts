@@ -14,8 +14,9 @@ import { createCostEntry, createRevenueEntry, getMarginReport } from '../../lib/
 import { exportCsv, listExports } from '../../lib/billing/exports';
 import { sha256Hex } from '../../lib/billing/csv';
 import { voidInvoice } from '../../lib/billing/invoices';
-import { getPeriod, listPeriods, proposePeriodClose } from '../../lib/billing/periods';
-import { createAdjustment, getReconciliation, importProviderInvoices } from '../../lib/billing/reconciliation';
+import { getPeriod, listPeriods } from '../../lib/billing/periods';
+import { createAdjustment, proposePeriodClose } from '../../lib/billing/proposals';
+import { getReconciliation, importProviderInvoices } from '../../lib/billing/reconciliation';
 import { rollupUsage } from '../../lib/billing/rollups';
 import { runBilling } from '../../lib/billing/runs';
 import { dec, sum } from '../../lib/pricing/money';

@@ -233,6 +233,29 @@ describe('idempotency and request logs', () => {
   });
 });
 
+// After every Claude test: the failures put Anthropic in cooldown for this gateway.
+describe('fallback across wire formats', () => {
+  it('Claude overloaded -> the default chain falls back to GPT, answered in Anthropic shape (create and stream)', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    fake.setBehavior({ mode: 'status', status: 529, provider: 'anthropic' });
+    try {
+      const { data: msg, response } = await sdk(t).messages.create({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'fall back please' }] }).withResponse();
+      expect(response.headers.get('x-radiant-fallback-from')).toBe('claude-opus-4');
+      expect(response.headers.get('x-radiant-model')).toBe('gpt-4o'); // claude-opus-4 -> gpt-4o -> gemini-2.5-pro
+      expect(msg).toMatchObject({ type: 'message', model: 'gpt-4o', content: [{ type: 'text', text: expect.stringContaining('fall back please') }] });
+      const final = await sdk(t).messages.stream({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'stream fallback' }] }).finalMessage();
+      expect(final.model).toBe('gpt-4o');
+      expect((final.content[0] as Anthropic.TextBlock).text).toContain('stream fallback');
+    } finally {
+      fake.setBehavior('ok');
+    }
+    const events = await pollRows(() => usageRows(h.db, t.tenantId), { atLeast: 2 });
+    expect(events).toHaveLength(2);
+    for (const e of events) expect(e).toMatchObject({ endpoint: 'messages', status: 'success', requestedModel: 'claude-opus-4', fallbackFrom: findCatalogModel('claude-opus-4')!.id });
+    expect(fake.requests.filter((r) => r.path === '/v1/messages').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('errors in Anthropic shape', () => {
   it('validation 400, unknown model 404, bad key 401, missing scope 403, upstream overload 529', async () => {
     const t = await newTenant(h.db, g.baseURL);

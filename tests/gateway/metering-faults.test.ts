@@ -344,3 +344,38 @@ describe('the write-ahead journal', () => {
     }
   });
 });
+
+describe('shutdown with a deadline', () => {
+  it('ends streams still open at the deadline with a final event, metered as partial', { timeout: 30_000 }, async () => {
+    const { resetOpenStreams } = await import('../../lib/gateway/upstream/open-streams');
+    const g = await startGateway(h.db, fake, { meteringFlushMs: 50 });
+    try {
+      const t = await newTenant(h.db, g.baseURL);
+      fake.setBehavior({ mode: 'slow_stream', chunks: 200, chunkDelayMs: 50 });
+      const res = await fetch(`${g.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4.1-mini', stream: true, messages: [{ role: 'user', content: 'a long story please' }] }),
+      });
+      expect(res.status).toBe(200);
+      const requestId = res.headers.get('x-request-id')!;
+      const text = res.text();
+      await sleep(400);
+      const started = Date.now();
+      await g.gw.shutdown(2000);
+      expect(Date.now() - started).toBeLessThan(3000);
+      const body = await text;
+      expect(body).toContain('"code":"server_shutdown"');
+      const rows = await usageRows(h.db, t.tenantId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.requestId).toBe(requestId);
+      expect(rows[0]!.status).toBe('partial');
+      expect(rows[0]!.errorCode).toBe('server_shutdown');
+      expect(rows[0]!.outputTokens).toBeGreaterThan(0);
+    } finally {
+      fake.reset();
+      resetOpenStreams();
+      await g.close();
+    }
+  });
+});

@@ -21,8 +21,8 @@ import {
   rejectRequest,
 } from '../../lib/governance/approvals';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from '../../lib/governance/errors';
-import { loadExecutors } from '../../lib/governance/executor-modules';
-import { registerExecutor, unregisterExecutor } from '../../lib/governance/executors';
+import { addTestExecutor } from '../../lib/governance/executor-registry';
+import { defineExecutor } from '../../lib/governance/executors';
 import { testDb } from '../support/db';
 import {
   adminById,
@@ -45,7 +45,6 @@ let auditor: AdminRow;
 
 beforeAll(async () => {
   db = (await testDb()).db;
-  await loadExecutors();
   [superAdmin, admin, admin2, operator, auditor] = await Promise.all([
     createAdmin(db, 'super_admin'),
     createAdmin(db, 'admin'),
@@ -280,7 +279,8 @@ describe('MFA for approval (RADIANT_REQUIRE_MFA_FOR_APPROVAL)', () => {
 describe('concurrency', () => {
   it('two simultaneous approvals apply the change once; the other gets ConflictError', async () => {
     let executions = 0;
-    registerExecutor('test.slow_counter', {
+    const removeExecutor = addTestExecutor(
+      defineExecutor('test.slow_counter', {
       type: 'deployment',
       defaultRisk: 'low',
       validate: z.object({ modelId: z.string() }),
@@ -291,7 +291,8 @@ describe('concurrency', () => {
         await tx.update(models).set({ qualityScore: sql`${models.qualityScore} + 1` }).where(eq(models.id, p.modelId));
         return [{ resourceType: 'model', resourceId: p.modelId, oldValues: null, newValues: { bumped: true } }];
       },
-    });
+      }),
+    );
     try {
       const { modelId } = await createTestCatalog(db);
       const req = await proposeChange({ ctx: ctxOf(operator), input: { action: 'test.slow_counter', payload: { modelId } } });
@@ -310,7 +311,7 @@ describe('concurrency', () => {
       expect(m!.qualityScore).toBe(71);
       expect((await auditRowsFor(db, { resourceId: req.id })).filter((r) => r.action === 'approval.executed')).toHaveLength(1);
     } finally {
-      unregisterExecutor('test.slow_counter');
+      removeExecutor();
     }
   });
 });
@@ -358,7 +359,8 @@ describe('expiry', () => {
 
 describe('execution failure', () => {
   it('rolls the payload back and records the failure with its error', async () => {
-    registerExecutor('test.half_then_fail', {
+    const removeExecutor = addTestExecutor(
+      defineExecutor('test.half_then_fail', {
       type: 'deployment',
       defaultRisk: 'low',
       validate: z.object({ modelId: z.string(), internal: z.boolean() }),
@@ -367,7 +369,8 @@ describe('execution failure', () => {
         if (p.internal) throw new Error('socket hang up: secret internals');
         throw new ValidationError('Target is in use');
       },
-    });
+      }),
+    );
     try {
       const { modelId } = await createTestCatalog(db);
       for (const internal of [false, true]) {
@@ -390,7 +393,7 @@ describe('execution failure', () => {
         await expect(approveRequest({ ctx: ctxOf(admin2), input: { id: req.id } })).rejects.toBeInstanceOf(ConflictError);
       }
     } finally {
-      unregisterExecutor('test.half_then_fail');
+      removeExecutor();
     }
   });
 });

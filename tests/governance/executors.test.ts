@@ -11,8 +11,7 @@ import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { approveRequest, proposeChange } from '../../lib/governance/approvals';
 import { BUILT_IN_ACTIONS } from '../../lib/governance/changes';
-import { loadExecutors } from '../../lib/governance/executor-modules';
-import { getExecutor, listExecutors } from '../../lib/governance/executors';
+import { getExecutor, listExecutors } from '../../lib/governance/executor-registry';
 import { testDb } from '../support/db';
 import { createTenant } from '../support/factories';
 import { auditRowsFor, createAdmin, createTestCatalog, ctxOf, type AdminRow } from './helpers';
@@ -24,7 +23,6 @@ let superAdmin: AdminRow;
 
 beforeAll(async () => {
   db = (await testDb()).db;
-  await loadExecutors();
   [operator, approver, superAdmin] = await Promise.all([createAdmin(db, 'operator'), createAdmin(db, 'admin'), createAdmin(db, 'super_admin')]);
 });
 

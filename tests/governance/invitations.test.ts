@@ -11,11 +11,11 @@ import { ExpiredError } from '../../lib/governance/errors';
 import {
   acceptInvitation,
   describeInvitation,
-  hashInvitationToken,
   inviteAdmin,
   listInvitations,
   revokeInvitation,
 } from '../../lib/governance/invitations';
+import { hashInvitationToken } from '../../lib/governance/invitation-tokens';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
 import { approveRequest } from '../../lib/governance/approvals';
 import type { AdminRole } from '../../lib/governance/permissions';

@@ -54,6 +54,12 @@ const FIXTURES: Record<string, Fixture> = {
   phi_access_log: (tx, t) =>
     tx.execute(sql`INSERT INTO phi_access_log (tenant_id, accessor_type, resource_type, action) VALUES (${t}, 'user', 'request_log', 'read')`),
   notifications: (tx, t) => tx.execute(sql`INSERT INTO notifications (tenant_id, event, title) VALUES (${t}, 'budget.80', 'Budget')`),
+  tenant_invitations: (tx, t) =>
+    tx.execute(sql`INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at) VALUES (${t}, ${`i-${uniqueSuffix()}@x.test`}, 'member', ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 day')`),
+  password_reset_tokens: async (tx, t) => {
+    const [u] = await queryRows<{ id: string }>(tx, sql`INSERT INTO users (tenant_id, email) VALUES (${t}, ${`r-${uniqueSuffix()}@x.test`}) RETURNING id`);
+    return tx.execute(sql`INSERT INTO password_reset_tokens (tenant_id, user_id, token_hash, expires_at) VALUES (${t}, ${u!.id}, ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 hour')`);
+  },
   generation_jobs: (tx, t, c) =>
     tx.execute(sql`INSERT INTO generation_jobs (tenant_id, kind, model_id, provider_id, requested_model, prompt, pricing, deadline_at)
                    VALUES (${t}, 'video', ${c.modelId}, ${c.providerId}, 'm', 'p', '{}', now() + interval '1 hour')`),

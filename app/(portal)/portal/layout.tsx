@@ -33,6 +33,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   if (tenantHasPermission(ctx.role, 'invoices.read')) items.push({ href: '/portal/invoices', label: 'Invoices', icon: 'invoices' });
   if (tenantHasPermission(ctx.role, 'keys.manage_own')) items.push({ href: '/portal/keys', label: 'API keys', icon: 'keys' });
   if (ctx.role === 'owner') items.push({ href: '/portal/webhooks', label: 'Webhooks', icon: 'webhooks' });
+  items.push({ href: '/portal/requests', label: 'Request log', icon: 'audit' });
+  if (tenantHasPermission(ctx.role, 'users.manage')) items.push({ href: '/portal/people', label: 'People', icon: 'admins' });
+  items.push({ href: '/portal/account', label: 'Account', icon: 'overview' });
   return (
     <AppShell product="Portal" homeHref="/portal" groups={[{ label: tenantName, items }]} user={{ name: ctx.email, detail: `${tenantName} · ${ctx.role}` }} signOut={signOutTenant}>
       {children}

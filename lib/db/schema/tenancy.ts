@@ -47,6 +47,11 @@ export const tenants = pgTable(
     responseCacheEnabled: boolean('response_cache_enabled').notNull().default(false),
     requestLoggingEnabled: boolean('request_logging_enabled').notNull().default(false),
     settings: jsonb('settings').notNull().default({}),
+    /** Free text for the platform's staff (contract notes); never shown in the portal. */
+    notes: text('notes'),
+    /** When the tenant was suspended / cancelled (null while active). */
+    suspendedAt: ts('suspended_at'),
+    cancelledAt: ts('cancelled_at'),
     ...timestamps(),
     deletedAt: ts('deleted_at'),
   },
@@ -103,4 +108,52 @@ export const apiKeys = pgTable(
     ...timestamps(),
   },
   (t) => [index('idx_api_keys_tenant').on(t.tenantId), index('idx_api_keys_prefix').on(t.keyPrefix)],
+);
+
+export const TENANT_INVITATION_STATUSES = ['pending', 'accepted', 'revoked', 'expired'] as const;
+
+/** Invitations into a tenant (its first owner from the console, colleagues from the portal).
+ * The token exists only in the e-mailed link; the row keeps its SHA-256. Tenant-owned (RLS);
+ * accepting looks the token up through the platform path because the visitor has no tenant yet. */
+export const tenantInvitations = pgTable(
+  'tenant_invitations',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: varchar('email', { length: 255 }).notNull(),
+    role: varchar('role', { length: 20, enum: TENANT_USER_ROLES }).notNull(),
+    tokenHash: varchar('token_hash', { length: 64 }).notNull().unique(),
+    status: varchar('status', { length: 20, enum: TENANT_INVITATION_STATUSES }).notNull().default('pending'),
+    /** Exactly one of the two inviters: a platform administrator (support) or a tenant owner. */
+    invitedByAdmin: uuid('invited_by_admin'),
+    invitedByUser: uuid('invited_by_user'),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    acceptedUserId: uuid('accepted_user_id'),
+    revokedAt: ts('revoked_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('idx_tenant_invitations_tenant').on(t.tenantId, t.createdAt),
+    // One live invitation per address across the platform (logins are unique by e-mail).
+    uniqueIndex('uq_tenant_invitations_pending').on(sql`lower(${t.email})`).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Single-use, expiring password-reset tokens for tenant users (SHA-256 of the mailed token). */
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: varchar('token_hash', { length: 64 }).notNull().unique(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    requestedIp: varchar('requested_ip', { length: 45 }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('idx_password_resets_user').on(t.userId, t.createdAt)],
 );

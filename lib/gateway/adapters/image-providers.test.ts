@@ -19,7 +19,7 @@ describe('Stability', () => {
   afterAll(() => fake.close());
   beforeEach(() => fake.reset());
 
-  it('sdxl: v1 text-to-image with samples = n, bytes only (RADIANT serves URLs)', async () => {
+  it('sdxl: v1 text-to-image with samples = n, bytes only (no provider URL)', async () => {
     const spec = stabilityImages.spec('stable-diffusion-xl-1024-v1-0')!;
     expect(spec.urls).toBe('radiant');
     const req = validateImageRequest({ prompt: 'a lighthouse', n: 3, size: '1344x768' }, spec, 'sdxl');

@@ -86,7 +86,7 @@ export interface ImageResult {
 /**
  * What a model accepts. `urls`: 'provider_signed' = the provider answers with a signed URL that
  * needs no key (handed to the client as is); 'radiant' = the provider gives bytes only, so a
- * `url` answer must be served by RADIANT.
+ * `url` answer is served by RADIANT (lib/gateway/media/image-store.ts).
  */
 export interface ImageModelSpec {
   sizes: readonly string[];

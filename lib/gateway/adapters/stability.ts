@@ -21,8 +21,8 @@
  *   { id, name, errors: [string] }; a moderation refusal is 403 name `content_moderation`
  *   (a content-policy refusal, NOT a credential problem).
  * A CONTENT_FILTERED image is not returned and not counted; none left = content-policy error.
- * Stability returns bytes only, never URLs: a `url` answer is served by RADIANT (spec.urls
- * 'radiant').
+ * Stability returns bytes only, never URLs (spec.urls 'radiant'): for `response_format: url`
+ * the images endpoint stores them and serves them from RADIANT (lib/gateway/media/image-store.ts).
  */
 import {
   callJson,

@@ -11,7 +11,7 @@
 import type { UsageStatus } from '../metering/writer';
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../adapters/openai-types';
 import type { KeyRecord } from '../auth';
-import { toOpenAIError } from '../errors';
+import { toOpenAIError, type MappedError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
 import type { Endpoint } from '../router';
@@ -123,6 +123,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   let errorCode: string | null = null;
   let usage: TokenUsage = { input: 0, cached: 0, output: 0, estimated: false };
   let ttfb: number | null = null;
+  let failureBody: MappedError | null = null;
   if (outcome?.kind === 'complete') {
     answerHeaders(ctx, trace);
     sendComplete(ctx, outcome.body);
@@ -137,9 +138,9 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     errorCode = outcome.errorCode;
   } else {
     status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = mapped.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
+    failureBody = toOpenAIError(failure, ctx.requestId);
+    httpStatus = failureBody.status;
+    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (failureBody.body.error.code ?? failureBody.body.error.type);
   }
 
   // ---- meter, settle, log (off the response path) ----
@@ -184,7 +185,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
         ? outcome.parsed
         : outcome?.kind === 'stream'
           ? { stream: true, content: outcome.summary.content, finish_reason: outcome.summary.finishReason, status }
-          : { error: toOpenAIError(failure, ctx.requestId).body.error },
+          : { error: failureBody?.body.error },
   });
   if (failure !== null) throw failure;
 }

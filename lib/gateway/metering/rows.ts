@@ -117,6 +117,8 @@ function usageRow(u: PendingUsage): Record<string, unknown> {
     cached_input_tokens: q.cachedInputTokens ?? 0,
     output_tokens: q.outputTokens ?? 0,
     image_count: q.images ?? 0,
+    characters: q.characters ?? 0,
+    audio_minutes: q.minutes ?? 0,
     request_count: q.requests ?? 1,
     tool_calls: q.toolCalls ?? 0,
     is_batch: q.batch ?? false,
@@ -199,20 +201,20 @@ export async function writeRows(db: Db, lines: RowLine[]): Promise<WriteResult> 
         tx,
         sql`
         INSERT INTO usage_events (tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model,
-          endpoint, input_tokens, cached_input_tokens, output_tokens, image_count, request_count, tool_calls, is_batch,
+          endpoint, input_tokens, cached_input_tokens, output_tokens, image_count, characters, audio_minutes, request_count, tool_calls, is_batch,
           cost, markup_percent, markup_source, price, tokens_estimated, cache_hit, latency_ms, ttfb_ms, status,
           http_status, error_code, attempt_count, fallback_from, metadata, created_at)
         SELECT x.tenant_id,
           (SELECT u.id FROM users u WHERE u.id = x.user_id),
           (SELECT k.id FROM api_keys k WHERE k.id = x.api_key_id),
           x.request_id, x.model_id, x.provider_id, x.requested_model, x.endpoint, x.input_tokens,
-          x.cached_input_tokens, x.output_tokens, x.image_count, x.request_count, x.tool_calls, x.is_batch, x.cost,
+          x.cached_input_tokens, x.output_tokens, x.image_count, x.characters, x.audio_minutes, x.request_count, x.tool_calls, x.is_batch, x.cost,
           x.markup_percent, x.markup_source, x.price, x.tokens_estimated, x.cache_hit, x.latency_ms, x.ttfb_ms,
           x.status, x.http_status, x.error_code, x.attempt_count, x.fallback_from, coalesce(x.metadata, '{}'::jsonb),
           x.created_at
         FROM jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS x(tenant_id uuid, user_id uuid, api_key_id uuid,
           request_id varchar, model_id varchar, provider_id varchar, requested_model varchar, endpoint varchar,
-          input_tokens int, cached_input_tokens int, output_tokens int, image_count int, request_count int,
+          input_tokens int, cached_input_tokens int, output_tokens int, image_count int, characters int, audio_minutes numeric, request_count int,
           tool_calls int, is_batch boolean, cost numeric, markup_percent numeric, markup_source varchar, price numeric,
           tokens_estimated boolean, cache_hit boolean, latency_ms int, ttfb_ms int, status varchar, http_status int,
           error_code varchar, attempt_count int, fallback_from varchar, metadata jsonb, created_at timestamptz)

@@ -7,6 +7,9 @@ import { recordGatewayRequest } from '../../observability/metrics';
 import { completionEndpoint } from '../endpoints/chat';
 import { messagesEndpoint } from '../endpoints/messages';
 import { listModelsEndpoint, optimizeEndpoint } from '../endpoints/models';
+import { imageFileEndpoint, imageGenerationsEndpoint } from '../endpoints/images';
+import { speechEndpoint } from '../endpoints/speech';
+import { transcriptionsEndpoint } from '../endpoints/transcriptions';
 import { searchEndpoint } from '../endpoints/search';
 import { jobCallbackEndpoint, jobsCollectionEndpoint, jobItemEndpoint } from '../endpoints/jobs';
 import { GatewayError, toOpenAIError } from '../errors';
@@ -38,6 +41,10 @@ const ROUTES: Route[] = [
   { template: '/api/v1/chat/completions', method: 'POST', match: { exact: '/api/v1/chat/completions' }, handler: () => chat },
   { template: '/api/v1/chat', method: 'POST', match: { exact: '/api/v1/chat' }, handler: () => chat },
   { template: '/api/v1/embeddings', method: 'POST', match: { exact: '/api/v1/embeddings' }, handler: () => embeddings },
+  { template: '/api/v1/images/generations', method: 'POST', match: { exact: '/api/v1/images/generations' }, handler: () => imageGenerationsEndpoint },
+  { template: '/api/v1/images/files/{id}', method: 'GET', match: { prefix: '/api/v1/images/files/' }, handler: (id) => imageFileEndpoint(id) },
+  { template: '/api/v1/audio/speech', method: 'POST', match: { exact: '/api/v1/audio/speech' }, handler: () => speechEndpoint },
+  { template: '/api/v1/audio/transcriptions', method: 'POST', match: { exact: '/api/v1/audio/transcriptions' }, handler: () => transcriptionsEndpoint },
   { template: '/api/v1/messages', method: 'POST', match: { exact: '/api/v1/messages' }, handler: () => messagesEndpoint },
   { template: '/api/v1/search', method: 'POST', match: { exact: '/api/v1/search' }, handler: () => searchEndpoint },
   { template: '/api/v1/models', method: 'GET', match: { exact: '/api/v1/models' }, handler: () => listAll },
@@ -91,7 +98,7 @@ export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink:
 }
 
 function answerError(ctx: RequestContext, err: unknown): void {
-  const m = toOpenAIError(err, ctx.requestId);
+  const m = toOpenAIError(err, ctx.requestId); // also logs an unexpected error, answered or not
   if (ctx.sink.headersSent) {
     if (!ctx.sink.closed) ctx.sink.end();
     return;

@@ -11,7 +11,7 @@ import { createGateway, type Gateway, type GatewayOptions } from '../index';
 import type { KeyRecord } from '../auth';
 import type { GatewayRequest, ResponseSink } from '../http/types';
 import { newContext, type RequestContext } from '../pipeline/context';
-import { CatalogSnapshot, TenantConfig, type GatewayModel, type GatewayProvider, type GatewayRule } from '../state';
+import { CatalogSnapshot, TenantConfig, toGatewayProvider, type GatewayModel, type GatewayRule } from '../state';
 
 export function testGateway(options: GatewayOptions = {}): Gateway {
   return createGateway({
@@ -28,23 +28,7 @@ export function testGateway(options: GatewayOptions = {}): Gateway {
 
 export function testSnapshot(rules: GatewayRule[] = []): CatalogSnapshot {
   const models: GatewayModel[] = CATALOG_MODELS.map((m) => ({ ...m, thermalState: null, thermalUpdatedAt: null }));
-  const providers = new Map<string, GatewayProvider>(
-    CATALOG_PROVIDERS.map((p) => [
-      p.id,
-      {
-        id: p.id,
-        displayName: p.displayName,
-        wireFormat: p.wireFormat,
-        isSelfHosted: p.isSelfHosted,
-        enabled: p.enabled,
-        apiBaseUrl: p.apiBaseUrl,
-        apiKeyEnv: p.apiKeyEnv,
-        authType: p.authType,
-        encryptedApiKey: null,
-        compliance: [...p.compliance],
-      },
-    ]),
-  );
+  const providers = new Map(CATALOG_PROVIDERS.map((p) => [p.id, toGatewayProvider({ ...p, encryptedApiKey: null, compliance: [...p.compliance] })]));
   return new CatalogSnapshot(1, models, providers, [], rules);
 }
 

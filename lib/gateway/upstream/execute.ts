@@ -15,9 +15,10 @@ import { GatewayError, TranslatedUpstreamError } from '../errors';
 import type { ProviderEndpoint } from '../providers';
 import type { Endpoint } from '../router';
 import type { GatewayModel, GatewayProvider } from '../state';
-import { countPromptTokens, countTokens } from '../tokens';
+import { countPromptTokens, countTokens, estimatePromptTokens } from '../tokens';
 import type { ResponseSink } from '../http/types';
 import { validateUsage } from '../metering/usage-validation';
+import { registerOpenStream } from './open-streams';
 import { readAll, upstreamRequest, UpstreamConnectionError, type UpstreamResponse } from './http-client';
 
 /** Providers whose OpenAI-compatible API rejects `stream_options` (their streams are counted
@@ -263,7 +264,12 @@ export async function attemptComplete(a: AttemptArgs): Promise<CompleteAnswer> {
   }
 }
 
-async function estimateUsage(a: AttemptArgs, outputText: string, knownPrompt?: number): Promise<TokenUsage> {
+async function estimateUsage(a: AttemptArgs, outputText: string, knownPrompt?: number, quick = false): Promise<TokenUsage> {
+  if (quick) {
+    // Shutdown: no waiting for the tokenizer worker (its cold start can outlast the deadline).
+    const input = knownPrompt && knownPrompt > 0 ? knownPrompt : estimatePromptTokens(a.body);
+    return { input, cached: 0, output: Math.ceil(outputText.length / 4), estimated: true };
+  }
   const input = knownPrompt && knownPrompt > 0 ? knownPrompt : await countPromptTokens(a.body, a.model.providerModelId);
   const output = await countTokens(outputText, a.model.providerModelId);
   return { input, cached: 0, output, estimated: true };
@@ -305,6 +311,12 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
   };
   const onAbort = () => res.abort();
   a.signal.addEventListener('abort', onAbort, { once: true });
+  // Shutdown deadline: end the stream with a final event; metered as partial.
+  let shutdownEnded = false;
+  const unregister = registerOpenStream(() => {
+    shutdownEnded = true;
+    res.abort();
+  });
 
   const write = async (out: string) => {
     if (!out) return;
@@ -390,6 +402,7 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
   } finally {
     if (idle) clearTimeout(idle);
     a.signal.removeEventListener('abort', onAbort);
+    unregister();
   }
 
   const complete = observer ? observer.complete : anth ? anth.complete : gem!.complete;
@@ -404,8 +417,10 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
     errorCode = 'client_disconnected';
   } else if (failure || !complete) {
     status = 'partial';
-    errorCode = idleTimedOut ? 'upstream_timeout' : failure === 'upstream_error' ? 'upstream_error' : 'upstream_stream_truncated';
-    const message = idleTimedOut
+    errorCode = shutdownEnded ? 'server_shutdown' : idleTimedOut ? 'upstream_timeout' : failure === 'upstream_error' ? 'upstream_error' : 'upstream_stream_truncated';
+    const message = shutdownEnded
+      ? 'The server is restarting; the response is incomplete. Retry the request.'
+      : idleTimedOut
       ? 'The upstream provider stopped sending data; the response is incomplete.'
       : failure === 'upstream_error' && upstreamErr && typeof upstreamErr.message === 'string'
         ? upstreamErr.message
@@ -428,12 +443,12 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
     if (t.usageFinal) usage = usageOf(t.usage, a);
     else {
       const partialPrompt = t.usage.prompt_tokens;
-      usage = await estimateUsage(a, outputText, Number.isInteger(partialPrompt) ? partialPrompt : undefined);
+      usage = await estimateUsage(a, outputText, Number.isInteger(partialPrompt) ? partialPrompt : undefined, shutdownEnded);
       const cached = t.usage.prompt_tokens_details?.cached_tokens ?? 0;
       usage.cached = Number.isInteger(cached) && cached > 0 ? Math.min(usage.input, cached) : 0;
     }
   }
-  if (!usage) usage = await estimateUsage(a, outputText);
+  if (!usage) usage = await estimateUsage(a, outputText, undefined, shutdownEnded);
   return {
     kind: 'stream',
     status,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { administrators } from '../../db/schema';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../errors';
 import { ADMIN_ROLES } from '../permissions';
-import { registerExecutor } from '../executors';
+import { defineExecutor, type RegisteredExecutor } from '../executors';
 
 export const setAdminRolePayload = z.object({
   adminId: z.uuid(),
@@ -13,8 +13,8 @@ export const setAdminRolePayload = z.object({
   reason: z.string().trim().max(1000).optional(),
 });
 
-export function registerAdminExecutors(): void {
-  registerExecutor('admin.set_role', {
+export const adminExecutors: RegisteredExecutor[] = [
+  defineExecutor('admin.set_role', {
     type: 'user_role_change',
     defaultRisk: 'high',
     label: "Change an administrator's role",
@@ -62,5 +62,5 @@ export function registerAdminExecutors(): void {
       await tx.update(administrators).set({ role: p.role, updatedAt: sql`now()` }).where(eq(administrators.id, a.id));
       return [{ resourceType: 'administrator', resourceId: a.id, oldValues: { email: a.email, role: a.role }, newValues: { email: a.email, role: p.role } }];
     },
-  });
-}
+  }),
+];

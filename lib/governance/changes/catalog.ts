@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { models, providers } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../../errors';
-import { registerExecutor } from '../executors';
+import { defineExecutor, type RegisteredExecutor } from '../executors';
 
 const reason = z.string().trim().max(1000).optional();
 
@@ -47,8 +47,8 @@ async function loadProvider(tx: Tx, id: string, lock = false) {
   return p;
 }
 
-export function registerCatalogExecutors(): void {
-  registerExecutor('model.set_enabled', {
+export const catalogExecutors: RegisteredExecutor[] = [
+  defineExecutor('model.set_enabled', {
     type: 'model_activation',
     defaultRisk: 'medium',
     label: 'Enable or disable a model',
@@ -65,9 +65,9 @@ export function registerCatalogExecutors(): void {
       await tx.update(models).set({ enabled: p.enabled, updatedAt: ctx.now }).where(eq(models.id, m.id));
       return [{ resourceType: 'model', resourceId: m.id, oldValues: { enabled: m.enabled }, newValues: { enabled: p.enabled } }];
     },
-  });
+  }),
 
-  registerExecutor('provider.set_enabled', {
+  defineExecutor('provider.set_enabled', {
     type: 'provider_change',
     defaultRisk: 'high',
     label: 'Enable or disable a provider',
@@ -84,9 +84,9 @@ export function registerCatalogExecutors(): void {
       await tx.update(providers).set({ enabled: p.enabled, updatedAt: ctx.now }).where(eq(providers.id, pr.id));
       return [{ resourceType: 'provider', resourceId: pr.id, oldValues: { enabled: pr.enabled }, newValues: { enabled: p.enabled } }];
     },
-  });
+  }),
 
-  registerExecutor('provider.set_base_url', {
+  defineExecutor('provider.set_base_url', {
     type: 'provider_change',
     // The base URL receives the provider credential with every call: pointing it elsewhere
     // could hand our API key to a third party, so a super_admin must approve.
@@ -104,5 +104,5 @@ export function registerCatalogExecutors(): void {
       await tx.update(providers).set({ apiBaseUrl: p.apiBaseUrl, updatedAt: ctx.now }).where(eq(providers.id, pr.id));
       return [{ resourceType: 'provider', resourceId: pr.id, oldValues: { apiBaseUrl: pr.apiBaseUrl }, newValues: { apiBaseUrl: p.apiBaseUrl } }];
     },
-  });
-}
+  }),
+];

@@ -1,18 +1,4 @@
-/** Registers the built-in executors (idempotent). */
-import { registerAdminExecutors } from './admins';
-import { registerCatalogExecutors } from './catalog';
-import { registerInvitationExecutors } from './invitations';
-import { registerMarkupExecutors } from './markup';
-import { registerTenantExecutors } from './tenants';
-
-export function registerBuiltInExecutors(): void {
-  registerMarkupExecutors();
-  registerCatalogExecutors();
-  registerAdminExecutors();
-  registerTenantExecutors();
-  registerInvitationExecutors();
-}
-
+/** The built-in executors' actions and example payloads (the executors: ./*.ts, listed in ../executor-registry.ts). */
 export const BUILT_IN_ACTIONS = [
   'markup.set_default',
   'markup.set_provider',
@@ -26,6 +12,8 @@ export const BUILT_IN_ACTIONS = [
   'admin.invite',
   'admin.deactivate',
   'tenant.set_tier',
+  'tenant.set_status',
+  'tenant.set_model_access',
 ] as const;
 
 /** Example payloads for the "Propose a change" form (ids are placeholders to edit). */
@@ -42,4 +30,6 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'admin.invite': { email: 'new.person@example.com', role: 'operator', message: 'Welcome' },
   'admin.deactivate': { adminId: '<administrator uuid>', reason: 'Why' },
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
+  'tenant.set_status': { tenantId: '<tenant uuid>', change: 'suspend', reason: 'Why' },
+  'tenant.set_model_access': { tenantId: '<tenant uuid>', modelId: 'openai-gpt-4-1', enabled: false, rateLimitRpm: null, rateLimitTpm: null, reason: 'Why' },
 };

@@ -17,8 +17,9 @@ import { administrators, invitations } from '../../db/schema';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError } from '../../errors';
 import { revokeAdminSessions } from '../../auth/revocation';
 import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from '../config';
-import { onChangeExecuted, registerExecutor } from '../executors';
-import { hashInvitationToken, newInvitationToken } from '../invitations';
+import { defineExecutor, type ExecutedEvent, type RegisteredExecutor } from '../executors';
+import { getLogger } from '../../observability/logger';
+import { hashInvitationToken, newInvitationToken } from '../invitation-tokens';
 import { getMailer } from '../mailer';
 import { ADMIN_ROLES } from '../permissions';
 
@@ -37,7 +38,6 @@ export const deactivateAdminPayload = z.object({
 const G = globalThis as typeof globalThis & {
   __radiantInviteTokens?: Map<string, { email: string; role: string; token: string; message?: string }>;
   __radiantInviteLinks?: Map<string, string>;
-  __radiantInviteListener?: boolean;
 };
 const minted = (G.__radiantInviteTokens ??= new Map());
 const links = (G.__radiantInviteLinks ??= new Map());
@@ -65,7 +65,6 @@ async function deliver(requestId: string): Promise<void> {
   try {
     await mailer.send({ to: m.email, subject: 'Your RADIANT administrator invitation', text });
   } catch (err) {
-    const { getLogger } = await import('../../observability/logger');
     getLogger().error({ err, approvalRequestId: requestId }, 'invitation mail failed: revoke the invitation and invite again');
   }
   if (mailer.kind !== 'smtp') {
@@ -74,8 +73,8 @@ async function deliver(requestId: string): Promise<void> {
   }
 }
 
-export function registerInvitationExecutors(): void {
-  registerExecutor('admin.invite', {
+export const invitationExecutors: RegisteredExecutor[] = [
+  defineExecutor('admin.invite', {
     type: 'user_role_change',
     defaultRisk: 'high',
     label: 'Invite an administrator',
@@ -131,9 +130,9 @@ export function registerInvitationExecutors(): void {
         },
       ];
     },
-  });
+  }),
 
-  registerExecutor('admin.deactivate', {
+  defineExecutor('admin.deactivate', {
     type: 'user_role_change',
     defaultRisk: 'high',
     label: 'Deactivate an administrator',
@@ -175,12 +174,10 @@ export function registerInvitationExecutors(): void {
       await revokeAdminSessions(tx, a.id);
       return [{ resourceType: 'administrator', resourceId: a.id, oldValues: { email: a.email, status: a.status }, newValues: { email: a.email, status: 'inactive' } }];
     },
-  });
+  }),
+];
 
-  if (!G.__radiantInviteListener) {
-    G.__radiantInviteListener = true;
-    onChangeExecuted(async (e) => {
-      if (e.request.action === 'admin.invite') await deliver(e.request.id);
-    });
-  }
+/** After an approved `admin.invite` commits: mail the invitation (listed in ../executor-registry.ts). */
+export async function deliverInvitationAfterExecuted(e: ExecutedEvent): Promise<void> {
+  if (e.request.action === 'admin.invite') await deliver(e.request.id);
 }

@@ -11,7 +11,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { loadPlatformOverrides } from '../../catalog/repository';
 import { DEFAULT_MARKUP_PERCENT, markupPercentSchema, resolveMarkup } from '../../pricing/markup';
 import { dec } from '../../pricing/money';
-import { registerExecutor, type ExecutedChange, type ExecutionContext, type PreviewChange } from '../executors';
+import { defineExecutor, type RegisteredExecutor, type ExecutedChange, type ExecutionContext, type PreviewChange } from '../executors';
 
 const reason = z.string().trim().min(1, 'a reason is required').max(1000);
 const expiresAt = z.iso.datetime({ offset: true }).nullish();
@@ -218,8 +218,8 @@ async function findAccess(tx: Tx, tenantId: string, model: string, lock: boolean
 
 // ---- registration ----------------------------------------------------------------------------
 
-export function registerMarkupExecutors(): void {
-  registerExecutor('markup.set_default', {
+export const markupExecutors: RegisteredExecutor[] = [
+  defineExecutor('markup.set_default', {
     type: 'billing_change',
     defaultRisk: 'high',
     label: 'Set a default markup',
@@ -228,9 +228,9 @@ export function registerMarkupExecutors(): void {
     describe: (p) => `Set the ${p.scope === 'default_external' ? 'external' : 'self-hosted'} default markup to ${p.markupPercent}%`,
     preview: (tx, p) => previewPlatform(tx, { scope: p.scope, providerId: null, modelId: null }, p),
     execute: (tx, p, ctx) => setPlatform(tx, { scope: p.scope, providerId: null, modelId: null }, p, ctx),
-  });
+  }),
 
-  registerExecutor('markup.set_provider', {
+  defineExecutor('markup.set_provider', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Set a provider's markup",
@@ -245,9 +245,9 @@ export function registerMarkupExecutors(): void {
       await assertProvider(tx, p.providerId);
       return setPlatform(tx, { scope: 'provider', providerId: p.providerId, modelId: null }, p, ctx);
     },
-  });
+  }),
 
-  registerExecutor('markup.set_model', {
+  defineExecutor('markup.set_model', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Set a model's markup",
@@ -262,9 +262,9 @@ export function registerMarkupExecutors(): void {
       await assertModel(tx, p.modelId);
       return setPlatform(tx, { scope: 'model', providerId: null, modelId: p.modelId }, p, ctx);
     },
-  });
+  }),
 
-  registerExecutor('markup.set_tenant_model', {
+  defineExecutor('markup.set_tenant_model', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: "Set a tenant's markup for one model",
@@ -311,9 +311,9 @@ export function registerMarkupExecutors(): void {
         },
       ];
     },
-  });
+  }),
 
-  registerExecutor('markup.clear', {
+  defineExecutor('markup.clear', {
     type: 'billing_change',
     defaultRisk: 'medium',
     label: 'Remove a markup override',
@@ -373,5 +373,5 @@ export function registerMarkupExecutors(): void {
         },
       ];
     },
-  });
-}
+  }),
+];

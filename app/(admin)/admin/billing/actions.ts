@@ -3,8 +3,7 @@
 import { runAction } from '@/lib/admin-views/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { markInvoicePaid, voidInvoice } from '@/lib/billing/invoices';
-import { proposePeriodClose } from '@/lib/billing/periods';
-import { createAdjustment } from '@/lib/billing/reconciliation';
+import { createAdjustment, proposePeriodClose } from '@/lib/billing/proposals';
 import { startBillingRunInBackground } from '@/lib/billing/runs';
 import { adjustmentFormSchema, closeSchema, markPaidSchema, startRunSchema, voidSchema } from '@/lib/admin-views/billing-schemas';
 

@@ -17,7 +17,17 @@ export default async function PortalSignInPage({ searchParams }: { searchParams:
   const callbackUrl = safeCallbackUrl(typeof sp.callbackUrl === 'string' ? sp.callbackUrl : undefined, '/portal');
   const error = typeof sp.error === 'string' ? sp.error : null;
   return (
-    <AuthCard eyebrow="Customer portal" title="Sign in" footer={<Link className="underline" href="/admin/sign-in">Platform administrator? Sign in to the console</Link>}>
+    <AuthCard eyebrow="Customer portal" title="Sign in" footer={
+        <span className="flex flex-col gap-1">
+          <Link className="underline" href="/password/forgot">
+            Forgot your password?
+          </Link>
+          <Link className="underline" href="/admin/sign-in">
+            Platform administrator? Sign in to the console
+          </Link>
+        </span>
+      }
+    >
       <SignInForm action={tenantSignInAction} callbackUrl={callbackUrl} notice={error ? (NOTICES[error] ?? null) : null} />
     </AuthCard>
   );

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { adminRoute, queryOf, readJson } from '@/lib/auth/api';
 import { parseWith } from '@/lib/http/route';
-import { adjustmentInputSchema, createAdjustment, getReconciliation } from '@/lib/billing/reconciliation';
+import { createAdjustment } from '@/lib/billing/proposals';
+import { adjustmentInputSchema, getReconciliation } from '@/lib/billing/reconciliation';
 import { periodSchema } from '@/lib/platform/schemas';
 
 export const dynamic = 'force-dynamic';

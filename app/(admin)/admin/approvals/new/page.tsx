@@ -5,8 +5,7 @@ import { Card, CardBody } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page';
 import { requireAdminPage } from '@/lib/auth/session';
 import { EXAMPLE_PAYLOADS } from '@/lib/governance/changes';
-import { loadExecutors } from '@/lib/governance/executor-modules';
-import { listExecutors } from '@/lib/governance/executors';
+import { listExecutors } from '@/lib/governance/executor-registry';
 import { hasPermission } from '@/lib/governance/permissions';
 import { proposeAction } from '../actions';
 
@@ -16,7 +15,6 @@ export const dynamic = 'force-dynamic';
 export default async function ProposePage() {
   const access = await requireAdminPage('approvals.propose');
   if (!access.ok) return <Forbidden reason={access.reason} />;
-  await loadExecutors();
   const actions = listExecutors()
     .filter((e) => hasPermission(access.ctx.role, e.proposePermission ?? 'approvals.propose'))
     .map((e) => ({

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { adminRoute, readJson } from '@/lib/auth/api';
 import { parseWith } from '@/lib/http/route';
-import { proposePeriodClose } from '@/lib/billing/periods';
+import { proposePeriodClose } from '@/lib/billing/proposals';
 
 const body = z.object({ reason: z.string().trim().max(2000).optional() });
 

@@ -1,0 +1,42 @@
+'use server';
+
+import { runAction } from '@/lib/admin-views/action';
+import { requireTenantUser } from '@/lib/auth/session';
+import { asUser } from '@/lib/tenants/actor';
+import { inviteTenantUser } from '@/lib/tenants/invitations';
+import { requestOrigin } from '@/lib/tenants/origin';
+import { changePersonRole, removePerson, transferOwnership } from '@/lib/tenants/people';
+
+// The tenant is the session's, never the input's (lib/tenants/actor.ts checks it again).
+
+export async function invitePersonAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireTenantUser(['owner']);
+    const r = await inviteTenantUser({ actor: asUser(ctx), tenantId: ctx.tenantId, input: input as never, baseUrl: await requestOrigin() });
+    return { email: r.invitation.email, acceptUrl: r.acceptUrl };
+  });
+}
+
+export async function changeRoleAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireTenantUser(['owner']);
+    await changePersonRole({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    return null;
+  }, 'Role changed.');
+}
+
+export async function removePersonAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireTenantUser(['owner']);
+    await removePerson({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    return null;
+  }, 'Removed.');
+}
+
+export async function transferOwnershipAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireTenantUser(['owner']);
+    await transferOwnership({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    return null;
+  }, 'Ownership transferred.');
+}

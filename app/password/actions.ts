@@ -1,0 +1,30 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { runAction } from '@/lib/admin-views/action';
+import { requestPasswordReset, resetPassword } from '@/lib/auth/password-reset';
+import { clientIp, userAgent } from '@/lib/auth/request-meta';
+import { ValidationError } from '@/lib/errors';
+import { newRequestId } from '@/lib/platform/request-id';
+import { requestOrigin } from '@/lib/tenants/origin';
+
+async function meta() {
+  const h = await headers();
+  return { ip: clientIp(h), userAgent: userAgent(h), requestId: newRequestId() };
+}
+
+export async function requestResetAction(input: unknown) {
+  return runAction(async () => {
+    const i = (input ?? {}) as { email?: unknown };
+    const r = await requestPasswordReset({ email: i.email, baseUrl: await requestOrigin(), meta: await meta() });
+    return { message: r.message, devLink: r.devLink ?? null };
+  });
+}
+
+export async function resetPasswordAction(input: unknown) {
+  return runAction(async () => {
+    const i = (input ?? {}) as { token?: unknown; password?: unknown; confirm?: unknown };
+    if (i.password !== i.confirm) throw new ValidationError('The passwords do not match', [{ path: 'confirm', message: 'does not match the password' }]);
+    return resetPassword({ input: i, meta: await meta() });
+  }, 'Your password is changed. Sign in with it now; other sessions have ended.');
+}

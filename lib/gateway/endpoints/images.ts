@@ -1,0 +1,174 @@
+/**
+ * POST /api/v1/images/generations, as a composition of the gateway's stages:
+ *
+ *   authenticate (scope `images`) -> idempotency -> parse -> route (image models only, fallbacks
+ *   within the category) -> validate against the model's spec (400 naming the field, before any
+ *   provider) -> admit (rate limits) -> admit (budget: n x the per-image price of the dearest
+ *   model of the chain) -> upstream (the provider's image adapter; retries, fallbacks, cooldown)
+ *   -> respond (OpenAI's { created, data: [{ url | b64_json, revised_prompt }] }) -> meter (the
+ *   images actually returned) + settle -> request log.
+ *
+ * `url` answers are the provider's signed, key-less URL (OpenAI, BFL, Ideogram). Stability gives
+ * image bytes only: for `url` RADIANT stores them (lib/gateway/media/image-store.ts) and answers
+ * GET /api/v1/images/files/{id} on RADIANT's own host (RADIANT_PUBLIC_URL, else the request's
+ * host), readable with a key of the owning tenant for one hour.
+ * A request the client abandons after the provider produced the images is still metered; a failed
+ * request is not.
+ */
+import path from 'node:path';
+import type { UsageStatus } from '../metering/writer';
+import { readImage, storeImage } from '../media/image-store';
+import { imageAdapterFor } from '../adapters/media-adapters';
+import { validateImageRequest, type ImageAdapter, type ImageModelSpec, type ImageRequest, type ImageResult } from '../adapters/media';
+import type { KeyRecord } from '../auth';
+import { GatewayError, toOpenAIError } from '../errors';
+import type { RequestContext } from '../pipeline/context';
+import type { EndpointHandler } from '../pipeline/run';
+import type { GatewayServices } from '../pipeline/services';
+import type { GatewayModel, GatewayProvider } from '../state';
+import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { withIdempotency } from '../stages/idempotency';
+import { logRequest } from '../stages/log';
+import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { parseJson } from '../stages/parse';
+import { answerHeaders, sendComplete } from '../stages/respond';
+import { loadTenantView, routeStage } from '../stages/route';
+import { callUpstream, newTrace } from '../stages/upstream';
+import { authenticateMedia, mediaContext, notForThisModel, requireModel } from './media-common';
+
+const PATH = '/api/v1/images/generations';
+
+function adapterAndSpec(model: GatewayModel, provider: GatewayProvider): { adapter: ImageAdapter; spec: ImageModelSpec } {
+  const adapter = imageAdapterFor(provider.wireFormat);
+  const spec = adapter?.spec(model.providerModelId) ?? null;
+  if (!adapter || !spec) throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support image generation through this API.`, { param: 'model' });
+  return { adapter, spec };
+}
+
+/** The model-specific validation (the spec's checks). */
+function validateFor(body: Record<string, unknown>, model: GatewayModel, spec: ImageModelSpec): ImageRequest {
+  return validateImageRequest(body, spec, model.name);
+}
+
+export function imageStoreDir(gw: GatewayServices): string {
+  return path.resolve(gw.options.env.RADIANT_DATA_DIR ?? '.radiant', 'images');
+}
+
+/** RADIANT's own origin for URLs it hands out. */
+function publicOrigin(gw: GatewayServices, ctx: RequestContext): string {
+  const configured = gw.options.env.RADIANT_PUBLIC_URL?.replace(/\/+$/, '');
+  if (configured) return configured;
+  const proto = ctx.req.header('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';
+  const host = ctx.req.header('x-forwarded-host') ?? ctx.req.header('host') ?? 'localhost';
+  return `${proto}://${host}`;
+}
+
+export const imageGenerationsEndpoint: EndpointHandler = async (gw, ctx, respondError) => {
+  const key = await authenticateMedia(gw, ctx, 'images');
+  const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
+  await withIdempotency(gw, ctx, key, PATH, raw, () => generate(gw, ctx, key, raw), respondError);
+};
+
+interface ImageAnswer {
+  kind: 'complete';
+  refusal: false;
+  result: ImageResult;
+}
+
+async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {
+  const json = parseJson(raw);
+  requireModel(json);
+  const body = json as Record<string, unknown>;
+  const { snap, tenant } = await loadTenantView(gw, key);
+  const plan = routeStage(gw, ctx, { endpoint: 'images', key, snap, tenant, body, promptTokens: 0 });
+  const primary = adapterAndSpec(plan.primary, snap.providers.get(plan.primary.providerId)!);
+  const req = validateFor(body, plan.primary, primary.spec);
+
+  const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
+  await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ images: req.n, requests: 1 })));
+
+  const trace = newTrace(plan);
+  let answer: ImageAnswer | null = null;
+  let failure: unknown = null;
+  try {
+    answer = await callUpstream<ImageAnswer>(gw, ctx, plan, snap, trace, async (a) => {
+      const { adapter, spec } = adapterAndSpec(a.model, a.provider);
+      let r: ImageRequest;
+      try {
+        r = a.model.id === plan.primary.id ? req : validateFor(body, a.model, spec);
+      } catch (err) {
+        throw notForThisModel(a.model.name, err instanceof Error ? err.message : 'invalid request');
+      }
+      return { kind: 'complete', refusal: false, result: await adapter.generate(r, mediaContext(gw, ctx, a)) };
+    });
+  } catch (err) {
+    failure = err;
+  }
+
+  let status: UsageStatus = 'success';
+  let httpStatus = 200;
+  let errorCode: string | null = null;
+  let responseBody: unknown;
+  if (answer) {
+    const data: Array<Record<string, unknown>> = [];
+    for (const i of answer.result.images) {
+      let d: Record<string, unknown>;
+      if (req.responseFormat === 'url' && i.url === null && i.b64Json !== null) {
+        // Bytes only (Stability): served by RADIANT.
+        const { id } = await storeImage(imageStoreDir(gw), key.tenantId, Buffer.from(i.b64Json, 'base64'), i.mediaType);
+        d = { url: `${publicOrigin(gw, ctx)}/api/v1/images/files/${id}` };
+      } else d = i.b64Json !== null ? { b64_json: i.b64Json } : { url: i.url };
+      if (i.revisedPrompt) d.revised_prompt = i.revisedPrompt;
+      data.push(d);
+    }
+    const out = { created: Math.floor(Date.now() / 1000), data };
+    answerHeaders(ctx, trace);
+    if (ctx.req.signal.aborted) status = 'cancelled';
+    else sendComplete(ctx, JSON.stringify(out));
+    responseBody = { created: out.created, images: out.data.length, response_format: req.responseFormat };
+  } else {
+    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
+    const mapped = toOpenAIError(failure, ctx.requestId);
+    httpStatus = mapped.status;
+    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
+    responseBody = { error: mapped.body.error };
+  }
+
+  const model = trace.model;
+  ctx.model ??= model.name;
+  ctx.provider ??= model.providerId;
+  const images = answer?.result.units.images ?? 0;
+  meter(
+    gw,
+    buildUsageEvent(ctx, {
+      key, tenant, snap, model,
+      requested: plan.requested,
+      endpoint: 'images.generations',
+      usage: { images, requests: 1 },
+      // The provider made (and bills) the images even when the client left: metered. No answer: free.
+      free: answer === null,
+      ttfbMs: answer ? Date.now() - ctx.start : null,
+      status,
+      httpStatus,
+      errorCode,
+      attemptCount: Math.max(1, trace.attempts),
+      fallbackFrom: trace.fallbackFrom,
+      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
+    }),
+    admission,
+  );
+  admission.refundTokens();
+  meterRefusals(gw, ctx, key, trace, status);
+  logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: body, responseBody });
+  if (failure !== null) throw failure;
+}
+
+/** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */
+export function imageFileEndpoint(id: string): EndpointHandler {
+  return async (gw, ctx) => {
+    const key = await authenticateMedia(gw, ctx, 'images');
+    const img = await readImage(imageStoreDir(gw), key.tenantId, id);
+    if (!img) throw new GatewayError(404, 'not_found', 'No such image file, or it has expired.', { param: 'id' });
+    sendComplete(ctx, img.data, img.mediaType);
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * POST /api/v1/audio/transcriptions (multipart, OpenAI's fields), as a composition of stages:
+ *
+ *   authenticate (scope `audio`) -> upload (busboy stream to a temp file under the data dir,
+ *   <= 25 MB else 413, duration read from the file header, not audio -> 400 naming `file`)
+ *   -> idempotency (key over the fields and the file's SHA-256) -> route (transcription models,
+ *   fallbacks within the category) -> validate (response_format, temperature) -> admit (rate
+ *   limits) -> admit (budget: the file's minutes at the dearest model of the chain) -> upstream
+ *   (the provider's adapter streams the file from disk; retries, fallbacks, cooldown) -> respond
+ *   (json, text, verbose_json, srt or vtt in OpenAI's shape) -> meter (audio minutes = the
+ *   header duration / 60) + settle -> request log. The temp file is deleted at the end.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { UsageStatus } from '../metering/writer';
+import { transcriptionAdapterFor } from '../adapters/media-adapters';
+import { renderTranscription, TRANSCRIPTION_FORMATS, type TranscriptionAdapter, type TranscriptionFormat, type TranscriptionRequest, type TranscriptionResult } from '../adapters/media';
+import type { KeyRecord } from '../auth';
+import { GatewayError, toOpenAIError } from '../errors';
+import { parseAudioUpload, type AudioUpload } from '../media/audio-upload';
+import type { RequestContext } from '../pipeline/context';
+import type { EndpointHandler } from '../pipeline/run';
+import type { GatewayServices } from '../pipeline/services';
+import type { GatewayModel, GatewayProvider } from '../state';
+import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { withIdempotency } from '../stages/idempotency';
+import { logRequest } from '../stages/log';
+import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { answerHeaders, sendComplete } from '../stages/respond';
+import { loadTenantView, routeStage } from '../stages/route';
+import { callUpstream, newTrace } from '../stages/upstream';
+import { authenticateMedia, mediaContext, requireModel } from './media-common';
+
+const PATH = '/api/v1/audio/transcriptions';
+
+function adapterFor(model: GatewayModel, provider: GatewayProvider): TranscriptionAdapter {
+  const adapter = transcriptionAdapterFor(provider.wireFormat);
+  if (!adapter || !adapter.supports(model.providerModelId)) {
+    throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support transcription through this API.`, { param: 'model' });
+  }
+  return adapter;
+}
+
+const one = (f: Record<string, string[]>, k: string): string | null => f[k]?.[0] ?? null;
+
+function requestFrom(upload: AudioUpload): TranscriptionRequest {
+  const f = upload.fields;
+  const rf = one(f, 'response_format') ?? 'json';
+  if (!(TRANSCRIPTION_FORMATS as readonly string[]).includes(rf)) {
+    throw new GatewayError(400, 'invalid_value', `'response_format' must be one of ${TRANSCRIPTION_FORMATS.join(', ')}.`, { param: 'response_format' });
+  }
+  let temperature: number | null = null;
+  const t = one(f, 'temperature');
+  if (t !== null && t !== '') {
+    temperature = Number(t);
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) throw new GatewayError(400, 'invalid_value', "'temperature' must be a number between 0 and 1.", { param: 'temperature' });
+  }
+  const gran = [...(f['timestamp_granularities[]'] ?? []), ...(f.timestamp_granularities ?? [])];
+  for (const g of gran) {
+    if (g !== 'word' && g !== 'segment') throw new GatewayError(400, 'invalid_value', "'timestamp_granularities' takes 'word' and/or 'segment'.", { param: 'timestamp_granularities' });
+  }
+  return {
+    file: upload.file,
+    language: one(f, 'language') || null,
+    prompt: one(f, 'prompt') || null,
+    responseFormat: rf as TranscriptionFormat,
+    temperature,
+    timestampGranularities: gran as Array<'word' | 'segment'>,
+  };
+}
+
+async function fileHash(p: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const c of fs.createReadStream(p)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+export const transcriptionsEndpoint: EndpointHandler = async (gw, ctx, respondError) => {
+  const key = await authenticateMedia(gw, ctx, 'audio');
+  const tmpDir = path.resolve(gw.options.env.RADIANT_DATA_DIR ?? '.radiant', 'uploads');
+  const upload = await parseAudioUpload(ctx.req.bodyStream(), ctx.req.header('content-type'), { tmpDir, signal: ctx.req.signal });
+  try {
+    let identity = Buffer.alloc(0);
+    if (ctx.req.header('idempotency-key')) {
+      identity = Buffer.from(JSON.stringify({ fields: upload.fields, file: await fileHash(upload.file.path) }));
+    }
+    await withIdempotency(gw, ctx, key, PATH, identity, () => transcribe(gw, ctx, key, upload), respondError);
+  } finally {
+    await upload.cleanup();
+  }
+};
+
+interface TranscriptionAnswer {
+  kind: 'complete';
+  refusal: false;
+  result: TranscriptionResult;
+}
+
+async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, upload: AudioUpload): Promise<void> {
+  const body = { model: one(upload.fields, 'model') };
+  requireModel(body);
+  const req = requestFrom(upload);
+  const seconds = upload.file.durationSeconds!;
+  const { snap, tenant } = await loadTenantView(gw, key);
+  const plan = routeStage(gw, ctx, { endpoint: 'transcriptions', key, snap, tenant, body, promptTokens: 0 });
+  adapterFor(plan.primary, snap.providers.get(plan.primary.providerId)!);
+
+  const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
+  await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ minutes: seconds / 60, seconds, requests: 1 })));
+
+  const trace = newTrace(plan);
+  let answer: TranscriptionAnswer | null = null;
+  let failure: unknown = null;
+  try {
+    answer = await callUpstream<TranscriptionAnswer>(gw, ctx, plan, snap, trace, async (a) => ({
+      kind: 'complete',
+      refusal: false,
+      result: await adapterFor(a.model, a.provider).transcribe(req, mediaContext(gw, ctx, a)),
+    }));
+  } catch (err) {
+    failure = err;
+  }
+
+  let status: UsageStatus = 'success';
+  let httpStatus = 200;
+  let errorCode: string | null = null;
+  let responseBody: unknown;
+  if (answer) {
+    const r = answer.result;
+    const rendered = renderTranscription(r.transcript, req.responseFormat, r.units.audioSeconds, req.timestampGranularities.length ? req.timestampGranularities : ['segment']);
+    answerHeaders(ctx, trace);
+    if (ctx.req.signal.aborted) status = 'cancelled';
+    else sendComplete(ctx, rendered.body, rendered.contentType);
+    responseBody = { text: r.transcript.text, response_format: req.responseFormat };
+  } else {
+    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
+    const mapped = toOpenAIError(failure, ctx.requestId);
+    httpStatus = mapped.status;
+    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
+    responseBody = { error: mapped.body.error };
+  }
+
+  const model = trace.model;
+  ctx.model ??= model.name;
+  ctx.provider ??= model.providerId;
+  const units = answer?.result.units ?? null;
+  meter(
+    gw,
+    buildUsageEvent(ctx, {
+      key, tenant, snap, model,
+      requested: plan.requested,
+      endpoint: 'audio.transcriptions',
+      usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
+      free: answer === null,
+      ttfbMs: answer ? Date.now() - ctx.start : null,
+      status,
+      httpStatus,
+      errorCode,
+      attemptCount: Math.max(1, trace.attempts),
+      fallbackFrom: trace.fallbackFrom,
+      metadata: {
+        audioSeconds: units?.audioSeconds ?? seconds,
+        durationSource: units?.source ?? 'header',
+        providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
+        fileBytes: upload.file.size,
+        responseFormat: req.responseFormat,
+      },
+    }),
+    admission,
+  );
+  admission.refundTokens();
+  meterRefusals(gw, ctx, key, trace, status);
+  logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } }, responseBody });
+  if (failure !== null) throw failure;
+}
