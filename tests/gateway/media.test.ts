@@ -5,6 +5,7 @@
  * provider call, key scopes (incl. legacy keys), and per-unit budgets under 20 concurrent requests.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,6 +245,28 @@ describe('POST /api/v1/audio/speech', () => {
     const e = (await t.client.audio.speech.create({ model: 'multilingual-v2', input: 'x', voice: 'bob' as never }).catch((x: unknown) => x)) as APIError;
     expect(e.status).toBe(400);
     expect(e.param).toBe('voice');
+  });
+
+  it('a client that leaves mid-audio is still metered for the whole input (the provider produced it)', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(`${g.baseURL}/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(e)));
+      req.end(JSON.stringify({ model: 'tts-1', input: 'left early', voice: 'echo' }));
+    });
+    let r: Awaited<ReturnType<typeof rows>> = [];
+    for (let i = 0; i < 50 && r.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      r = await rows(t.tenantId);
+    }
+    expect(r[0]).toMatchObject({ status: 'cancelled', characters: 10 });
+    expect(dec(r[0]!.price).greaterThan(0)).toBe(true);
   });
 
   it('the monthly budget holds per character under 20 concurrent requests', async () => {
