@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'tests/**/*.test.ts'],
     // Its own stage after `next build` (tests/multi-instance/vitest.config.ts, scripts/test.ts).
-    exclude: [...configDefaults.exclude, 'tests/multi-instance/**'],
+    exclude: [...configDefaults.exclude, 'tests/multi-instance/**', 'tests/faults/**'],
     environment: 'node',
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,

@@ -3,6 +3,8 @@
  *   0. type-check and lint;
  *   1. unit + integration tests (vitest) on the embedded PGlite;
  *   2. the same again on real PostgreSQL when TEST_DATABASE_URL is set (a fresh database);
+ *   2b. with TEST_DATABASE_URL: the metering fault-injection suite (tests/faults, ~80 s): server
+ *      processes on a fresh database behind a cuttable TCP proxy (`npm run test:faults`);
  *   3. a production build (`next build`);
  *   4. with TEST_DATABASE_URL: the two-instance test (tests/multi-instance): two production
  *      server processes on one fresh PostgreSQL database and one Redis;
@@ -10,7 +12,8 @@
  *      when TEST_DATABASE_URL is set, else a fresh embedded one).
  * Prints one summary line per stage and a final "N passed, N failed" line; exits non-zero on
  * any failure. `npm test -- --skip-e2e` (stages 0-2 only) / `--only-e2e` (stages 3-5) /
- * `--only-multi-instance` (stages 3-4) / `--skip-multi-instance` narrow it while developing.
+ * `--only-multi-instance` (stages 3-4) / `--skip-multi-instance` / `--skip-faults` narrow it while
+ * developing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
     staticStage(base);
     vitestStage('pglite', base);
     if (serverUrl) vitestStage('postgres', { ...base, TEST_DATABASE_URL: serverUrl });
+    if (serverUrl && !args.has('--skip-faults')) vitestStage('faults', { ...base, TEST_DATABASE_URL: serverUrl }, ['--config', 'tests/faults/vitest.config.ts']);
   }
   const built = !args.has('--skip-e2e') && buildStage(base);
   if (built && serverUrl && !args.has('--skip-multi-instance')) multiInstanceStage({ ...base, TEST_DATABASE_URL: serverUrl });

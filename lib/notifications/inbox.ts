@@ -6,6 +6,7 @@
  */
 import { and, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertOutboundUrl } from '../platform/outbound';
 import type { Tx } from '../db/client';
 import { administrators, notifications } from '../db/schema';
 import { isUuid, withPlatform, withTenant } from '../db/tenant';
@@ -192,6 +193,8 @@ export async function getAdminNotificationSettings({ ctx }: { ctx: AdminContext 
 /** Updates the caller's own preferences (audited; the webhook URL itself is never stored in the audit row). */
 export async function updateAdminNotificationSettings({ ctx, input }: { ctx: AdminContext; input: UpdateNotificationSettingsInput }): Promise<NotificationSettingsView> {
   const { slackWebhookUrl, ...update } = updateNotificationSettingsSchema.parse(input);
+  // Never toward the platform's own network (lib/platform/outbound.ts), checked again on send.
+  if (slackWebhookUrl) await assertOutboundUrl(slackWebhookUrl, { path: 'slackWebhookUrl' });
   await withPlatform(async (tx) => {
     const [row] = await tx
       .select({ settings: administrators.notificationSettings, slack: administrators.slackWebhookUrl })

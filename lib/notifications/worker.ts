@@ -25,6 +25,7 @@ import { withPlatform } from '../db/tenant';
 import { getMailer, type Mailer } from '../governance/mailer';
 import { getLogger } from '../observability/logger';
 import { recordNotificationDelivery } from '../observability/metrics';
+import { assertOutboundUrl } from '../platform/outbound';
 import { DeliveryError, GLOBAL_SLACK_TARGET, postSlack, sendEmail, slackMessage, type StoredNotification } from './channels';
 import type { Severity } from './events';
 
@@ -126,6 +127,10 @@ async function resolveSlackUrl(target: string, env: NodeJS.ProcessEnv, db?: Db):
     db,
   );
   if (!row?.url) throw new DeliveryError('the administrator removed their Slack webhook', true);
+  // An administrator's URL is checked again at send time (DNS may point elsewhere by now).
+  await assertOutboundUrl(row.url).catch((err: unknown) => {
+    throw new DeliveryError(`the Slack webhook was refused: ${err instanceof Error ? err.message : 'not allowed'}`, true);
+  });
   return row.url;
 }
 

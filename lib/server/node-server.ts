@@ -7,6 +7,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { API_CSP, securityHeaders } from '../platform/security-headers';
+
+/** Security headers on the gateway's answers (lib/platform/security-headers.ts; HSTS is the TLS
+ * terminator's job in front of the fast path). */
+const GATEWAY_HEADERS = Object.entries(securityHeaders(API_CSP, false));
 
 export type FastPathHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -90,6 +95,7 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
   setHandler((req, res) => {
     const url = req.url ?? '/';
     if (fastPath && url.startsWith('/api/v1/')) {
+      for (const [k, v] of GATEWAY_HEADERS) res.setHeader(k, v);
       fastPath(req, res).catch((err: unknown) => {
         console.error('gateway fast path failed', err);
         if (!res.headersSent) {

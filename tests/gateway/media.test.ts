@@ -5,6 +5,7 @@
  * provider call, key scopes (incl. legacy keys), and per-unit budgets under 20 concurrent requests.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { startFakeStability } from '../fake-providers/stability';
 import { startFakeBfl, type FakeBfl } from '../fake-providers/bfl';
 import { startFakeElevenLabs } from '../fake-providers/elevenlabs';
 import { startFakeDeepgram } from '../fake-providers/deepgram';
+import { startFakeIdeogram } from '../fake-providers/ideogram';
+import { startFakeAssemblyAI, type FakeAssemblyAI } from '../fake-providers/assemblyai';
 import type { FakeProvider } from '../fake-providers/media-common';
 import { mp3, PNG_SIGNATURE, wav } from '../fake-providers/media-fixtures';
 
@@ -28,12 +31,17 @@ let stability: FakeProvider;
 let bfl: FakeBfl;
 let eleven: FakeProvider;
 let deepgram: FakeProvider;
+let ideogram: FakeProvider;
+let assembly: FakeAssemblyAI;
 let g: RunningGateway;
 
 beforeAll(async () => {
   h = await testDb();
-  [chatFake, openai, stability, bfl, eleven, deepgram] = await Promise.all([startFakeUpstream(), startFakeOpenAIMedia(), startFakeStability(), startFakeBfl(), startFakeElevenLabs(), startFakeDeepgram()]);
+  [chatFake, openai, stability, bfl, eleven, deepgram, ideogram, assembly] = await Promise.all([
+    startFakeUpstream(), startFakeOpenAIMedia(), startFakeStability(), startFakeBfl(), startFakeElevenLabs(), startFakeDeepgram(), startFakeIdeogram(), startFakeAssemblyAI(),
+  ]);
   bfl.pendingPolls = 0;
+  assembly.pendingPolls = 0;
   g = await startGateway(h.db, chatFake, {
     env: {
       ...fakeEnv(chatFake),
@@ -47,13 +55,17 @@ beforeAll(async () => {
       ELEVENLABS_BASE_URL: `${eleven.url}/v1`,
       DEEPGRAM_API_KEY: 'test-deepgram',
       DEEPGRAM_BASE_URL: `${deepgram.url}/v1`,
+      IDEOGRAM_API_KEY: 'test-ideogram',
+      IDEOGRAM_BASE_URL: ideogram.url,
+      ASSEMBLYAI_API_KEY: 'test-assembly',
+      ASSEMBLYAI_BASE_URL: `${assembly.url}/v2`,
       RADIANT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-media-')),
     },
   });
 });
 afterAll(async () => {
   await g?.close();
-  await Promise.all([chatFake, openai, stability, bfl, eleven, deepgram].map((f) => f?.close()));
+  await Promise.all([chatFake, openai, stability, bfl, eleven, deepgram, ideogram, assembly].map((f) => f?.close()));
 });
 
 async function rows(tenantId: string) {
@@ -109,6 +121,28 @@ describe('POST /api/v1/images/generations', () => {
     expect(res.data![0]!.url).toMatch(/\/delivery\/.+sig=/);
     expect(bfl.requests[0]!.headers['x-key']).toBe('test-bfl');
     expect((await rows(t.tenantId))[0]).toMatchObject({ modelId: 'flux-pro-11', imageCount: 1 });
+  });
+
+  it('ideogram-v2-turbo: n=3 through Ideogram, three images metered', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const res = await t.client.images.generate({ model: 'ideogram-v2-turbo', prompt: 'a sign saying RADIANT', n: 3, size: '1344x768' });
+    expect(res.data).toHaveLength(3);
+    expect(res.data![0]!.url).toMatch(/\/api\/images\/ephemeral\/.+signature=/);
+    expect((await rows(t.tenantId))[0]).toMatchObject({ modelId: 'ideogram-v2-turbo', imageCount: 3 });
+  });
+
+  it('/api/v1/models lists the media models with their endpoint, and not midjourney-v6 or flux-schnell', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const res = await fetch(`${g.baseURL}/models`, { headers: { authorization: `Bearer ${t.key}` } });
+    const list = ((await res.json()) as { data: Array<{ id: string; endpoints?: string[] }> }).data;
+    const by = new Map(list.map((m) => [m.id, m]));
+    for (const id of ['dall-e-3', 'dall-e-3-hd', 'sdxl', 'sd3-large', 'stable-image-ultra', 'flux-pro-1.1', 'flux-pro-1.1-ultra', 'ideogram-v2', 'ideogram-v2-turbo']) {
+      expect(by.get(id)?.endpoints, id).toEqual(['/v1/images/generations']);
+    }
+    for (const id of ['tts-1', 'tts-1-hd', 'multilingual-v2', 'turbo-v2.5']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/audio/speech']);
+    for (const id of ['whisper-1', 'nova-2', 'nova-2-medical', 'assemblyai-best']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/audio/transcriptions']);
+    expect(by.has('midjourney-v6')).toBe(false);
+    expect(by.has('flux-schnell')).toBe(false);
   });
 
   it('bad input is a 400 naming the field before any provider call; nothing metered', async () => {
@@ -213,6 +247,28 @@ describe('POST /api/v1/audio/speech', () => {
     expect(e.param).toBe('voice');
   });
 
+  it('a client that leaves mid-audio is still metered for the whole input (the provider produced it)', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(`${g.baseURL}/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(e)));
+      req.end(JSON.stringify({ model: 'tts-1', input: 'left early', voice: 'echo' }));
+    });
+    let r: Awaited<ReturnType<typeof rows>> = [];
+    for (let i = 0; i < 50 && r.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      r = await rows(t.tenantId);
+    }
+    expect(r[0]).toMatchObject({ status: 'cancelled', characters: 10 });
+    expect(dec(r[0]!.price).greaterThan(0)).toBe(true);
+  });
+
   it('the monthly budget holds per character under 20 concurrent requests', async () => {
     const input = 'x'.repeat(1000);
     const probe = await newTenant(h.db, g.baseURL);
@@ -259,6 +315,16 @@ describe('POST /api/v1/audio/transcriptions', () => {
     const r = await rows(t.tenantId);
     expect(r).toHaveLength(2);
     expect(r.every((x) => dec(x.audioMinutes).equals(dec('0.025')))).toBe(true);
+  });
+
+  it('AssemblyAI best: upload, transcript, polling; vtt answer; minutes from the header, not the whole-second audio_duration', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    const vtt = (await t.client.audio.transcriptions.create({ model: 'assemblyai-best', file: await toFile(wav(1.2), 'clip.wav', { type: 'audio/wav' }), response_format: 'vtt' })) as unknown as string;
+    expect(vtt).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:01.200\nHello from fake AssemblyAI.\n');
+    const [r] = await rows(t.tenantId);
+    expect(r).toMatchObject({ modelId: 'assemblyai-best' });
+    expect(dec(r!.audioMinutes).equals(dec('0.02'))).toBe(true);
+    expect(r!.metadata).toMatchObject({ audioSeconds: 1.2, durationSource: 'header', providerDurationSeconds: 1 });
   });
 
   it('a file that is not audio is a 400 naming file; a missing file too; nothing is sent upstream or metered', async () => {

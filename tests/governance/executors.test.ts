@@ -16,6 +16,9 @@ import { testDb } from '../support/db';
 import { createTenant } from '../support/factories';
 import { auditRowsFor, createAdmin, createTestCatalog, ctxOf, type AdminRow } from './helpers';
 
+// Test hosts (fake servers on loopback, .test names) allowed as an operator would (lib/platform/outbound.ts).
+process.env.RADIANT_OUTBOUND_ALLOW = '127.0.0.1,localhost,llm.internal.test,example.test';
+
 let db: Db;
 let operator: AdminRow;
 let approver: AdminRow;

@@ -30,6 +30,9 @@ import { createTenant, createUser, uniqueSuffix } from '../support/factories';
 import { startFakeSmtp, type FakeSmtp } from './support/fake-smtp';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
+// Test hosts (fake servers on loopback, .test names) allowed as an operator would (lib/platform/outbound.ts).
+process.env.RADIANT_OUTBOUND_ALLOW = '127.0.0.1,localhost,llm.internal.test,example.test';
+
 let db: Db;
 let smtp: FakeSmtp;
 let hooks: WebhookReceiver;

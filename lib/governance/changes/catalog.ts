@@ -2,6 +2,7 @@
  * provider's API base URL (critical: the base URL receives our provider credentials). */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertOutboundUrl } from '../../platform/outbound';
 import type { Tx } from '../../db/client';
 import { models, providers } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../../errors';
@@ -97,9 +98,12 @@ export const catalogExecutors: RegisteredExecutor[] = [
     describe: (p) => `Point provider ${p.providerId} at ${p.apiBaseUrl ?? 'its default base URL'}`,
     async preview(tx, p) {
       const pr = await loadProvider(tx, p.providerId);
+      // Not toward the platform's own network (lib/platform/outbound.ts): at proposal and at execution.
+      if (p.apiBaseUrl) await assertOutboundUrl(p.apiBaseUrl, { path: 'payload.apiBaseUrl' });
       return [{ resourceType: 'provider', resourceId: pr.id, before: { apiBaseUrl: pr.apiBaseUrl }, after: { apiBaseUrl: p.apiBaseUrl } }];
     },
     async execute(tx, p, ctx) {
+      if (p.apiBaseUrl) await assertOutboundUrl(p.apiBaseUrl, { path: 'payload.apiBaseUrl' });
       const pr = await loadProvider(tx, p.providerId, true);
       await tx.update(providers).set({ apiBaseUrl: p.apiBaseUrl, updatedAt: ctx.now }).where(eq(providers.id, pr.id));
       return [{ resourceType: 'provider', resourceId: pr.id, oldValues: { apiBaseUrl: pr.apiBaseUrl }, newValues: { apiBaseUrl: p.apiBaseUrl } }];
