@@ -59,6 +59,10 @@ test.describe('security headers', () => {
     const gw = await request.get('/api/v1/models', { headers: { authorization: 'Bearer rk_live_unknown' } });
     expect(gw.headers()['x-content-type-options']).toBe('nosniff');
     expect(gw.headers()['content-security-policy']).toContain("default-src 'none'");
+    // A malformed URL is the client's mistake: 400, never 500.
+    const bad = await request.get('/api/v1/models/%E0%A4%A', { headers: { authorization: 'Bearer rk_live_unknown' } });
+    expect(bad.status()).toBe(400);
+    expect(((await bad.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
   });
 });
 

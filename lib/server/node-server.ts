@@ -13,6 +13,17 @@ import { API_CSP, securityHeaders } from '../platform/security-headers';
  * terminator's job in front of the fast path). */
 const GATEWAY_HEADERS = Object.entries(securityHeaders(API_CSP, false));
 
+/** True when the path's percent-encoding does not decode (a malformed URL). */
+export function malformedPath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export type FastPathHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 export interface RadiantServerOptions {
@@ -96,6 +107,12 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
     const url = req.url ?? '/';
     if (fastPath && url.startsWith('/api/v1/')) {
       for (const [k, v] of GATEWAY_HEADERS) res.setHeader(k, v);
+      if (malformedPath(url)) {
+        // e.g. GET /api/v1/models/%E0%A4%A: the client's mistake, a 400, never a 500.
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'The request URL is not valid (bad percent-encoding).', type: 'invalid_request_error', code: 'invalid_url', param: null } }));
+        return;
+      }
       fastPath(req, res).catch((err: unknown) => {
         console.error('gateway fast path failed', err);
         if (!res.headersSent) {
