@@ -1,5 +1,5 @@
 /**
- * npm run bench:customers — the customer side at scale on real PostgreSQL (issue 14).
+ * npx tsx bench/customer-scale.ts — the customer side at scale on real PostgreSQL (issue 14).
  *
  *   1. a fresh database (BENCH_DATABASE_URL, else a new `radiant_bench_customers_<time>`), migrated,
  *      with the catalog;
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
                  date_trunc('month', now()) + make_interval(secs => (g * 48271) % greatest(1, extract(epoch FROM now() - date_trunc('month', now()))::int))
             FROM generate_series(${from}::bigint, ${to}::bigint) g
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS idx FROM tenants) t ON t.idx = g % ${TENANTS}
-            JOIN (SELECT * FROM (VALUES ${sql.join(models.map((m, i) => sql`(${i}, ${m.id}, ${m.provider_id})`), sql`, `)}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
+            JOIN (SELECT * FROM (VALUES ${sql.join(models.map((m, i) => sql`(${i}::int, ${m.id}::text, ${m.provider_id}::text)`), sql`, `)}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
         log(`events ..${to.toLocaleString('en-US')}`);
       }
     });

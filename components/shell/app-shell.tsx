@@ -29,8 +29,7 @@ import {
   Tags,
   TriangleAlert,
   Users,
-  X,
-} from 'lucide-react';
+  X, Clapperboard, Webhook } from 'lucide-react';
 import { cn } from '../ui/cn';
 
 const ICONS = {
@@ -51,6 +50,8 @@ const ICONS = {
   keys: KeyRound,
   overview: Gauge,
   money: CircleDollarSign,
+  jobs: Clapperboard,
+  webhooks: Webhook,
 } as const;
 export type NavIcon = keyof typeof ICONS;
 

@@ -31,6 +31,9 @@ import * as mfaDisable from '../../app/api/admin/admins/me/mfa/disable/route';
 import * as mfaCodes from '../../app/api/admin/admins/me/mfa/recovery-codes/route';
 import * as invitations from '../../app/api/admin/invitations/route';
 import * as revoke from '../../app/api/admin/invitations/[id]/revoke/route';
+import * as quarantine from '../../app/api/admin/metering/quarantine/route';
+import * as quarantineReplay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
+import * as quarantineDiscard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
 import { testDb } from '../support/db';
 import { createTenant, createUser, uniqueSuffix } from '../support/factories';
 import { adminSession, createAdmin, createTestCatalog, ctxOf, tenantSession, useSession, type AdminRow } from './helpers';
@@ -52,6 +55,7 @@ let db: Db;
 let initiator: AdminRow;
 let superAdmin: AdminRow;
 let modelId: string;
+let providerOf: string;
 
 const h = (f: unknown) => f as Handler;
 const codeAt = (secret: string, offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset });
@@ -67,6 +71,25 @@ async function mfaEnrolled(caller: AdminRow): Promise<string> {
   const e = await beginMfaEnrolment({ ctx: ctxOf(caller) });
   await confirmMfaEnrolment({ ctx: ctxOf(caller), input: { code: await codeAt(e.secret) } });
   return e.secret;
+}
+
+/** An open quarantined usage row whose payload is a valid ledger row (replay succeeds). */
+async function quarantinedUsage(): Promise<string> {
+  const t = await createTenant(db);
+  const requestId = `req_matrix_${uniqueSuffix()}`;
+  const payload = {
+    tenant_id: t.id, user_id: null, api_key_id: null, request_id: requestId, model_id: modelId, provider_id: providerOf,
+    requested_model: null, endpoint: 'chat.completions', input_tokens: 1, cached_input_tokens: 0, output_tokens: 1,
+    image_count: 0, characters: 0, audio_minutes: 0, request_count: 1, tool_calls: 0, is_batch: false, cost: '0.001', markup_percent: '40',
+    markup_source: 'default', price: '0.0014', tokens_estimated: false, cache_hit: false, latency_ms: 1, ttfb_ms: 1,
+    status: 'success', http_status: 200, error_code: null, attempt_count: 1, fallback_from: null, metadata: {},
+    created_at: new Date().toISOString(),
+  };
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`INSERT INTO metering_quarantine (kind, request_id, tenant_id, reason, payload) VALUES ('usage', ${requestId}, ${t.id}, 'matrix', ${JSON.stringify(payload)}::jsonb) RETURNING id`,
+  );
+  return row!.id;
 }
 
 const CASES: Record<string, Case> = {
@@ -122,6 +145,15 @@ const CASES: Record<string, Case> = {
     handler: h(invitations.POST),
     setup: async () => ({ body: { email: `m-${uniqueSuffix()}@admins.test`, role: 'operator', message: 'hi' } }),
   },
+  'GET /api/admin/metering/quarantine': { handler: h(quarantine.GET), setup: async () => ({ query: '?status=open&limit=5' }) },
+  'POST /api/admin/metering/quarantine/:id/replay': {
+    handler: h(quarantineReplay.POST),
+    setup: async () => ({ params: { id: await quarantinedUsage() }, body: { reason: 'matrix' } }),
+  },
+  'POST /api/admin/metering/quarantine/:id/discard': {
+    handler: h(quarantineDiscard.POST),
+    setup: async () => ({ params: { id: await quarantinedUsage() }, body: { reason: 'matrix test' } }),
+  },
   'POST /api/admin/invitations/:id/revoke': {
     handler: h(revoke.POST),
     setup: async () => {
@@ -154,7 +186,7 @@ beforeAll(async () => {
   db = (await testDb()).db;
   setMailer(mailer);
   [initiator, superAdmin] = await Promise.all([createAdmin(db, 'operator'), createAdmin(db, 'super_admin')]);
-  ({ modelId } = await createTestCatalog(db));
+  ({ modelId, providerId: providerOf } = await createTestCatalog(db));
   const t = await createTenant(db);
   const u = await createUser(db, t.id, { role: 'owner' });
   tenantClaims = tenantSession({ id: u.id, email: u.email, tenantId: t.id, role: 'owner' });

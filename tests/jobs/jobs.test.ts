@@ -271,7 +271,7 @@ describe('tenancy, webhooks, retention', () => {
       for (const g of got) {
         const payload = wh.verify(g.body, { 'webhook-id': String(g.headers['webhook-id']), 'webhook-timestamp': String(g.headers['webhook-timestamp']), 'webhook-signature': String(g.headers['webhook-signature']) }) as { type: string; data: { id: string; status: string; price: string } };
         expect(payload.type).toBe('job.completed');
-        expect(payload.data).toMatchObject({ id: job.id, status: 'completed', price: '0.28' });
+        expect(payload.data).toMatchObject({ id: `gen3d_${job.id}`, status: 'completed', price: '0.28' });
         expect(JSON.stringify(payload)).not.toMatch(/cost|markup|margin/i);
       }
       expect(got[0]!.headers['webhook-id']).toBe(got[1]!.headers['webhook-id']);
@@ -302,5 +302,30 @@ describe('tenancy, webhooks, retention', () => {
     for (const f of done.files) expect(await storage.get(f.key)).toBeNull();
     await expect(getJob(r, ctx.tenantId, job.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await usageFor(job.id)).toHaveLength(1); // billing history stays
+  });
+});
+
+describe('portal and console read models', () => {
+  it('the portal page shows price only; the console shows stuck jobs and per-provider success rate', async () => {
+    const { portalJobsPage, consoleJobsPage, providerJobStats } = await import('@/lib/gateway/jobs/views');
+    const { withTenant } = await import('@/lib/db/tenant');
+    const ctx = await tenantCtx();
+    const ok = await createJob(rt, { ctx, input: mesh() });
+    await drive(rt, ctx.tenantId, ok.id);
+    fakes.meshy.script(['fail']);
+    const bad = await createJob(rt, { ctx, input: mesh() });
+    await drive(rt, ctx.tenantId, bad.id);
+    const page = await withTenant(ctx.tenantId, (tx) => portalJobsPage(tx, ctx.tenantId, 1), db);
+    expect(page.total).toBe(2);
+    expect(page.rows.find((r) => r.id === ok.id)).toMatchObject({ status: 'completed', price: '0.28', hasContent: true, hasPreview: true });
+    expect(JSON.stringify(page)).not.toMatch(/cost|markup|margin/i);
+    const stats = await withPlatform((tx) => providerJobStats(tx), db);
+    const meshy = stats.find((s) => s.providerId === 'meshy')!;
+    expect(meshy.completed).toBeGreaterThan(0);
+    expect(meshy.failed).toBeGreaterThan(0);
+    expect(meshy.successRate).toBeGreaterThan(0);
+    expect(meshy.successRate).toBeLessThan(100);
+    const failed = await withPlatform((tx) => consoleJobsPage(tx, { page: 1, filter: 'failed' }), db);
+    expect(failed.rows.map((r) => r.id)).toContain(bad.id);
   });
 });

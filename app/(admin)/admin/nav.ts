@@ -21,6 +21,7 @@ const NAV: Array<{ label: string; items: Item[] }> = [
     items: [
       { href: '/admin/tenants', label: 'Tenants', icon: 'tenants', permission: 'tenants.read' },
       { href: '/admin/usage', label: 'Usage', icon: 'usage', permission: 'usage.read' },
+      { href: '/admin/jobs', label: 'Video & 3D jobs', icon: 'jobs', permission: 'usage.read' },
       { href: '/admin/requests', label: 'Request logs', icon: 'audit', permission: 'request_logs.read' },
     ],
   },

@@ -28,9 +28,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     { href: '/portal', label: 'Overview', icon: 'overview', exact: true },
     { href: '/portal/prices', label: 'Prices', icon: 'prices' },
     { href: '/portal/usage', label: 'Usage', icon: 'usage' },
+    { href: '/portal/jobs', label: 'Video & 3D jobs', icon: 'jobs' },
   ];
   if (tenantHasPermission(ctx.role, 'invoices.read')) items.push({ href: '/portal/invoices', label: 'Invoices', icon: 'invoices' });
   if (tenantHasPermission(ctx.role, 'keys.manage_own')) items.push({ href: '/portal/keys', label: 'API keys', icon: 'keys' });
+  if (ctx.role === 'owner') items.push({ href: '/portal/webhooks', label: 'Webhooks', icon: 'webhooks' });
   items.push({ href: '/portal/requests', label: 'Request log', icon: 'audit' });
   if (tenantHasPermission(ctx.role, 'users.manage')) items.push({ href: '/portal/people', label: 'People', icon: 'admins' });
   items.push({ href: '/portal/account', label: 'Account', icon: 'overview' });

@@ -116,7 +116,7 @@ export async function finishJob(rt: JobsRuntime, job: Job, o: FinishOutcome, fro
 /** What a tenant's webhook receives about a job (price only, never cost). */
 export function webhookData(j: Job): Record<string, unknown> {
   return {
-    id: j.id,
+    id: `${j.kind === 'video' ? 'video_' : 'gen3d_'}${j.id}`,
     object: j.kind === 'video' ? 'video' : '3d.generation',
     status: j.status,
     model: j.requestedModel,

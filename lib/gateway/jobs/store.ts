@@ -34,7 +34,7 @@ export interface CreateJobInput {
 const CATEGORY: Record<JobKind, string> = { video: 'video_generation', '3d': '3d_generation' };
 
 function invalid(param: string, message: string): ValidationError {
-  return new ValidationError(message, [{ path: param, message }]);
+  return new ValidationError('Invalid request body', [{ path: param, message }]);
 }
 
 /** Everything that can be said about the request without calling a provider. */

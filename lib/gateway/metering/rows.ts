@@ -187,7 +187,7 @@ export interface WriteResult {
 }
 
 /** Writes materialised rows in ONE transaction. Idempotent (see the header). */
-export async function writeRows(db: Db, lines: RowLine[]): Promise<WriteResult> {
+export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<WriteResult> {
   const usage = lines.filter((l) => l.kind === 'usage').map((l) => l.row);
   const logs = lines.filter((l) => l.kind === 'log').map((l) => l.row);
   const rejections = lines.filter((l) => l.kind === 'rejection').map((l) => l.row);

@@ -1,0 +1,7 @@
+/** GET /api/admin/metering/quarantine — usage events the database refused (billing.read). */
+import { adminRoute, queryOf } from '@/lib/auth/api';
+import { listQuarantine } from '@/lib/admin-views/metering';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = adminRoute('billing.read', async ({ req }) => ({ items: await listQuarantine(queryOf(req)) }));
