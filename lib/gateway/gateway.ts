@@ -27,6 +27,7 @@ import { registry, type InvalidationTarget } from './invalidation';
 import { BudgetLedger, monthStart, nanoToDecimalString, toNano, type BudgetScope } from './limits/budget';
 import { InProcessLimiter, RedisLimiter, type Limiter } from './limits/limiter';
 import { gatewayLog } from './log';
+import { decryptSecret } from '../platform/secret-box';
 import { endOpenStreams } from './upstream/open-streams';
 import { MeteringWriter } from './metering/writer';
 import { newRequestId } from './pipeline/context';
@@ -138,7 +139,7 @@ export class Gateway implements InvalidationTarget, GatewayServices {
     this.readyPromise ??= (async () => {
       if (!this.started) {
         this.started = true;
-        this.decrypt = await loadDecrypter();
+        this.decrypt = providerKeyDecrypter();
         this.writer.start();
         this.statsTimer = setInterval(() => void this.flushStats().catch(() => {}), this.options.statsFlushMs);
         this.statsTimer.unref();
@@ -339,8 +340,7 @@ function sleep(ms: number): Promise<void> {
 
 /** Decrypts providers.encrypted_api_key (sealed with context "provider:<id>"); a key that does
  * not decrypt counts as missing (503 provider_not_configured), and is never logged. */
-async function loadDecrypter(): Promise<SecretDecrypter> {
-  const { decryptSecret } = await import('../governance/secret-box');
+function providerKeyDecrypter(): SecretDecrypter {
   return (sealed, providerId) => {
     try {
       return decryptSecret(sealed, `provider:${providerId}`);

@@ -17,7 +17,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { Endpoint } from '../router';
 import { estimatePromptTokens } from '../tokens';
 import { attemptComplete, attemptStream, type CompleteAnswer, type StreamedAnswer, type TokenUsage } from '../upstream/execute';
-import { admitMetering, admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
+import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { lookupCache, storeInCache } from '../stages/cache';
 import { withIdempotency } from '../stages/idempotency';
@@ -37,7 +37,6 @@ const USAGE_ENDPOINT: Record<CompletionEndpoint, string> = { chat: 'chat.complet
 
 export function completionEndpoint(endpoint: CompletionEndpoint): EndpointHandler {
   return async (gw, ctx, respondError) => {
-    admitMetering(gw);
     const key = await authenticateStage(gw, ctx, endpoint === 'chat' ? 'chat' : 'embeddings');
     const raw = await ctx.req.readBody(gw.options.maxBodyBytes);
     await withIdempotency(gw, ctx, key, PATHS[endpoint], raw, () => completion(gw, ctx, endpoint, key, raw), respondError);

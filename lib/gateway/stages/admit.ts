@@ -57,16 +57,18 @@ export class Admission {
 /**
  * Metering admission (docs/gateway.md, "Metering"): while the writer could lose events (journal
  * down and more than RADIANT_METERING_MAX_UNJOURNALED held only in memory) a paid request is
- * refused with 503 + Retry-After rather than served unbilled. Every paid endpoint calls this first.
+ * refused with 503 + Retry-After rather than served unbilled. Part of every admission (admitRate).
  */
-export function admitMetering(gw: GatewayServices): void {
+function admitMetering(gw: GatewayServices): void {
   if (!gw.writer.acceptingPaidRequests) {
     throw new GatewayError(503, 'service_unavailable', 'The gateway cannot record usage right now; retry shortly.', { headers: { 'retry-after': '5' } });
   }
 }
 
-/** Rate limits. Throws RateLimitedError (429); sets the rate-limit headers either way. */
+/** Metering admission, then rate limits. Throws RateLimitedError (429); sets the rate-limit headers
+ * either way. Every paid endpoint admits its requests here. */
 export async function admitRate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, tenant: TenantConfig, plan: RoutePlan, tokenCost: number): Promise<Admission> {
+  admitMetering(gw);
   const checks = limitChecks(key, tenant, plan, tokenCost);
   const decision = await gw.limiter.consume(checks, ctx.start);
   Object.assign(ctx.headers, rateLimitHeaders(decision.states));
