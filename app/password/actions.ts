@@ -1,7 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requestPasswordReset, resetPassword } from '@/lib/auth/password-reset';
 import { clientIp, userAgent } from '@/lib/auth/request-meta';
 import { ValidationError } from '@/lib/errors';

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
-import { fieldErrorsFrom } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
+import { fieldErrorsFrom } from '@/lib/http/action-result';
 import type { AlertRow } from '@/lib/admin-views/alerts';
 import { adjustCostSchema } from '@/lib/admin-views/schemas';
 import { dec } from '@/lib/pricing/money';

@@ -7,9 +7,9 @@
  */
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
-import type { ActionResult, FieldErrors } from '@/lib/admin-views/action-result';
+import type { ActionResult, FieldErrors } from '@/lib/http/action-result';
 import type { MarkupPreview, MarkupPreviewRow, ProposalOutcome } from '@/lib/admin-views/models';
-import { fieldErrorsFrom } from '@/lib/admin-views/action-result';
+import { fieldErrorsFrom } from '@/lib/http/action-result';
 import { markupPreviewSchema, markupProposalSchema } from '@/lib/admin-views/schemas';
 import { columnHelper, DataTable, decimalSort } from '../data-table/data-table';
 import { Badge } from '../ui/badge';

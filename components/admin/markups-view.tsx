@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
-import { fieldErrorsFrom } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
+import { fieldErrorsFrom } from '@/lib/http/action-result';
 import type { MarkupRow, MarkupsData } from '@/lib/admin-views/markups';
 import { clearMarkupSchema, defaultMarkupSchema } from '@/lib/admin-views/schemas';
 import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';

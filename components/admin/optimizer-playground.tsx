@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
+import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { OptimizerOptions, OptimizerOutcome } from '@/lib/admin-views/optimizer';
 import { optimizerFormSchema } from '@/lib/admin-views/schemas';
 import type { CandidateAnalysis } from '@/lib/pricing/optimizer';

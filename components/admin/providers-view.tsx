@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
+import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { ProviderRow, ProvidersPageData, RoutingRuleRow } from '@/lib/admin-views/providers';
 import { providerBaseUrlSchema, providerToggleSchema, ROUTING_ACTIONS, routingRuleSchema } from '@/lib/admin-views/schemas';
 import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';

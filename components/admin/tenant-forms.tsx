@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
 import { ActionDialog, InviteLinkNotice, type FieldSpec, type FormAction } from '../forms/action-form';
 import { Button } from '../ui/button';
 

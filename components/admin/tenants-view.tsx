@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
 import type { TenantDetail, TenantListRow } from '@/lib/admin-views/tenants';
 import type { Page } from '@/lib/lists/keyset';
 import { ServerTable, serverColumnHelper } from '../data-table/server-table';

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/admin-views/action-result';
+import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import { usageFiltersSchema, USAGE_STATUS_VALUES } from '@/lib/admin-views/schemas';
 import type { UsageEventRow, UsageExplorerData } from '@/lib/admin-views/usage';
 import { BarChart, TimeSeriesChart } from '../charts/charts';

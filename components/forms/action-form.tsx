@@ -8,7 +8,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type ReactNode } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
 import { Button } from '../ui/button';
 import { DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Checkbox, Field, FormError, Input, Select, Textarea } from '../ui/field';

@@ -7,7 +7,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useId, useState, useTransition } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/feedback';
 import { Field, Textarea } from '../ui/field';

@@ -7,7 +7,7 @@
  */
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/feedback';
 import { Field, FormError, Input, Select, Textarea } from '../ui/field';

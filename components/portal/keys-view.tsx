@@ -2,8 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ActionResult } from '@/lib/admin-views/action-result';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/admin-views/action-result';
+import type { ActionResult } from '@/lib/http/action-result';
+import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { ApiKeyView } from '@/lib/gateway/keys';
 import { createKeyFormSchema, KEY_SCOPES } from '@/lib/portal-views/schemas';
 import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';

@@ -17,7 +17,7 @@ import { hasPermission } from '../governance/permissions';
 import { canTransitionAlert, type AlertStatus } from '../pricing/estimates';
 import { costFromRow } from '../catalog/repository';
 import { adjustCostSchema, alertActionSchema } from './schemas';
-import { decStr, isoOrNull } from './sql-util';
+import { decStr, isoOrNull } from '../db/sql-util';
 
 export interface AlertRow {
   id: string;

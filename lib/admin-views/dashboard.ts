@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../db/client';
 import { dec, marginPercentOfPrice } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, tsParam } from './sql-util';
+import { dayStr, decStr, isoOrNull, num, tsParam } from '../db/sql-util';
 
 export type Granularity = 'day' | 'week' | 'month';
 

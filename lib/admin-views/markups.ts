@@ -7,7 +7,7 @@ import { eq, isNotNull } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
 import { administrators, markupOverrides, models, providers, tenantModelAccess, tenants } from '../db/schema';
 import { DEFAULT_MARKUP_PERCENT, isOverrideActive, type MarkupOverrideScope } from '../pricing/markup';
-import { decStr, isoOrNull } from './sql-util';
+import { decStr, isoOrNull } from '../db/sql-util';
 
 export const EXPIRING_SOON_DAYS = 14;
 

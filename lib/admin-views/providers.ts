@@ -19,7 +19,7 @@ import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
-import { decStr, isoOrNull, num, tsParam } from './sql-util';
+import { decStr, isoOrNull, num, tsParam } from '../db/sql-util';
 import { providerNotServedReason } from '../catalog/not-served';
 
 export interface ProviderRow {

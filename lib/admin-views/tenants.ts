@@ -12,7 +12,7 @@ import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
 import { decodeCursor, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import { NotFoundError } from '../errors';
 import { dec } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from './sql-util';
+import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../db/sql-util';
 
 export const TIER_NAMES: Record<number, string> = { 1: 'Seed', 2: 'Startup', 3: 'Growth', 4: 'Scale', 5: 'Enterprise' };
 

@@ -7,7 +7,7 @@ import { queryRows, type Queryable } from '../db/client';
 import { models, providers, tenants, usageEvents } from '../db/schema';
 import { usageFiltersSchema, type UsageFilters } from './schemas';
 import { dec } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num } from './sql-util';
+import { dayStr, decStr, isoOrNull, num } from '../db/sql-util';
 
 export { usageFiltersSchema, type UsageFilters };
 

@@ -14,6 +14,7 @@ import { signIn, signOut } from './auth';
 import { SIGN_IN_MESSAGES, type SignInRefusal } from './credentials';
 import { currentClaims } from './session';
 import { safeCallbackUrl, type SignInState } from './sign-in-state';
+import { getLogger } from '../observability/logger';
 
 const formSchema = z.object({
   email: z.string().trim().min(1, 'Enter your e-mail address').pipe(z.email('Enter a valid e-mail address')),
@@ -55,7 +56,7 @@ async function doSignIn(provider: 'admin' | 'tenant', formData: FormData): Promi
       if (reason === 'mfa_invalid') return { status: 'mfa', message, fieldErrors: { totp: [message] } };
       return { status: 'error', message };
     }
-    console.error('sign-in failed unexpectedly', err);
+    getLogger().error({ err }, 'sign-in failed unexpectedly');
     return { status: 'error', message: 'Sign-in is unavailable right now. Try again in a moment.' };
   }
 }
@@ -91,7 +92,7 @@ export async function signOutAction(): Promise<void> {
         );
       }
     } catch (err) {
-      console.error('sign-out audit failed', err);
+      getLogger().error({ err }, 'sign-out audit failed');
     }
   }
   await signOut({ redirectTo: claims?.audience === 'tenant' ? '/portal/sign-in' : '/admin/sign-in' });

@@ -14,6 +14,7 @@ import { authConfig } from './config';
 import { authenticateAdmin, authenticateTenantUser, SignInRefused } from './credentials';
 import { oidcProviders } from './oidc';
 import { clientIp, userAgent } from './request-meta';
+import { getLogger } from '../observability/logger';
 
 export class RadiantSignInError extends CredentialsSignin {
   constructor(
@@ -45,7 +46,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A refused sign-in is an expected outcome (audited in lib/auth/credentials.ts), not an error.
     error(error: Error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === 'CredentialsSignin') return;
-      console.error('[auth]', error);
+      getLogger().error({ err: error }, 'auth');
     },
   },
   providers: [

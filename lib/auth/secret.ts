@@ -25,9 +25,10 @@ export function authSecret(): string {
   }
   if (!announced) {
     announced = true;
-    console.warn(
-      '\n*** RADIANT WARNING: AUTH_SECRET is not set; sessions are signed with a DEVELOPMENT secret ' +
-        'derived from a public constant (demo mode only: production mode refuses to start without AUTH_SECRET). ***\n',
+    // Not the pino logger: proxy.ts reaches this module, and it stays free of logger bundling.
+    process.emitWarning(
+      'RADIANT WARNING: AUTH_SECRET is not set; sessions are signed with a DEVELOPMENT secret ' +
+        'derived from a public constant (demo mode only: production mode refuses to start without AUTH_SECRET).',
     );
   }
   return crypto.createHash('sha256').update('radiant-development-auth-secret: NOT FOR PRODUCTION').digest('base64url');

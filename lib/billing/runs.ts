@@ -19,6 +19,7 @@ import { hasEnded, periodRange } from './period';
 import { ensurePeriod } from './periods';
 import { rollupUsage } from './rollups';
 import { notifyBillingRun } from '@/lib/notifications/hooks';
+import { getLogger } from '@/lib/observability/logger';
 
 export type BillingRunRow = typeof billingRuns.$inferSelect;
 
@@ -195,7 +196,7 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
           );
         } catch (err) {
           // One bad tenant must not stop the others: retry this chunk one tenant at a time.
-          console.error(`[billing] ${input.period}: a chunk of ${chunk.length} failed, retrying tenant by tenant`, err);
+          getLogger().error({ err, period: input.period, chunk: chunk.length }, 'billing: a chunk failed, retrying tenant by tenant');
         }
         if (results) {
           for (const r of results) {
@@ -212,7 +213,7 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
               else unchanged++;
             } catch (err) {
               failures.push({ tenantId: t.tenant_id, error: isAppError(err) ? err.message : 'internal error (see the server log)' });
-              console.error(`[billing] ${input.period} tenant ${t.slug} failed`, err);
+              getLogger().error({ err, period: input.period, tenant: t.slug }, 'billing: tenant failed');
             }
             processed++;
             input.onProgress?.({ processed, total, created, tenantSlug: t.slug });
@@ -298,7 +299,7 @@ export async function startBillingRunInBackground(input: Omit<RunBillingInput, '
       },
     }).catch((err: unknown) => {
       if (!started) reject(err);
-      else console.error(`[billing] background run for ${input.period} failed`, err);
+      else getLogger().error({ err, period: input.period }, 'billing: background run failed');
     });
   });
 }

@@ -12,6 +12,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { hipaaOnlyFrom, tenantMayUse } from '../catalog/visibility';
 import { dataRetentionPolicies, hipaaConfig, providers, routingRules, tenantModelAccess } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
 import { loadCatalog, loadPlatformOverrides, loadTenantOverrides } from '../catalog/repository';
@@ -146,12 +147,7 @@ export class TenantConfig {
 
   /** May this tenant use the model at all (tenant_model_access row with enabled = false blocks). */
   allows(model: GatewayModel, snap: CatalogSnapshot): boolean {
-    if (!model.enabled) return false;
-    const p = snap.providers.get(model.providerId);
-    if (!p || !p.enabled) return false;
-    if (this.hipaaOnly && !p.compliance.includes('HIPAA')) return false;
-    const a = this.access.get(model.id);
-    return !a || a.enabled;
+    return tenantMayUse(model, snap.providers.get(model.providerId), this, this.access.get(model.id));
   }
 
   /** The markup in force for this tenant and model at `at` (memoised until an override expires
@@ -260,7 +256,7 @@ export async function loadTenantConfig(db: Db, tenantId: string): Promise<Tenant
         tenantId,
         new Map(access.map((a) => [a.modelId, { enabled: a.enabled, rpm: a.rateLimitRpm, tpm: a.rateLimitTpm }])),
         overrides,
-        Boolean(h?.enabled && h.restrictToHipaaProviders),
+        hipaaOnlyFrom(h),
         r && r.enabled && r.retentionDays > 0 ? r.retentionDays : DEFAULT_REQUEST_LOG_RETENTION_DAYS,
       );
     },

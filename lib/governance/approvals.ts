@@ -42,6 +42,7 @@ import {
 } from './executors';
 import { APPROVAL_TYPES, approverRolesFor, canApprove, hasPermission, RISK_LEVELS, type RiskLevel } from './permissions';
 import { blank, limitParam, offsetParam, optionalUuid } from '../platform/schemas';
+import { getLogger } from '../observability/logger';
 
 export type ApprovalRow = typeof approvalRequests.$inferSelect;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -404,7 +405,7 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
   } catch (err) {
     if (progress.stage !== 'execute') throw err;
     const message = isAppError(err) ? err.message : `The change failed with an internal error (request id ${ctx.requestId})`;
-    if (!isAppError(err)) console.error(`[${ctx.requestId}] approval ${id} execution failed`, err);
+    if (!isAppError(err)) getLogger().error({ err, requestId: ctx.requestId, approvalId: id }, 'approval execution failed');
     await recordFailure(ctx, id, notes, message, isAppError(err) ? err.code : 'internal_error');
     const failed = (await loadViews([eq(approvalRequests.id, id)], 1, 0))[0];
     if (failed?.status === 'failed') notifyApproval(failed);

@@ -3,6 +3,7 @@
  * (e.g. smtp://user:pass@mail.example.com:587); otherwise messages (with their links) are written
  * to the server log, which is how the demo delivers invitations. MAIL_FROM sets the sender.
  */
+import { getLogger } from '../observability/logger';
 export interface MailMessage {
   to: string;
   subject: string;
@@ -26,7 +27,7 @@ export function mailFrom(): string {
 class LogMailer implements Mailer {
   readonly kind = 'log' as const;
   async send(m: MailMessage): Promise<void> {
-    console.info(`[mail] (SMTP_URL not set: not sent) to=${m.to} subject=${JSON.stringify(m.subject)}\n${m.text}`);
+    getLogger().info({ to: m.to, subject: m.subject, text: m.text }, 'mail: SMTP_URL not set, not sent');
   }
 }
 

@@ -6,6 +6,7 @@
 import { ZodError } from 'zod';
 import { newRequestId } from '../platform/request-id';
 import { fromZodIssues, isAppError, ValidationError, type FieldIssue } from '../errors';
+import { getLogger } from '../observability/logger';
 
 export interface Problem {
   type: string;
@@ -30,7 +31,7 @@ export function toProblem(err: unknown, requestId: string): Problem {
       ...(e instanceof ValidationError && e.issues.length ? { errors: e.issues } : {}),
     };
   }
-  console.error(`[${requestId}] unhandled error`, err);
+  getLogger().error({ err, requestId }, 'unhandled error');
   return {
     type: 'https://radiant.dev/problems/internal_error',
     title: 'Internal Server Error',

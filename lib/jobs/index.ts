@@ -39,6 +39,7 @@ import { periodAlreadyBilled, runBilling, type RunBillingResult } from '@/lib/bi
 import { previousPeriod } from '@/lib/billing/period';
 import { createGenerationQueues, workGenerationQueues } from '@/lib/gateway/jobs/schedule';
 import { PERIOD_RE } from '@/lib/platform/schemas';
+import { getLogger } from '@/lib/observability/logger';
 
 export const JOB_QUEUES = { rollup: 'billing-rollup', monthlyBilling: 'billing-monthly' } as const;
 
@@ -53,7 +54,7 @@ export interface JobsHandle {
 /** One rollup pass (all pending events). */
 export async function runRollupJob(): Promise<RollupResult> {
   const res = await rollupUsage();
-  if (res.events > 0) console.log(`[jobs] rollup: ${res.events} events in ${res.batches} batch(es), ${res.ms} ms`);
+  if (res.events > 0) getLogger().info({ events: res.events, batches: res.batches, ms: res.ms }, 'jobs: rollup');
   return res;
 }
 
@@ -68,7 +69,7 @@ export async function runMonthlyBillingJob(now: Date = new Date(), period: strin
   if (await periodAlreadyBilled(period)) return { period, skipped: 'already_billed', run: null };
   try {
     const run = await runBilling({ period, ctx: systemCtx('billing-scheduler') });
-    console.log(`[jobs] billing ${period}: ${run.invoicesCreated} invoice(s) issued, ${run.unchanged} unchanged, ${run.failures.length} failure(s), ${run.ms} ms`);
+    getLogger().info({ period, invoicesCreated: run.invoicesCreated, unchanged: run.unchanged, failures: run.failures.length, ms: run.ms }, 'jobs: billing');
     return { period, skipped: null, run };
   } catch (err) {
     if (err instanceof ConflictError) return { period, skipped: 'already_running', run: null };
@@ -142,7 +143,7 @@ export async function stopJobs(): Promise<void> {
 async function startPgBoss(connectionString: string, env: NodeJS.ProcessEnv): Promise<JobsHandle> {
   const { default: PgBoss } = await import('pg-boss');
   const boss = new PgBoss({ connectionString, schema: 'pgboss', application_name: 'radiant-jobs', max: 4 });
-  boss.on('error', (err) => console.error('[jobs] pg-boss error', err));
+  boss.on('error', (err) => getLogger().error({ err }, 'jobs: pg-boss error'));
   try {
     await setUpPgBoss(boss, connectionString, env);
   } catch (err) {
@@ -185,13 +186,13 @@ async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.P
     const out = await runMonthlyBillingJob(new Date(), period);
     return { period: out.period, skipped: out.skipped, invoicesCreated: out.run?.invoicesCreated ?? 0 };
   });
-  console.log(`[jobs] scheduled with pg-boss: rollup "${rollupCron}", monthly billing "${billingCron}" (UTC)`);
+  getLogger().info({ rollupCron, billingCron }, 'jobs: scheduled with pg-boss (UTC)');
   if ((env.RADIANT_BILLING_CATCHUP ?? '').toLowerCase() !== 'off') {
     try {
       const { period, jobId } = await enqueueMonthlyBillingCatchUp(boss);
-      if (jobId) console.log(`[jobs] catch-up: billing of ${period} enqueued (job ${jobId})`);
+      if (jobId) getLogger().info({ period, jobId }, 'jobs: catch-up billing enqueued');
     } catch (err) {
-      console.error('[jobs] could not enqueue the billing catch-up', err);
+      getLogger().error({ err }, 'jobs: could not enqueue the billing catch-up');
     }
   }
 }
@@ -223,7 +224,7 @@ async function startTimers(env: NodeJS.ProcessEnv): Promise<JobsHandle> {
         await runMonthlyBillingJob(now);
       }
     } catch (err) {
-      console.error('[jobs] scheduled billing work failed', err);
+      getLogger().error({ err }, 'jobs: scheduled billing work failed');
     } finally {
       busy = false;
     }

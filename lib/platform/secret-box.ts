@@ -20,6 +20,7 @@
  */
 import crypto from 'node:crypto';
 import { isProductionMode, ProductionConfigError } from '../server/production';
+import { getLogger } from '../observability/logger';
 
 const PREFIX = 'rsb1';
 const DEV_KEY_MATERIAL = 'radiant-development-secret-key: NOT FOR PRODUCTION';
@@ -65,10 +66,10 @@ function keyRing(): KeyRing {
     current = makeKey(crypto.createHash('sha256').update(DEV_KEY_MATERIAL).digest());
     if (!warned) {
       warned = true;
-      console.warn(
-        '\n*** RADIANT WARNING: RADIANT_SECRET_KEY is not set. Secrets at rest (TOTP secrets, provider ' +
+      getLogger().warn(
+        'RADIANT WARNING: RADIANT_SECRET_KEY is not set. Secrets at rest (TOTP secrets, provider ' +
           'credentials) are encrypted with a DEVELOPMENT key that anyone can derive. Set ' +
-          'RADIANT_SECRET_KEY (e.g. `openssl rand -base64 32`) before storing real secrets. ***\n',
+          'RADIANT_SECRET_KEY (e.g. `openssl rand -base64 32`) before storing real secrets.',
       );
     }
   }

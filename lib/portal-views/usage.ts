@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { queryRows, type Queryable } from '../db/client';
 import { models, tenants, usageEvents } from '../db/schema';
 import { dec } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../admin-views/sql-util';
+import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../db/sql-util';
 import { decimalString } from '../platform/schemas';
 
 const money = decimalString;

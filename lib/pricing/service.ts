@@ -9,7 +9,8 @@
 import crypto from 'node:crypto';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
-import { estimatedCostAlerts, modelCostHistory, models, providers, tenantModelAccess } from '../db/schema';
+import { estimatedCostAlerts, hipaaConfig, modelCostHistory, models, providers, tenantModelAccess } from '../db/schema';
+import { hipaaOnlyFrom, tenantMayUse } from '../catalog/visibility';
 import { loadCatalog, loadPlatformOverrides, loadTenantOverrides, type ModelRow } from '../catalog/repository';
 import { costColumns } from '../catalog/sync';
 import { z } from 'zod';
@@ -123,16 +124,19 @@ export interface TenantCatalog {
 /**
  * The models a tenant may use, with the markup in force for it. Works on either path: on
  * withTenant the tenant_model_access rows are RLS-filtered; the explicit tenant filter is the
- * defence in depth. Hidden: disabled models, disabled providers, models the tenant has disabled.
+ * defence in depth. Hidden: disabled models, disabled providers, models the tenant has disabled,
+ * non-HIPAA providers for a HIPAA-restricted tenant, providers the gateway cannot call.
  */
 export async function loadTenantCatalog(q: Queryable, tenantId: string, at = new Date()): Promise<TenantCatalog> {
-  const [{ models: all, providers: provs }, platform, tenantRows] = await Promise.all([
+  const [{ models: all, providers: provs }, platform, tenantRows, hipaa] = await Promise.all([
     loadCatalog(q),
     loadPlatformOverrides(q),
     q.select().from(tenantModelAccess).where(eq(tenantModelAccess.tenantId, tenantId)),
+    q.select().from(hipaaConfig).where(eq(hipaaConfig.tenantId, tenantId)),
   ]);
-  const providerEnabled = new Map(provs.map((p) => [p.id, p.enabled]));
-  const disabledForTenant = new Set(tenantRows.filter((r) => !r.enabled).map((r) => r.modelId));
+  const providerById = new Map(provs.map((p) => [p.id, p]));
+  const accessByModel = new Map(tenantRows.map((r) => [r.modelId, r]));
+  const tenant = { hipaaOnly: hipaaOnlyFrom(hipaa[0]) };
   const tenantOverrides: MarkupOverride[] = tenantRows
     .filter((r) => r.markupPercent !== null)
     .map((r) => ({
@@ -147,7 +151,8 @@ export async function loadTenantCatalog(q: Queryable, tenantId: string, at = new
     }));
   const overrides = [...platform, ...tenantOverrides];
   const entries = all
-    .filter((m) => m.enabled && providerEnabled.get(m.providerId) === true && !disabledForTenant.has(m.id))
+    // The gateway's decision (lib/catalog/visibility.ts), and only where the gateway can call it.
+    .filter((m) => tenantMayUse(m, providerById.get(m.providerId), tenant, accessByModel.get(m.id)) && providerById.get(m.providerId)?.wireFormat !== 'none')
     .filter((m) => !m.costIsEstimated || m.cost.inputPer1k !== null || m.cost.pricingType !== 'per_token')
     .map((model) => ({ model, markup: resolveMarkup({ model, tenantId, overrides, at }) }));
   return { entries };

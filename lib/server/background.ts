@@ -7,6 +7,7 @@
  * RADIANT_BACKGROUND=0 turns all of it off (tests, one-off scripts); RADIANT_JOBS=off only the
  * scheduled jobs, RADIANT_NOTIFICATIONS_WORKER=off only the deliveries.
  */
+import { getLogger } from '../observability/logger';
 export async function startBackgroundWork(): Promise<void> {
   if (process.env.RADIANT_BACKGROUND === '0') return;
   const { startNotificationWorker } = await import('../notifications/worker');
@@ -18,7 +19,7 @@ export async function startBackgroundWork(): Promise<void> {
     await startJobs();
   } catch (err) {
     // Serving requests matters more than the schedule: log it loudly and keep going.
-    console.error('[jobs] scheduled jobs could not start (no rollups or monthly billing in this instance)', err);
+    getLogger().error({ err }, 'jobs: scheduled jobs could not start (no rollups or monthly billing in this instance)');
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getLogger } from '../observability/logger';
 import { API_CSP, securityHeaders } from '../platform/security-headers';
 
 /** Security headers on the gateway's answers (lib/platform/security-headers.ts; HSTS is the TLS
@@ -114,7 +115,7 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
         return;
       }
       fastPath(req, res).catch((err: unknown) => {
-        console.error('gateway fast path failed', err);
+        getLogger().error({ err }, 'gateway fast path failed');
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: 'Internal server error', type: 'api_error', code: 'internal_error', param: null } }));

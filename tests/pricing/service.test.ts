@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
-import { administrators, estimatedCostAlerts, markupOverrides, modelCostHistory, models, notifications, tenantModelAccess } from '../../lib/db/schema';
+import { administrators, estimatedCostAlerts, hipaaConfig, markupOverrides, modelCostHistory, models, notifications, providers, tenantModelAccess } from '../../lib/db/schema';
 import { seedCatalog } from '../../lib/catalog/seed';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { getAdminModelPricing, listAdminPricing, listClientPricing } from '../../lib/pricing/service';
@@ -148,6 +148,24 @@ describe('estimated-cost alerts reach the administrators', () => {
 });
 
 describe('client pricing view', () => {
+  it("a HIPAA-restricted tenant's price list holds only HIPAA providers' models, as the gateway decides", async () => {
+    const restricted = await createTenant(db);
+    const open = await createTenant(db);
+    await withPlatform((tx) => tx.insert(hipaaConfig).values({ tenantId: restricted.id, enabled: true, restrictToHipaaProviders: true }), db);
+    const provs = await withPlatform((tx) => tx.select({ id: providers.id, compliance: providers.compliance, enabled: providers.enabled }).from(providers), db);
+    const hipaaProviders = new Set(provs.filter((p) => (p.compliance as string[]).includes('HIPAA')).map((p) => p.id));
+    const all = await withPlatform((tx) => tx.select({ name: models.name, providerId: models.providerId }).from(models), db);
+    const providerOf = new Map(all.map((m) => [m.name, m.providerId]));
+
+    const forRestricted = await withTenant(restricted.id, (tx) => listClientPricing(tx, restricted.id), db);
+    const forOpen = await withTenant(open.id, (tx) => listClientPricing(tx, open.id), db);
+    expect(forRestricted.length).toBeGreaterThan(0);
+    expect(forRestricted.every((m) => hipaaProviders.has(providerOf.get(m.model)!))).toBe(true);
+    // The unrestricted tenant still sees non-HIPAA providers' models.
+    expect(forOpen.some((m) => !hipaaProviders.has(providerOf.get(m.model)!))).toBe(true);
+    expect(forRestricted.length).toBeLessThan(forOpen.length);
+  });
+
   it('applies the tenant+model override for that tenant only, hides disabled models, and leaks no cost', async () => {
     const a = await createTenant(db);
     const b = await createTenant(db);

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { z } from 'zod';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { proposeRoleChange } from '@/lib/governance/admins';
 import { inviteAdmin, revokeInvitation } from '@/lib/governance/invitations';

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { approveRequest, cancelRequest, proposeChange, rejectRequest } from '@/lib/governance/approvals';
 import { ValidationError } from '@/lib/errors';

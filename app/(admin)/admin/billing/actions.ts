@@ -1,6 +1,6 @@
 'use server';
 
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { markInvoicePaid, voidInvoice } from '@/lib/billing/invoices';
 import { createAdjustment, proposePeriodClose } from '@/lib/billing/proposals';

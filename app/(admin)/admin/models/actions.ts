@@ -1,6 +1,6 @@
 'use server';
 
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { previewMarkupChange, proposeMarkupChange } from '@/lib/admin-views/models';
 import { markupPreviewSchema, markupProposalSchema } from '@/lib/admin-views/schemas';
 import { requireAdmin } from '@/lib/auth/session';

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { deleteRoutingRule, proposeProviderBaseUrl, proposeProviderEnabled, saveRoutingRule } from '@/lib/admin-views/providers';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from '@/lib/admin-views/schemas';
 import { requireAdmin } from '@/lib/auth/session';

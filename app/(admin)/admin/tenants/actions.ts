@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { proposeChange } from '@/lib/governance/approvals';
 import { asAdmin } from '@/lib/tenants/actor';

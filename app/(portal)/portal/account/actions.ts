@@ -1,6 +1,6 @@
 'use server';
 
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { changePassword } from '@/lib/auth/password-reset';
 import { requireTenantUser } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireTenantUser } from '@/lib/auth/session';
 import { createApiKey, revokeApiKey } from '@/lib/gateway/keys';
 import { portalKeyCtx } from '@/lib/gateway/key-routes';

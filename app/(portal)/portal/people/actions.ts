@@ -1,6 +1,6 @@
 'use server';
 
-import { runAction } from '@/lib/admin-views/action';
+import { runAction } from '@/lib/http/action';
 import { requireTenantUser } from '@/lib/auth/session';
 import { asUser } from '@/lib/tenants/actor';
 import { inviteTenantUser } from '@/lib/tenants/invitations';

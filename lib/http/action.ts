@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { isAppError, ValidationError } from '../errors';
 import { newRequestId } from '../platform/request-id';
 import { fieldErrorsFrom, type ActionResult } from './action-result';
+import { getLogger } from '../observability/logger';
 
 export function actionError(err: unknown): ActionResult<never> {
   unstable_rethrow(err);
@@ -22,7 +23,7 @@ export function actionError(err: unknown): ActionResult<never> {
     return { ok: false, message: err.message };
   }
   const requestId = newRequestId();
-  console.error(`[${requestId}] server action failed`, err);
+  getLogger().error({ err, requestId }, 'server action failed');
   return { ok: false, message: `Something went wrong on our side (request ${requestId}). Nothing was changed.`, requestId };
 }
 
