@@ -49,7 +49,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@/lib/admin-views/*', '**/admin-views/*', '@/components/admin/*', '**/components/admin/*'], message: 'Portal code must not import admin views.' }] },
+        {
+          patterns: [
+            {
+              group: ['@/lib/admin-views/*', '**/admin-views/*', '@/components/admin/*', '**/components/admin/*'],
+              message: 'Portal code must not import admin views.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -61,8 +68,16 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@/lib/pricing/views', importNames: ['buildAdminModelPricing', 'AdminModelPricing', 'ADMIN_PRICING_ACTIONS'], message: 'Client API routes must not use the admin pricing view.' },
-            { name: '@/lib/pricing/service', importNames: ['listAdminPricing', 'getAdminModelPricing', 'adminPricingQuerySchema', 'AdminPricingRow'], message: 'Client API routes must not use the admin pricing view.' },
+            {
+              name: '@/lib/pricing/views',
+              importNames: ['buildAdminModelPricing', 'AdminModelPricing', 'ADMIN_PRICING_ACTIONS'],
+              message: 'Client API routes must not use the admin pricing view.',
+            },
+            {
+              name: '@/lib/pricing/service',
+              importNames: ['listAdminPricing', 'getAdminModelPricing', 'adminPricingQuerySchema', 'AdminPricingRow'],
+              message: 'Client API routes must not use the admin pricing view.',
+            },
           ],
           patterns: [{ group: ['@/lib/admin-views/*', '**/admin-views/*'], message: 'Client API routes must not import admin views.' }],
         },

@@ -36,10 +36,26 @@ const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:54
 
 /** Models the traffic is drawn from (ids from the catalog); weights by repetition. */
 const MODELS = [
-  'openai-gpt-4-1', 'openai-gpt-4-1', 'openai-gpt-4-1-mini', 'openai-gpt-4-1-mini', 'openai-gpt-4o', 'openai-gpt-5-mini',
-  'anthropic-claude-sonnet-4-5', 'anthropic-claude-sonnet-4-5', 'anthropic-claude-haiku-4-5', 'google-gemini-25-flash',
-  'google-gemini-25-pro', 'deepseek-chat', 'deepseek-reasoner', 'mistral-large', 'openai-text-embedding-3-small',
-  'openai-text-embedding-3-large', 'google-gemini-2-flash-thinking-exp', 'xai-grok-5-preview', 'openai-dall-e-3', 'stability-sdxl',
+  'openai-gpt-4-1',
+  'openai-gpt-4-1',
+  'openai-gpt-4-1-mini',
+  'openai-gpt-4-1-mini',
+  'openai-gpt-4o',
+  'openai-gpt-5-mini',
+  'anthropic-claude-sonnet-4-5',
+  'anthropic-claude-sonnet-4-5',
+  'anthropic-claude-haiku-4-5',
+  'google-gemini-25-flash',
+  'google-gemini-25-pro',
+  'deepseek-chat',
+  'deepseek-reasoner',
+  'mistral-large',
+  'openai-text-embedding-3-small',
+  'openai-text-embedding-3-large',
+  'google-gemini-2-flash-thinking-exp',
+  'xai-grok-5-preview',
+  'openai-dall-e-3',
+  'stability-sdxl',
 ];
 
 interface Row {
@@ -79,7 +95,13 @@ async function dropDatabase(url: string): Promise<void> {
 async function generate(h: DbHandle, period: string): Promise<void> {
   const r = periodRange(period);
   const db = h.db;
-  const present = await queryRows<{ id: string }>(db, sql`SELECT id FROM models WHERE id IN (${sql.join(MODELS.map((m) => sql`${m}`), sql`, `)})`);
+  const present = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT id FROM models WHERE id IN (${sql.join(
+      MODELS.map((m) => sql`${m}`),
+      sql`, `,
+    )})`,
+  );
   const ids = MODELS.filter((m) => present.some((p) => p.id === m));
   if (ids.length < 10) throw new Error(`catalog is missing bench models (found ${ids.length})`);
   log(`traffic over ${new Set(ids).size} models`);
@@ -96,7 +118,9 @@ async function generate(h: DbHandle, period: string): Promise<void> {
       FROM unnest(${sql.raw(`ARRAY[${ids.map((i) => `'${i}'`).join(',')}]`)}::text[]) WITH ORDINALITY AS x(id, ord)
       JOIN models m ON m.id = x.id ORDER BY x.ord`);
   const [{ n: nModels } = { n: 0 }] = await queryRows<{ n: number | string }>(db, sql`SELECT count(*) AS n FROM bench_models`);
-  await db.execute(sql`CREATE UNLOGGED TABLE bench_tenants AS SELECT (row_number() OVER (ORDER BY slug)) - 1 AS idx, id FROM tenants WHERE slug LIKE 'bench-%'`);
+  await db.execute(
+    sql`CREATE UNLOGGED TABLE bench_tenants AS SELECT (row_number() OVER (ORDER BY slug)) - 1 AS idx, id FROM tenants WHERE slug LIKE 'bench-%'`,
+  );
   const seconds = Math.round((Date.parse(`${r.nextStart}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 1000);
   for (let from = 1; from <= EVENTS; from += CHUNK) {
     const to = Math.min(EVENTS, from + CHUNK - 1);
@@ -199,7 +223,9 @@ async function main(): Promise<void> {
     rows.push({ step: 'Billing re-run (nothing changes)', value: `${(rerun.ms / 1000).toFixed(1)} s`, note: `${rerun.value.unchanged} unchanged` });
 
     // Steady state: autovacuum would have set the visibility map by now (index-only scans).
-    await timed('vacuum analyze', () => handle.db.execute(sql`VACUUM (ANALYZE) usage_rollups, revenue_daily_aggregates, model_revenue_tracking, revenue_entries, cost_entries`));
+    await timed('vacuum analyze', () =>
+      handle.db.execute(sql`VACUUM (ANALYZE) usage_rollups, revenue_daily_aggregates, model_revenue_tracking, revenue_entries, cost_entries`),
+    );
     const until = r.end;
     const queries: [string, () => Promise<unknown>][] = [
       ['Dashboard: revenue/cost/margin by day, 30 days', () => revenueByDay({ days: 30, until })],
@@ -238,12 +264,16 @@ async function main(): Promise<void> {
       sql`SELECT sum(l.amount)::text AS total FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.period = ${period} AND i.status <> 'void'`,
     );
     const ok = dec(inv!.total).equals(dec(lines!.total)) && recon.value.usageEvents?.matches && recon.value.books?.matchesUsage;
-    log(`check: ${inv!.n} invoices, total ${inv!.total} == sum of lines ${lines!.total}; metered revenue ${recon.value.totals.revenue}; books ${recon.value.books?.matchesUsage ? 'match' : 'MISMATCH'}`);
+    log(
+      `check: ${inv!.n} invoices, total ${inv!.total} == sum of lines ${lines!.total}; metered revenue ${recon.value.totals.revenue}; books ${recon.value.books?.matchesUsage ? 'match' : 'MISMATCH'}`,
+    );
 
     console.log('\n### Billing benchmark\n');
-    console.log(`${EVENTS.toLocaleString('en-US')} usage events, ${TENANTS.toLocaleString('en-US')} tenants, one month (${period}); ` +
-      `${Number(rollupRows).toLocaleString('en-US')} rollup rows; PostgreSQL 15 (server defaults), ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM. ` +
-      `Invoices: ${inv!.n}, total ${inv!.total} == sum of lines; margin report == usage_events: ${ok ? 'yes' : 'NO'}.\n`);
+    console.log(
+      `${EVENTS.toLocaleString('en-US')} usage events, ${TENANTS.toLocaleString('en-US')} tenants, one month (${period}); ` +
+        `${Number(rollupRows).toLocaleString('en-US')} rollup rows; PostgreSQL 15 (server defaults), ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM. ` +
+        `Invoices: ${inv!.n}, total ${inv!.total} == sum of lines; margin report == usage_events: ${ok ? 'yes' : 'NO'}.\n`,
+    );
     console.log('| Step | Time | Notes |');
     console.log('|---|---|---|');
     for (const x of rows) console.log(`| ${x.step} | ${x.value} | ${x.note ?? ''} |`);

@@ -84,8 +84,12 @@ async function main(): Promise<void> {
           FROM generate_series(1, ${KEYS}) g`),
     );
     gen.push([`${KEYS.toLocaleString('en-US')} API keys for one tenant`, `${(g2.ms / 1000).toFixed(1)} s`]);
-    await db.execute(sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash) SELECT id, 'default', 'rk_live_x', md5(id::text) || md5(slug) FROM tenants WHERE id <> ${bigId}`);
-    const models = (await db.execute(sql`SELECT id, provider_id FROM models WHERE pricing_type = 'per_token' AND enabled ORDER BY id LIMIT 10`)) as unknown as Array<{ id: string; provider_id: string }>;
+    await db.execute(
+      sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash) SELECT id, 'default', 'rk_live_x', md5(id::text) || md5(slug) FROM tenants WHERE id <> ${bigId}`,
+    );
+    const models = (await db.execute(
+      sql`SELECT id, provider_id FROM models WHERE pricing_type = 'per_token' AND enabled ORDER BY id LIMIT 10`,
+    )) as unknown as Array<{ id: string; provider_id: string }>;
     const CHUNK = 500_000;
     const g3 = await timed('events', async () => {
       for (let from = 1; from <= EVENTS; from += CHUNK) {
@@ -96,7 +100,10 @@ async function main(): Promise<void> {
                  date_trunc('month', now()) + make_interval(secs => (g * 48271) % greatest(1, extract(epoch FROM now() - date_trunc('month', now()))::int))
             FROM generate_series(${from}::bigint, ${to}::bigint) g
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS idx FROM tenants) t ON t.idx = g % ${TENANTS}
-            JOIN (SELECT * FROM (VALUES ${sql.join(models.map((m, i) => sql`(${i}::int, ${m.id}::text, ${m.provider_id}::text)`), sql`, `)}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
+            JOIN (SELECT * FROM (VALUES ${sql.join(
+              models.map((m, i) => sql`(${i}::int, ${m.id}::text, ${m.provider_id}::text)`),
+              sql`, `,
+            )}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
         log(`events ..${to.toLocaleString('en-US')}`);
       }
     });
@@ -132,10 +139,14 @@ async function main(): Promise<void> {
     let kc = kfirst.next;
     for (let i = 0; i < 100; i++) kc = (await withPlatform((tx) => listTenantKeysPage(tx, bigId, { ...kp, cursor: kc })))!.next!;
     await measure("Big tenant's keys, page 102 (keyset)", () => withPlatform((tx) => listTenantKeysPage(tx, bigId, { ...kp, cursor: kc })));
-    await measure("Big tenant's keys, search by name", () => withPlatform((tx) => listTenantKeysPage(tx, bigId, tenantKeyParamsSchema.parse({ q: 'key 99999' }))));
+    await measure("Big tenant's keys, search by name", () =>
+      withPlatform((tx) => listTenantKeysPage(tx, bigId, tenantKeyParamsSchema.parse({ q: 'key 99999' }))),
+    );
     const rp = requestLogParamsSchema.parse({});
     await measure('Portal request log, page 1 (50, with usage join)', () => withTenant(bigId, (tx) => listRequestLogs(tx, bigId, rp)));
-    await measure('Portal request log, full-text search', () => withTenant(bigId, (tx) => listRequestLogs(tx, bigId, requestLogParamsSchema.parse({ q: 'question number 12345 ' }))));
+    await measure('Portal request log, full-text search', () =>
+      withTenant(bigId, (tx) => listRequestLogs(tx, bigId, requestLogParamsSchema.parse({ q: 'question number 12345 ' }))),
+    );
     await measure('Console request logs, page 1 (all tenants)', () => withPlatform((tx) => listRequestLogs(tx, null, rp)));
     const csv = await timed('tenants CSV', async () => {
       let n = 0;

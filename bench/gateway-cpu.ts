@@ -47,7 +47,27 @@ async function waitFor(url: string): Promise<void> {
 function autocannon(url: string, seconds: number): Promise<{ requests: number; non2xx: number; rps: number }> {
   return new Promise((resolve, reject) => {
     const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
-    const c = spawn(process.execPath, [bin, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', '-H', `authorization=Bearer ${API_KEY}`, '-H', 'content-type=application/json', '-b', BODY, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const c = spawn(
+      process.execPath,
+      [
+        bin,
+        '-j',
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        String(seconds),
+        '-m',
+        'POST',
+        '-H',
+        `authorization=Bearer ${API_KEY}`,
+        '-H',
+        'content-type=application/json',
+        '-b',
+        BODY,
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
     c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     c.on('error', reject);

@@ -97,7 +97,14 @@ function timedRequest(url: string, headers: Record<string, string>, body: string
     const t0 = process.hrtime.bigint();
     let ttfb = -1;
     const req = http.request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         res.on('data', () => {
           if (ttfb < 0) ttfb = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -235,8 +242,16 @@ async function main(): Promise<void> {
     // Upstreams and the floor proxies.
     start('fake-upstream', process.execPath, tsx('tests/fake-upstream/server.ts', ['--port', String(PORTS.upstream)]));
     start('fake-upstream-slow', process.execPath, tsx('tests/fake-upstream/server.ts', ['--port', String(PORTS.slowUpstream), '--behavior', 'slow_stream:10']));
-    const pipe = start('pipe-proxy', process.execPath, tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipe), '--upstream', `http://127.0.0.1:${PORTS.upstream}`]));
-    start('pipe-proxy-slow', process.execPath, tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipeSlow), '--upstream', `http://127.0.0.1:${PORTS.slowUpstream}`]));
+    const pipe = start(
+      'pipe-proxy',
+      process.execPath,
+      tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipe), '--upstream', `http://127.0.0.1:${PORTS.upstream}`]),
+    );
+    start(
+      'pipe-proxy-slow',
+      process.execPath,
+      tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipeSlow), '--upstream', `http://127.0.0.1:${PORTS.slowUpstream}`]),
+    );
 
     // RADIANT: migrate + demo world (with the bench key), lift the bench tenant's limits so the
     // load measures the gateway rather than our own 429s (limits are still checked per request).
@@ -258,7 +273,13 @@ async function main(): Promise<void> {
       portkey = start(
         'portkey',
         process.execPath,
-        ['--import', path.join(root, 'bench', 'bind-loopback.mjs'), path.join(pkDir, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${PORTS.portkey}`, '--headless'],
+        [
+          '--import',
+          path.join(root, 'bench', 'bind-loopback.mjs'),
+          path.join(pkDir, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+          `--port=${PORTS.portkey}`,
+          '--headless',
+        ],
         { NODE_ENV: 'production', TRUSTED_CUSTOM_HOSTS: '127.0.0.1' },
       );
     }
@@ -269,12 +290,45 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${API_KEY}` };
     const pk = (port: number) => ({ 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${port}/v1`, authorization: 'Bearer bench' });
     const targets: Target[] = [
-      { name: 'direct (fake upstream)', url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, headers: { authorization: 'Bearer x' }, streamUrl: `http://127.0.0.1:${PORTS.slowUpstream}/v1/chat/completions`, streamHeaders: { authorization: 'Bearer x' }, streamModel: STREAM_MODEL },
-      { name: 'RADIANT', url: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`, headers: auth, pid: radiant.pid, streamUrl: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`, streamHeaders: auth, streamModel: STREAM_MODEL },
+      {
+        name: 'direct (fake upstream)',
+        url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`,
+        headers: { authorization: 'Bearer x' },
+        streamUrl: `http://127.0.0.1:${PORTS.slowUpstream}/v1/chat/completions`,
+        streamHeaders: { authorization: 'Bearer x' },
+        streamModel: STREAM_MODEL,
+      },
+      {
+        name: 'RADIANT',
+        url: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
+        headers: auth,
+        pid: radiant.pid,
+        streamUrl: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
+        streamHeaders: auth,
+        streamModel: STREAM_MODEL,
+      },
       ...(portkey
-        ? [{ name: 'Portkey OSS 1.15.2', url: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`, headers: pk(PORTS.upstream), pid: portkey.pid, streamUrl: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`, streamHeaders: pk(PORTS.slowUpstream), streamModel: STREAM_MODEL }]
+        ? [
+            {
+              name: 'Portkey OSS 1.15.2',
+              url: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
+              headers: pk(PORTS.upstream),
+              pid: portkey.pid,
+              streamUrl: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
+              streamHeaders: pk(PORTS.slowUpstream),
+              streamModel: STREAM_MODEL,
+            },
+          ]
         : []),
-      { name: 'bare pipe proxy', url: `http://127.0.0.1:${PORTS.pipe}/v1/chat/completions`, headers: { authorization: 'Bearer x' }, pid: pipe.pid, streamUrl: `http://127.0.0.1:${PORTS.pipeSlow}/v1/chat/completions`, streamHeaders: { authorization: 'Bearer x' }, streamModel: STREAM_MODEL },
+      {
+        name: 'bare pipe proxy',
+        url: `http://127.0.0.1:${PORTS.pipe}/v1/chat/completions`,
+        headers: { authorization: 'Bearer x' },
+        pid: pipe.pid,
+        streamUrl: `http://127.0.0.1:${PORTS.pipeSlow}/v1/chat/completions`,
+        streamHeaders: { authorization: 'Bearer x' },
+        streamModel: STREAM_MODEL,
+      },
     ];
 
     // Warm up every path (JIT, connection pools, caches), then take the idle footprint.
@@ -287,12 +341,22 @@ async function main(): Promise<void> {
     }
     // The app's own idle footprint: Next with its pages loaded, the gateway warm, no load.
     for (const p of ['/', '/admin/sign-in', '/portal/sign-in', '/api/health', '/docs/api', '/api/openapi.json']) {
-      await fetch(`http://127.0.0.1:${PORTS.radiant}${p}`).then((r) => r.arrayBuffer()).catch(() => {});
+      await fetch(`http://127.0.0.1:${PORTS.radiant}${p}`)
+        .then((r) => r.arrayBuffer())
+        .catch(() => {});
     }
     await new Promise((r) => setTimeout(r, 1500));
     const idleRssKb = memKb(radiant.pid!, 'VmRSS');
 
-    const results: Record<string, { c1: LatencyResult; c16: LatencyResult & { non2xx: number; sent: number }; c64: LatencyResult & { non2xx: number; sent: number }; ttfb: { p50: number; p90: number } }> = {};
+    const results: Record<
+      string,
+      {
+        c1: LatencyResult;
+        c16: LatencyResult & { non2xx: number; sent: number };
+        c64: LatencyResult & { non2xx: number; sent: number };
+        ttfb: { p50: number; p90: number };
+      }
+    > = {};
     for (const t of targets) {
       console.log(`measuring ${t.name}...`);
       const c1 = await closedLoopC1(t, 2000);
@@ -318,7 +382,9 @@ async function main(): Promise<void> {
     const direct = results['direct (fake upstream)']!;
     const rows: string[] = [];
     const add = (a: number, b: number) => round(a - b, 3);
-    rows.push('| path | c=1 p50 / p90 / p99 (ms) | added p50 / p99 at c=1 (ms) | req/s c=1 / c=16 / c=64 | p99 c=64 (ms) | CPU per request (ms) | stream TTFB p50 (ms) | TTFB added (ms) |');
+    rows.push(
+      '| path | c=1 p50 / p90 / p99 (ms) | added p50 / p99 at c=1 (ms) | req/s c=1 / c=16 / c=64 | p99 c=64 (ms) | CPU per request (ms) | stream TTFB p50 (ms) | TTFB added (ms) |',
+    );
     rows.push('|---|---|---|---|---|---|---|---|');
     for (const [name, r] of Object.entries(results)) {
       const isDirect = r === direct;
@@ -348,15 +414,25 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     console.log(`\n${section}`);
-    fs.writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), results, idleRssKb, peakRssKb, portkeyPeakKb, radiantSent, metered }, null, 2));
+    fs.writeFileSync(
+      path.join(root, 'bench', 'results', 'latest.json'),
+      JSON.stringify({ date: new Date().toISOString(), machine: machine(), results, idleRssKb, peakRssKb, portkeyPeakKb, radiantSent, metered }, null, 2),
+    );
     if (WRITE) {
       const file = path.join(root, 'BENCHMARKS.md');
-      const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured with `npm run bench` (gateway) and `npm run bench:billing` (billing at scale).\n\n';
+      const existing = fs.existsSync(file)
+        ? fs.readFileSync(file, 'utf8')
+        : '# Benchmarks\n\nMeasured with `npm run bench` (gateway) and `npm run bench:billing` (billing at scale).\n\n';
       const marker = '<!-- gateway-bench -->';
       const start = existing.indexOf(marker);
       const end = existing.indexOf('<!-- /gateway-bench -->');
       const block = `${marker}\n${section}\n<!-- /gateway-bench -->`;
-      fs.writeFileSync(file, start >= 0 && end > start ? existing.slice(0, start) + block + existing.slice(end + '<!-- /gateway-bench -->'.length) : `${existing.trimEnd()}\n\n${block}\n`);
+      fs.writeFileSync(
+        file,
+        start >= 0 && end > start
+          ? existing.slice(0, start) + block + existing.slice(end + '<!-- /gateway-bench -->'.length)
+          : `${existing.trimEnd()}\n\n${block}\n`,
+      );
       console.log('written to BENCHMARKS.md');
     }
   } finally {

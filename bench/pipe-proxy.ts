@@ -16,13 +16,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 http
   .createServer((req, res) => {
-    const up = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
+    const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
     up.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();

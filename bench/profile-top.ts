@@ -21,7 +21,11 @@ p.samples.forEach((s, i) => selfTime.set(s, (selfTime.get(s) ?? 0) + (p.timeDelt
 const idle = new Set(['(idle)', '(program)', '(garbage collector)']);
 let total = 0;
 for (const [id, t] of selfTime) if (!idle.has(byId.get(id)!.callFrame.functionName)) total += t;
-const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/.*\/(lib|bench|tests)\//, '$1/');
+const short = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, '')
+    .replace(/.*\/(lib|bench|tests)\//, '$1/');
 const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 const self = new Map<string, number>();
 const inclusiveByFile = new Map<string, number>();

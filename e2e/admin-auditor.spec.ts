@@ -26,7 +26,8 @@ const SCREENS = [
 ];
 
 /** Buttons that change something somewhere in the console (proposals count: they create requests). */
-const MUTATING = /^(Propose|Propose for selected|Bulk by provider|Propose change|Remove…|Acknowledge|Adjust cost…|Resolve…|Change…|New rule|Edit|Delete…|Change tier…|Start billing run|Mark paid…|Void…|Propose close…|Record adjustment|Submit for approval|Approve and apply|Reject|Invite|Revoke)/;
+const MUTATING =
+  /^(Propose|Propose for selected|Bulk by provider|Propose change|Remove…|Acknowledge|Adjust cost…|Resolve…|Change…|New rule|Edit|Delete…|Change tier…|Start billing run|Mark paid…|Void…|Propose close…|Record adjustment|Submit for approval|Approve and apply|Reject|Invite|Revoke)/;
 
 test('auditor can read every screen but has no mutating control, and writes are refused', async ({ page }, info) => {
   test.setTimeout(120_000);

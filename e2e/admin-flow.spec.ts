@@ -38,7 +38,9 @@ test('markup change: propose with preview, self-approval refused, second admin a
     await page.getByLabel('Provider', { exact: true }).selectOption('openai');
     await page.getByLabel('Category', { exact: true }).selectOption('text_generation');
     await page.getByRole('searchbox', { name: /Search Models and pricing/ }).fill(MODEL);
-    const row = table.locator('tbody tr', { has: page.locator('td[data-col="displayName"] p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }) });
+    const row = table.locator('tbody tr', {
+      has: page.locator('td[data-col="displayName"] p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }),
+    });
     await expect(row).toHaveCount(1);
     await expect(row.locator('td[data-col="providerId"]')).toHaveText('openai');
     expect(await table.locator('tbody tr').count()).toBeLessThan(allRows);
@@ -95,7 +97,9 @@ test('markup change: propose with preview, self-approval refused, second admin a
     await shot(page, info, 'admin-approval-approved');
     await page.goto('/admin/models');
     await page.getByRole('searchbox', { name: /Search Models and pricing/ }).fill(MODEL);
-    const row = page.getByTestId('models-table').locator('tbody tr', { has: page.locator('p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }) });
+    const row = page
+      .getByTestId('models-table')
+      .locator('tbody tr', { has: page.locator('p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }) });
     await expect(row.locator('td[data-col="markupPercent"]')).toContainText(`${NEW_MARKUP}%`);
     await expect(row.locator('td[data-col="markupPercent"]')).toContainText('model');
   });
@@ -104,7 +108,9 @@ test('markup change: propose with preview, self-approval refused, second admin a
     await signInTenant(page);
     await page.goto('/portal/prices');
     await page.getByRole('searchbox', { name: /Search Model prices/ }).fill(MODEL);
-    const row = page.getByTestId('prices-table').locator('tbody tr', { has: page.locator('p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }) });
+    const row = page
+      .getByTestId('prices-table')
+      .locator('tbody tr', { has: page.locator('p.font-mono', { hasText: new RegExp(`^${MODEL.replace(/\./g, '\\.')}$`) }) });
     await expect(row).toHaveCount(1);
     await expect(row.locator('td[data-col="priceIn"] [data-value]')).toHaveAttribute('data-value', newPrice);
     await shot(page, info, 'portal-prices-new-price');

@@ -12,15 +12,26 @@ const FORBIDDEN_WORDS = /\b(cost|costs|costed|markup|markups|margin|margins)\b/i
 async function adminCosts(page: Page): Promise<Map<string, { costIn: string; priceIn: string }>> {
   await signInAdmin(page);
   await page.goto('/admin/models');
-  await page.getByLabel('Rows per page').selectOption('100').catch(() => {});
+  await page
+    .getByLabel('Rows per page')
+    .selectOption('100')
+    .catch(() => {});
   const rows = page.getByTestId('models-table').locator('tbody tr');
   const out = new Map<string, { costIn: string; priceIn: string }>();
   const n = await rows.count();
   for (let i = 0; i < n; i++) {
     const r = rows.nth(i);
     const name = (await r.locator('td[data-col="displayName"] p.font-mono').innerText()).trim();
-    const costIn = (await r.locator('td[data-col="costIn"] [data-value]').getAttribute('data-value').catch(() => null)) ?? '';
-    const priceIn = (await r.locator('td[data-col="priceIn"] [data-value]').getAttribute('data-value').catch(() => null)) ?? '';
+    const costIn =
+      (await r
+        .locator('td[data-col="costIn"] [data-value]')
+        .getAttribute('data-value')
+        .catch(() => null)) ?? '';
+    const priceIn =
+      (await r
+        .locator('td[data-col="priceIn"] [data-value]')
+        .getAttribute('data-value')
+        .catch(() => null)) ?? '';
     if (costIn) out.set(name, { costIn, priceIn });
   }
   return out;
@@ -82,7 +93,10 @@ test('no cost, markup or margin anywhere under /portal', async ({ page }, info) 
 
   await test.step('each model on the prices page shows its price, never its cost', async () => {
     await page.goto('/portal/prices');
-    await page.getByLabel('Rows per page').selectOption('100').catch(() => {});
+    await page
+      .getByLabel('Rows per page')
+      .selectOption('100')
+      .catch(() => {});
     const rows = page.getByTestId('prices-table').locator('tbody tr');
     const n = await rows.count();
     expect(n).toBeGreaterThan(10);

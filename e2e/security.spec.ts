@@ -104,7 +104,12 @@ test.describe('production mode', () => {
       u.pathname = `/${name}`;
       dbUrl = u.toString();
     }
-    const child = spawn(process.execPath, [TSX, 'scripts/start.ts'], { cwd: ROOT, env: env() as NodeJS.ProcessEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TSX, 'scripts/start.ts'], {
+      cwd: ROOT,
+      env: env() as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     server = child;
     child.stdout!.on('data', (c: Buffer) => log.push(c.toString()));
     child.stderr!.on('data', (c: Buffer) => log.push(c.toString()));
@@ -179,7 +184,11 @@ test.describe('production mode', () => {
     // admin:create prints a single-use setup link; it sets the password and enrols MFA.
     let printed = log.join('');
     if (dbUrl) {
-      const r = spawnSync(process.execPath, [TSX, 'scripts/admin-create.ts', '--email', 'first@ops.test'], { cwd: ROOT, env: env() as NodeJS.ProcessEnv, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [TSX, 'scripts/admin-create.ts', '--email', 'first@ops.test'], {
+        cwd: ROOT,
+        env: env() as NodeJS.ProcessEnv,
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(0);
       printed = r.stdout;
     }

@@ -90,7 +90,12 @@ function convention(fn: ts.FunctionDeclaration, sf: ts.SourceFile): string {
 sizes.sort((a, b) => b.lines - a.lines);
 long.sort((a, b) => b.lines - a.lines);
 console.log(`files: ${files.length} (tests aside)`);
-console.log(`largest: ${sizes.slice(0, 3).map((s) => `${s.file} ${s.lines}`).join(', ')}`);
+console.log(
+  `largest: ${sizes
+    .slice(0, 3)
+    .map((s) => `${s.file} ${s.lines}`)
+    .join(', ')}`,
+);
 console.log(`functions > 80 lines: ${long.length}; > 120 lines: ${long.filter((l) => l.lines > 120).length}`);
 console.log(`console.* calls: ${consoleCalls}`);
 if (conventions) {

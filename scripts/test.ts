@@ -93,7 +93,14 @@ async function dropPostgresDatabase(serverUrl: string, dbUrl: string): Promise<v
 function buildStage(env: NodeJS.ProcessEnv): boolean {
   const started = Date.now();
   const build = run('npx', ['next', 'build'], { ...env, NODE_ENV: 'production' });
-  results.push({ name: 'next build', passed: build === 0 ? 1 : 0, failed: build === 0 ? 0 : 1, skipped: 0, ok: build === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({
+    name: 'next build',
+    passed: build === 0 ? 1 : 0,
+    failed: build === 0 ? 0 : 1,
+    skipped: 0,
+    ok: build === 0,
+    seconds: (Date.now() - started) / 1000,
+  });
   return build === 0;
 }
 
@@ -133,7 +140,8 @@ async function main(): Promise<void> {
     staticStage(base);
     vitestStage('pglite', base);
     if (serverUrl) vitestStage('postgres', { ...base, TEST_DATABASE_URL: serverUrl });
-    if (serverUrl && !args.has('--skip-faults')) vitestStage('faults', { ...base, TEST_DATABASE_URL: serverUrl }, ['--config', 'tests/faults/vitest.config.ts']);
+    if (serverUrl && !args.has('--skip-faults'))
+      vitestStage('faults', { ...base, TEST_DATABASE_URL: serverUrl }, ['--config', 'tests/faults/vitest.config.ts']);
   }
   const built = !args.has('--skip-e2e') && buildStage(base);
   if (built && serverUrl && !args.has('--skip-multi-instance')) multiInstanceStage({ ...base, TEST_DATABASE_URL: serverUrl });

@@ -44,7 +44,10 @@ function AdjustDialog({ row, action, available }: { row: AlertRow; action: Adjus
           Adjust cost…
         </Button>
       </DialogTrigger>
-      <DialogContent title={`Adjust the cost of ${row.modelName}`} description="A new cost changes prices, so it needs a second administrator's approval (catalog.set_cost). Rates in dollars per 1K tokens.">
+      <DialogContent
+        title={`Adjust the cost of ${row.modelName}`}
+        description="A new cost changes prices, so it needs a second administrator's approval (catalog.set_cost). Rates in dollars per 1K tokens."
+      >
         {!available ? (
           <Alert tone="warning" title="Not available">
             Cost adjustment through approval is not available in this build. Nothing was submitted.
@@ -127,8 +130,18 @@ export function AlertsView({
       ),
     }),
     h.accessor('confidence', { header: 'Confidence', meta: { align: 'right' }, cell: (c) => `${Math.round(Number(c.getValue()) * 100)}%` }),
-    h.accessor((r) => r.estimatedInputPer1k ?? '', { id: 'estIn', header: 'Estimated cost in', meta: { align: 'right', label: 'Estimated cost in (per 1M)' }, cell: (c) => per1M(c.getValue() || null) }),
-    h.accessor((r) => r.estimatedOutputPer1k ?? '', { id: 'estOut', header: 'Estimated cost out', meta: { align: 'right', label: 'Estimated cost out (per 1M)' }, cell: (c) => per1M(c.getValue() || null) }),
+    h.accessor((r) => r.estimatedInputPer1k ?? '', {
+      id: 'estIn',
+      header: 'Estimated cost in',
+      meta: { align: 'right', label: 'Estimated cost in (per 1M)' },
+      cell: (c) => per1M(c.getValue() || null),
+    }),
+    h.accessor((r) => r.estimatedOutputPer1k ?? '', {
+      id: 'estOut',
+      header: 'Estimated cost out',
+      meta: { align: 'right', label: 'Estimated cost out (per 1M)' },
+      cell: (c) => per1M(c.getValue() || null),
+    }),
     h.accessor((r) => r.sourceModels.join(', '), {
       id: 'sources',
       header: 'Estimated from',

@@ -25,7 +25,10 @@ export function BillingNav() {
             key={t.href}
             href={t.href}
             aria-current={active ? 'page' : undefined}
-            className={cn('-mb-px border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap', active ? 'border-brand-700 text-brand-900' : 'border-transparent text-slate-600 hover:text-slate-900')}
+            className={cn(
+              '-mb-px border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap',
+              active ? 'border-brand-700 text-brand-900' : 'border-transparent text-slate-600 hover:text-slate-900',
+            )}
           >
             {t.label}
           </Link>

@@ -33,7 +33,6 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 // ---- runs -------------------------------------------------------------------------------------
 
-
 const rc = columnHelper<BillingRunView>();
 const runColumns = (tenantName: (id: string | null) => string) => [
   rc.accessor('period', { header: 'Period' }),
@@ -55,7 +54,11 @@ const runColumns = (tenantName: (id: string | null) => string) => [
   rc.accessor('invoicesCreated', { header: 'Invoices', meta: { align: 'right' } }),
   rc.accessor((r) => r.startedAt ?? r.createdAt, { id: 'started', header: 'Started', cell: (c) => <LocalTime value={c.getValue()} /> }),
   rc.accessor((r) => r.finishedAt ?? '', { id: 'finished', header: 'Finished', cell: (c) => <LocalTime value={c.getValue() || null} /> }),
-  rc.accessor((r) => r.error ?? '', { id: 'error', header: 'Error', cell: (c) => (c.getValue() ? <span className="text-xs text-red-700">{c.getValue()}</span> : '—') }),
+  rc.accessor((r) => r.error ?? '', {
+    id: 'error',
+    header: 'Error',
+    cell: (c) => (c.getValue() ? <span className="text-xs text-red-700">{c.getValue()}</span> : '—'),
+  }),
 ];
 
 export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: boolean; start: (input: unknown) => Promise<Result<BillingRunView>> }) {
@@ -72,7 +75,10 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
       <AutoRefresh active={data.active} />
       {canRun ? (
         <Card>
-          <CardHeader title="Run billing" description="Issues one invoice per tenant with usage in the month (idempotent: tenants already invoiced are skipped). Only months that have ended." />
+          <CardHeader
+            title="Run billing"
+            description="Issues one invoice per tenant with usage in the month (idempotent: tenants already invoiced are skipped). Only months that have ended."
+          />
           <CardBody>
             <form
               noValidate
@@ -92,7 +98,9 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
               }}
             >
               <Field label="Month" errors={errors.period}>
-                {(p) => <Select {...p} value={period} onChange={(e) => setPeriod(e.target.value)} options={data.periods.map((x) => ({ value: x, label: x }))} />}
+                {(p) => (
+                  <Select {...p} value={period} onChange={(e) => setPeriod(e.target.value)} options={data.periods.map((x) => ({ value: x, label: x }))} />
+                )}
               </Field>
               <Field label="Tenant" errors={errors.tenantSlug}>
                 {(p) => (
@@ -119,7 +127,15 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
       <Card>
         <CardHeader title="Billing runs" description={data.active ? 'A run is in progress: this list refreshes every 2 seconds.' : undefined} />
         <CardBody>
-          <DataTable data={data.runs} columns={runColumns(tenantName)} caption="Billing runs" testId="billing-runs-table" getRowId={(r) => r.id} csvFilename="radiant-billing-runs.csv" empty="No billing runs yet." />
+          <DataTable
+            data={data.runs}
+            columns={runColumns(tenantName)}
+            caption="Billing runs"
+            testId="billing-runs-table"
+            getRowId={(r) => r.id}
+            csvFilename="radiant-billing-runs.csv"
+            empty="No billing runs yet."
+          />
         </CardBody>
       </Card>
     </div>
@@ -143,9 +159,28 @@ const invoiceColumns = [
   ic.accessor('tenantName', { header: 'Tenant', filterFn: exactFilter }),
   ic.accessor('period', { header: 'Period' }),
   ic.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  ic.accessor('subtotal', { header: 'Subtotal', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
-  ic.accessor('taxAmount', { header: 'Tax', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
-  ic.accessor('total', { header: 'Total', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <strong><Money value={c.getValue()} currency={c.row.original.currency} /></strong> }),
+  ic.accessor('subtotal', {
+    header: 'Subtotal',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} />,
+  }),
+  ic.accessor('taxAmount', {
+    header: 'Tax',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} />,
+  }),
+  ic.accessor('total', {
+    header: 'Total',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => (
+      <strong>
+        <Money value={c.getValue()} currency={c.row.original.currency} />
+      </strong>
+    ),
+  }),
   ic.accessor((r) => r.issuedAt ?? '', { id: 'issued', header: 'Issued', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
   ic.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
   ic.accessor((r) => r.paidAt ?? '', { id: 'paid', header: 'Paid', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
@@ -202,13 +237,17 @@ export function InvoicesView({ data, statuses }: { data: InvoicesPageData; statu
           )}
         </Field>
         <Field label="Status" errors={errors.status}>
-          {(p) => (
-            <Select {...p} value={f.status} onChange={set('status')} emptyLabel="Any status" options={statuses.map((s) => ({ value: s, label: s }))} />
-          )}
+          {(p) => <Select {...p} value={f.status} onChange={set('status')} emptyLabel="Any status" options={statuses.map((s) => ({ value: s, label: s }))} />}
         </Field>
         <Field label="Tenant" errors={errors.tenantId}>
           {(p) => (
-            <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="All tenants" options={data.tenants.map((t) => ({ value: t.id, label: t.name }))} />
+            <Select
+              {...p}
+              value={f.tenantId}
+              onChange={set('tenantId')}
+              emptyLabel="All tenants"
+              options={data.tenants.map((t) => ({ value: t.id, label: t.name }))}
+            />
           )}
         </Field>
         <Field label="Number or tenant" errors={errors.q}>
@@ -240,10 +279,14 @@ const lineColumns = [
   lc.accessor('quantity', { header: 'Quantity', meta: { align: 'right' }, sortFn: decimalSort }),
   lc.accessor((r) => r.unit ?? '', { id: 'unit', header: 'Unit' }),
   lc.accessor('unitPrice', { header: 'Unit price', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="rate" value={c.getValue()} /> }),
-  lc.accessor('exactAmount', { header: 'Exact', meta: { align: 'right', label: 'Exact amount' }, sortFn: decimalSort, cell: (c) => <Money kind="rate" value={c.getValue()} /> }),
+  lc.accessor('exactAmount', {
+    header: 'Exact',
+    meta: { align: 'right', label: 'Exact amount' },
+    sortFn: decimalSort,
+    cell: (c) => <Money kind="rate" value={c.getValue()} />,
+  }),
   lc.accessor('amount', { header: 'Amount', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
 ];
-
 
 export function InvoiceDetailView({
   inv,
@@ -322,20 +365,49 @@ export function InvoiceDetailView({
           </ConfirmDialog>
         ) : null}
       </div>
-      {inv.voidReason ? <Alert tone="warning" title="Voided">{inv.voidReason}</Alert> : null}
+      {inv.voidReason ? (
+        <Alert tone="warning" title="Voided">
+          {inv.voidReason}
+        </Alert>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Invoice" />
           <CardBody>
             <DescriptionList
               items={[
-                { label: 'Tenant', value: <Link className="text-brand-700 underline" href={`/admin/tenants/${inv.tenantId}`}>{inv.tenantName}</Link> },
+                {
+                  label: 'Tenant',
+                  value: (
+                    <Link className="text-brand-700 underline" href={`/admin/tenants/${inv.tenantId}`}>
+                      {inv.tenantName}
+                    </Link>
+                  ),
+                },
                 { label: 'Period', value: `${inv.period} (${inv.periodStart} to ${inv.periodEnd})` },
                 { label: 'Issued', value: <LocalTime value={inv.issuedAt} /> },
                 { label: 'Due', value: <LocalTime value={inv.dueAt} mode="date" /> },
                 { label: 'Paid', value: <LocalTime value={inv.paidAt} /> },
-                { label: 'Replaces', value: inv.replacesInvoiceId ? <Link className="text-brand-700 underline" href={`/admin/billing/invoices/${inv.replacesInvoiceId}`}>previous invoice</Link> : '—' },
-                { label: 'Replaced by', value: inv.replacedByInvoiceId ? <Link className="text-brand-700 underline" href={`/admin/billing/invoices/${inv.replacedByInvoiceId}`}>replacement</Link> : '—' },
+                {
+                  label: 'Replaces',
+                  value: inv.replacesInvoiceId ? (
+                    <Link className="text-brand-700 underline" href={`/admin/billing/invoices/${inv.replacesInvoiceId}`}>
+                      previous invoice
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+                },
+                {
+                  label: 'Replaced by',
+                  value: inv.replacedByInvoiceId ? (
+                    <Link className="text-brand-700 underline" href={`/admin/billing/invoices/${inv.replacedByInvoiceId}`}>
+                      replacement
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+                },
               ]}
             />
           </CardBody>
@@ -382,7 +454,14 @@ export function InvoiceDetailView({
       <Card>
         <CardHeader title="Lines" description="Each line is rounded to cents once (half-even); the total is the sum of the lines." />
         <CardBody>
-          <DataTable data={inv.lines} columns={lineColumns} caption="Invoice lines" getRowId={(r) => String(r.lineNo)} csvFilename={`${inv.invoiceNumber ?? inv.id}-lines.csv`} search={false} />
+          <DataTable
+            data={inv.lines}
+            columns={lineColumns}
+            caption="Invoice lines"
+            getRowId={(r) => String(r.lineNo)}
+            csvFilename={`${inv.invoiceNumber ?? inv.id}-lines.csv`}
+            search={false}
+          />
         </CardBody>
       </Card>
     </div>
@@ -393,7 +472,15 @@ export function InvoiceDetailView({
 
 const pc = columnHelper<PeriodSummary>();
 
-export function PeriodsView({ periods, canClose, propose }: { periods: PeriodSummary[]; canClose: boolean; propose: (input: unknown) => Promise<Result<{ approvalId: string }>> }) {
+export function PeriodsView({
+  periods,
+  canClose,
+  propose,
+}: {
+  periods: PeriodSummary[];
+  canClose: boolean;
+  propose: (input: unknown) => Promise<Result<{ approvalId: string }>>;
+}) {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const columns = [
@@ -403,8 +490,18 @@ export function PeriodsView({ periods, canClose, propose }: { periods: PeriodSum
     pc.accessor('cost', { header: 'Cost', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
     pc.accessor('margin', { header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
     pc.accessor((r) => r.invoices.issued, { id: 'invoices', header: 'Invoices', meta: { align: 'right' } }),
-    pc.accessor((r) => r.invoices.total, { id: 'invoiced', header: 'Invoiced', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
-    pc.accessor('tenantsNotInvoiced', { header: 'Not invoiced', meta: { align: 'right', label: 'Tenants not invoiced' }, cell: (c) => (c.getValue() ? <Badge tone="warning">{c.getValue()}</Badge> : '0') }),
+    pc.accessor((r) => r.invoices.total, {
+      id: 'invoiced',
+      header: 'Invoiced',
+      meta: { align: 'right' },
+      sortFn: decimalSort,
+      cell: (c) => <Money value={c.getValue()} />,
+    }),
+    pc.accessor('tenantsNotInvoiced', {
+      header: 'Not invoiced',
+      meta: { align: 'right', label: 'Tenants not invoiced' },
+      cell: (c) => (c.getValue() ? <Badge tone="warning">{c.getValue()}</Badge> : '0'),
+    }),
     pc.accessor('lateUsageEntries', { header: 'Late usage', meta: { align: 'right' } }),
     pc.accessor((r) => r.closedAt ?? '', { id: 'closed', header: 'Closed', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
     pc.display({
@@ -423,7 +520,11 @@ export function PeriodsView({ periods, canClose, propose }: { periods: PeriodSum
         if (!canClose || p.status !== 'open' || !p.ended) return null;
         return (
           <ConfirmDialog
-            trigger={<Button size="sm" variant="secondary">Propose close…</Button>}
+            trigger={
+              <Button size="sm" variant="secondary">
+                Propose close…
+              </Button>
+            }
             title={`Close ${p.period}?`}
             description="Closing freezes the month's books: late usage goes to the next open period with a reconciliation entry. It needs a second administrator's approval. Every tenant with usage must be invoiced first."
             confirmLabel="Propose close"
@@ -440,11 +541,20 @@ export function PeriodsView({ periods, canClose, propose }: { periods: PeriodSum
       },
     }),
   ];
-  return <DataTable data={periods} columns={columns} caption="Accounting periods" testId="periods-table" getRowId={(r) => r.id} csvFilename="radiant-periods.csv" facets={[{ columnId: 'status', label: 'Status' }]} />;
+  return (
+    <DataTable
+      data={periods}
+      columns={columns}
+      caption="Accounting periods"
+      testId="periods-table"
+      getRowId={(r) => r.id}
+      csvFilename="radiant-periods.csv"
+      facets={[{ columnId: 'status', label: 'Status' }]}
+    />
+  );
 }
 
 // ---- reconciliation -------------------------------------------------------------------------
-
 
 const re = columnHelper<ReconciliationEntryView>();
 const entryColumns = [
@@ -470,14 +580,45 @@ const entryColumns = [
 const pr = columnHelper<ProviderReconciliationRow>();
 const providerColumns = [
   pr.accessor('providerName', { header: 'Provider' }),
-  pr.accessor('meteredCost', { header: 'Metered cost', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} kind="small" /> }),
-  pr.accessor((r) => r.invoicedCost ?? '', { id: 'invoiced', header: 'Provider invoice', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => (c.getValue() ? <Money value={c.getValue()} kind="small" /> : 'not imported') }),
-  pr.accessor((r) => r.difference ?? '', { id: 'diff', header: 'Difference', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => (c.getValue() ? <Money value={c.getValue()} kind="small" /> : '—') }),
-  pr.accessor((r) => r.differencePercent ?? '', { id: 'diffPct', header: 'Difference %', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => (c.getValue() ? formatPercent(c.getValue(), 2) : '—') }),
+  pr.accessor('meteredCost', {
+    header: 'Metered cost',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => <Money value={c.getValue()} kind="small" />,
+  }),
+  pr.accessor((r) => r.invoicedCost ?? '', {
+    id: 'invoiced',
+    header: 'Provider invoice',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => (c.getValue() ? <Money value={c.getValue()} kind="small" /> : 'not imported'),
+  }),
+  pr.accessor((r) => r.difference ?? '', {
+    id: 'diff',
+    header: 'Difference',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => (c.getValue() ? <Money value={c.getValue()} kind="small" /> : '—'),
+  }),
+  pr.accessor((r) => r.differencePercent ?? '', {
+    id: 'diffPct',
+    header: 'Difference %',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => (c.getValue() ? formatPercent(c.getValue(), 2) : '—'),
+  }),
   pr.accessor((r) => r.importedAt ?? '', { id: 'imported', header: 'Imported', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
 ];
 
-export function ReconciliationView({ data, canAdjust, create }: { data: ReconciliationPageData; canAdjust: boolean; create: (input: unknown) => Promise<Result<{ status: string; approvalId: string | null }>> }) {
+export function ReconciliationView({
+  data,
+  canAdjust,
+  create,
+}: {
+  data: ReconciliationPageData;
+  canAdjust: boolean;
+  create: (input: unknown) => Promise<Result<{ status: string; approvalId: string | null }>>;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const o = data.overview;
@@ -492,7 +633,12 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
         <label className="text-sm font-medium text-slate-800" htmlFor="rec-period">
           Period
         </label>
-        <select id="rec-period" className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm" value={o.period} onChange={(e) => router.push(`${pathname}?period=${e.target.value}`)}>
+        <select
+          id="rec-period"
+          className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm"
+          value={o.period}
+          onChange={(e) => router.push(`${pathname}?period=${e.target.value}`)}
+        >
           {data.periods.map((p) => (
             <option key={p} value={p}>
               {p}
@@ -508,14 +654,23 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
       </StatGrid>
       {canAdjust ? (
         <Card>
-          <CardHeader title="New manual adjustment" description={`Up to ${formatAmount(o.threshold)} applies at once (admins); larger amounts go through approval.`} />
+          <CardHeader
+            title="New manual adjustment"
+            description={`Up to ${formatAmount(o.threshold)} applies at once (admins); larger amounts go through approval.`}
+          />
           <CardBody>
             <form
               noValidate
               className="grid items-end gap-3 md:grid-cols-5"
               onSubmit={async (e) => {
                 e.preventDefault();
-                const input = { period: o.period, amount: f.amount, reason: f.reason, ...(f.tenantId ? { tenantId: f.tenantId } : {}), ...(f.providerId ? { providerId: f.providerId } : {}) };
+                const input = {
+                  period: o.period,
+                  amount: f.amount,
+                  reason: f.reason,
+                  ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+                  ...(f.providerId ? { providerId: f.providerId } : {}),
+                };
                 const p = adjustmentFormSchema.safeParse(input);
                 if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
                 setErrors({});
@@ -531,16 +686,32 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
             >
               <Field label="Tenant" errors={errors.tenantId}>
                 {(p) => (
-                  <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="—" options={data.tenants.map((t) => ({ value: t.id, label: t.name }))} />
+                  <Select
+                    {...p}
+                    value={f.tenantId}
+                    onChange={set('tenantId')}
+                    emptyLabel="—"
+                    options={data.tenants.map((t) => ({ value: t.id, label: t.name }))}
+                  />
                 )}
               </Field>
               <Field label="Provider" errors={errors.providerId}>
                 {(p) => (
-                  <Select {...p} value={f.providerId} onChange={set('providerId')} emptyLabel="—" options={data.providers.map((t) => ({ value: t.id, label: t.name }))} />
+                  <Select
+                    {...p}
+                    value={f.providerId}
+                    onChange={set('providerId')}
+                    emptyLabel="—"
+                    options={data.providers.map((t) => ({ value: t.id, label: t.name }))}
+                  />
                 )}
               </Field>
-              <Field label="Amount (USD)" errors={errors.amount}>{(p) => <Input {...p} inputMode="decimal" value={f.amount} onChange={set('amount')} />}</Field>
-              <Field label="Reason" errors={errors.reason}>{(p) => <Input {...p} value={f.reason} onChange={set('reason')} />}</Field>
+              <Field label="Amount (USD)" errors={errors.amount}>
+                {(p) => <Input {...p} inputMode="decimal" value={f.amount} onChange={set('amount')} />}
+              </Field>
+              <Field label="Reason" errors={errors.reason}>
+                {(p) => <Input {...p} value={f.reason} onChange={set('reason')} />}
+              </Field>
               <Button type="submit" loading={busy}>
                 Record adjustment
               </Button>
@@ -551,7 +722,11 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
                 <Alert tone="success">
                   {res.data.approvalId ? (
                     <>
-                      Over the threshold: <Link className="underline" href={`/admin/approvals/${res.data.approvalId}`}>sent for approval</Link>.
+                      Over the threshold:{' '}
+                      <Link className="underline" href={`/admin/approvals/${res.data.approvalId}`}>
+                        sent for approval
+                      </Link>
+                      .
                     </>
                   ) : (
                     'Adjustment applied.'
@@ -565,13 +740,28 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
       <Card>
         <CardHeader title="Provider invoices vs metered cost" />
         <CardBody>
-          <DataTable data={o.providers} columns={providerColumns} caption="Provider reconciliation" getRowId={(r) => r.providerId} csvFilename={`radiant-provider-reconciliation-${o.period}.csv`} empty="No provider cost in this period." />
+          <DataTable
+            data={o.providers}
+            columns={providerColumns}
+            caption="Provider reconciliation"
+            getRowId={(r) => r.providerId}
+            csvFilename={`radiant-provider-reconciliation-${o.period}.csv`}
+            empty="No provider cost in this period."
+          />
         </CardBody>
       </Card>
       <Card>
         <CardHeader title="Entries" />
         <CardBody>
-          <DataTable data={o.entries} columns={entryColumns} caption="Reconciliation entries" getRowId={(r) => r.id} csvFilename={`radiant-reconciliation-${o.period}.csv`} facets={[{ columnId: 'kind', label: 'Kind' }]} empty="No reconciliation entries for this period." />
+          <DataTable
+            data={o.entries}
+            columns={entryColumns}
+            caption="Reconciliation entries"
+            getRowId={(r) => r.id}
+            csvFilename={`radiant-reconciliation-${o.period}.csv`}
+            facets={[{ columnId: 'kind', label: 'Kind' }]}
+            empty="No reconciliation entries for this period."
+          />
         </CardBody>
       </Card>
     </div>
@@ -580,7 +770,11 @@ export function ReconciliationView({ data, canAdjust, create }: { data: Reconcil
 
 // ---- exports ----------------------------------------------------------------------------------
 
-const exportFormSchema = z.object({ type: z.enum(['invoices', 'revenue', 'cost', 'margin']), period: z.string().regex(PERIOD, 'Choose a month'), groupBy: z.enum(['provider', 'model', 'tenant']) });
+const exportFormSchema = z.object({
+  type: z.enum(['invoices', 'revenue', 'cost', 'margin']),
+  period: z.string().regex(PERIOD, 'Choose a month'),
+  groupBy: z.enum(['provider', 'model', 'tenant']),
+});
 const xc = columnHelper<ExportLogView>();
 const exportColumns = [
   xc.accessor('createdAt', { header: 'When', cell: (c) => <LocalTime value={c.getValue()} /> }),
@@ -614,14 +808,35 @@ export function ExportsView({ log, periods, defaultPeriod }: { log: ExportLogVie
             }}
           >
             <Field label="Type" errors={errors.type}>
-              {(p) => <Select {...p} value={f.type} onChange={(e) => setF((s) => ({ ...s, type: e.target.value }))} options={['invoices', 'revenue', 'cost', 'margin'].map((v) => ({ value: v, label: humanize(v) }))} />}
+              {(p) => (
+                <Select
+                  {...p}
+                  value={f.type}
+                  onChange={(e) => setF((s) => ({ ...s, type: e.target.value }))}
+                  options={['invoices', 'revenue', 'cost', 'margin'].map((v) => ({ value: v, label: humanize(v) }))}
+                />
+              )}
             </Field>
             <Field label="Period" errors={errors.period}>
-              {(p) => <Select {...p} value={f.period} onChange={(e) => setF((s) => ({ ...s, period: e.target.value }))} options={periods.map((v) => ({ value: v, label: v }))} />}
+              {(p) => (
+                <Select
+                  {...p}
+                  value={f.period}
+                  onChange={(e) => setF((s) => ({ ...s, period: e.target.value }))}
+                  options={periods.map((v) => ({ value: v, label: v }))}
+                />
+              )}
             </Field>
             {f.type === 'margin' ? (
               <Field label="Group by" errors={errors.groupBy}>
-                {(p) => <Select {...p} value={f.groupBy} onChange={(e) => setF((s) => ({ ...s, groupBy: e.target.value }))} options={['provider', 'model', 'tenant'].map((v) => ({ value: v, label: humanize(v) }))} />}
+                {(p) => (
+                  <Select
+                    {...p}
+                    value={f.groupBy}
+                    onChange={(e) => setF((s) => ({ ...s, groupBy: e.target.value }))}
+                    options={['provider', 'model', 'tenant'].map((v) => ({ value: v, label: humanize(v) }))}
+                  />
+                )}
               </Field>
             ) : null}
             <Button type="submit">Download CSV</Button>
@@ -631,7 +846,16 @@ export function ExportsView({ log, periods, defaultPeriod }: { log: ExportLogVie
       <Card>
         <CardHeader title="Export log" />
         <CardBody>
-          <DataTable data={log} columns={exportColumns} caption="Export log" testId="exports-table" getRowId={(r) => r.id} csvFilename="radiant-export-log.csv" facets={[{ columnId: 'exportType', label: 'Type' }]} empty="Nothing exported yet." />
+          <DataTable
+            data={log}
+            columns={exportColumns}
+            caption="Export log"
+            testId="exports-table"
+            getRowId={(r) => r.id}
+            csvFilename="radiant-export-log.csv"
+            facets={[{ columnId: 'exportType', label: 'Type' }]}
+            empty="Nothing exported yet."
+          />
         </CardBody>
       </Card>
     </div>
@@ -648,7 +872,13 @@ const marginColumns = [
   mc.accessor('cost', { header: 'Cost', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
   mc.accessor('margin', { header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} /> }),
   mc.accessor('marginPercent', { header: 'Margin %', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => formatPercent(c.getValue()) }),
-  mc.accessor((r) => r.effectiveMarkupPercent ?? '', { id: 'markup', header: 'Effective markup', meta: { align: 'right', label: 'Effective markup %' }, sortFn: decimalSort, cell: (c) => (c.getValue() ? formatPercent(c.getValue()) : '—') }),
+  mc.accessor((r) => r.effectiveMarkupPercent ?? '', {
+    id: 'markup',
+    header: 'Effective markup',
+    meta: { align: 'right', label: 'Effective markup %' },
+    sortFn: decimalSort,
+    cell: (c) => (c.getValue() ? formatPercent(c.getValue()) : '—'),
+  }),
 ];
 
 export function MarginView({ report, periods, groups }: { report: MarginReport; periods: string[]; groups: readonly string[] }) {
@@ -663,7 +893,12 @@ export function MarginView({ report, periods, groups }: { report: MarginReport; 
           <label className="block text-xs font-medium text-slate-700" htmlFor="m-period">
             Period
           </label>
-          <select id="m-period" className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm" value={report.period} onChange={(e) => go(e.target.value, report.groupBy)}>
+          <select
+            id="m-period"
+            className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm"
+            value={report.period}
+            onChange={(e) => go(e.target.value, report.groupBy)}
+          >
             {periods.map((p) => (
               <option key={p}>{p}</option>
             ))}
@@ -673,7 +908,12 @@ export function MarginView({ report, periods, groups }: { report: MarginReport; 
           <label className="block text-xs font-medium text-slate-700" htmlFor="m-group">
             Group by
           </label>
-          <select id="m-group" className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm" value={report.groupBy} onChange={(e) => go(report.period, e.target.value)}>
+          <select
+            id="m-group"
+            className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm"
+            value={report.groupBy}
+            onChange={(e) => go(report.period, e.target.value)}
+          >
             {groups.map((g) => (
               <option key={g} value={g}>
                 {humanize(g)}
@@ -691,7 +931,9 @@ export function MarginView({ report, periods, groups }: { report: MarginReport; 
         <Stat label="Margin" value={formatAmount(t.margin)} hint={`${formatPercent(t.marginPercent)} of revenue`} />
         <Stat label="Net margin" value={formatAmount(report.netMargin)} hint="after other revenue and costs" />
       </StatGrid>
-      {report.books && !report.books.matchesUsage ? <Alert tone="warning">The books for this period do not match metered usage yet (run the rollup or billing).</Alert> : null}
+      {report.books && !report.books.matchesUsage ? (
+        <Alert tone="warning">The books for this period do not match metered usage yet (run the rollup or billing).</Alert>
+      ) : null}
       <Card>
         <CardBody>
           <BarChart
@@ -700,11 +942,22 @@ export function MarginView({ report, periods, groups }: { report: MarginReport; 
             xKey="name"
             horizontal
             height={Math.max(200, Math.min(15, report.rows.length) * 28)}
-            series={[{ key: 'revenue', label: 'Revenue' }, { key: 'margin', label: 'Margin', color: '#059669' }]}
+            series={[
+              { key: 'revenue', label: 'Revenue' },
+              { key: 'margin', label: 'Margin', color: '#059669' },
+            ]}
           />
         </CardBody>
       </Card>
-      <DataTable data={report.rows} columns={marginColumns} caption={`Margin by ${report.groupBy}, ${report.period}`} testId="margin-table" getRowId={(r) => r.key} csvFilename={`radiant-margin-${report.groupBy}-${report.period}.csv`} empty="No metered usage booked to this period." />
+      <DataTable
+        data={report.rows}
+        columns={marginColumns}
+        caption={`Margin by ${report.groupBy}, ${report.period}`}
+        testId="margin-table"
+        getRowId={(r) => r.key}
+        csvFilename={`radiant-margin-${report.groupBy}-${report.period}.csv`}
+        empty="No metered usage booked to this period."
+      />
       <Card>
         <CardHeader title="Books" />
         <CardBody>
@@ -718,13 +971,38 @@ export function MarginView({ report, periods, groups }: { report: MarginReport; 
                   ]
                 : []),
               ...(report.usageEvents
-                ? [{ label: 'Metered events booked', value: <>{report.usageEvents.events} events · <Money value={report.usageEvents.revenue} />{report.usageEvents.matches ? ' (matches)' : ' (differs)'}</> }]
+                ? [
+                    {
+                      label: 'Metered events booked',
+                      value: (
+                        <>
+                          {report.usageEvents.events} events · <Money value={report.usageEvents.revenue} />
+                          {report.usageEvents.matches ? ' (matches)' : ' (differs)'}
+                        </>
+                      ),
+                    },
+                  ]
                 : []),
               { label: 'Other revenue', value: <Money value={report.otherRevenue.total} /> },
               { label: 'Other cost', value: <Money value={report.otherCost.total} /> },
-              { label: 'Invoiced total', value: <>{report.invoiced.invoices} invoices · <Money value={report.invoiced.total} /></> },
+              {
+                label: 'Invoiced total',
+                value: (
+                  <>
+                    {report.invoiced.invoices} invoices · <Money value={report.invoiced.total} />
+                  </>
+                ),
+              },
               { label: 'Late usage', value: <Money value={report.reconciliation.lateUsage} /> },
-              { label: 'Manual adjustments', value: <><Money value={report.reconciliation.manualAdjustmentsApplied} /> applied, <Money value={report.reconciliation.manualAdjustmentsPending} /> pending</> },
+              {
+                label: 'Manual adjustments',
+                value: (
+                  <>
+                    <Money value={report.reconciliation.manualAdjustmentsApplied} /> applied, <Money value={report.reconciliation.manualAdjustmentsPending} />{' '}
+                    pending
+                  </>
+                ),
+              },
             ]}
           />
         </CardBody>

@@ -40,7 +40,12 @@ export function DashboardView({ data, showApprovals }: { data: DashboardData; sh
         <Stat label="Margin" value={formatAmount(t.margin)} tone={t.margin.startsWith('-') ? 'bad' : 'good'} />
         <Stat label="Margin %" value={formatPercent(t.marginPercent)} hint="of revenue" />
         <Stat label="Requests" value={formatCount(t.requests)} />
-        <Stat label="Error rate" value={formatPercent(t.errorRatePercent, 2)} tone={Number(t.errorRatePercent) > 5 ? 'bad' : undefined} hint={`${formatCount(t.errors)} errors`} />
+        <Stat
+          label="Error rate"
+          value={formatPercent(t.errorRatePercent, 2)}
+          tone={Number(t.errorRatePercent) > 5 ? 'bad' : undefined}
+          hint={`${formatCount(t.errors)} errors`}
+        />
       </StatGrid>
 
       <Card>
@@ -95,7 +100,14 @@ export function DashboardView({ data, showApprovals }: { data: DashboardData; sh
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card>
-          <CardHeader title="Top tenants by revenue" actions={<Link className="text-sm text-brand-700 underline" href="/admin/tenants">All tenants</Link>} />
+          <CardHeader
+            title="Top tenants by revenue"
+            actions={
+              <Link className="text-sm text-brand-700 underline" href="/admin/tenants">
+                All tenants
+              </Link>
+            }
+          />
           <CardBody className="p-0">
             <ul className="divide-y divide-slate-100">
               {data.topTenants.length === 0 ? <li className="px-5 py-4 text-sm text-slate-600">No usage yet.</li> : null}
@@ -117,7 +129,11 @@ export function DashboardView({ data, showApprovals }: { data: DashboardData; sh
           <CardHeader
             title="Estimated-cost alerts"
             description={`${data.alerts.open} open`}
-            actions={<Link className="text-sm text-brand-700 underline" href="/admin/alerts">Review</Link>}
+            actions={
+              <Link className="text-sm text-brand-700 underline" href="/admin/alerts">
+                Review
+              </Link>
+            }
           />
           <CardBody className="space-y-3">
             <div className="flex flex-wrap gap-2">
@@ -141,7 +157,11 @@ export function DashboardView({ data, showApprovals }: { data: DashboardData; sh
             <CardHeader
               title="Pending approvals"
               description={`${data.approvals.pending} waiting`}
-              actions={<Link className="text-sm text-brand-700 underline" href="/admin/approvals">Open queue</Link>}
+              actions={
+                <Link className="text-sm text-brand-700 underline" href="/admin/approvals">
+                  Open queue
+                </Link>
+              }
             />
             <CardBody className="p-0">
               <ul className="divide-y divide-slate-100">
@@ -152,7 +172,9 @@ export function DashboardView({ data, showApprovals }: { data: DashboardData; sh
                       {a.title}
                     </Link>
                     <p className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-                      <Badge tone={a.riskLevel === 'critical' || a.riskLevel === 'high' ? 'danger' : a.riskLevel === 'medium' ? 'warning' : 'neutral'}>{a.riskLevel}</Badge>
+                      <Badge tone={a.riskLevel === 'critical' || a.riskLevel === 'high' ? 'danger' : a.riskLevel === 'medium' ? 'warning' : 'neutral'}>
+                        {a.riskLevel}
+                      </Badge>
                       by {a.initiatedBy ?? 'unknown'} · expires <LocalTime value={a.expiresAt} mode="relative" />
                     </p>
                   </li>

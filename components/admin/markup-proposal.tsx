@@ -59,7 +59,13 @@ const previewColumns = [
     sortFn: decimalSort,
     cell: (c) => (c.getValue() ? <Money kind="rate" value={c.getValue()} unit="1M out" /> : '—'),
   }),
-  h.accessor((r) => r.current.marginPercent, { id: 'marginNow', header: 'Margin % now', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => formatPercent(c.getValue()) }),
+  h.accessor((r) => r.current.marginPercent, {
+    id: 'marginNow',
+    header: 'Margin % now',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => formatPercent(c.getValue()),
+  }),
   h.accessor((r) => r.proposed.marginPercent, {
     id: 'marginNew',
     header: 'New margin %',
@@ -164,11 +170,7 @@ export function MarkupProposalDialog({
       }}
     >
       <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent
-        wide
-        title={title}
-        description="Nothing changes until a second administrator approves. Preview the new prices and margins first."
-      >
+      <DialogContent wide title={title} description="Nothing changes until a second administrator approves. Preview the new prices and margins first.">
         {outcome ? (
           <div className="space-y-3" data-testid="proposal-outcome">
             <Alert tone="success" title={`Submitted ${outcome.created.length} approval request${outcome.created.length === 1 ? '' : 's'}`}>
@@ -264,7 +266,15 @@ export function MarkupProposalDialog({
                     {w}
                   </Alert>
                 ))}
-                <DataTable data={result.rows} columns={previewColumns} caption="Preview of new prices and margins" search={false} columnMenu={false} pageSize={10} getRowId={(r) => r.modelId} />
+                <DataTable
+                  data={result.rows}
+                  columns={previewColumns}
+                  caption="Preview of new prices and margins"
+                  search={false}
+                  columnMenu={false}
+                  pageSize={10}
+                  getRowId={(r) => r.modelId}
+                />
               </div>
             ) : null}
 

@@ -41,7 +41,17 @@ function ProposedLink({ r }: { r: ProposalResult | null }) {
   ) : null;
 }
 
-function DefaultMarkupDialog({ scope, label, current, action }: { scope: 'default_external' | 'default_self_hosted'; label: string; current: string; action: DefaultMarkupAction }) {
+function DefaultMarkupDialog({
+  scope,
+  label,
+  current,
+  action,
+}: {
+  scope: 'default_external' | 'default_self_hosted';
+  label: string;
+  current: string;
+  action: DefaultMarkupAction;
+}) {
   const [open, setOpen] = useState(false);
   const [markupPercent, setMarkup] = useState(current);
   const [reason, setReason] = useState('');
@@ -64,7 +74,10 @@ function DefaultMarkupDialog({ scope, label, current, action }: { scope: 'defaul
           Propose change
         </Button>
       </DialogTrigger>
-      <DialogContent title={`Default markup: ${label}`} description="Applies to every model without a more specific override. Needs a second administrator's approval.">
+      <DialogContent
+        title={`Default markup: ${label}`}
+        description="Applies to every model without a more specific override. Needs a second administrator's approval."
+      >
         {result?.ok ? (
           <ProposedLink r={result} />
         ) : (
@@ -140,7 +153,17 @@ function ClearButton({ row, action }: { row: MarkupRow; action: ClearMarkupActio
   );
 }
 
-export function MarkupsView({ data, canPropose, proposeDefault, proposeClear }: { data: MarkupsData; canPropose: boolean; proposeDefault: DefaultMarkupAction; proposeClear: ClearMarkupAction }) {
+export function MarkupsView({
+  data,
+  canPropose,
+  proposeDefault,
+  proposeClear,
+}: {
+  data: MarkupsData;
+  canPropose: boolean;
+  proposeDefault: DefaultMarkupAction;
+  proposeClear: ClearMarkupAction;
+}) {
   const columns = [
     h.accessor((r) => SCOPE_LABEL[r.scope] ?? r.scope, { id: 'scope', header: 'Level', filterFn: exactFilter }),
     h.accessor('target', { header: 'Applies to', cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
@@ -212,7 +235,15 @@ export function MarkupsView({ data, canPropose, proposeDefault, proposeClear }: 
             csvFilename="radiant-markups.csv"
             facets={[
               { columnId: 'scope', label: 'Level' },
-              { columnId: 'status', label: 'Status', options: [{ value: 'active', label: 'Active' }, { value: 'expiring_soon', label: 'Expiring soon' }, { value: 'expired', label: 'Expired' }] },
+              {
+                columnId: 'status',
+                label: 'Status',
+                options: [
+                  { value: 'active', label: 'Active' },
+                  { value: 'expiring_soon', label: 'Expiring soon' },
+                  { value: 'expired', label: 'Expired' },
+                ],
+              },
             ]}
             rowClassName={(r) => (r.status === 'expiring_soon' ? 'bg-amber-50' : r.status === 'expired' ? 'text-slate-500' : undefined)}
             empty="No overrides: every model uses the default markup."

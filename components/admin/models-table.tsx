@@ -116,7 +116,11 @@ export function ModelsTable({
           return (
             <span className="inline-flex items-center gap-1.5">
               {c.getValue()}%
-              {o ? <Tooltip content={`${o.reason} · set ${o.setAt.slice(0, 10)}${o.expiresAt ? ` · expires ${o.expiresAt.slice(0, 10)}` : ''}`}>{badge}</Tooltip> : badge}
+              {o ? (
+                <Tooltip content={`${o.reason} · set ${o.setAt.slice(0, 10)}${o.expiresAt ? ` · expires ${o.expiresAt.slice(0, 10)}` : ''}`}>{badge}</Tooltip>
+              ) : (
+                badge
+              )}
             </span>
           );
         },
@@ -215,8 +219,22 @@ export function ModelsTable({
       facets={[
         { columnId: 'category', label: 'Category' },
         { columnId: 'providerId', label: 'Provider', options: providerOptions },
-        { columnId: 'hosting', label: 'Hosting', options: [{ value: 'external', label: 'External' }, { value: 'self-hosted', label: 'Self-hosted' }] },
-        { columnId: 'estimated', label: 'Cost basis', options: [{ value: 'estimated', label: 'Estimated' }, { value: 'published', label: 'Published' }] },
+        {
+          columnId: 'hosting',
+          label: 'Hosting',
+          options: [
+            { value: 'external', label: 'External' },
+            { value: 'self-hosted', label: 'Self-hosted' },
+          ],
+        },
+        {
+          columnId: 'estimated',
+          label: 'Cost basis',
+          options: [
+            { value: 'estimated', label: 'Estimated' },
+            { value: 'published', label: 'Published' },
+          ],
+        },
       ]}
       pageSize={25}
       toolbar={

@@ -35,11 +35,41 @@ const columns = [
   }),
   c.accessor('providerId', { header: 'Provider' }),
   c.accessor('qualityScore', { header: 'Quality', meta: { align: 'right' } }),
-  c.accessor((r) => r.price.total, { id: 'price', header: 'Price', meta: { align: 'right', label: 'Price per request' }, sortFn: decimalSort, cell: (x) => <Money kind="rate" value={x.getValue()} /> }),
-  c.accessor((r) => r.admin.cost.total, { id: 'cost', header: 'Cost', meta: { align: 'right', label: 'Cost per request (admin)' }, sortFn: decimalSort, cell: (x) => <Money kind="rate" value={x.getValue()} /> }),
-  c.accessor((r) => r.admin.markupPercent, { id: 'markup', header: 'Markup', meta: { align: 'right', label: 'Markup %' }, sortFn: decimalSort, cell: (x) => `${x.getValue()}%` }),
-  c.accessor((r) => r.admin.margin, { id: 'margin', header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (x) => <Money kind="rate" value={x.getValue()} /> }),
-  c.accessor((r) => r.admin.marginPercent, { id: 'marginPct', header: 'Margin %', meta: { align: 'right' }, sortFn: decimalSort, cell: (x) => formatPercent(x.getValue()) }),
+  c.accessor((r) => r.price.total, {
+    id: 'price',
+    header: 'Price',
+    meta: { align: 'right', label: 'Price per request' },
+    sortFn: decimalSort,
+    cell: (x) => <Money kind="rate" value={x.getValue()} />,
+  }),
+  c.accessor((r) => r.admin.cost.total, {
+    id: 'cost',
+    header: 'Cost',
+    meta: { align: 'right', label: 'Cost per request (admin)' },
+    sortFn: decimalSort,
+    cell: (x) => <Money kind="rate" value={x.getValue()} />,
+  }),
+  c.accessor((r) => r.admin.markupPercent, {
+    id: 'markup',
+    header: 'Markup',
+    meta: { align: 'right', label: 'Markup %' },
+    sortFn: decimalSort,
+    cell: (x) => `${x.getValue()}%`,
+  }),
+  c.accessor((r) => r.admin.margin, {
+    id: 'margin',
+    header: 'Margin',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (x) => <Money kind="rate" value={x.getValue()} />,
+  }),
+  c.accessor((r) => r.admin.marginPercent, {
+    id: 'marginPct',
+    header: 'Margin %',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (x) => formatPercent(x.getValue()),
+  }),
   c.accessor('priceRank', { header: 'Price rank', meta: { align: 'right' } }),
   c.accessor('valueRank', { header: 'Value rank', meta: { align: 'right' } }),
 ];
@@ -92,8 +122,12 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
             }}
           >
             <div className="grid grid-cols-2 gap-3">
-              <Field label="Input tokens" errors={errors.estimatedInputTokens}>{(p) => <Input {...p} inputMode="numeric" value={f.estimatedInputTokens} onChange={set('estimatedInputTokens')} />}</Field>
-              <Field label="Output tokens" errors={errors.estimatedOutputTokens}>{(p) => <Input {...p} inputMode="numeric" value={f.estimatedOutputTokens} onChange={set('estimatedOutputTokens')} />}</Field>
+              <Field label="Input tokens" errors={errors.estimatedInputTokens}>
+                {(p) => <Input {...p} inputMode="numeric" value={f.estimatedInputTokens} onChange={set('estimatedInputTokens')} />}
+              </Field>
+              <Field label="Output tokens" errors={errors.estimatedOutputTokens}>
+                {(p) => <Input {...p} inputMode="numeric" value={f.estimatedOutputTokens} onChange={set('estimatedOutputTokens')} />}
+              </Field>
             </div>
             <Field label="Preference" errors={errors.pricePreference}>
               {(p) => (
@@ -108,24 +142,41 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
               <legend className="text-sm font-medium text-slate-800">Required capabilities</legend>
               <div className="mt-1 flex max-h-40 flex-wrap gap-x-3 gap-y-1 overflow-y-auto rounded-md border border-slate-200 p-2">
                 {options.capabilities.map((cap) => (
-                  <Checkbox key={cap} label={humanize(cap)} checked={caps.includes(cap)} onChange={(e) => setCaps((s) => (e.target.checked ? [...s, cap] : s.filter((x) => x !== cap)))} />
+                  <Checkbox
+                    key={cap}
+                    label={humanize(cap)}
+                    checked={caps.includes(cap)}
+                    onChange={(e) => setCaps((s) => (e.target.checked ? [...s, cap] : s.filter((x) => x !== cap)))}
+                  />
                 ))}
               </div>
             </fieldset>
             <div className="grid grid-cols-2 gap-3">
-              <Field label="Min. quality (0-100)" errors={errors.minQualityScore}>{(p) => <Input {...p} inputMode="numeric" value={f.minQualityScore} onChange={set('minQualityScore')} />}</Field>
-              <Field label="Max price / request ($)" errors={errors.maxPricePerRequest}>{(p) => <Input {...p} inputMode="decimal" value={f.maxPricePerRequest} onChange={set('maxPricePerRequest')} />}</Field>
+              <Field label="Min. quality (0-100)" errors={errors.minQualityScore}>
+                {(p) => <Input {...p} inputMode="numeric" value={f.minQualityScore} onChange={set('minQualityScore')} />}
+              </Field>
+              <Field label="Max price / request ($)" errors={errors.maxPricePerRequest}>
+                {(p) => <Input {...p} inputMode="decimal" value={f.maxPricePerRequest} onChange={set('maxPricePerRequest')} />}
+              </Field>
             </div>
             <Field label="Price for tenant" errors={errors.tenantId} hint="Include that tenant's own markups">
               {(p) => (
-                <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="Platform markups only" options={options.tenants.map((t) => ({ value: t.id, label: t.name }))} />
+                <Select
+                  {...p}
+                  value={f.tenantId}
+                  onChange={set('tenantId')}
+                  emptyLabel="Platform markups only"
+                  options={options.tenants.map((t) => ({ value: t.id, label: t.name }))}
+                />
               )}
             </Field>
             <div className="space-y-1.5">
               <Checkbox label="Include estimated prices" checked={f.includeEstimatedPricing} onChange={check('includeEstimatedPricing')} />
               <Checkbox label="Client can use prompt caching" checked={f.canUseCaching} onChange={check('canUseCaching')} />
               {f.canUseCaching ? (
-                <Field label="Cached tokens" errors={errors.cachedTokenCount}>{(p) => <Input {...p} inputMode="numeric" value={f.cachedTokenCount} onChange={set('cachedTokenCount')} />}</Field>
+                <Field label="Cached tokens" errors={errors.cachedTokenCount}>
+                  {(p) => <Input {...p} inputMode="numeric" value={f.cachedTokenCount} onChange={set('cachedTokenCount')} />}
+                </Field>
               ) : null}
               <Checkbox label="Batch is fine" checked={f.canUseBatch} onChange={check('canUseBatch')} />
               <Checkbox label="Needs tool calls" checked={f.requiresToolCalls} onChange={check('requiresToolCalls')} />
@@ -156,7 +207,8 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
         ) : (
           <>
             <Alert tone="success" title={res.data.result.selectionReason}>
-              Selected price <Money kind="rate" value={res.data.result.summary.selectedPrice} /> · average <Money kind="rate" value={res.data.result.summary.averagePrice} /> · {res.data.result.summary.eligibleCount} eligible,{' '}
+              Selected price <Money kind="rate" value={res.data.result.summary.selectedPrice} /> · average{' '}
+              <Money kind="rate" value={res.data.result.summary.averagePrice} /> · {res.data.result.summary.eligibleCount} eligible,{' '}
               {res.data.result.excluded.length} excluded
             </Alert>
             {res.data.result.adminWarnings.map((w) => (
@@ -164,7 +216,15 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
                 {w.message}
               </Alert>
             ))}
-            <DataTable data={res.data.result.candidates} columns={columns} caption="Ranked candidates" testId="optimizer-table" getRowId={(r) => r.modelId} csvFilename="radiant-optimizer.csv" pageSize={10} />
+            <DataTable
+              data={res.data.result.candidates}
+              columns={columns}
+              caption="Ranked candidates"
+              testId="optimizer-table"
+              getRowId={(r) => r.modelId}
+              csvFilename="radiant-optimizer.csv"
+              pageSize={10}
+            />
           </>
         )}
       </div>

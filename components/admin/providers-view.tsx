@@ -51,7 +51,10 @@ function ProviderChangeDialog({ p, actions }: { p: ProviderRow; actions: Provide
           Change…
         </Button>
       </DialogTrigger>
-      <DialogContent title={`Change ${p.name}`} description="Provider changes need a second administrator's approval. A new base URL is critical risk: a super admin must approve it.">
+      <DialogContent
+        title={`Change ${p.name}`}
+        description="Provider changes need a second administrator's approval. A new base URL is critical risk: a super admin must approve it."
+      >
         {res?.ok ? (
           <Submitted r={res} />
         ) : (
@@ -118,7 +121,17 @@ const emptyRule = {
   rateLimitRpm: '',
 };
 
-function RuleDialog({ rule, tenants, save, trigger }: { rule?: RoutingRuleRow; tenants: Array<{ id: string; name: string }>; save: ProviderActions['saveRule']; trigger: React.ReactNode }) {
+function RuleDialog({
+  rule,
+  tenants,
+  save,
+  trigger,
+}: {
+  rule?: RoutingRuleRow;
+  tenants: Array<{ id: string; name: string }>;
+  save: ProviderActions['saveRule'];
+  trigger: React.ReactNode;
+}) {
   const router = useRouter();
   const init = rule
     ? {
@@ -146,7 +159,11 @@ function RuleDialog({ rule, tenants, save, trigger }: { rule?: RoutingRuleRow; t
   return (
     <DialogRoot open={open} onOpenChange={(o) => (setOpen(o), o ? setF(init) : (setErrors({}), setFormError(null)))}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent wide title={rule ? `Edit rule "${rule.name}"` : 'New routing rule'} description="Rules apply in priority order (lowest first). Changes take effect immediately and are recorded in the audit log.">
+      <DialogContent
+        wide
+        title={rule ? `Edit rule "${rule.name}"` : 'New routing rule'}
+        description="Rules apply in priority order (lowest first). Changes take effect immediately and are recorded in the audit log."
+      >
         <form
           noValidate
           className="space-y-4"
@@ -175,32 +192,58 @@ function RuleDialog({ rule, tenants, save, trigger }: { rule?: RoutingRuleRow; t
           }}
         >
           <div className="grid gap-4 sm:grid-cols-3">
-            <Field label="Name" errors={errors.name}>{(p) => <Input {...p} value={f.name} onChange={set('name')} />}</Field>
+            <Field label="Name" errors={errors.name}>
+              {(p) => <Input {...p} value={f.name} onChange={set('name')} />}
+            </Field>
             <Field label="Action" errors={errors.action}>
-              {(p) => <Select {...p} value={f.action} onChange={set('action')} options={ROUTING_ACTIONS.map((a) => ({ value: a, label: a.replace('_', ' ') }))} />}
+              {(p) => (
+                <Select {...p} value={f.action} onChange={set('action')} options={ROUTING_ACTIONS.map((a) => ({ value: a, label: a.replace('_', ' ') }))} />
+              )}
             </Field>
             <Field label="Priority" errors={errors.priority} hint="Lower runs first">
               {(p) => <Input {...p} inputMode="numeric" value={f.priority} onChange={set('priority')} />}
             </Field>
           </div>
-          <Field label="Description" errors={errors.description}>{(p) => <Input {...p} value={f.description} onChange={set('description')} />}</Field>
+          <Field label="Description" errors={errors.description}>
+            {(p) => <Input {...p} value={f.description} onChange={set('description')} />}
+          </Field>
           <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-3 sm:grid-cols-2">
             <legend className="px-1 text-sm font-medium text-slate-800">When (all given must match)</legend>
             <Field label="Tenant" errors={errors.tenantId}>
               {(p) => (
-                <Select {...p} value={f.tenantId} onChange={set('tenantId')} emptyLabel="Every tenant" options={tenants.map((t) => ({ value: t.id, label: t.name }))} />
+                <Select
+                  {...p}
+                  value={f.tenantId}
+                  onChange={set('tenantId')}
+                  emptyLabel="Every tenant"
+                  options={tenants.map((t) => ({ value: t.id, label: t.name }))}
+                />
               )}
             </Field>
-            <Field label="Models (comma-separated names)" errors={errors.models}>{(p) => <Input {...p} value={f.models} onChange={set('models')} />}</Field>
-            <Field label="Categories" errors={errors.categories}>{(p) => <Input {...p} value={f.categories} onChange={set('categories')} placeholder="text_generation, reasoning" />}</Field>
-            <Field label="Capabilities" errors={errors.capabilities}>{(p) => <Input {...p} value={f.capabilities} onChange={set('capabilities')} placeholder="vision, function_calling" />}</Field>
+            <Field label="Models (comma-separated names)" errors={errors.models}>
+              {(p) => <Input {...p} value={f.models} onChange={set('models')} />}
+            </Field>
+            <Field label="Categories" errors={errors.categories}>
+              {(p) => <Input {...p} value={f.categories} onChange={set('categories')} placeholder="text_generation, reasoning" />}
+            </Field>
+            <Field label="Capabilities" errors={errors.capabilities}>
+              {(p) => <Input {...p} value={f.capabilities} onChange={set('capabilities')} placeholder="vision, function_calling" />}
+            </Field>
           </fieldset>
           <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-3 sm:grid-cols-2">
             <legend className="px-1 text-sm font-medium text-slate-800">Then</legend>
-            <Field label="Target provider" errors={errors.targetProvider}>{(p) => <Input {...p} value={f.targetProvider} onChange={set('targetProvider')} />}</Field>
-            <Field label="Target model" errors={errors.targetModel}>{(p) => <Input {...p} value={f.targetModel} onChange={set('targetModel')} />}</Field>
-            <Field label="Fallback models (in order)" errors={errors.fallbackModels}>{(p) => <Input {...p} value={f.fallbackModels} onChange={set('fallbackModels')} />}</Field>
-            <Field label="Rate limit (requests / minute)" errors={errors.rateLimitRpm}>{(p) => <Input {...p} inputMode="numeric" value={f.rateLimitRpm} onChange={set('rateLimitRpm')} />}</Field>
+            <Field label="Target provider" errors={errors.targetProvider}>
+              {(p) => <Input {...p} value={f.targetProvider} onChange={set('targetProvider')} />}
+            </Field>
+            <Field label="Target model" errors={errors.targetModel}>
+              {(p) => <Input {...p} value={f.targetModel} onChange={set('targetModel')} />}
+            </Field>
+            <Field label="Fallback models (in order)" errors={errors.fallbackModels}>
+              {(p) => <Input {...p} value={f.fallbackModels} onChange={set('fallbackModels')} />}
+            </Field>
+            <Field label="Rate limit (requests / minute)" errors={errors.rateLimitRpm}>
+              {(p) => <Input {...p} inputMode="numeric" value={f.rateLimitRpm} onChange={set('rateLimitRpm')} />}
+            </Field>
           </fieldset>
           <Checkbox label="Enabled" checked={f.enabled} onChange={(e) => setF((s) => ({ ...s, enabled: e.target.checked }))} />
           <FormError message={formError} />
@@ -241,7 +284,10 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
       cell: (c) => {
         const h = c.row.original.health;
         const badge = <StatusBadge status={c.getValue()} />;
-        const note = [h.source === 'traffic' ? 'Judged from the last 24 h of traffic' : h.source === 'none' ? 'No traffic yet' : null, h.lastError ? `Last error: ${h.lastError}` : null]
+        const note = [
+          h.source === 'traffic' ? 'Judged from the last 24 h of traffic' : h.source === 'none' ? 'No traffic yet' : null,
+          h.lastError ? `Last error: ${h.lastError}` : null,
+        ]
           .filter(Boolean)
           .join(' · ');
         return note ? <Tooltip content={note}>{badge}</Tooltip> : badge;
@@ -253,16 +299,42 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
       meta: { align: 'right', label: 'Latency (ms)' },
       cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`),
     }),
-    hp.accessor((r) => r.health.errorRatePercent ?? r.traffic24h.errorRatePercent, { id: 'errorRate', header: 'Error rate', meta: { align: 'right' }, cell: (c) => formatPercent(c.getValue()) }),
+    hp.accessor((r) => r.health.errorRatePercent ?? r.traffic24h.errorRatePercent, {
+      id: 'errorRate',
+      header: 'Error rate',
+      meta: { align: 'right' },
+      cell: (c) => formatPercent(c.getValue()),
+    }),
     hp.accessor((r) => r.traffic24h.requests, { id: 'req24', header: 'Requests 24 h', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
     hp.accessor((r) => r.health.consecutiveFailures, { id: 'fails', header: 'Consecutive failures', meta: { align: 'right' } }),
     hp.accessor('rejections30d', { header: 'Rejections 30 d', meta: { align: 'right' } }),
     hp.accessor((r) => `${r.enabledModels}/${r.models}`, { id: 'models', header: 'Models on' }),
-    hp.accessor((r) => (r.enabled ? 'enabled' : 'disabled'), { id: 'enabled', header: 'State', filterFn: exactFilter, cell: (c) => <Badge tone={c.getValue() === 'enabled' ? 'success' : 'neutral'}>{c.getValue()}</Badge> }),
-    hp.accessor((r) => r.apiBaseUrl ?? '', { id: 'baseUrl', header: 'Base URL', cell: (c) => <span className="font-mono text-xs break-all">{c.getValue() || 'default'}</span> }),
-    hp.accessor((r) => r.health.lastCheckAt ?? '', { id: 'checked', header: 'Last check', cell: (c) => <LocalTime value={c.getValue() || null} mode="relative" /> }),
+    hp.accessor((r) => (r.enabled ? 'enabled' : 'disabled'), {
+      id: 'enabled',
+      header: 'State',
+      filterFn: exactFilter,
+      cell: (c) => <Badge tone={c.getValue() === 'enabled' ? 'success' : 'neutral'}>{c.getValue()}</Badge>,
+    }),
+    hp.accessor((r) => r.apiBaseUrl ?? '', {
+      id: 'baseUrl',
+      header: 'Base URL',
+      cell: (c) => <span className="font-mono text-xs break-all">{c.getValue() || 'default'}</span>,
+    }),
+    hp.accessor((r) => r.health.lastCheckAt ?? '', {
+      id: 'checked',
+      header: 'Last check',
+      cell: (c) => <LocalTime value={c.getValue() || null} mode="relative" />,
+    }),
     ...(canChange
-      ? [hp.display({ id: 'actions', header: () => <span className="sr-only">Actions</span>, meta: { noCsv: true, label: 'Actions' }, enableHiding: false, cell: (c) => <ProviderChangeDialog p={c.row.original} actions={actions} /> })]
+      ? [
+          hp.display({
+            id: 'actions',
+            header: () => <span className="sr-only">Actions</span>,
+            meta: { noCsv: true, label: 'Actions' },
+            enableHiding: false,
+            cell: (c) => <ProviderChangeDialog p={c.row.original} actions={actions} />,
+          }),
+        ]
       : []),
   ];
   const ruleColumns = [
@@ -271,19 +343,33 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
     rr.accessor('action', { header: 'Action', filterFn: exactFilter, cell: (c) => <Badge tone="brand">{c.getValue().replace('_', ' ')}</Badge> }),
     rr.accessor(
       (r) =>
-        [r.tenant ? `tenant ${r.tenant}` : null, r.conditions.models.length ? `models ${r.conditions.models.join(', ')}` : null, r.conditions.categories.length ? `categories ${r.conditions.categories.join(', ')}` : null, r.conditions.capabilities.length ? `capabilities ${r.conditions.capabilities.join(', ')}` : null]
+        [
+          r.tenant ? `tenant ${r.tenant}` : null,
+          r.conditions.models.length ? `models ${r.conditions.models.join(', ')}` : null,
+          r.conditions.categories.length ? `categories ${r.conditions.categories.join(', ')}` : null,
+          r.conditions.capabilities.length ? `capabilities ${r.conditions.capabilities.join(', ')}` : null,
+        ]
           .filter(Boolean)
           .join('; ') || 'everything',
       { id: 'when', header: 'When' },
     ),
     rr.accessor(
       (r) =>
-        [r.targetModel ? `→ ${r.targetModel}` : null, r.targetProvider ? `via ${r.targetProvider}` : null, r.fallbackModels.length ? `fallback ${r.fallbackModels.join(' → ')}` : null, r.rateLimitRpm ? `${r.rateLimitRpm} rpm` : null]
+        [
+          r.targetModel ? `→ ${r.targetModel}` : null,
+          r.targetProvider ? `via ${r.targetProvider}` : null,
+          r.fallbackModels.length ? `fallback ${r.fallbackModels.join(' → ')}` : null,
+          r.rateLimitRpm ? `${r.rateLimitRpm} rpm` : null,
+        ]
           .filter(Boolean)
           .join(' ') || '—',
       { id: 'then', header: 'Then' },
     ),
-    rr.accessor((r) => (r.enabled ? 'on' : 'off'), { id: 'enabled', header: 'Enabled', cell: (c) => <Badge tone={c.getValue() === 'on' ? 'success' : 'neutral'}>{c.getValue()}</Badge> }),
+    rr.accessor((r) => (r.enabled ? 'on' : 'off'), {
+      id: 'enabled',
+      header: 'Enabled',
+      cell: (c) => <Badge tone={c.getValue() === 'on' ? 'success' : 'neutral'}>{c.getValue()}</Badge>,
+    }),
     rr.accessor('updatedAt', { header: 'Updated', cell: (c) => <LocalTime value={c.getValue()} /> }),
     ...(canChange
       ? [
@@ -294,9 +380,22 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
             enableHiding: false,
             cell: (c) => (
               <div className="flex gap-1.5">
-                <RuleDialog rule={c.row.original} tenants={data.tenants} save={actions.saveRule} trigger={<Button size="sm" variant="secondary">Edit</Button>} />
+                <RuleDialog
+                  rule={c.row.original}
+                  tenants={data.tenants}
+                  save={actions.saveRule}
+                  trigger={
+                    <Button size="sm" variant="secondary">
+                      Edit
+                    </Button>
+                  }
+                />
                 <ConfirmDialog
-                  trigger={<Button size="sm" variant="ghost">Delete…</Button>}
+                  trigger={
+                    <Button size="sm" variant="ghost">
+                      Delete…
+                    </Button>
+                  }
                   title={`Delete rule "${c.row.original.name}"?`}
                   description="Traffic it matched goes back to the default routing immediately. This is recorded in the audit log."
                   confirmLabel="Delete rule"
@@ -323,7 +422,19 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
       <Card>
         <CardHeader title="Health" description="From live traffic. A provider with 3 consecutive failures cools down for 60 s." />
         <CardBody>
-          <DataTable data={data.providers} columns={healthColumns} caption="Provider health" testId="providers-table" getRowId={(r) => r.id} csvFilename="radiant-providers.csv" initialColumnVisibility={{ checked: false, fails: false }} facets={[{ columnId: 'health', label: 'Health' }, { columnId: 'enabled', label: 'State' }]} />
+          <DataTable
+            data={data.providers}
+            columns={healthColumns}
+            caption="Provider health"
+            testId="providers-table"
+            getRowId={(r) => r.id}
+            csvFilename="radiant-providers.csv"
+            initialColumnVisibility={{ checked: false, fails: false }}
+            facets={[
+              { columnId: 'health', label: 'Health' },
+              { columnId: 'enabled', label: 'State' },
+            ]}
+          />
         </CardBody>
       </Card>
       <Card>
@@ -333,13 +444,27 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
           actions={canChange ? <RuleDialog tenants={data.tenants} save={actions.saveRule} trigger={<Button size="sm">New rule</Button>} /> : null}
         />
         <CardBody>
-          <DataTable data={data.rules} columns={ruleColumns} caption="Routing rules" testId="routing-rules-table" getRowId={(r) => r.id} csvFilename="radiant-routing-rules.csv" empty="No routing rules: requests go to the model they name." />
+          <DataTable
+            data={data.rules}
+            columns={ruleColumns}
+            caption="Routing rules"
+            testId="routing-rules-table"
+            getRowId={(r) => r.id}
+            csvFilename="radiant-routing-rules.csv"
+            empty="No routing rules: requests go to the model they name."
+          />
         </CardBody>
       </Card>
       <Card>
         <CardHeader title="Content-policy rejections" description="Last 30 days, per model (no prompt text is stored)." />
         <CardBody>
-          <DataTable data={data.rejectionsByModel} columns={rejectionColumns} caption="Rejections by model" csvFilename="radiant-rejections.csv" empty="No provider refused a request in the last 30 days." />
+          <DataTable
+            data={data.rejectionsByModel}
+            columns={rejectionColumns}
+            caption="Rejections by model"
+            csvFilename="radiant-rejections.csv"
+            empty="No provider refused a request in the last 30 days."
+          />
         </CardBody>
       </Card>
     </div>

@@ -138,7 +138,16 @@ export function ModelAccessDialog({ tenantId, models, action }: { tenantId: stri
       description="Allow or block a model for this tenant, with optional per-model limits. Needs a second administrator."
       fields={[
         { name: 'modelId', label: 'Model', type: 'select', options: models },
-        { name: 'enabled', label: 'Access', type: 'select', options: [{ value: 'allow', label: 'Allowed' }, { value: 'block', label: 'Blocked' }], defaultValue: 'allow' },
+        {
+          name: 'enabled',
+          label: 'Access',
+          type: 'select',
+          options: [
+            { value: 'allow', label: 'Allowed' },
+            { value: 'block', label: 'Blocked' },
+          ],
+          defaultValue: 'allow',
+        },
         { name: 'rateLimitRpm', label: 'Requests per minute', type: 'number', hint: 'Empty = the tier’s limit.' },
         { name: 'rateLimitTpm', label: 'Tokens per minute', type: 'number', hint: 'Empty = the tier’s limit.' },
         { name: 'reason', label: 'Reason', type: 'textarea' },
@@ -246,12 +255,24 @@ export function PersonActions({
         ))}
       </select>
       {role !== 'owner' && !isSelf ? (
-        <Button size="sm" variant="secondary" disabled={pending} aria-label={`Make ${email} the owner`} onClick={() => run(transfer, {}, `Make ${email} the owner? ${tenantId ? 'Other owners become members.' : 'You become a member.'}`)}>
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={pending}
+          aria-label={`Make ${email} the owner`}
+          onClick={() => run(transfer, {}, `Make ${email} the owner? ${tenantId ? 'Other owners become members.' : 'You become a member.'}`)}
+        >
           Make owner
         </Button>
       ) : null}
       {!isSelf ? (
-        <Button size="sm" variant="danger" disabled={pending} aria-label={`Remove ${email}`} onClick={() => run(remove, {}, `Remove ${email}? Their sign-in stops at once.`)}>
+        <Button
+          size="sm"
+          variant="danger"
+          disabled={pending}
+          aria-label={`Remove ${email}`}
+          onClick={() => run(remove, {}, `Remove ${email}? Their sign-in stops at once.`)}
+        >
           Remove
         </Button>
       ) : null}

@@ -81,13 +81,32 @@ type D = TenantDetail;
 const am = columnHelper<D['modelAccess'][number]>();
 const accessColumns = [
   am.accessor('model', { header: 'Model', cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
-  am.accessor((r) => (r.enabled ? 'allowed' : 'blocked'), { id: 'enabled', header: 'Access', filterFn: exactFilter, cell: (c) => <Badge tone={c.getValue() === 'allowed' ? 'success' : 'danger'}>{c.getValue()}</Badge> }),
-  am.accessor((r) => r.markupPercent ?? '', { id: 'markup', header: 'Tenant markup', meta: { align: 'right', label: 'Tenant markup %' }, cell: (c) => (c.getValue() ? `${c.getValue()}%` : '—') }),
+  am.accessor((r) => (r.enabled ? 'allowed' : 'blocked'), {
+    id: 'enabled',
+    header: 'Access',
+    filterFn: exactFilter,
+    cell: (c) => <Badge tone={c.getValue() === 'allowed' ? 'success' : 'danger'}>{c.getValue()}</Badge>,
+  }),
+  am.accessor((r) => r.markupPercent ?? '', {
+    id: 'markup',
+    header: 'Tenant markup',
+    meta: { align: 'right', label: 'Tenant markup %' },
+    cell: (c) => (c.getValue() ? `${c.getValue()}%` : '—'),
+  }),
   am.accessor((r) => r.markupReason ?? '', { id: 'why', header: 'Why', cell: (c) => <span className="line-clamp-2 max-w-xs">{c.getValue() || '—'}</span> }),
   am.accessor((r) => r.markupSetBy ?? '', { id: 'by', header: 'Set by', cell: (c) => c.getValue() || '—' }),
   am.accessor((r) => r.markupSetAt ?? '', { id: 'at', header: 'When', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
-  am.accessor((r) => r.markupExpiresAt ?? '', { id: 'exp', header: 'Expires', cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="date" /> : 'never') }),
-  am.accessor((r) => r.rateLimitRpm ?? '', { id: 'rpm', header: 'RPM limit', meta: { align: 'right' }, cell: (c) => (c.getValue() === '' ? 'tier' : formatCount(c.getValue())) }),
+  am.accessor((r) => r.markupExpiresAt ?? '', {
+    id: 'exp',
+    header: 'Expires',
+    cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="date" /> : 'never'),
+  }),
+  am.accessor((r) => r.rateLimitRpm ?? '', {
+    id: 'rpm',
+    header: 'RPM limit',
+    meta: { align: 'right' },
+    cell: (c) => (c.getValue() === '' ? 'tier' : formatCount(c.getValue())),
+  }),
 ];
 const us = columnHelper<D['users'][number]>();
 const userColumns = [
@@ -110,8 +129,18 @@ const keyColumns = [
   ks.accessor('keyPrefix', { header: 'Key', cell: (c) => <code className="text-xs">{c.getValue()}…</code> }),
   ks.accessor((r) => r.scopes.join(', '), { id: 'scopes', header: 'Scopes' }),
   ks.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  ks.accessor((r) => r.rateLimitRpm ?? '', { id: 'rpm', header: 'RPM', meta: { align: 'right' }, cell: (c) => (c.getValue() === '' ? 'tier' : formatCount(c.getValue())) }),
-  ks.accessor((r) => r.monthlyBudget ?? '', { id: 'budget', header: 'Monthly cap', meta: { align: 'right' }, cell: (c) => (c.getValue() ? <Money value={c.getValue()} /> : '—') }),
+  ks.accessor((r) => r.rateLimitRpm ?? '', {
+    id: 'rpm',
+    header: 'RPM',
+    meta: { align: 'right' },
+    cell: (c) => (c.getValue() === '' ? 'tier' : formatCount(c.getValue())),
+  }),
+  ks.accessor((r) => r.monthlyBudget ?? '', {
+    id: 'budget',
+    header: 'Monthly cap',
+    meta: { align: 'right' },
+    cell: (c) => (c.getValue() ? <Money value={c.getValue()} /> : '—'),
+  }),
   ks.accessor('usageCount', { header: 'Requests', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
   ks.accessor((r) => r.lastUsedAt ?? '', { id: 'lastUsed', header: 'Last used', cell: (c) => <LocalTime value={c.getValue() || null} /> }),
   ks.accessor('createdAt', { header: 'Created', cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
@@ -136,7 +165,12 @@ const invoiceColumns = [
   }),
   inv.accessor('period', { header: 'Period' }),
   inv.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  inv.accessor('totalAmount', { header: 'Total', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
+  inv.accessor('totalAmount', {
+    header: 'Total',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} />,
+  }),
   inv.accessor((r) => r.issuedAt ?? '', { id: 'issued', header: 'Issued', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
 ];
 
@@ -168,7 +202,8 @@ function TierDialog({ tenant, action }: { tenant: D['tenant']; action: TierActio
             className="space-y-4"
             onSubmit={async (e) => {
               e.preventDefault();
-              if (Number(tier) === tenant.tier) return setRes({ ok: false, message: 'Choose a different tier', fieldErrors: { tier: ['Choose a different tier'] } });
+              if (Number(tier) === tenant.tier)
+                return setRes({ ok: false, message: 'Choose a different tier', fieldErrors: { tier: ['Choose a different tier'] } });
               setBusy(true);
               setRes(await action({ tenantId: tenant.id, tier: Number(tier), reason }));
               setBusy(false);
@@ -259,7 +294,11 @@ export function TenantDetailView({
       </Card>
       <StatGrid>
         <Stat label="Month to date" value={formatAmount(tn.monthToDateSpend, tn.currency)} />
-        <Stat label="Monthly budget" value={tn.monthlyBudget ? formatAmount(tn.monthlyBudget, tn.currency) : 'no cap'} hint={tn.budgetUsedPercent ? `${formatPercent(tn.budgetUsedPercent)} used` : undefined} />
+        <Stat
+          label="Monthly budget"
+          value={tn.monthlyBudget ? formatAmount(tn.monthlyBudget, tn.currency) : 'no cap'}
+          hint={tn.budgetUsedPercent ? `${formatPercent(tn.budgetUsedPercent)} used` : undefined}
+        />
         <Stat label="Revenue, 30 days" value={formatAmount(data.revenue30d, tn.currency)} />
         <Stat label="Active keys" value={formatCount(tn.activeKeys)} hint={`${tn.users} users`} />
       </StatGrid>
@@ -273,7 +312,15 @@ export function TenantDetailView({
               <div className="space-y-6">
                 <Card>
                   <CardBody>
-                    <TimeSeriesChart title="Revenue and cost per day (30 days)" data={chart} xKey="day" series={[{ key: 'revenue', label: 'Revenue' }, { key: 'cost', label: 'Cost', color: '#d97706' }]} />
+                    <TimeSeriesChart
+                      title="Revenue and cost per day (30 days)"
+                      data={chart}
+                      xKey="day"
+                      series={[
+                        { key: 'revenue', label: 'Revenue' },
+                        { key: 'cost', label: 'Cost', color: '#d97706' },
+                      ]}
+                    />
                   </CardBody>
                 </Card>
                 <Card>
@@ -290,19 +337,19 @@ export function TenantDetailView({
             label: `Model access (${data.modelAccess.length})`,
             content: (
               <div className="space-y-3">
-              {canPropose || a.canPrice ? (
-                <div className="flex flex-wrap gap-2">
-                  {canPropose ? <ModelAccessDialog tenantId={tn.id} models={models} action={a.proposeAccess} /> : null}
-                  {a.canPrice ? <ContractPriceDialog tenantId={tn.id} models={models} action={a.proposeContract} /> : null}
-                </div>
-              ) : null}
-              <DataTable
-                data={data.modelAccess}
-                columns={accessColumns}
-                caption="Model access and tenant overrides"
-                csvFilename={`${tn.slug}-model-access.csv`}
-                empty="No per-tenant rules: every enabled model is available at the platform markups."
-              />
+                {canPropose || a.canPrice ? (
+                  <div className="flex flex-wrap gap-2">
+                    {canPropose ? <ModelAccessDialog tenantId={tn.id} models={models} action={a.proposeAccess} /> : null}
+                    {a.canPrice ? <ContractPriceDialog tenantId={tn.id} models={models} action={a.proposeContract} /> : null}
+                  </div>
+                ) : null}
+                <DataTable
+                  data={data.modelAccess}
+                  columns={accessColumns}
+                  caption="Model access and tenant overrides"
+                  csvFilename={`${tn.slug}-model-access.csv`}
+                  empty="No per-tenant rules: every enabled model is available at the platform markups."
+                />
               </div>
             ),
           },
@@ -323,7 +370,15 @@ export function TenantDetailView({
                             header: 'Actions',
                             meta: { noCsv: true },
                             cell: (c) => (
-                              <PersonActions tenantId={tn.id} userId={c.row.original.id} email={c.row.original.email} role={c.row.original.role} changeRole={a.changeRole} remove={a.remove} transfer={a.transfer} />
+                              <PersonActions
+                                tenantId={tn.id}
+                                userId={c.row.original.id}
+                                email={c.row.original.email}
+                                role={c.row.original.role}
+                                changeRole={a.changeRole}
+                                remove={a.remove}
+                                transfer={a.transfer}
+                              />
                             ),
                           }),
                         ]
@@ -333,7 +388,15 @@ export function TenantDetailView({
                   getRowId={(r) => r.id}
                 />
                 {invitations.length ? (
-                  <DataTable data={invitations} columns={invitationColumns} caption="Invitations" showCaption getRowId={(r) => r.id} search={false} columnMenu={false} />
+                  <DataTable
+                    data={invitations}
+                    columns={invitationColumns}
+                    caption="Invitations"
+                    showCaption
+                    getRowId={(r) => r.id}
+                    search={false}
+                    columnMenu={false}
+                  />
                 ) : null}
               </div>
             ),

@@ -30,7 +30,12 @@ const eventColumns = [
   e.accessor('markupPercent', { header: 'Markup', meta: { align: 'right', label: 'Markup %' }, sortFn: decimalSort, cell: (c) => `${c.getValue()}%` }),
   e.accessor('price', { header: 'Price', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
   e.accessor('margin', { header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
-  e.accessor((r) => r.latencyMs ?? '', { id: 'latency', header: 'Latency', meta: { align: 'right', label: 'Latency (ms)' }, cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`) }),
+  e.accessor((r) => r.latencyMs ?? '', {
+    id: 'latency',
+    header: 'Latency',
+    meta: { align: 'right', label: 'Latency (ms)' },
+    cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`),
+  }),
   e.accessor('requestId', { header: 'Request id', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
 ];
 
@@ -56,7 +61,14 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
       (kv): kv is [string, string] => typeof kv[1] === 'string' && kv[1] !== '',
     ),
   ).toString();
-  const daily = data.daily.map((d) => ({ day: d.day, revenue: displayNumber(d.revenue), cost: displayNumber(d.cost), requests: d.requests, errors: d.errors, tokens: d.tokens }));
+  const daily = data.daily.map((d) => ({
+    day: d.day,
+    revenue: displayNumber(d.revenue),
+    cost: displayNumber(d.cost),
+    requests: d.requests,
+    errors: d.errors,
+    tokens: d.tokens,
+  }));
   const t = data.totals;
 
   return (
@@ -77,22 +89,46 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
           >
             <Field label="Tenant" errors={errors.tenantId}>
               {(p) => (
-                <Select {...p} value={form.tenantId} onChange={set('tenantId')} emptyLabel="All tenants" options={data.options.tenants.map((o) => ({ value: o.id, label: o.name }))} />
+                <Select
+                  {...p}
+                  value={form.tenantId}
+                  onChange={set('tenantId')}
+                  emptyLabel="All tenants"
+                  options={data.options.tenants.map((o) => ({ value: o.id, label: o.name }))}
+                />
               )}
             </Field>
             <Field label="Model" errors={errors.modelId}>
               {(p) => (
-                <Select {...p} value={form.modelId} onChange={set('modelId')} emptyLabel="All models" options={data.options.models.map((o) => ({ value: o.id, label: o.name }))} />
+                <Select
+                  {...p}
+                  value={form.modelId}
+                  onChange={set('modelId')}
+                  emptyLabel="All models"
+                  options={data.options.models.map((o) => ({ value: o.id, label: o.name }))}
+                />
               )}
             </Field>
             <Field label="Provider" errors={errors.providerId}>
               {(p) => (
-                <Select {...p} value={form.providerId} onChange={set('providerId')} emptyLabel="All providers" options={data.options.providers.map((o) => ({ value: o.id, label: o.name }))} />
+                <Select
+                  {...p}
+                  value={form.providerId}
+                  onChange={set('providerId')}
+                  emptyLabel="All providers"
+                  options={data.options.providers.map((o) => ({ value: o.id, label: o.name }))}
+                />
               )}
             </Field>
             <Field label="Status" errors={errors.status}>
               {(p) => (
-                <Select {...p} value={form.status} onChange={set('status')} emptyLabel="Any status" options={USAGE_STATUS_VALUES.map((s) => ({ value: s, label: s }))} />
+                <Select
+                  {...p}
+                  value={form.status}
+                  onChange={set('status')}
+                  emptyLabel="Any status"
+                  options={USAGE_STATUS_VALUES.map((s) => ({ value: s, label: s }))}
+                />
               )}
             </Field>
             <Field label="From (UTC day)" errors={errors.from}>
@@ -114,8 +150,16 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
       </Card>
 
       <StatGrid className="lg:grid-cols-5">
-        <Stat label="Requests" value={formatCount(t.requests)} hint={`${formatCount(t.errors)} errors (${formatPercent(t.requests ? String((t.errors / t.requests) * 100) : '0')})`} />
-        <Stat label="Tokens" value={formatCount(t.inputTokens + t.outputTokens)} hint={`${formatCount(t.inputTokens)} in · ${formatCount(t.outputTokens)} out`} />
+        <Stat
+          label="Requests"
+          value={formatCount(t.requests)}
+          hint={`${formatCount(t.errors)} errors (${formatPercent(t.requests ? String((t.errors / t.requests) * 100) : '0')})`}
+        />
+        <Stat
+          label="Tokens"
+          value={formatCount(t.inputTokens + t.outputTokens)}
+          hint={`${formatCount(t.inputTokens)} in · ${formatCount(t.outputTokens)} out`}
+        />
         <Stat label="Revenue" value={formatAmount(t.revenue)} />
         <Stat label="Cost" value={formatAmount(t.cost)} />
         <Stat label="Margin" value={formatAmount(t.margin)} />
@@ -124,12 +168,30 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardBody>
-            <TimeSeriesChart title="Revenue and cost per day" data={daily} xKey="day" series={[{ key: 'revenue', label: 'Revenue' }, { key: 'cost', label: 'Cost', color: '#d97706' }]} />
+            <TimeSeriesChart
+              title="Revenue and cost per day"
+              data={daily}
+              xKey="day"
+              series={[
+                { key: 'revenue', label: 'Revenue' },
+                { key: 'cost', label: 'Cost', color: '#d97706' },
+              ]}
+            />
           </CardBody>
         </Card>
         <Card>
           <CardBody>
-            <BarChart title="Requests and errors per day" data={daily} xKey="day" format="count" stacked series={[{ key: 'requests', label: 'Requests' }, { key: 'errors', label: 'Errors', color: '#dc2626' }]} />
+            <BarChart
+              title="Requests and errors per day"
+              data={daily}
+              xKey="day"
+              format="count"
+              stacked
+              series={[
+                { key: 'requests', label: 'Requests' },
+                { key: 'errors', label: 'Errors', color: '#dc2626' },
+              ]}
+            />
           </CardBody>
         </Card>
       </div>
@@ -141,7 +203,10 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
             xKey="model"
             horizontal
             height={Math.max(200, Math.min(12, data.byModel.length) * 30)}
-            series={[{ key: 'revenue', label: 'Revenue' }, { key: 'cost', label: 'Cost', color: '#d97706' }]}
+            series={[
+              { key: 'revenue', label: 'Revenue' },
+              { key: 'cost', label: 'Cost', color: '#d97706' },
+            ]}
           />
         </CardBody>
       </Card>

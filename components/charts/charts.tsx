@@ -8,20 +8,7 @@
  *
  * Values arrive as numbers for drawing only (display); exact amounts stay in the tables.
  */
-import {
-  Area,
-  AreaChart,
-  Bar,
-  BarChart as RBarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Area, AreaChart, Bar, BarChart as RBarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useId, type ReactNode } from 'react';
 import { formatCompact } from '../ui/format';
 
@@ -41,7 +28,12 @@ function fmt(format: ChartFormat, v: unknown, compact = false): string {
   if (format === 'percent') return `${n.toFixed(1)}%`;
   if (format === 'count') return compact ? formatCompact(n) : new Intl.NumberFormat('en-US').format(n);
   if (compact && Math.abs(n) >= 1000) return `$${formatCompact(n)}`;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: Math.abs(n) < 1 && n !== 0 ? 4 : 2 }).format(n);
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: Math.abs(n) < 1 && n !== 0 ? 4 : 2,
+  }).format(n);
 }
 
 function ChartFrame({
@@ -126,7 +118,18 @@ interface TimeSeriesProps {
   actions?: ReactNode;
 }
 
-export function TimeSeriesChart({ title, description, data, xKey, series, format = 'money', height = 260, kind = 'area', stacked = false, actions }: TimeSeriesProps) {
+export function TimeSeriesChart({
+  title,
+  description,
+  data,
+  xKey,
+  series,
+  format = 'money',
+  height = 260,
+  kind = 'area',
+  stacked = false,
+  actions,
+}: TimeSeriesProps) {
   const axis = (
     <>
       <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
@@ -143,7 +146,16 @@ export function TimeSeriesChart({ title, description, data, xKey, series, format
           <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             {axis}
             {series.map((s, i) => (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color ?? PALETTE[i % PALETTE.length]} strokeWidth={2} dot={false} isAnimationActive={false} />
+              <Line
+                key={s.key}
+                type="monotone"
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color ?? PALETTE[i % PALETTE.length]}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         ) : (

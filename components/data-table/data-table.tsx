@@ -224,22 +224,22 @@ export function DataTable<T extends RowData>({
     <div className="space-y-3">
       <div className="flex flex-wrap items-end gap-2">
         {search ? (
-        <div className="min-w-48 flex-1 sm:max-w-xs">
-          <label htmlFor={`${baseId}-search`} className="sr-only">
-            Search {caption}
-          </label>
-          <input
-            id={`${baseId}-search`}
-            type="search"
-            value={globalFilter}
-            onChange={(e) => {
-              setGlobalFilter(e.target.value);
-              setPagination((p) => ({ ...p, pageIndex: 0 }));
-            }}
-            placeholder={searchPlaceholder}
-            className="h-9 w-full rounded-md border border-slate-300 bg-white px-3 text-sm shadow-sm placeholder:text-slate-500 focus:border-brand-600 focus:ring-1 focus:ring-brand-600 focus:outline-none"
-          />
-        </div>
+          <div className="min-w-48 flex-1 sm:max-w-xs">
+            <label htmlFor={`${baseId}-search`} className="sr-only">
+              Search {caption}
+            </label>
+            <input
+              id={`${baseId}-search`}
+              type="search"
+              value={globalFilter}
+              onChange={(e) => {
+                setGlobalFilter(e.target.value);
+                setPagination((p) => ({ ...p, pageIndex: 0 }));
+              }}
+              placeholder={searchPlaceholder}
+              className="h-9 w-full rounded-md border border-slate-300 bg-white px-3 text-sm shadow-sm placeholder:text-slate-500 focus:border-brand-600 focus:ring-1 focus:ring-brand-600 focus:outline-none"
+            />
+          </div>
         ) : null}
         {facets.map((f) => {
           const id = `${baseId}-facet-${f.columnId}`;
@@ -273,13 +273,7 @@ export function DataTable<T extends RowData>({
           {toolbar}
           {columnMenu && hidable.length > 0 ? (
             <div className="relative">
-              <Button
-                variant="secondary"
-                size="sm"
-                aria-expanded={showColumns}
-                aria-controls={`${baseId}-cols`}
-                onClick={() => setShowColumns((s) => !s)}
-              >
+              <Button variant="secondary" size="sm" aria-expanded={showColumns} aria-controls={`${baseId}-cols`} onClick={() => setShowColumns((s) => !s)}>
                 Columns
               </Button>
               {showColumns ? (
@@ -334,10 +328,7 @@ export function DataTable<T extends RowData>({
                         <button
                           type="button"
                           onClick={col.getToggleSortingHandler()}
-                          className={cn(
-                            'inline-flex items-center gap-1 rounded uppercase hover:text-slate-950',
-                            meta?.align === 'right' && 'flex-row-reverse',
-                          )}
+                          className={cn('inline-flex items-center gap-1 rounded uppercase hover:text-slate-950', meta?.align === 'right' && 'flex-row-reverse')}
                         >
                           <table.FlexRender header={header} />
                           <span aria-hidden className="text-[10px] text-slate-500">

@@ -10,7 +10,17 @@
  * 3 = from 1280 px). What a person comes for (price, amount, status) is priority 1; secondary
  * columns fold away on narrow screens instead of pushing the key figures off to the side.
  */
-import { columnVisibilityFeature, createColumnHelper, metaHelper, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type RowData, type SortingState } from '@tanstack/react-table';
+import {
+  columnVisibilityFeature,
+  createColumnHelper,
+  metaHelper,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+} from '@tanstack/react-table';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition, type ReactNode } from 'react';

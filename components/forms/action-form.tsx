@@ -14,7 +14,17 @@ import { DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Checkbox, Field, FormError, Input, Select, Textarea } from '../ui/field';
 
 export type FieldSpec =
-  | { name: string; label: string; type: 'text' | 'email' | 'password' | 'number' | 'date'; hint?: string; required?: boolean; defaultValue?: string; autoComplete?: string; placeholder?: string; step?: string }
+  | {
+      name: string;
+      label: string;
+      type: 'text' | 'email' | 'password' | 'number' | 'date';
+      hint?: string;
+      required?: boolean;
+      defaultValue?: string;
+      autoComplete?: string;
+      placeholder?: string;
+      step?: string;
+    }
   | { name: string; label: string; type: 'select'; options: Array<{ value: string; label: string }>; hint?: string; defaultValue?: string }
   | { name: string; label: string; type: 'textarea'; hint?: string; defaultValue?: string }
   | { name: string; label: string; type: 'checkbox'; hint?: string; defaultChecked?: boolean };
@@ -83,7 +93,13 @@ export function ActionForm<T>({
               {f.hint ? <p className="text-xs text-slate-600">{f.hint}</p> : null}
             </div>
           ) : (
-            <Field key={f.name} label={f.label} hint={f.hint} errors={fe[f.name]} className={f.type === 'textarea' && columns === 2 ? 'sm:col-span-2' : undefined}>
+            <Field
+              key={f.name}
+              label={f.label}
+              hint={f.hint}
+              errors={fe[f.name]}
+              className={f.type === 'textarea' && columns === 2 ? 'sm:col-span-2' : undefined}
+            >
               {(p) =>
                 f.type === 'select' ? (
                   <Select {...p} name={f.name} defaultValue={f.defaultValue} options={f.options} />
@@ -123,7 +139,13 @@ export function ActionDialog<T>({
   variant = 'secondary',
   wide,
   ...form
-}: Parameters<typeof ActionForm<T>>[0] & { trigger: string; title: string; description?: string; variant?: 'primary' | 'secondary' | 'danger'; wide?: boolean }) {
+}: Parameters<typeof ActionForm<T>>[0] & {
+  trigger: string;
+  title: string;
+  description?: string;
+  variant?: 'primary' | 'secondary' | 'danger';
+  wide?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [gen, setGen] = useState(0);
   return (

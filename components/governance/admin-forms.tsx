@@ -11,13 +11,7 @@ import { Field, FormError, Input, Select, Textarea } from '../ui/field';
 
 type Act<T> = (input: unknown) => Promise<ActionResult<T>>;
 
-export function InviteForm({
-  roles,
-  invite,
-}: {
-  roles: string[];
-  invite: Act<{ email: string; role: string; approvalId: string }>;
-}) {
+export function InviteForm({ roles, invite }: { roles: string[]; invite: Act<{ email: string; role: string; approvalId: string }> }) {
   const router = useRouter();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState(roles.includes('operator') ? 'operator' : (roles[0] ?? ''));
@@ -54,7 +48,9 @@ export function InviteForm({
         {(p) => <Input {...p} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
       </Field>
       <Field label="Role" hint="You can invite up to your own role." errors={fe.role}>
-        {(p) => <Select {...p} value={role} onChange={(e) => setRole(e.target.value)} options={roles.map((r) => ({ value: r, label: r.replace(/_/g, ' ') }))} />}
+        {(p) => (
+          <Select {...p} value={role} onChange={(e) => setRole(e.target.value)} options={roles.map((r) => ({ value: r, label: r.replace(/_/g, ' ') }))} />
+        )}
       </Field>
       <Field label="Message (optional)" errors={fe.message}>
         {(p) => <Textarea {...p} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={2000} />}
@@ -141,7 +137,12 @@ export function RoleChangeForm({
       <label className="sr-only" htmlFor={`role-${adminId}`}>
         New role for {email}
       </label>
-      <select id={`role-${adminId}`} value={role} onChange={(e) => setRole(e.target.value)} className="h-8 rounded-md border border-slate-300 bg-white px-2 text-xs">
+      <select
+        id={`role-${adminId}`}
+        value={role}
+        onChange={(e) => setRole(e.target.value)}
+        className="h-8 rounded-md border border-slate-300 bg-white px-2 text-xs"
+      >
         {others.map((r) => (
           <option key={r} value={r}>
             {r.replace(/_/g, ' ')}

@@ -31,9 +31,15 @@ export function ChangeDiff({ changes, beforeLabel = 'Now', afterLabel = 'Propose
               </caption>
               <thead>
                 <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
-                  <th scope="col" className="px-3 py-1.5 font-medium">Field</th>
-                  <th scope="col" className="px-3 py-1.5 font-medium">{beforeLabel}</th>
-                  <th scope="col" className="px-3 py-1.5 font-medium">{afterLabel}</th>
+                  <th scope="col" className="px-3 py-1.5 font-medium">
+                    Field
+                  </th>
+                  <th scope="col" className="px-3 py-1.5 font-medium">
+                    {beforeLabel}
+                  </th>
+                  <th scope="col" className="px-3 py-1.5 font-medium">
+                    {afterLabel}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -43,7 +49,9 @@ export function ChangeDiff({ changes, beforeLabel = 'Now', afterLabel = 'Propose
                   const changed = show(b) !== show(a);
                   return (
                     <tr key={k} className={changed ? 'bg-amber-50' : undefined}>
-                      <th scope="row" className="px-3 py-1.5 text-left font-medium text-slate-800">{k}</th>
+                      <th scope="row" className="px-3 py-1.5 text-left font-medium text-slate-800">
+                        {k}
+                      </th>
                       <td className={changed ? 'px-3 py-1.5 text-red-800 line-through decoration-red-400' : 'px-3 py-1.5 text-slate-700'}>{show(b)}</td>
                       <td className={changed ? 'px-3 py-1.5 font-semibold text-emerald-800' : 'px-3 py-1.5 text-slate-700'}>{show(a)}</td>
                     </tr>

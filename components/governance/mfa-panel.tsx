@@ -33,7 +33,17 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function CodeForm({ label, submit, busyLabel, onDone }: { label: string; submit: Act<unknown>; busyLabel: string; onDone: (r: ActionResult<unknown>) => void }) {
+function CodeForm({
+  label,
+  submit,
+  busyLabel,
+  onDone,
+}: {
+  label: string;
+  submit: Act<unknown>;
+  busyLabel: string;
+  onDone: (r: ActionResult<unknown>) => void;
+}) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -87,8 +97,7 @@ export function MfaPanel({
       {message ? <Alert tone={message.ok ? 'success' : 'danger'}>{message.text}</Alert> : null}
       {codes ? <RecoveryCodes codes={codes} /> : null}
       <p className="text-sm text-slate-700">
-        MFA is <strong>{status.enabled ? 'on' : 'off'}</strong>.{' '}
-        {status.enabled ? `${status.recoveryCodesLeft} recovery codes left. ` : ''}
+        MFA is <strong>{status.enabled ? 'on' : 'off'}</strong>. {status.enabled ? `${status.recoveryCodesLeft} recovery codes left. ` : ''}
         This session {status.sessionVerified ? 'was' : 'was not'} verified with MFA.
       </p>
       {!status.enabled && !enrolment ? (
@@ -110,7 +119,10 @@ export function MfaPanel({
           <p className="text-sm text-slate-700">Scan the QR code with your authenticator app, or type the key, then enter the 6-digit code it shows.</p>
           <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={220} height={220} className="rounded border border-slate-200" />
           <p className="text-sm">
-            Key: <code className="break-all select-all" data-testid="mfa-secret">{enrolment.secret}</code>
+            Key:{' '}
+            <code className="break-all select-all" data-testid="mfa-secret">
+              {enrolment.secret}
+            </code>
           </p>
           <CodeForm
             label="Code from the app"

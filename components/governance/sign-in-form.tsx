@@ -67,9 +67,7 @@ export function SignInForm({
       ) : (
         <>
           <Field label="E-mail" errors={state.fieldErrors?.email} {...(emailHint ? { hint: emailHint } : {})}>
-            {(p) => (
-              <Input {...p} name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
-            )}
+            {(p) => <Input {...p} name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
           </Field>
           <Field label="Password" errors={state.fieldErrors?.password}>
             {(p) => (

@@ -25,7 +25,12 @@ const columns = [
   }),
   ic.accessor('period', { header: 'Period' }),
   ic.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  ic.accessor('total', { header: 'Total', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} /> }),
+  ic.accessor('total', {
+    header: 'Total',
+    meta: { align: 'right' },
+    sortFn: decimalSort,
+    cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} />,
+  }),
   ic.accessor((r) => r.issuedAt ?? '', { id: 'issued', header: 'Issued', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
   ic.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
   ic.display({
@@ -34,10 +39,18 @@ const columns = [
     meta: { noCsv: true, label: 'Download' },
     cell: (c) => (
       <span className="flex gap-2 text-xs">
-        <a className="text-brand-700 underline" href={`/api/portal/invoices/${c.row.original.id}.pdf`} aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as PDF`}>
+        <a
+          className="text-brand-700 underline"
+          href={`/api/portal/invoices/${c.row.original.id}.pdf`}
+          aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as PDF`}
+        >
           PDF
         </a>
-        <a className="text-brand-700 underline" href={`/api/portal/invoices/${c.row.original.id}.csv`} aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as CSV`}>
+        <a
+          className="text-brand-700 underline"
+          href={`/api/portal/invoices/${c.row.original.id}.csv`}
+          aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as CSV`}
+        >
           CSV
         </a>
       </span>
@@ -47,7 +60,16 @@ const columns = [
 
 export function PortalInvoicesTable({ rows }: { rows: PortalInvoiceSummary[] }) {
   return (
-    <DataTable data={rows} columns={columns} caption="Invoices" testId="portal-invoices-table" getRowId={(r) => r.id} csvFilename="radiant-invoices.csv" facets={[{ columnId: 'status', label: 'Status' }]} empty="No invoices yet: your first one is issued after your first month of usage." />
+    <DataTable
+      data={rows}
+      columns={columns}
+      caption="Invoices"
+      testId="portal-invoices-table"
+      getRowId={(r) => r.id}
+      csvFilename="radiant-invoices.csv"
+      facets={[{ columnId: 'status', label: 'Status' }]}
+      empty="No invoices yet: your first one is issued after your first month of usage."
+    />
   );
 }
 

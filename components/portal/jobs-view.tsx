@@ -29,8 +29,16 @@ export function Pager({ page, pages, total, base }: { page: number; pages: numbe
         {total} in all · page {page} of {pages}
       </span>
       <span className="flex gap-3">
-        {page > 1 ? <Link className="underline" href={`${base}${sep}page=${page - 1}`}>Previous</Link> : null}
-        {page < pages ? <Link className="underline" href={`${base}${sep}page=${page + 1}`}>Next</Link> : null}
+        {page > 1 ? (
+          <Link className="underline" href={`${base}${sep}page=${page - 1}`}>
+            Previous
+          </Link>
+        ) : null}
+        {page < pages ? (
+          <Link className="underline" href={`${base}${sep}page=${page + 1}`}>
+            Next
+          </Link>
+        ) : null}
       </span>
     </nav>
   );
@@ -68,14 +76,24 @@ export function JobsTable({ rows, page, pages, total }: { rows: JobRowView[]; pa
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{r.progress}%</td>
                 <td className="px-3 py-2 text-right">
-                  {r.price !== null ? <Money value={r.price} kind="small" /> : <span title="Held against your budget while the job runs">≤ <Money value={r.estimatedPrice} kind="small" /></span>}
+                  {r.price !== null ? (
+                    <Money value={r.price} kind="small" />
+                  ) : (
+                    <span title="Held against your budget while the job runs">
+                      ≤ <Money value={r.estimatedPrice} kind="small" />
+                    </span>
+                  )}
                 </td>
                 <td className="px-3 py-2">
                   <LocalTime value={r.createdAt.toISOString()} />
                 </td>
                 <td className="px-3 py-2">
                   {r.hasPreview ? (
-                    <img src={`/portal/jobs/${r.id}/content?variant=preview`} alt={`Preview of ${r.publicId}`} className="mb-1 h-12 w-20 rounded object-cover" />
+                    <img
+                      src={`/portal/jobs/${r.id}/content?variant=preview`}
+                      alt={`Preview of ${r.publicId}`}
+                      className="mb-1 h-12 w-20 rounded object-cover"
+                    />
                   ) : null}
                   {r.hasContent ? (
                     <a className="underline" href={`/portal/jobs/${r.id}/content`}>

@@ -68,7 +68,10 @@ function CreateKeyDialog({ create }: { create: CreateKeyAction }) {
       <DialogTrigger asChild>
         <Button>Create API key</Button>
       </DialogTrigger>
-      <DialogContent title={created ? 'Your new API key' : 'Create an API key'} description={created ? undefined : 'Keys authenticate your programs against the RADIANT API.'}>
+      <DialogContent
+        title={created ? 'Your new API key' : 'Create an API key'}
+        description={created ? undefined : 'Keys authenticate your programs against the RADIANT API.'}
+      >
         {created ? (
           <div className="space-y-4">
             <Alert tone="warning" title="Copy it now: it is shown only once">
@@ -112,7 +115,12 @@ function CreateKeyDialog({ create }: { create: CreateKeyAction }) {
               <legend className="text-sm font-medium text-slate-800">Scopes</legend>
               <div className="mt-1 flex flex-wrap gap-4">
                 {KEY_SCOPES.map((s) => (
-                  <Checkbox key={s} label={s} checked={scopes.includes(s)} onChange={(e) => setScopes((x) => (e.target.checked ? [...x, s] : x.filter((y) => y !== s)))} />
+                  <Checkbox
+                    key={s}
+                    label={s}
+                    checked={scopes.includes(s)}
+                    onChange={(e) => setScopes((x) => (e.target.checked ? [...x, s] : x.filter((y) => y !== s)))}
+                  />
                 ))}
               </div>
               {errors.scopes ? <p className="mt-1 text-xs font-medium text-red-700">{errors.scopes.join(' ')}</p> : null}
@@ -144,7 +152,19 @@ function CreateKeyDialog({ create }: { create: CreateKeyAction }) {
 
 const kc = columnHelper<ApiKeyView>();
 
-export function KeysView({ keys, canManage, create, revoke, origin }: { keys: ApiKeyView[]; canManage: boolean; create: CreateKeyAction; revoke: RevokeKeyAction; origin: string }) {
+export function KeysView({
+  keys,
+  canManage,
+  create,
+  revoke,
+  origin,
+}: {
+  keys: ApiKeyView[];
+  canManage: boolean;
+  create: CreateKeyAction;
+  revoke: RevokeKeyAction;
+  origin: string;
+}) {
   const router = useRouter();
   const hydrated = useHydrated();
   const base = `${hydrated ? window.location.origin : origin}/api/v1`;
@@ -177,13 +197,29 @@ console.log(completion.choices[0].message.content);`;
     }),
     kc.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
     kc.accessor(
-      (r) => [r.rateLimitRpm ? `${formatCount(r.rateLimitRpm)} rpm` : null, r.rateLimitTpm ? `${formatCount(r.rateLimitTpm)} tpm` : null].filter(Boolean).join(' · ') || 'tier limits',
+      (r) =>
+        [r.rateLimitRpm ? `${formatCount(r.rateLimitRpm)} rpm` : null, r.rateLimitTpm ? `${formatCount(r.rateLimitTpm)} tpm` : null]
+          .filter(Boolean)
+          .join(' · ') || 'tier limits',
       { id: 'limits', header: 'Limits' },
     ),
-    kc.accessor((r) => r.monthlyBudget ?? '', { id: 'cap', header: 'Monthly cap', meta: { align: 'right' }, cell: (c) => (c.getValue() ? <Money value={c.getValue()} /> : '—') }),
+    kc.accessor((r) => r.monthlyBudget ?? '', {
+      id: 'cap',
+      header: 'Monthly cap',
+      meta: { align: 'right' },
+      cell: (c) => (c.getValue() ? <Money value={c.getValue()} /> : '—'),
+    }),
     kc.accessor('usageCount', { header: 'Requests', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-    kc.accessor((r) => r.lastUsedAt ?? '', { id: 'lastUsed', header: 'Last used', cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="relative" /> : 'never') }),
-    kc.accessor((r) => r.expiresAt ?? '', { id: 'expires', header: 'Expires', cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="date" /> : 'never') }),
+    kc.accessor((r) => r.lastUsedAt ?? '', {
+      id: 'lastUsed',
+      header: 'Last used',
+      cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="relative" /> : 'never'),
+    }),
+    kc.accessor((r) => r.expiresAt ?? '', {
+      id: 'expires',
+      header: 'Expires',
+      cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="date" /> : 'never'),
+    }),
     kc.accessor('createdAt', { header: 'Created', cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
     ...(canManage
       ? [
@@ -220,14 +256,29 @@ console.log(completion.choices[0].message.content);`;
       <Card>
         <CardHeader title="Your keys" actions={canManage ? <CreateKeyDialog create={create} /> : null} />
         <CardBody>
-          <DataTable data={keys} columns={columns} caption="API keys" testId="keys-table" getRowId={(r) => r.id} facets={[{ columnId: 'status', label: 'Status' }]} empty="No API keys yet. Create one to call the API." />
+          <DataTable
+            data={keys}
+            columns={columns}
+            caption="API keys"
+            testId="keys-table"
+            getRowId={(r) => r.id}
+            facets={[{ columnId: 'status', label: 'Status' }]}
+            empty="No API keys yet. Create one to call the API."
+          />
         </CardBody>
       </Card>
       <Card>
-        <CardHeader title="Quick start" description="RADIANT speaks the OpenAI API: point the official openai client at this base URL." actions={<CopyButton text={snippet} label="Copy snippet" />} />
+        <CardHeader
+          title="Quick start"
+          description="RADIANT speaks the OpenAI API: point the official openai client at this base URL."
+          actions={<CopyButton text={snippet} label="Copy snippet" />}
+        />
         <CardBody>
           <p className="mb-2 text-sm text-slate-700">
-            Base URL: <code className="rounded bg-slate-100 px-1.5 py-0.5" data-testid="api-base-url">{base}</code>
+            Base URL:{' '}
+            <code className="rounded bg-slate-100 px-1.5 py-0.5" data-testid="api-base-url">
+              {base}
+            </code>
           </p>
           <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
             <code>{snippet}</code>

@@ -18,7 +18,12 @@ export function PeopleView({
   people: PersonView[];
   invitations: Array<{ id: string; email: string; role: string; expiresAt: string }>;
   selfId: string;
-  actions: { invite: FormAction<{ email: string; acceptUrl: string | null }>; changeRole: FormAction<null>; remove: FormAction<null>; transfer: FormAction<null> };
+  actions: {
+    invite: FormAction<{ email: string; acceptUrl: string | null }>;
+    changeRole: FormAction<null>;
+    remove: FormAction<null>;
+    transfer: FormAction<null>;
+  };
 }) {
   const c = columnHelper<PersonView>();
   const columns = [
@@ -41,7 +46,14 @@ export function PeopleView({
         x.row.original.id === selfId ? (
           <span>{x.row.original.role} (you)</span>
         ) : (
-          <PersonActions userId={x.row.original.id} email={x.row.original.email} role={x.row.original.role} changeRole={actions.changeRole} remove={actions.remove} transfer={actions.transfer} />
+          <PersonActions
+            userId={x.row.original.id}
+            email={x.row.original.email}
+            role={x.row.original.role}
+            changeRole={actions.changeRole}
+            remove={actions.remove}
+            transfer={actions.transfer}
+          />
         ),
     }),
   ];
@@ -58,7 +70,9 @@ export function PeopleView({
         <InvitePersonDialog action={actions.invite} />
       </div>
       <DataTable data={people} columns={columns} caption="People" testId="people-table" getRowId={(r) => r.id} />
-      {invitations.length ? <DataTable data={invitations} columns={invColumns} caption="Pending invitations" showCaption getRowId={(r) => r.id} search={false} columnMenu={false} /> : null}
+      {invitations.length ? (
+        <DataTable data={invitations} columns={invColumns} caption="Pending invitations" showCaption getRowId={(r) => r.id} search={false} columnMenu={false} />
+      ) : null}
     </div>
   );
 }

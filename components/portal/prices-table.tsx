@@ -57,11 +57,14 @@ const columns = [
     meta: { csv: ((r: ClientModelPricing) => r.capabilities.join('; ')) as (row: never) => unknown },
     cell: (c) => (
       <div className="flex max-w-64 flex-wrap gap-1">
-        {c.getValue().slice(0, 5).map((cap) => (
-          <Badge key={cap} tone="neutral">
-            {humanize(cap)}
-          </Badge>
-        ))}
+        {c
+          .getValue()
+          .slice(0, 5)
+          .map((cap) => (
+            <Badge key={cap} tone="neutral">
+              {humanize(cap)}
+            </Badge>
+          ))}
         {c.getValue().length > 5 ? <span className="text-xs text-slate-600">+{c.getValue().length - 5}</span> : null}
       </div>
     ),
@@ -89,25 +92,36 @@ const columns = [
       </Tooltip>
     ),
   }),
-  h.accessor((r) => [r.savings.caching ? `caching −${r.savings.caching.savingsPercent}%` : null, r.savings.batch ? `batch −${r.savings.batch.savingsPercent}%` : null].filter(Boolean).join(', '), {
-    id: 'savings',
-    header: 'Ways to save',
-    cell: (c) => {
-      const s = c.row.original.savings;
-      if (!s.caching && !s.batch) return <span className="text-slate-500">—</span>;
-      return (
-        <div className="space-y-0.5 text-xs">
-          {s.caching ? (
-            <p>
-              Cached input <Money kind="rate" value={s.caching.cachedInputPer1M} unit="1M" /> (−{s.caching.savingsPercent}%)
-            </p>
-          ) : null}
-          {s.batch ? <p>Batch −{s.batch.savingsPercent}%</p> : null}
-        </div>
-      );
+  h.accessor(
+    (r) =>
+      [r.savings.caching ? `caching −${r.savings.caching.savingsPercent}%` : null, r.savings.batch ? `batch −${r.savings.batch.savingsPercent}%` : null]
+        .filter(Boolean)
+        .join(', '),
+    {
+      id: 'savings',
+      header: 'Ways to save',
+      cell: (c) => {
+        const s = c.row.original.savings;
+        if (!s.caching && !s.batch) return <span className="text-slate-500">—</span>;
+        return (
+          <div className="space-y-0.5 text-xs">
+            {s.caching ? (
+              <p>
+                Cached input <Money kind="rate" value={s.caching.cachedInputPer1M} unit="1M" /> (−{s.caching.savingsPercent}%)
+              </p>
+            ) : null}
+            {s.batch ? <p>Batch −{s.batch.savingsPercent}%</p> : null}
+          </div>
+        );
+      },
     },
+  ),
+  h.accessor((r) => r.contextWindow ?? '', {
+    id: 'context',
+    header: 'Context',
+    meta: { align: 'right', label: 'Context window (tokens)' },
+    cell: (c) => (c.getValue() === '' ? '—' : formatCount(c.getValue())),
   }),
-  h.accessor((r) => r.contextWindow ?? '', { id: 'context', header: 'Context', meta: { align: 'right', label: 'Context window (tokens)' }, cell: (c) => (c.getValue() === '' ? '—' : formatCount(c.getValue())) }),
   h.accessor((r) => (r.estimated ? 'estimated' : 'confirmed'), { id: 'estimated', header: 'Price status', filterFn: exactFilter }),
 ];
 
@@ -125,7 +139,15 @@ export function PricesTable({ rows }: { rows: ClientModelPricing[] }) {
       facets={[
         { columnId: 'category', label: 'Category' },
         { columnId: 'capabilities', label: 'Capability' },
-        { columnId: 'priceTier', label: 'Price tier', options: [{ value: 'budget', label: 'Budget' }, { value: 'standard', label: 'Standard' }, { value: 'premium', label: 'Premium' }] },
+        {
+          columnId: 'priceTier',
+          label: 'Price tier',
+          options: [
+            { value: 'budget', label: 'Budget' },
+            { value: 'standard', label: 'Standard' },
+            { value: 'premium', label: 'Premium' },
+          ],
+        },
       ]}
       pageSize={25}
       empty="No models are enabled for your organisation yet."

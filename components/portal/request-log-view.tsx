@@ -10,7 +10,19 @@ import { formatCount } from '../ui/format';
 import { Money } from '../ui/money';
 import { LocalTime } from '../ui/time';
 
-export function RequestLogTable({ page, basePath, showTenant, dir, csvHref }: { page: Page<RequestLogRow>; basePath: string; showTenant?: boolean; dir: 'asc' | 'desc'; csvHref?: string }) {
+export function RequestLogTable({
+  page,
+  basePath,
+  showTenant,
+  dir,
+  csvHref,
+}: {
+  page: Page<RequestLogRow>;
+  basePath: string;
+  showTenant?: boolean;
+  dir: 'asc' | 'desc';
+  csvHref?: string;
+}) {
   const c = serverColumnHelper<RequestLogRow>();
   const columns = [
     c.accessor('createdAt', {
@@ -27,7 +39,14 @@ export function RequestLogTable({ page, basePath, showTenant, dir, csvHref }: { 
       id: 'key',
       header: 'Key',
       meta: { priority: 3 },
-      cell: (x) => (x.getValue() ? <>{x.getValue()} <code className="block text-xs text-slate-600">{x.row.original.keyPrefix}…</code></> : '—'),
+      cell: (x) =>
+        x.getValue() ? (
+          <>
+            {x.getValue()} <code className="block text-xs text-slate-600">{x.row.original.keyPrefix}…</code>
+          </>
+        ) : (
+          '—'
+        ),
     }),
     c.accessor('model', { header: 'Model', meta: { priority: 2 }, cell: (x) => <span className="break-all">{x.getValue()}</span> }),
     c.accessor((r) => r.status ?? 'pending', {
@@ -52,8 +71,18 @@ export function RequestLogTable({ page, basePath, showTenant, dir, csvHref }: { 
         return `${formatCount(r.inputTokens)} in · ${formatCount(r.outputTokens ?? 0)} out`;
       },
     }),
-    c.accessor((r) => r.price ?? '', { id: 'price', header: 'Price', meta: { align: 'right', priority: 1 }, cell: (x) => (x.getValue() ? <Money value={x.getValue()} kind="small" /> : '—') }),
-    c.accessor((r) => r.latencyMs ?? 0, { id: 'latency', header: 'Latency', meta: { align: 'right', priority: 3 }, cell: (x) => (x.row.original.latencyMs === null ? '—' : `${formatCount(x.getValue())} ms`) }),
+    c.accessor((r) => r.price ?? '', {
+      id: 'price',
+      header: 'Price',
+      meta: { align: 'right', priority: 1 },
+      cell: (x) => (x.getValue() ? <Money value={x.getValue()} kind="small" /> : '—'),
+    }),
+    c.accessor((r) => r.latencyMs ?? 0, {
+      id: 'latency',
+      header: 'Latency',
+      meta: { align: 'right', priority: 3 },
+      cell: (x) => (x.row.original.latencyMs === null ? '—' : `${formatCount(x.getValue())} ms`),
+    }),
     c.accessor('promptPreview', {
       header: 'Prompt → answer',
       meta: { priority: 2, className: 'max-w-md' },

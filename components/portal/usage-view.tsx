@@ -42,7 +42,12 @@ export function BudgetCard({ usage }: { usage: PortalUsage }) {
       <CardBody className="space-y-3">
         {b ? (
           <>
-            <ProgressBar value={Math.min(100, Math.round(b.usedPercent))} max={100} label="Budget used" valueText={`${b.usedPercent}% of ${formatAmount(b.monthly, usage.currency)}`} />
+            <ProgressBar
+              value={Math.min(100, Math.round(b.usedPercent))}
+              max={100}
+              label="Budget used"
+              valueText={`${b.usedPercent}% of ${formatAmount(b.monthly, usage.currency)}`}
+            />
             <p className="text-sm text-slate-700">
               <strong>{formatAmount(b.remaining, usage.currency)}</strong> left of {formatAmount(b.monthly, usage.currency)}.
             </p>
@@ -63,8 +68,16 @@ export function PortalUsageView({ usage }: { usage: PortalUsage }) {
       <StatGrid>
         <Stat label="Spend this month" value={formatAmount(m.spend, usage.currency)} />
         <Stat label="Requests this month" value={formatCount(m.requests)} />
-        <Stat label="Tokens this month" value={formatCount(m.inputTokens + m.outputTokens)} hint={`${formatCount(m.inputTokens)} in · ${formatCount(m.outputTokens)} out`} />
-        <Stat label="Budget left" value={usage.budget ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'} tone={usage.budget && usage.budget.usedPercent >= 90 ? 'warn' : undefined} />
+        <Stat
+          label="Tokens this month"
+          value={formatCount(m.inputTokens + m.outputTokens)}
+          hint={`${formatCount(m.inputTokens)} in · ${formatCount(m.outputTokens)} out`}
+        />
+        <Stat
+          label="Budget left"
+          value={usage.budget ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'}
+          tone={usage.budget && usage.budget.usedPercent >= 90 ? 'warn' : undefined}
+        />
       </StatGrid>
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
@@ -96,13 +109,38 @@ export function PortalUsageView({ usage }: { usage: PortalUsage }) {
       <Card>
         <CardHeader title="By model" description={`Last ${usage.rangeDays} days`} />
         <CardBody>
-          <DataTable data={usage.byModel} columns={modelColumns} caption="Usage by model" getRowId={(r) => r.model} csvFilename="radiant-usage-by-model.csv" empty="No usage yet." />
+          <DataTable
+            data={usage.byModel}
+            columns={modelColumns}
+            caption="Usage by model"
+            getRowId={(r) => r.model}
+            csvFilename="radiant-usage-by-model.csv"
+            empty="No usage yet."
+          />
         </CardBody>
       </Card>
       <Card>
-        <CardHeader title="Recent requests" description="The latest 200" actions={<Link className="text-sm text-brand-700 underline" href="/portal/keys">API keys</Link>} />
+        <CardHeader
+          title="Recent requests"
+          description="The latest 200"
+          actions={
+            <Link className="text-sm text-brand-700 underline" href="/portal/keys">
+              API keys
+            </Link>
+          }
+        />
         <CardBody>
-          <DataTable data={usage.recent} columns={recentColumns} caption="Recent requests" testId="portal-recent-table" getRowId={(r) => r.requestId} csvFilename="radiant-recent-requests.csv" initialColumnVisibility={{ requestId: false }} facets={[{ columnId: 'status', label: 'Status' }]} empty="No requests yet. Create an API key and call the gateway." />
+          <DataTable
+            data={usage.recent}
+            columns={recentColumns}
+            caption="Recent requests"
+            testId="portal-recent-table"
+            getRowId={(r) => r.requestId}
+            csvFilename="radiant-recent-requests.csv"
+            initialColumnVisibility={{ requestId: false }}
+            facets={[{ columnId: 'status', label: 'Status' }]}
+            empty="No requests yet. Create an API key and call the gateway."
+          />
         </CardBody>
       </Card>
     </div>

@@ -29,7 +29,10 @@ import {
   Tags,
   TriangleAlert,
   Users,
-  X, Clapperboard, Webhook } from 'lucide-react';
+  X,
+  Clapperboard,
+  Webhook,
+} from 'lucide-react';
 import { cn } from '../ui/cn';
 
 const ICONS = {
@@ -123,7 +126,10 @@ export function AppShell({
 
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b border-slate-200 bg-white px-4">
@@ -149,7 +155,10 @@ export function AppShell({
             <p className="text-xs text-slate-600">{user.detail}</p>
           </div>
           <form action={signOut}>
-            <button type="submit" className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+            <button
+              type="submit"
+              className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+            >
               <LogOut aria-hidden className="size-4" />
               Sign out
             </button>

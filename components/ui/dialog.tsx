@@ -51,9 +51,7 @@ export function DialogContent({
         <div className="mb-4 flex items-start justify-between gap-4">
           <div>
             <RadixDialog.Title className="text-lg font-semibold text-slate-900">{title}</RadixDialog.Title>
-            {description ? (
-              <RadixDialog.Description className="mt-1 text-sm text-slate-600">{description}</RadixDialog.Description>
-            ) : null}
+            {description ? <RadixDialog.Description className="mt-1 text-sm text-slate-600">{description}</RadixDialog.Description> : null}
           </div>
           <RadixDialog.Close className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100" aria-label="Close">
             <span aria-hidden>✕</span>

@@ -99,10 +99,7 @@ export function SegmentedControl({
             role="radio"
             aria-checked={checked}
             onClick={() => onChange(o.value)}
-            className={cn(
-              'rounded px-2.5 py-1 text-xs font-medium',
-              checked ? 'bg-brand-700 text-white' : 'text-slate-700 hover:bg-slate-100',
-            )}
+            className={cn('rounded px-2.5 py-1 text-xs font-medium', checked ? 'bg-brand-700 text-white' : 'text-slate-700 hover:bg-slate-100')}
           >
             {o.label}
           </button>

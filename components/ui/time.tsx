@@ -5,7 +5,11 @@ import { useSyncExternalStore } from 'react';
 const noop = () => () => {};
 /** False during SSR and hydration, true after: render timezone-dependent text only on the client. */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(noop, () => true, () => false);
+  return useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
 }
 
 function fmt(d: Date, opts: Intl.DateTimeFormatOptions, timeZone?: string) {
@@ -29,8 +33,7 @@ export function LocalTime({
   if (!value) return <span className="text-slate-500">—</span>;
   const d = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(d.getTime())) return <span>{String(value)}</span>;
-  const opts: Intl.DateTimeFormatOptions =
-    mode === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' };
+  const opts: Intl.DateTimeFormatOptions = mode === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' };
   let text: string;
   if (!hydrated) text = `${fmt(d, opts, 'UTC')} UTC`;
   else if (mode === 'relative') text = relative(d);

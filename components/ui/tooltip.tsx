@@ -25,10 +25,7 @@ export function Tooltip({ content, children, asChild = false }: { content: React
           )}
         </RadixTooltip.Trigger>
         <RadixTooltip.Portal>
-          <RadixTooltip.Content
-            sideOffset={6}
-            className="z-50 max-w-xs rounded-md bg-slate-900 px-2.5 py-1.5 text-xs leading-snug text-white shadow-lg"
-          >
+          <RadixTooltip.Content sideOffset={6} className="z-50 max-w-xs rounded-md bg-slate-900 px-2.5 py-1.5 text-xs leading-snug text-white shadow-lg">
             {content}
             <RadixTooltip.Arrow className="fill-slate-900" />
           </RadixTooltip.Content>

@@ -52,7 +52,10 @@ export async function listAlerts(q: Queryable): Promise<AlertRow[]> {
     .leftJoin(administrators, eq(administrators.id, estimatedCostAlerts.acknowledgedBy))
     .orderBy(asc(sql`CASE WHEN ${estimatedCostAlerts.status} = 'resolved' THEN 1 ELSE 0 END`), asc(SEVERITY_ORDER), desc(estimatedCostAlerts.createdAt));
   return rows.map(({ a, m, ackName }) => {
-    const est = (a.estimatedCost ?? {}) as { cost?: { inputPer1k?: string | null; outputPer1k?: string | null }; sourceModels?: Array<{ displayName?: string; modelId?: string }> };
+    const est = (a.estimatedCost ?? {}) as {
+      cost?: { inputPer1k?: string | null; outputPer1k?: string | null };
+      sourceModels?: Array<{ displayName?: string; modelId?: string }>;
+    };
     const cur = costFromRow(m);
     return {
       id: a.id,
@@ -98,7 +101,10 @@ export async function transitionAlert({ ctx, input, to }: { ctx: AdminContext; i
       to === 'acknowledged'
         ? { status: to, acknowledgedBy: ctx.adminId, acknowledgedAt: now, updatedAt: now }
         : { status: to, resolvedBy: ctx.adminId, resolvedAt: now, resolutionNote: note ?? null, updatedAt: now };
-    await tx.update(estimatedCostAlerts).set(set).where(and(eq(estimatedCostAlerts.id, a.id), eq(estimatedCostAlerts.status, a.status)));
+    await tx
+      .update(estimatedCostAlerts)
+      .set(set)
+      .where(and(eq(estimatedCostAlerts.id, a.id), eq(estimatedCostAlerts.status, a.status)));
     await writeAudit(tx, {
       ...auditFields(ctx),
       action: `estimated_cost_alert.${to}`,

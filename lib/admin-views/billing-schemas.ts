@@ -5,7 +5,11 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export const startRunSchema = z.object({ period: z.string().regex(PERIOD, 'Choose a month'), tenantSlug: z.string().max(100).optional() });
 
-export const voidSchema = z.object({ invoiceId: z.uuid(), reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(1000), reissue: z.boolean() });
+export const voidSchema = z.object({
+  invoiceId: z.uuid(),
+  reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(1000),
+  reissue: z.boolean(),
+});
 
 export const markPaidSchema = z.object({ invoiceId: z.uuid(), reference: z.string().trim().max(200).optional() });
 

@@ -25,8 +25,15 @@ export interface DashboardData {
   series: Record<Granularity, SeriesPoint[]>;
   topModels: Array<{ modelId: string; displayName: string; providerId: string; revenue: string; margin: string; requests: number }>;
   topTenants: Array<{ tenantId: string; name: string; slug: string; revenue: string; requests: number }>;
-  alerts: { open: number; bySeverity: Record<'critical' | 'warning' | 'info', number>; latest: Array<{ id: string; modelId: string; modelName: string; severity: string; status: string; createdAt: string }> };
-  approvals: { pending: number; latest: Array<{ id: string; title: string; riskLevel: string; action: string; initiatedBy: string | null; createdAt: string; expiresAt: string }> };
+  alerts: {
+    open: number;
+    bySeverity: Record<'critical' | 'warning' | 'info', number>;
+    latest: Array<{ id: string; modelId: string; modelName: string; severity: string; status: string; createdAt: string }>;
+  };
+  approvals: {
+    pending: number;
+    latest: Array<{ id: string; title: string; riskLevel: string; action: string; initiatedBy: string | null; createdAt: string; expiresAt: string }>;
+  };
 }
 
 type Row = Record<string, unknown>;

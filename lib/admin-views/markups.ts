@@ -28,7 +28,13 @@ export interface MarkupRow {
 }
 
 export interface MarkupsData {
-  defaults: Array<{ scope: 'default_external' | 'default_self_hosted'; label: string; markupPercent: string; source: 'override' | 'built-in'; override: MarkupRow | null }>;
+  defaults: Array<{
+    scope: 'default_external' | 'default_self_hosted';
+    label: string;
+    markupPercent: string;
+    source: 'override' | 'built-in';
+    override: MarkupRow | null;
+  }>;
   overrides: MarkupRow[];
   expiringSoon: number;
 }

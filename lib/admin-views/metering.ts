@@ -50,7 +50,10 @@ export async function replayQuarantined({ ctx, input }: { ctx: AdminContext; inp
   const i = replaySchema.parse({ payload: input.payload, kind: input.kind, reason: input.reason });
   const row = await openRow(input.id);
   const kind = i.kind ?? (row.kind === 'unpriced' ? null : (row.kind as RowLine['kind']));
-  if (!kind) throw new ValidationError('This event could not be priced: send the repaired ledger row as `payload` with its `kind`.', [{ path: 'payload', message: 'required' }]);
+  if (!kind)
+    throw new ValidationError('This event could not be priced: send the repaired ledger row as `payload` with its `kind`.', [
+      { path: 'payload', message: 'required' },
+    ]);
   const payload = (i.payload ?? row.payload) as Record<string, unknown>;
   let result;
   try {
@@ -58,7 +61,8 @@ export async function replayQuarantined({ ctx, input }: { ctx: AdminContext; inp
   } catch (err) {
     throw new ValidationError(`The database still refuses this row: ${errorText(err).slice(0, 300)}`, [{ path: 'payload', message: 'refused' }]);
   }
-  if (result.orphans.length) throw new ValidationError(`The database still refuses this row: ${result.orphans[0]!.reason}`, [{ path: 'payload', message: 'refused' }]);
+  if (result.orphans.length)
+    throw new ValidationError(`The database still refuses this row: ${result.orphans[0]!.reason}`, [{ path: 'payload', message: 'refused' }]);
   return withPlatform(async (tx) => {
     const [done] = await tx
       .update(meteringQuarantine)

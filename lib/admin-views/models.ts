@@ -77,9 +77,9 @@ function point(p: ReturnType<typeof buildAdminModelPricing>, source: string): Pr
 export async function previewMarkupChange(q: Queryable, input: unknown, now = new Date()): Promise<MarkupPreview> {
   const p = markupPreviewSchema.parse(input);
   const [{ models }, overrides] = await Promise.all([loadCatalog(q), loadPlatformOverrides(q)]);
-  const targets =
-    p.target === 'provider' ? models.filter((m) => m.providerId === p.providerId) : models.filter((m) => p.modelIds.includes(m.id));
-  if (targets.length === 0) throw new ValidationError('Nothing to preview', [{ path: p.target === 'provider' ? 'providerId' : 'modelIds', message: 'no matching models' }]);
+  const targets = p.target === 'provider' ? models.filter((m) => m.providerId === p.providerId) : models.filter((m) => p.modelIds.includes(m.id));
+  if (targets.length === 0)
+    throw new ValidationError('Nothing to preview', [{ path: p.target === 'provider' ? 'providerId' : 'modelIds', message: 'no matching models' }]);
 
   const hypothetical: MarkupOverride[] = targets.map((m) => ({
     scope: p.target,
@@ -91,7 +91,9 @@ export async function previewMarkupChange(q: Queryable, input: unknown, now = ne
     expiresAt: null,
   }));
   const replaced = overrides.filter((o) =>
-    p.target === 'provider' ? !(o.scope === 'provider' && o.providerId === p.providerId) : !(o.scope === 'model' && o.modelId && p.modelIds.includes(o.modelId)),
+    p.target === 'provider'
+      ? !(o.scope === 'provider' && o.providerId === p.providerId)
+      : !(o.scope === 'model' && o.modelId && p.modelIds.includes(o.modelId)),
   );
   const next = [...replaced, ...dedupe(hypothetical)];
 

@@ -23,9 +23,7 @@ export async function getOptimizerOptions(q: Queryable): Promise<OptimizerOption
   return { capabilities: [...caps].sort(), tenants: tenantRows };
 }
 
-export type OptimizerOutcome =
-  | { ok: true; result: OptimizationResult }
-  | { ok: false; reason: string; excluded: Array<{ model: string; reasons: string[] }> };
+export type OptimizerOutcome = { ok: true; result: OptimizationResult } | { ok: false; reason: string; excluded: Array<{ model: string; reasons: string[] }> };
 
 export async function runOptimizer(q: Queryable, input: unknown): Promise<OptimizerOutcome> {
   const f = optimizerFormSchema.parse(input);

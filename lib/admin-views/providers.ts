@@ -182,7 +182,12 @@ export async function getProvidersPage(q: Queryable, now = new Date()): Promise<
       rateLimitRpm: r.rateLimitRpm,
       updatedAt: isoOrNull(r.updatedAt) ?? '',
     })),
-    rejectionsByModel: rejByModel.map((r) => ({ modelId: String(r.model_id), providerId: String(r.provider_id), rejections: num(r.n), fallbackSuccesses: num(r.ok) })),
+    rejectionsByModel: rejByModel.map((r) => ({
+      modelId: String(r.model_id),
+      providerId: String(r.provider_id),
+      rejections: num(r.n),
+      fallbackSuccesses: num(r.ok),
+    })),
     tenants: tenantRows,
   };
 }
@@ -191,7 +196,10 @@ export async function getProvidersPage(q: Queryable, now = new Date()): Promise<
 
 export async function proposeProviderEnabled({ ctx, input }: { ctx: AdminContext; input: unknown }) {
   const p = providerToggleSchema.parse(input);
-  const v = await proposeChange({ ctx, input: { action: 'provider.set_enabled', payload: { providerId: p.providerId, enabled: p.enabled, reason: p.reason }, description: p.reason } });
+  const v = await proposeChange({
+    ctx,
+    input: { action: 'provider.set_enabled', payload: { providerId: p.providerId, enabled: p.enabled, reason: p.reason }, description: p.reason },
+  });
   return { id: v.id, title: v.title };
 }
 
@@ -199,7 +207,11 @@ export async function proposeProviderBaseUrl({ ctx, input }: { ctx: AdminContext
   const p = providerBaseUrlSchema.parse(input);
   const v = await proposeChange({
     ctx,
-    input: { action: 'provider.set_base_url', payload: { providerId: p.providerId, apiBaseUrl: p.apiBaseUrl === '' ? null : p.apiBaseUrl, reason: p.reason }, description: p.reason },
+    input: {
+      action: 'provider.set_base_url',
+      payload: { providerId: p.providerId, apiBaseUrl: p.apiBaseUrl === '' ? null : p.apiBaseUrl, reason: p.reason },
+      description: p.reason,
+    },
   });
   return { id: v.id, title: v.title };
 }
@@ -235,12 +247,29 @@ export async function saveRoutingRule({ ctx, input }: { ctx: AdminContext; input
     if (p.id) {
       const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, p.id)).for('update');
       if (!old) throw new NotFoundError('No such routing rule');
-      await tx.update(routingRules).set({ ...values, updatedAt: new Date() }).where(eq(routingRules.id, p.id));
-      await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.updated', resourceType: 'routing_rule', resourceId: p.id, oldValues: old, newValues: values });
+      await tx
+        .update(routingRules)
+        .set({ ...values, updatedAt: new Date() })
+        .where(eq(routingRules.id, p.id));
+      await writeAudit(tx, {
+        ...auditFields(ctx),
+        action: 'routing_rule.updated',
+        resourceType: 'routing_rule',
+        resourceId: p.id,
+        oldValues: old,
+        newValues: values,
+      });
       return { id: p.id };
     }
     const [row] = await tx.insert(routingRules).values(values).returning({ id: routingRules.id });
-    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.created', resourceType: 'routing_rule', resourceId: row!.id, oldValues: null, newValues: values });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      action: 'routing_rule.created',
+      resourceType: 'routing_rule',
+      resourceId: row!.id,
+      oldValues: null,
+      newValues: values,
+    });
     return { id: row!.id };
   });
 }
@@ -251,8 +280,14 @@ export async function deleteRoutingRule({ ctx, id }: { ctx: AdminContext; id: st
     const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, id)).for('update');
     if (!old) throw new NotFoundError('No such routing rule');
     await tx.delete(routingRules).where(eq(routingRules.id, id));
-    await writeAudit(tx, { ...auditFields(ctx), action: 'routing_rule.deleted', resourceType: 'routing_rule', resourceId: id, oldValues: old, newValues: null });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      action: 'routing_rule.deleted',
+      resourceType: 'routing_rule',
+      resourceId: id,
+      oldValues: old,
+      newValues: null,
+    });
     return { id };
   });
 }
-

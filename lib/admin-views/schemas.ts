@@ -112,7 +112,11 @@ export const routingRuleSchema = z
     priority: z.coerce.number().int('A whole number').min(0).max(10_000),
     enabled: z.boolean(),
     action: z.enum(ROUTING_ACTIONS),
-    tenantId: z.string().uuid().optional().or(z.literal('').transform(() => undefined)),
+    tenantId: z
+      .string()
+      .uuid()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     models: csvList,
     categories: csvList,
     capabilities: csvList,

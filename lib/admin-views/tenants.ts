@@ -6,7 +6,18 @@
 import { and, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Queryable } from '../db/client';
-import { administrators, apiKeys, dataRetentionPolicies, hipaaConfig, invoices, models, TENANT_STATUSES, tenantModelAccess, tenants, users } from '../db/schema';
+import {
+  administrators,
+  apiKeys,
+  dataRetentionPolicies,
+  hipaaConfig,
+  invoices,
+  models,
+  TENANT_STATUSES,
+  tenantModelAccess,
+  tenants,
+  users,
+} from '../db/schema';
 import { isUuid } from '../db/tenant';
 import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
 import { decodeCursor, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
@@ -59,7 +70,10 @@ function toTenantRow(r: Record<string, unknown>): TenantListRow {
 
 /** Every tenant (small installations, tests). Screens use listTenantsPage. */
 export async function listTenants(q: Queryable, now = new Date()): Promise<TenantListRow[]> {
-  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`);
+  const rows = await queryRows<Record<string, unknown>>(
+    q,
+    sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`,
+  );
   return rows.map(toTenantRow);
 }
 
@@ -111,7 +125,8 @@ export async function listTenantKeysPage(q: Queryable, tenantId: string, p: Tena
   if (p.q) where.push(sql`(k.name ILIKE ${likePattern(p.q)} OR k.key_prefix ILIKE ${likePattern(p.q)})`);
   const c = decodeCursor(p.cursor);
   const asc = p.dir === 'asc';
-  if (c && typeof c[0] === 'string' && isUuid(c[1])) where.push(asc ? sql`(k.created_at, k.id) > (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql`(k.created_at, k.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);
+  if (c && typeof c[0] === 'string' && isUuid(c[1]))
+    where.push(asc ? sql`(k.created_at, k.id) > (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql`(k.created_at, k.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);
   const dir = asc ? sql`ASC` : sql`DESC`;
   const rows = await queryRows<Record<string, unknown>>(
     q,
@@ -126,7 +141,12 @@ export async function listTenantKeysPage(q: Queryable, tenantId: string, p: Tena
       id: String(k.id),
       name: String(k.name),
       keyPrefix: String(k.key_prefix),
-      scopes: (Array.isArray(k.scopes) ? k.scopes : String(k.scopes ?? '').replace(/[{}]/g, '').split(',').filter(Boolean)) as string[],
+      scopes: (Array.isArray(k.scopes)
+        ? k.scopes
+        : String(k.scopes ?? '')
+            .replace(/[{}]/g, '')
+            .split(',')
+            .filter(Boolean)) as string[],
       status: String(k.status),
       rateLimitRpm: k.rate_limit_rpm === null ? null : num(k.rate_limit_rpm),
       monthlyBudget: k.monthly_budget === null ? null : decStr(k.monthly_budget),
@@ -277,7 +297,10 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
       taxRatePercent: decStr(t.taxRatePercent),
       notes: t.notes,
       responseCacheEnabled: t.responseCacheEnabled,
-      responseCacheTtlSeconds: typeof (t.settings as Record<string, unknown>)?.responseCacheTtlSeconds === 'number' ? ((t.settings as Record<string, unknown>).responseCacheTtlSeconds as number) : null,
+      responseCacheTtlSeconds:
+        typeof (t.settings as Record<string, unknown>)?.responseCacheTtlSeconds === 'number'
+          ? ((t.settings as Record<string, unknown>).responseCacheTtlSeconds as number)
+          : null,
       requestLoggingEnabled: t.requestLoggingEnabled,
       requestLogRetentionDays: retention[0]?.days ?? DEFAULT_REQUEST_LOG_RETENTION_DAYS,
       hipaaOnlyProviders: Boolean(hipaa[0]?.enabled && hipaa[0]?.restrict),

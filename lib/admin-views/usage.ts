@@ -172,7 +172,9 @@ export async function exploreUsage(q: Queryable, input: unknown, opts: { now?: D
       cost: decStr(e.cost),
       markupPercent: decStr(e.markupPercent),
       price: decStr(e.price),
-      margin: dec(decStr(e.price)).minus(dec(decStr(e.cost))).toFixed(),
+      margin: dec(decStr(e.price))
+        .minus(dec(decStr(e.cost)))
+        .toFixed(),
       latencyMs: e.latencyMs,
       requestId: e.requestId,
     })),

@@ -26,7 +26,16 @@ beforeAll(async () => {
 });
 
 function adminCtx(role: AdminContext['role']): AdminContext {
-  return { adminId: crypto.randomUUID(), email: `${role}@example.test`, name: role, role, mfa: false, ip: '127.0.0.1', userAgent: 'vitest', requestId: crypto.randomUUID() };
+  return {
+    adminId: crypto.randomUUID(),
+    email: `${role}@example.test`,
+    name: role,
+    role,
+    mfa: false,
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+    requestId: crypto.randomUUID(),
+  };
 }
 
 async function addUsage(tenantId: string, modelId: string, providerId: string, rows: Array<{ cost: string; price: string; status?: 'success' | 'error' }>) {
@@ -130,15 +139,49 @@ describe('routing rules are edited directly, with an audit row', () => {
     const ctx = adminCtx('operator');
     const created = await saveRoutingRule({
       ctx,
-      input: { name: 'vitest rule', priority: 5, enabled: true, action: 'fallback', models: 'gpt-4.1', categories: '', capabilities: '', fallbackModels: 'gpt-4.1-mini' },
+      input: {
+        name: 'vitest rule',
+        priority: 5,
+        enabled: true,
+        action: 'fallback',
+        models: 'gpt-4.1',
+        categories: '',
+        capabilities: '',
+        fallbackModels: 'gpt-4.1-mini',
+      },
     });
     const [rule] = await withPlatform((tx) => tx.select().from(routingRules).where(eq(routingRules.id, created.id)), db);
     expect(rule?.fallbackModels).toEqual(['gpt-4.1-mini']);
     expect(rule?.conditions).toEqual({ models: ['gpt-4.1'] });
-    await saveRoutingRule({ ctx, input: { id: created.id, name: 'vitest rule 2', priority: 6, enabled: false, action: 'block', models: '', categories: 'reasoning', capabilities: '', fallbackModels: '' } });
+    await saveRoutingRule({
+      ctx,
+      input: {
+        id: created.id,
+        name: 'vitest rule 2',
+        priority: 6,
+        enabled: false,
+        action: 'block',
+        models: '',
+        categories: 'reasoning',
+        capabilities: '',
+        fallbackModels: '',
+      },
+    });
     await deleteRoutingRule({ ctx, id: created.id });
-    const audits = await withPlatform((tx) => tx.select().from(auditLogs).where(and(eq(auditLogs.resourceType, 'routing_rule'), eq(auditLogs.resourceId, created.id))), db);
+    const audits = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(auditLogs)
+          .where(and(eq(auditLogs.resourceType, 'routing_rule'), eq(auditLogs.resourceId, created.id))),
+      db,
+    );
     expect(audits.map((a) => a.action).sort()).toEqual(['routing_rule.created', 'routing_rule.deleted', 'routing_rule.updated']);
-    await expect(saveRoutingRule({ ctx: adminCtx('auditor'), input: { name: 'nope', priority: 1, enabled: true, action: 'block', models: '', categories: '', capabilities: '', fallbackModels: '' } })).rejects.toThrow(/cannot edit routing rules/);
+    await expect(
+      saveRoutingRule({
+        ctx: adminCtx('auditor'),
+        input: { name: 'nope', priority: 1, enabled: true, action: 'block', models: '', categories: '', capabilities: '', fallbackModels: '' },
+      }),
+    ).rejects.toThrow(/cannot edit routing rules/);
   });
 });

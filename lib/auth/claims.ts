@@ -41,10 +41,7 @@ export function newAdminClaims(a: { userId: string; email: string; role: AdminCl
   return { audience: 'admin', ...a, issuedAt, issuedAtMs: Math.floor(now), expiresAt: issuedAt + SESSION_HOURS.admin * 3600 };
 }
 
-export function newTenantClaims(
-  t: { userId: string; email: string; role: TenantClaims['role']; tenantId: string },
-  now = Date.now(),
-): TenantClaims {
+export function newTenantClaims(t: { userId: string; email: string; role: TenantClaims['role']; tenantId: string }, now = Date.now()): TenantClaims {
   const issuedAt = Math.floor(now / 1000);
   return { audience: 'tenant', ...t, mfa: false, issuedAt, issuedAtMs: Math.floor(now), expiresAt: issuedAt + SESSION_HOURS.tenant * 3600 };
 }

@@ -195,9 +195,7 @@ export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}
     refusal = r.why;
     claims = r.claims;
   }
-  await withPlatform((tx) =>
-    settle(tx, 'tenant', attemptId, email, meta, refusal ? { success: false, reason: refusal } : { success: true }),
-  );
+  await withPlatform((tx) => settle(tx, 'tenant', attemptId, email, meta, refusal ? { success: false, reason: refusal } : { success: true }));
   if (refusal || !claims) throw new SignInRefused(refusal ?? 'invalid_credentials');
   return claims;
 }

@@ -30,8 +30,7 @@ export const RESET_MAX_PER_HOUR = 3;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
-export const RESET_REQUESTED_MESSAGE =
-  'If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.';
+export const RESET_REQUESTED_MESSAGE = 'If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.';
 
 export interface ResetRequestResult {
   message: string;
@@ -91,7 +90,14 @@ export async function requestPasswordReset({
       .send({
         to: created.email,
         subject: 'Choose a new RADIANT password',
-        text: [`Someone (hopefully you) asked to reset the password of ${created.email}.`, '', `Choose a new password (valid ${RESET_TTL_MINUTES} minutes, single use):`, link, '', 'If it was not you, ignore this mail: your password stays as it is.'].join('\n'),
+        text: [
+          `Someone (hopefully you) asked to reset the password of ${created.email}.`,
+          '',
+          `Choose a new password (valid ${RESET_TTL_MINUTES} minutes, single use):`,
+          link,
+          '',
+          'If it was not you, ignore this mail: your password stays as it is.',
+        ].join('\n'),
       })
       .catch((err: unknown) => logger.error({ err, requestId: meta.requestId }, 'password reset mail failed'));
     if (mailer.kind !== 'smtp' && process.env.RADIANT_DEMO_SHOW_RESET_LINK === '1') return { message: RESET_REQUESTED_MESSAGE, devLink: link };
@@ -115,14 +121,26 @@ export async function describeResetToken(token: string): Promise<{ ok: true; ema
   return { ok: true, email: r.email };
 }
 
-export async function resetPassword({ input, meta }: { input: { token?: unknown; password?: unknown }; meta: Partial<RequestMeta> }): Promise<{ email: string }> {
+export async function resetPassword({
+  input,
+  meta,
+}: {
+  input: { token?: unknown; password?: unknown };
+  meta: Partial<RequestMeta>;
+}): Promise<{ email: string }> {
   const token = typeof input.token === 'string' ? input.token : '';
   const password = typeof input.password === 'string' ? input.password : '';
   if (!token || token.length > 200) throw new NotFoundError('This reset link is not valid');
   const expired = Symbol('expired');
   const out = await withPlatform(async (tx) => {
     const [t] = await tx
-      .select({ r: passwordResetTokens, expired: sql<boolean>`${passwordResetTokens.expiresAt} <= now()`, email: users.email, status: users.status, deletedAt: users.deletedAt })
+      .select({
+        r: passwordResetTokens,
+        expired: sql<boolean>`${passwordResetTokens.expiresAt} <= now()`,
+        email: users.email,
+        status: users.status,
+        deletedAt: users.deletedAt,
+      })
       .from(passwordResetTokens)
       .innerJoin(users, eq(users.id, passwordResetTokens.userId))
       .where(eq(passwordResetTokens.tokenHash, sha256(token)))
@@ -133,7 +151,10 @@ export async function resetPassword({ input, meta }: { input: { token?: unknown;
     const problem = passwordProblem(password, t.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
     const now = new Date();
-    await tx.update(users).set({ passwordHash: await hashPassword(password), updatedAt: now }).where(eq(users.id, t.r.userId));
+    await tx
+      .update(users)
+      .set({ passwordHash: await hashPassword(password), updatedAt: now })
+      .where(eq(users.id, t.r.userId));
     // This token and every other open one of the person are used up.
     await tx
       .update(passwordResetTokens)
@@ -164,13 +185,24 @@ export async function changePassword({ ctx, input }: { ctx: TenantContext; input
   await withTenant(ctx.tenantId, async (tx) => {
     const [u] = await tx.select({ hash: users.passwordHash, email: users.email }).from(users).where(eq(users.id, ctx.userId)).for('update');
     if (!u) throw new NotFoundError('No such user');
-    if (!(await verifyPassword(u.hash, current))) throw new ValidationError('Your current password is not correct', [{ path: 'current', message: 'not correct' }]);
+    if (!(await verifyPassword(u.hash, current)))
+      throw new ValidationError('Your current password is not correct', [{ path: 'current', message: 'not correct' }]);
     const problem = passwordProblem(password, u.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
-    if (await verifyPassword(u.hash, password)) throw new ValidationError('Choose a password different from the current one', [{ path: 'password', message: 'same as the current one' }]);
+    if (await verifyPassword(u.hash, password))
+      throw new ValidationError('Choose a password different from the current one', [{ path: 'password', message: 'same as the current one' }]);
     const now = new Date();
-    await tx.update(users).set({ passwordHash: await hashPassword(password), updatedAt: now }).where(eq(users.id, ctx.userId));
+    await tx
+      .update(users)
+      .set({ passwordHash: await hashPassword(password), updatedAt: now })
+      .where(eq(users.id, ctx.userId));
     await revokeSessions(tx, ctx.userId, now);
-    await writeAudit(tx, { ...auditFields(ctx), action: 'tenant_user.password_changed', resourceType: 'user', resourceId: ctx.userId, metadata: { sessionsRevoked: true } });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      action: 'tenant_user.password_changed',
+      resourceType: 'user',
+      resourceId: ctx.userId,
+      metadata: { sessionsRevoked: true },
+    });
   });
 }

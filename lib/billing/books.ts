@@ -87,7 +87,14 @@ export async function createRevenueEntry({ ctx, input, db }: { ctx: OperatorCont
       .insert(revenueEntries)
       .values({ tenantId: v.tenantId, period, entryDate: v.entryDate, kind: v.kind, amount: v.amount, description: v.description, createdBy: adminIdOf(ctx) })
       .returning();
-    await writeAudit(tx, { ...auditFields(ctx), action: 'billing.revenue_entry.created', resourceType: 'revenue_entry', resourceId: row!.id, tenantId: v.tenantId, newValues: v });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      action: 'billing.revenue_entry.created',
+      resourceType: 'revenue_entry',
+      resourceId: row!.id,
+      tenantId: v.tenantId,
+      newValues: v,
+    });
     return revenueView(row!, t.name);
   }, db);
 }
@@ -114,7 +121,14 @@ export async function createCostEntry({ ctx, input, db }: { ctx: OperatorContext
         createdBy: adminIdOf(ctx),
       })
       .returning();
-    await writeAudit(tx, { ...auditFields(ctx), action: 'billing.cost_entry.created', resourceType: 'cost_entry', resourceId: row!.id, tenantId: v.tenantId ?? null, newValues: v });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      action: 'billing.cost_entry.created',
+      resourceType: 'cost_entry',
+      resourceId: row!.id,
+      tenantId: v.tenantId ?? null,
+      newValues: v,
+    });
     return costView(row!, null);
   }, db);
 }
@@ -258,7 +272,10 @@ async function sumsBy(tx: Tx, table: 'revenue_entries' | 'cost_entries', period:
   const rows = await queryRows<{ kind: string; amount: string | null }>(
     tx,
     sql`SELECT kind, sum(amount)::text AS amount FROM ${sql.identifier(table)}
-         WHERE period = ${period} AND kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}) GROUP BY kind`,
+         WHERE period = ${period} AND kind IN (${sql.join(
+           kinds.map((k) => sql`${k}`),
+           sql`, `,
+         )}) GROUP BY kind`,
   );
   return new Map(rows.map((r) => [r.kind, dec(r.amount ?? '0')]));
 }
@@ -315,7 +332,14 @@ export async function getMarginReport(opts: { period: string; groupBy?: MarginGr
                  sum(amount) FILTER (WHERE kind = 'manual_adjustment' AND status = 'pending_approval')::text AS pending
             FROM reconciliation_entries WHERE period = ${period}`,
     );
-    const [inv] = await queryRows<{ n: string | number; subtotal: string | null; ftc: string | null; disc: string | null; tax: string | null; total: string | null }>(
+    const [inv] = await queryRows<{
+      n: string | number;
+      subtotal: string | null;
+      ftc: string | null;
+      disc: string | null;
+      tax: string | null;
+      total: string | null;
+    }>(
       tx,
       sql`SELECT count(*) AS n, sum(subtotal)::text AS subtotal, sum(free_tier_credit)::text AS ftc,
                  sum(discount_amount)::text AS disc, sum(tax_amount)::text AS tax, sum(total_amount)::text AS total
@@ -346,7 +370,7 @@ export async function getMarginReport(opts: { period: string; groupBy?: MarginGr
       },
       invoiced: {
         invoices: Number(inv?.n ?? 0),
-        subtotal: (dec(inv?.subtotal ?? '0')).toFixed(2),
+        subtotal: dec(inv?.subtotal ?? '0').toFixed(2),
         freeTierCredit: dec(inv?.ftc ?? '0').toFixed(2),
         discount: dec(inv?.disc ?? '0').toFixed(2),
         tax: dec(inv?.tax ?? '0').toFixed(2),

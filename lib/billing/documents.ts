@@ -28,7 +28,20 @@ export const INVOICE_CSV_HEADER = [
 export function invoiceToCsv(inv: PortalInvoice): string {
   return toCsv(
     INVOICE_CSV_HEADER,
-    inv.lines.map((l) => [inv.invoiceNumber, inv.period, inv.status, inv.currency, l.lineNo, l.kind, l.modelId, l.description, l.unit, l.quantity, l.unitPrice, l.amount]),
+    inv.lines.map((l) => [
+      inv.invoiceNumber,
+      inv.period,
+      inv.status,
+      inv.currency,
+      l.lineNo,
+      l.kind,
+      l.modelId,
+      l.description,
+      l.unit,
+      l.quantity,
+      l.unitPrice,
+      l.amount,
+    ]),
   );
 }
 
@@ -86,11 +99,17 @@ export async function renderInvoicePdf(inv: PortalInvoice, seller: PdfSeller = D
   // Bill to
   y = Math.max(y, doc.y) + 16;
   doc.font('Helvetica-Bold').fontSize(10).fillColor('#111827').text('Bill to', left, y);
-  doc.font('Helvetica').fontSize(10).fillColor('#374151').text(inv.billTo.name, left, y + 14);
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor('#374151')
+    .text(inv.billTo.name, left, y + 14);
   if (inv.billTo.email) doc.text(inv.billTo.email);
   if (inv.replacesInvoiceNumber) doc.fillColor('#b45309').text(`Replaces invoice ${inv.replacesInvoiceNumber}`);
   if (inv.status === 'void') {
-    doc.fillColor('#b91c1c').text(`VOID${inv.voidReason ? `: ${inv.voidReason}` : ''}${inv.replacedByInvoiceNumber ? ` (replaced by ${inv.replacedByInvoiceNumber})` : ''}`);
+    doc
+      .fillColor('#b91c1c')
+      .text(`VOID${inv.voidReason ? `: ${inv.voidReason}` : ''}${inv.replacedByInvoiceNumber ? ` (replaced by ${inv.replacedByInvoiceNumber})` : ''}`);
   }
 
   // Lines
@@ -113,7 +132,11 @@ export async function renderInvoicePdf(inv: PortalInvoice, seller: PdfSeller = D
     const qty = l.kind === 'usage' || l.kind === 'free_tier_credit' ? `${formatQuantity(l.quantity)}${l.unit ? ` ${l.unit}` : ''}` : '';
     // Per-token prices read better per million tokens (as the price lists show them).
     const unitPrice =
-      l.kind !== 'usage' ? '' : l.unit === 'tokens' ? `${formatMoney(dec(l.unitPrice).times(1_000_000).toDecimalPlaces(4), cur)}/1M` : formatMoney(l.unitPrice, cur);
+      l.kind !== 'usage'
+        ? ''
+        : l.unit === 'tokens'
+          ? `${formatMoney(dec(l.unitPrice).times(1_000_000).toDecimalPlaces(4), cur)}/1M`
+          : formatMoney(l.unitPrice, cur);
     const h = Math.max(doc.heightOfString(l.description, { width: colWidth.desc }), doc.heightOfString(qty, { width: colWidth.qty }), 11);
     if (y + h > doc.page.height - 140) {
       doc.addPage();
@@ -126,7 +149,12 @@ export async function renderInvoicePdf(inv: PortalInvoice, seller: PdfSeller = D
     doc.text(unitPrice, cols.unit, y, { width: colWidth.unit, align: 'right' });
     doc.text(formatMoney(l.amount, cur), cols.amount, y, { width: colWidth.amount, align: 'right' });
     y += h + 6;
-    doc.moveTo(left, y - 3).lineTo(right, y - 3).strokeColor('#e5e7eb').lineWidth(0.5).stroke();
+    doc
+      .moveTo(left, y - 3)
+      .lineTo(right, y - 3)
+      .strokeColor('#e5e7eb')
+      .lineWidth(0.5)
+      .stroke();
   }
 
   // Totals
@@ -143,7 +171,10 @@ export async function renderInvoicePdf(inv: PortalInvoice, seller: PdfSeller = D
     ['Total', formatMoney(inv.total, cur), true],
   ];
   for (const [k, v, bold] of totals) {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(bold ? 11 : 10).fillColor('#111827');
+    doc
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(bold ? 11 : 10)
+      .fillColor('#111827');
     doc.text(k, left + 250, y, { width: 170, align: 'right' });
     doc.text(v, cols.amount, y, { width: colWidth.amount, align: 'right' });
     y += bold ? 18 : 15;

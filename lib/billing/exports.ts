@@ -42,7 +42,18 @@ async function build(input: z.output<typeof exportInputSchema>, db?: Db): Promis
       header: ['period', 'group_by', 'key', 'label', 'requests', 'revenue', 'cost', 'margin', 'margin_percent', 'effective_markup_percent'],
       rows: [
         ...report.rows.map((r) => [period, input.groupBy, r.key, r.label, r.requests, r.revenue, r.cost, r.margin, r.marginPercent, r.effectiveMarkupPercent]),
-        [period, input.groupBy, 'TOTAL', 'Total', report.totals.requests, report.totals.revenue, report.totals.cost, report.totals.margin, report.totals.marginPercent, report.totals.effectiveMarkupPercent],
+        [
+          period,
+          input.groupBy,
+          'TOTAL',
+          'Total',
+          report.totals.requests,
+          report.totals.revenue,
+          report.totals.cost,
+          report.totals.margin,
+          report.totals.marginPercent,
+          report.totals.effectiveMarkupPercent,
+        ],
       ],
     };
   }
@@ -61,8 +72,24 @@ async function build(input: z.output<typeof exportInputSchema>, db?: Db): Promis
              ORDER BY i.invoice_number`,
       );
       const header = [
-        'invoice_number', 'period', 'tenant_slug', 'tenant_name', 'status', 'currency', 'issued_at', 'due_at', 'paid_at', 'voided_at',
-        'subtotal', 'free_tier_credit', 'discount_percent', 'discount_amount', 'tax_rate_percent', 'tax_amount', 'total_amount', 'replaces_invoice_number',
+        'invoice_number',
+        'period',
+        'tenant_slug',
+        'tenant_name',
+        'status',
+        'currency',
+        'issued_at',
+        'due_at',
+        'paid_at',
+        'voided_at',
+        'subtotal',
+        'free_tier_credit',
+        'discount_percent',
+        'discount_amount',
+        'tax_rate_percent',
+        'tax_amount',
+        'total_amount',
+        'replaces_invoice_number',
       ];
       return { header, rows: rows.map((r) => header.map((h) => ts(r[h]))) };
     }
@@ -76,7 +103,20 @@ async function build(input: z.output<typeof exportInputSchema>, db?: Db): Promis
              WHERE e.period = ${period}
              ORDER BY e.entry_date, t.slug, e.kind, e.model_id, e.id`,
       );
-      const header = ['entry_date', 'period', 'tenant_slug', 'kind', 'model_id', 'provider_id', 'amount', 'cost_basis', 'markup_amount', 'source_ref', 'description', 'created_at'];
+      const header = [
+        'entry_date',
+        'period',
+        'tenant_slug',
+        'kind',
+        'model_id',
+        'provider_id',
+        'amount',
+        'cost_basis',
+        'markup_amount',
+        'source_ref',
+        'description',
+        'created_at',
+      ];
       return { header, rows: rows.map((r) => header.map((h) => ts(r[h]))) };
     }
     const rows = await queryRows<Record<string, unknown>>(

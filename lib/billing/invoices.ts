@@ -65,7 +65,11 @@ type UsageRow = {
   price: string;
 };
 
-const inList = (ids: readonly string[]) => sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`;
+const inList = (ids: readonly string[]) =>
+  sql`(${sql.join(
+    ids.map((i) => sql`${i}`),
+    sql`, `,
+  )})`;
 
 /** Usage per tenant and model booked to a period (from usage_rollups, by booked day). */
 export async function loadUsageByTenant(tx: Tx, tenantIds: readonly string[], period: string): Promise<Map<string, ModelUsage[]>> {
@@ -157,7 +161,8 @@ export async function issueInvoices(
   const drafts: string[] = [];
   for (const row of live) {
     if (row.status === 'draft') drafts.push(row.id);
-    else results.set(row.tenantId, { tenantId: row.tenantId, outcome: 'unchanged', invoiceId: row.id, invoiceNumber: row.invoiceNumber, total: row.totalAmount });
+    else
+      results.set(row.tenantId, { tenantId: row.tenantId, outcome: 'unchanged', invoiceId: row.id, invoiceNumber: row.invoiceNumber, total: row.totalAmount });
   }
   if (drafts.length) await tx.delete(invoices).where(sql`${invoices.id} IN ${inList(drafts)}`);
   const todo = ids.filter((id) => !results.has(id));
@@ -244,7 +249,10 @@ export async function issueInvoices(
   await tx.execute(sql`
     UPDATE invoices AS i SET status = 'pending', invoice_number = v.num, issued_at = ${issuedAt.toISOString()}::timestamptz,
            due_at = ${dueAt.toISOString()}::timestamptz, updated_at = ${issuedAt.toISOString()}::timestamptz
-      FROM (VALUES ${sql.join(numbered.map((x) => sql`(${x.id}::uuid, ${x.number})`), sql`, `)}) AS v(id, num)
+      FROM (VALUES ${sql.join(
+        numbered.map((x) => sql`(${x.id}::uuid, ${x.number})`),
+        sql`, `,
+      )}) AS v(id, num)
      WHERE i.id = v.id`);
   await writeAuditMany(
     tx,
@@ -254,11 +262,23 @@ export async function issueInvoices(
       resourceType: 'invoice',
       resourceId: numbered[i]!.id,
       tenantId: tenant.id,
-      newValues: { invoiceNumber: numbered[i]!.number, period, total: inv.totals.total.toFixed(2), replacesInvoiceId: replaces, billingRunId: input.billingRunId ?? null },
+      newValues: {
+        invoiceNumber: numbered[i]!.number,
+        period,
+        total: inv.totals.total.toFixed(2),
+        replacesInvoiceId: replaces,
+        billingRunId: input.billingRunId ?? null,
+      },
     })),
   );
   computed.forEach(({ tenant, inv }, i) =>
-    results.set(tenant.id, { tenantId: tenant.id, outcome: 'created', invoiceId: numbered[i]!.id, invoiceNumber: numbered[i]!.number, total: inv.totals.total.toFixed(2) }),
+    results.set(tenant.id, {
+      tenantId: tenant.id,
+      outcome: 'created',
+      invoiceId: numbered[i]!.id,
+      invoiceNumber: numbered[i]!.number,
+      total: inv.totals.total.toFixed(2),
+    }),
   );
   return ids.map((id) => results.get(id)!);
 }
@@ -537,7 +557,10 @@ export interface InvoiceListItem {
   replacesInvoiceId: string | null;
 }
 
-export async function listInvoices(filters: InvoiceListFilters = {}, db?: Db): Promise<{ items: InvoiceListItem[]; total: number; limit: number; offset: number }> {
+export async function listInvoices(
+  filters: InvoiceListFilters = {},
+  db?: Db,
+): Promise<{ items: InvoiceListItem[]; total: number; limit: number; offset: number }> {
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
   const offset = Math.max(filters.offset ?? 0, 0);
   return withPlatform(async (tx) => {

@@ -85,7 +85,11 @@ export async function listPeriods(opts: { limit?: number; db?: Db } = {}): Promi
     const cur = currentPeriod();
     await ensurePeriod(tx, addMonths(cur, -1));
     await ensurePeriod(tx, cur);
-    const rows = await tx.select().from(accountingPeriods).orderBy(desc(accountingPeriods.period)).limit(opts.limit ?? 24);
+    const rows = await tx
+      .select()
+      .from(accountingPeriods)
+      .orderBy(desc(accountingPeriods.period))
+      .limit(opts.limit ?? 24);
     const out: PeriodSummary[] = [];
     for (const r of rows) out.push(await summarize(tx, r));
     return out;

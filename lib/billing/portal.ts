@@ -302,7 +302,10 @@ export async function getPortalUsage(tenantId: string, opts: { period?: string; 
         const ids = [...byModel.keys()];
         const ms = await queryRows<{ id: string; name: string; display_name: string }>(
           tx,
-          sql`SELECT id, name, display_name FROM models WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`,
+          sql`SELECT id, name, display_name FROM models WHERE id IN (${sql.join(
+            ids.map((i) => sql`${i}`),
+            sql`, `,
+          )})`,
         );
         for (const m of ms) names.set(m.id, { name: m.name, displayName: m.display_name });
       }

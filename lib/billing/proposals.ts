@@ -151,13 +151,8 @@ export async function createAdjustment({ ctx, input, db }: { ctx: OperatorContex
     throw err;
   }
   const updated = await withPlatform(async (tx) => {
-    const [r] = await tx
-      .update(reconciliationEntries)
-      .set({ approvalRequestId: approval.id })
-      .where(eq(reconciliationEntries.id, row.id))
-      .returning();
+    const [r] = await tx.update(reconciliationEntries).set({ approvalRequestId: approval.id }).where(eq(reconciliationEntries.id, row.id)).returning();
     return r!;
   }, db);
   return { entry: entryView(updated, null, approval.status), approval };
 }
-

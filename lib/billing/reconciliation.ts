@@ -92,7 +92,8 @@ export async function executeAdjustment(tx: Tx, payload: z.output<typeof adjustm
   if (r.status !== 'pending_approval' || r.approvalRequestId !== meta.approvalId) {
     throw new InvalidStateError(`reconciliation entry is ${r.status}; this approval no longer applies`);
   }
-  if (!dec(r.amount).equals(dec(payload.amount)) || r.period !== payload.period) throw new InvalidStateError('the entry no longer matches the approved payload');
+  if (!dec(r.amount).equals(dec(payload.amount)) || r.period !== payload.period)
+    throw new InvalidStateError('the entry no longer matches the approved payload');
   await assertPeriodNotClosed(tx, r.period);
   await tx.update(reconciliationEntries).set({ status: 'applied' }).where(eq(reconciliationEntries.id, r.id));
   return [
@@ -108,10 +109,20 @@ export async function executeAdjustment(tx: Tx, payload: z.output<typeof adjustm
 
 export async function assertProviders(tx: Tx, ids: string[]): Promise<void> {
   const uniq = [...new Set(ids)];
-  const rows = await queryRows<{ id: string }>(tx, sql`SELECT id FROM providers WHERE id IN ${sql`(${sql.join(uniq.map((i) => sql`${i}`), sql`, `)})`}`);
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`SELECT id FROM providers WHERE id IN ${sql`(${sql.join(
+      uniq.map((i) => sql`${i}`),
+      sql`, `,
+    )})`}`,
+  );
   const known = new Set(rows.map((r) => r.id));
   const unknown = uniq.filter((i) => !known.has(i));
-  if (unknown.length) throw new ValidationError(`unknown provider(s): ${unknown.join(', ')}`, unknown.map((u) => ({ path: 'provider', message: `no provider ${u}` })));
+  if (unknown.length)
+    throw new ValidationError(
+      `unknown provider(s): ${unknown.join(', ')}`,
+      unknown.map((u) => ({ path: 'provider', message: `no provider ${u}` })),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +193,10 @@ export async function importProviderInvoices({ ctx, input, db }: { ctx: Operator
   const rows = v.csv ? parseProviderInvoiceCsv(v.csv) : v.rows!;
   const source = v.csv ? 'csv' : 'manual';
   return withPlatform(async (tx) => {
-    await assertProviders(tx, rows.map((r) => r.provider));
+    await assertProviders(
+      tx,
+      rows.map((r) => r.provider),
+    );
     const metered = new Map<string, Map<string, Decimal>>();
     const out: ProviderImportView[] = [];
     for (const r of rows) {
@@ -292,7 +306,11 @@ export async function getReconciliation(period: string, db?: Db): Promise<Reconc
   const p = periodSchema.parse(period);
   const entries = await withPlatform(async (tx) => {
     const rows = await tx
-      .select({ r: reconciliationEntries, approval: approvalRequests.status, tenantName: sql<string | null>`(SELECT name FROM tenants WHERE id = ${reconciliationEntries.tenantId})` })
+      .select({
+        r: reconciliationEntries,
+        approval: approvalRequests.status,
+        tenantName: sql<string | null>`(SELECT name FROM tenants WHERE id = ${reconciliationEntries.tenantId})`,
+      })
       .from(reconciliationEntries)
       .leftJoin(approvalRequests, eq(approvalRequests.id, reconciliationEntries.approvalRequestId))
       .where(and(eq(reconciliationEntries.period, p)))

@@ -93,7 +93,13 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Creates the run row (status running) or throws ConflictError when one is active. */
-export async function startBillingRun(input: { period: string; tenantId: string | null; startedBy: string | null; ctx: OperatorContext; db?: Db }): Promise<BillingRunRow> {
+export async function startBillingRun(input: {
+  period: string;
+  tenantId: string | null;
+  startedBy: string | null;
+  ctx: OperatorContext;
+  db?: Db;
+}): Promise<BillingRunRow> {
   try {
     return await withPlatform(async (tx) => {
       // Reap runs that died without finishing (their process is gone; progress stopped moving).
@@ -142,7 +148,14 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
   let processed = 0;
   let total = 0;
   const update = (set: Partial<typeof billingRuns.$inferInsert>) =>
-    withPlatform((tx) => tx.update(billingRuns).set({ ...set, updatedAt: new Date() }).where(eq(billingRuns.id, run.id)), input.db);
+    withPlatform(
+      (tx) =>
+        tx
+          .update(billingRuns)
+          .set({ ...set, updatedAt: new Date() })
+          .where(eq(billingRuns.id, run.id)),
+      input.db,
+    );
   const scope = tenantId ? sql`AND tenant_id = ${tenantId}` : sql``;
   const inMonth = sql`rollup_date >= ${range.start}::date AND rollup_date < ${range.nextStart}::date`;
   /** Tenants with usage booked to the month and no issued invoice for it yet. */
@@ -208,7 +221,10 @@ export async function runBilling(input: RunBillingInput): Promise<RunBillingResu
         } else {
           for (const t of chunk) {
             try {
-              const res = await withPlatform((tx) => billTenant(tx, input.ctx, { tenantId: t.tenant_id, period: input.period, billingRunId: run.id }), input.db);
+              const res = await withPlatform(
+                (tx) => billTenant(tx, input.ctx, { tenantId: t.tenant_id, period: input.period, billingRunId: run.id }),
+                input.db,
+              );
               if (res.outcome === 'created') created++;
               else unchanged++;
             } catch (err) {

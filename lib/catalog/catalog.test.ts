@@ -79,11 +79,35 @@ describe('catalog counts (verified against seed section 7, PART 1)', () => {
 
   it('has the expected number of models per provider', () => {
     const expected: Record<string, number> = {
-      openai: 12, anthropic: 6, google: 7, xai: 7, deepseek: 2, mistral: 6, cohere: 3,
-      perplexity: 3, 'openai-images': 2, stability: 3, flux: 3, ideogram: 2, midjourney: 1,
-      runway: 2, luma: 2, pika: 1, kling: 1, veo: 1, 'openai-audio': 3, elevenlabs: 2,
-      deepgram: 2, assemblyai: 1, 'openai-embeddings': 2, voyage: 2, exa: 1, tavily: 1,
-      meshy: 2, tripo: 1, 'self-hosted': 4,
+      openai: 12,
+      anthropic: 6,
+      google: 7,
+      xai: 7,
+      deepseek: 2,
+      mistral: 6,
+      cohere: 3,
+      perplexity: 3,
+      'openai-images': 2,
+      stability: 3,
+      flux: 3,
+      ideogram: 2,
+      midjourney: 1,
+      runway: 2,
+      luma: 2,
+      pika: 1,
+      kling: 1,
+      veo: 1,
+      'openai-audio': 3,
+      elevenlabs: 2,
+      deepgram: 2,
+      assemblyai: 1,
+      'openai-embeddings': 2,
+      voyage: 2,
+      exa: 1,
+      tavily: 1,
+      meshy: 2,
+      tripo: 1,
+      'self-hosted': 4,
     };
     for (const p of CATALOG_PROVIDERS) expect(modelsForProvider(p.id).length, p.id).toBe(expected[p.id]);
   });
@@ -216,9 +240,7 @@ describe('catalog costs', () => {
 
   it('stores batch discounts as a percent, not the seed fraction', () => {
     const withBatch = CATALOG_MODELS.filter((m) => m.cost.batchDiscountPercent !== null);
-    expect(withBatch.map((m) => m.name).sort()).toEqual(
-      ['claude-haiku-4.5', 'claude-opus-4.5', 'claude-sonnet-4.5', 'gpt-5.2'].sort(),
-    );
+    expect(withBatch.map((m) => m.name).sort()).toEqual(['claude-haiku-4.5', 'claude-opus-4.5', 'claude-sonnet-4.5', 'gpt-5.2'].sort());
     for (const m of withBatch) expect(m.cost.batchDiscountPercent).toBe('50');
   });
 
@@ -336,14 +358,38 @@ describe('wire formats', () => {
   it('proxies exactly the providers the gateway has an adapter for', () => {
     const proxied = CATALOG_PROVIDERS.filter((p) => p.wireFormat !== 'none').map((p) => p.id);
     expect(proxied.sort()).toEqual(
-      ['anthropic', 'cohere', 'deepseek', 'google', 'mistral', 'openai', 'openai-embeddings',
-        'perplexity', 'self-hosted', 'xai',
+      [
+        'anthropic',
+        'cohere',
+        'deepseek',
+        'google',
+        'mistral',
+        'openai',
+        'openai-embeddings',
+        'perplexity',
+        'self-hosted',
+        'xai',
         // embeddings and web search: one adapter each (lib/gateway/adapters)
-        'voyage', 'exa', 'tavily',
+        'voyage',
+        'exa',
+        'tavily',
         // images, speech, transcription: one adapter each (lib/gateway/adapters)
-        'openai-images', 'stability', 'flux', 'ideogram', 'openai-audio', 'elevenlabs', 'deepgram', 'assemblyai',
+        'openai-images',
+        'stability',
+        'flux',
+        'ideogram',
+        'openai-audio',
+        'elevenlabs',
+        'deepgram',
+        'assemblyai',
         // video and 3D: task adapters (lib/gateway/jobs), never the chat router
-        'runway', 'luma', 'kling', 'veo', 'meshy', 'tripo'].sort(),
+        'runway',
+        'luma',
+        'kling',
+        'veo',
+        'meshy',
+        'tripo',
+      ].sort(),
     );
     expect(providerFor('flux-pro-11')).toMatchObject({ wireFormat: 'bfl', apiBaseUrl: 'https://api.bfl.ai', apiKeyEnv: 'BFL_API_KEY' });
     expect(providerFor('midjourney-v6').wireFormat).toBe('none');

@@ -21,7 +21,12 @@ import { applyModelCost, SYNCABLE_FIELDS } from './sync';
 import type { ModelCost } from './types';
 
 const costFieldsSchema = z
-  .object(Object.fromEntries(SYNCABLE_FIELDS.map((f) => [f, nonNegativeDecimalInput.nullable().optional()])) as Record<(typeof SYNCABLE_FIELDS)[number], z.ZodOptional<z.ZodNullable<typeof nonNegativeDecimalInput>>>)
+  .object(
+    Object.fromEntries(SYNCABLE_FIELDS.map((f) => [f, nonNegativeDecimalInput.nullable().optional()])) as Record<
+      (typeof SYNCABLE_FIELDS)[number],
+      z.ZodOptional<z.ZodNullable<typeof nonNegativeDecimalInput>>
+    >,
+  )
   .strict()
   .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one cost field');
 

@@ -12,28 +12,18 @@ export { CATALOG_PROVIDERS, CATALOG_MODELS, DEFAULT_FALLBACK_CHAINS };
 export { QUALITY_BY_TIER } from './data/models';
 export type { QualityTier } from './data/models';
 
-export const CATALOG_PROVIDER_BY_ID: ReadonlyMap<string, CatalogProvider> = new Map(
-  CATALOG_PROVIDERS.map((p) => [p.id, p]),
-);
+export const CATALOG_PROVIDER_BY_ID: ReadonlyMap<string, CatalogProvider> = new Map(CATALOG_PROVIDERS.map((p) => [p.id, p]));
 
-export const CATALOG_MODEL_BY_ID: ReadonlyMap<string, CatalogModel> = new Map(
-  CATALOG_MODELS.map((m) => [m.id, m]),
-);
+export const CATALOG_MODEL_BY_ID: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.map((m) => [m.id, m]));
 
 /** Client name -> model. */
-export const CATALOG_MODEL_BY_NAME: ReadonlyMap<string, CatalogModel> = new Map(
-  CATALOG_MODELS.map((m) => [m.name, m]),
-);
+export const CATALOG_MODEL_BY_NAME: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.map((m) => [m.name, m]));
 
 /** Name or alias -> model (names and aliases are unique across the catalog; tested). */
-const BY_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map(
-  CATALOG_MODELS.flatMap((m) => [m.name, ...m.aliases].map((key) => [key, m] as const)),
-);
+const BY_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.flatMap((m) => [m.name, ...m.aliases].map((key) => [key, m] as const)));
 
 /** Lower-cased name or alias -> model, for case-insensitive matches. */
-const BY_LOWER_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map(
-  [...BY_NAME_OR_ALIAS].map(([key, m]) => [key.toLowerCase(), m] as const),
-);
+const BY_LOWER_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map([...BY_NAME_OR_ALIAS].map(([key, m]) => [key.toLowerCase(), m] as const));
 
 /**
  * The model a client means by `model`: an exact name or alias, else the same ignoring case and
@@ -41,9 +31,7 @@ const BY_LOWER_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map(
  * model_not_found). `auto` is not a model: the optimizer handles it before this lookup.
  */
 export function findCatalogModel(nameOrAlias: string): CatalogModel | undefined {
-  return (
-    BY_NAME_OR_ALIAS.get(nameOrAlias) ?? BY_LOWER_NAME_OR_ALIAS.get(nameOrAlias.trim().toLowerCase())
-  );
+  return BY_NAME_OR_ALIAS.get(nameOrAlias) ?? BY_LOWER_NAME_OR_ALIAS.get(nameOrAlias.trim().toLowerCase());
 }
 
 /** The provider serving a model (by model object or model id). Throws if the model id is

@@ -112,13 +112,7 @@ export function costFieldsFromEntry(entry: LiteLlmEntry, model: CatalogModel): P
 
 /** Keys a model may be listed under, most specific first. */
 export function candidateKeys(model: CatalogModel): string[] {
-  const keys = [
-    model.litellmId,
-    `${model.providerId}/${model.providerModelId}`,
-    model.providerModelId,
-    model.name,
-    ...model.aliases,
-  ];
+  const keys = [model.litellmId, `${model.providerId}/${model.providerModelId}`, model.providerModelId, model.name, ...model.aliases];
   return [...new Set(keys)];
 }
 
@@ -193,7 +187,17 @@ export function costColumns(c: ModelCost): Partial<typeof models.$inferInsert> {
 /** Apply a cost to a model now, with its history row. A real cost clears an estimate. */
 export async function applyModelCost(
   q: Queryable,
-  args: { modelId: string; oldCost: ModelCost; newCost: ModelCost; source: ModelCostHistorySource; changedBy?: string | null; note?: string; approvalRequestId?: string | null; raisesPrice?: boolean; at?: Date },
+  args: {
+    modelId: string;
+    oldCost: ModelCost;
+    newCost: ModelCost;
+    source: ModelCostHistorySource;
+    changedBy?: string | null;
+    note?: string;
+    approvalRequestId?: string | null;
+    raisesPrice?: boolean;
+    at?: Date;
+  },
 ): Promise<void> {
   const at = args.at ?? new Date();
   await q
@@ -271,7 +275,9 @@ export async function syncCosts(
 }
 
 export function formatSyncReport(r: SyncReport): string {
-  const lines = [`Cost sync from ${r.source}: ${r.matched} models matched, ${r.unchanged} unchanged, ${r.applied.length} applied, ${r.pendingApproval.length} awaiting approval`];
+  const lines = [
+    `Cost sync from ${r.source}: ${r.matched} models matched, ${r.unchanged} unchanged, ${r.applied.length} applied, ${r.pendingApproval.length} awaiting approval`,
+  ];
   const fmt = (c: ModelCostChange) => `  ${c.modelName.padEnd(28)} ${c.changes.map((d) => `${d.field} ${d.from ?? '—'} -> ${d.to}`).join('; ')}`;
   if (r.applied.length) lines.push('Applied (price stays or falls):', ...r.applied.map(fmt));
   if (r.pendingApproval.length) lines.push('Raises a price: proposed for two-person approval, not applied:', ...r.pendingApproval.map(fmt));

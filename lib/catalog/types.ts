@@ -23,14 +23,7 @@ export type ModelCategory = (typeof MODEL_CATEGORIES)[number];
 
 /** How a model is charged. `per_1k_characters` is text-to-speech: the seed says "per token" but
  * means per 1,000 characters of input text (a seed defect fixed here). */
-export const PRICING_TYPES = [
-  'per_token',
-  'per_image',
-  'per_second',
-  'per_minute',
-  'per_request',
-  'per_1k_characters',
-] as const;
+export const PRICING_TYPES = ['per_token', 'per_image', 'per_second', 'per_minute', 'per_request', 'per_1k_characters'] as const;
 export type PricingType = (typeof PRICING_TYPES)[number];
 
 /** Where a cost figure came from (seed's CostSource). */

@@ -32,10 +32,7 @@ export class MigrationChecksumError extends AppError {
   readonly code = 'migration_edited';
   readonly httpStatus = 500;
   constructor(readonly edited: string[]) {
-    super(
-      `applied migration(s) edited since they ran: ${edited.join(', ')}. ` +
-        'Restore the original file(s) and put the change in a new migration.',
-    );
+    super(`applied migration(s) edited since they ran: ${edited.join(', ')}. ` + 'Restore the original file(s) and put the change in a new migration.');
   }
 }
 

@@ -29,9 +29,7 @@ export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>
   const database = await resolveDb(db);
   return database.transaction(async (tx) => {
     // One round trip: role and tenant together. set_config('role', ..., true) == SET LOCAL ROLE.
-    await tx.execute(
-      sql`select set_config('role', 'radiant_app', true), set_config('app.current_tenant_id', ${tenantId}, true)`,
-    );
+    await tx.execute(sql`select set_config('role', 'radiant_app', true), set_config('app.current_tenant_id', ${tenantId}, true)`);
     return fn(tx as unknown as Tx);
   });
 }
@@ -39,9 +37,7 @@ export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>
 export async function withPlatform<T>(fn: (tx: Tx) => Promise<T>, db?: Db): Promise<T> {
   const database = await resolveDb(db);
   return database.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', 'radiant_platform', true), set_config('app.current_tenant_id', '', true)`,
-    );
+    await tx.execute(sql`select set_config('role', 'radiant_platform', true), set_config('app.current_tenant_id', '', true)`);
     return fn(tx as unknown as Tx);
   });
 }

@@ -84,7 +84,11 @@ export async function seedDemo(db: Db, options: { days?: number; now?: Date } = 
 
     const tenantIds: Record<string, string> = {};
     for (const t of DEMO_TENANTS) {
-      const [row] = await tx.insert(tenants).values({ ...t }).onConflictDoNothing().returning({ id: tenants.id });
+      const [row] = await tx
+        .insert(tenants)
+        .values({ ...t })
+        .onConflictDoNothing()
+        .returning({ id: tenants.id });
       tenantIds[t.slug] = row ? row.id : (await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, t.slug)))[0]!.id;
     }
 
@@ -103,8 +107,7 @@ export async function seedDemo(db: Db, options: { days?: number; now?: Date } = 
     const keys: Record<string, string> = {};
     const keyIds: Record<string, string> = {};
     for (const slug of Object.keys(tenantIds)) {
-      const material =
-        slug === 'acme' && process.env.RADIANT_DEMO_API_KEY ? keyMaterialFrom(process.env.RADIANT_DEMO_API_KEY) : generateApiKey();
+      const material = slug === 'acme' && process.env.RADIANT_DEMO_API_KEY ? keyMaterialFrom(process.env.RADIANT_DEMO_API_KEY) : generateApiKey();
       const [row] = await tx
         .insert(apiKeys)
         .values({

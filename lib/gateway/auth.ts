@@ -189,7 +189,9 @@ export async function authenticate(cache: KeyCache, req: GatewayRequest, now = D
   }
   if (!rec) guard?.failed();
   if (!rec || rec.tenant.deleted) {
-    throw new GatewayError(401, 'invalid_api_key', 'Incorrect API key provided. Create or look up your keys in the RADIANT portal.', { type: 'invalid_request_error' });
+    throw new GatewayError(401, 'invalid_api_key', 'Incorrect API key provided. Create or look up your keys in the RADIANT portal.', {
+      type: 'invalid_request_error',
+    });
   }
   if (rec.status === 'revoked') throw new GatewayError(401, 'invalid_api_key', 'This API key has been revoked.', { type: 'invalid_request_error' });
   if (rec.status === 'expired' || (rec.expiresAt !== null && rec.expiresAt <= now)) {

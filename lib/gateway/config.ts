@@ -83,7 +83,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedGatewayOptions {
     env,
     db: o.db ?? null,
     meteringDb: o.meteringDb ?? null,
-    redisUrl: o.redisUrl === undefined ? (env.REDIS_URL || null) : o.redisUrl,
+    redisUrl: o.redisUrl === undefined ? env.REDIS_URL || null : o.redisUrl,
     redisKeyPrefix: o.redisKeyPrefix ?? env.RADIANT_REDIS_PREFIX ?? 'radiant:',
     keyCacheTtlMs: o.keyCacheTtlMs ?? num(env.RADIANT_KEY_CACHE_TTL_MS, 30_000),
     configTtlMs: o.configTtlMs ?? num(env.RADIANT_CONFIG_TTL_MS, 30_000),

@@ -61,8 +61,7 @@ export class TranslatedUpstreamError extends UpstreamError {
   }
 }
 
-export const modelNotFound = (model: string) =>
-  new NotFoundError(`The model '${model}' does not exist or you do not have access to it.`);
+export const modelNotFound = (model: string) => new NotFoundError(`The model '${model}' does not exist or you do not have access to it.`);
 
 export interface MappedError {
   status: number;
@@ -100,7 +99,11 @@ export function toOpenAIError(err: unknown, requestId: string): MappedError {
     }
     if (e instanceof ForbiddenError) return { status: 403, body: body(e.message, 'permission_error', e.code), headers: {} };
     if (e instanceof NotFoundError) {
-      return { status: 404, body: body(e.message, 'invalid_request_error', e.code === 'not_found' ? 'model_not_found' : e.code, e.code === 'not_found' ? 'model' : null), headers: {} };
+      return {
+        status: 404,
+        body: body(e.message, 'invalid_request_error', e.code === 'not_found' ? 'model_not_found' : e.code, e.code === 'not_found' ? 'model' : null),
+        headers: {},
+      };
     }
     if (e instanceof RateLimitedError) {
       return {
@@ -116,7 +119,10 @@ export function toOpenAIError(err: unknown, requestId: string): MappedError {
     if (e instanceof UpstreamError) return { status: e.httpStatus, body: body(e.message, 'api_error', e.code), headers: {} };
     return { status: e.httpStatus, body: body(e.message, e.openaiType, e.code), headers: {} };
   }
-  gatewayLog.error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, 'unhandled gateway error');
+  gatewayLog.error(
+    { requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+    'unhandled gateway error',
+  );
   return {
     status: 500,
     body: body(`The server had an error while processing your request. Quote request id ${requestId} if you contact support.`, 'api_error', 'internal_error'),

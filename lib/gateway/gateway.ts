@@ -36,7 +36,15 @@ import type { GatewayServices } from './pipeline/services';
 import { resolveProviderEndpoint, type ProviderEndpoint, type SecretDecrypter } from './providers';
 import { openRedis, type GatewayBroadcast, type RedisBundle } from './redis';
 import { ResponseCache } from './response-cache';
-import { loadCatalogSnapshot, loadTenantConfig, RefreshingValue, type CatalogSnapshot, type GatewayModel, type GatewayProvider, type TenantConfig } from './state';
+import {
+  loadCatalogSnapshot,
+  loadTenantConfig,
+  RefreshingValue,
+  type CatalogSnapshot,
+  type GatewayModel,
+  type GatewayProvider,
+  type TenantConfig,
+} from './state';
 import { KeyUsageTracker, ThermalTracker } from './thermal';
 
 export interface GatewayStats {
@@ -222,7 +230,10 @@ export class Gateway implements InvalidationTarget, GatewayServices {
         break;
       case 'tenant':
         this.keys.invalidateTenant(msg.tenantId);
-        this.tenantConfigs.get(msg.tenantId)?.invalidate().catch(() => {});
+        this.tenantConfigs
+          .get(msg.tenantId)
+          ?.invalidate()
+          .catch(() => {});
         this.budget.forget(`t:${msg.tenantId}`);
         break;
       case 'catalog':

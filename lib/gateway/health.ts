@@ -55,7 +55,18 @@ export class ProviderHealthTracker {
   private s(id: string): ProviderStats {
     let s = this.stats.get(id);
     if (!s) {
-      s = { requests: 0, errors: 0, latencySum: 0, successes: 0, consecutive: 0, cooldownUntil: 0, lastSuccessAt: null, lastFailureAt: null, lastError: null, dirty: false };
+      s = {
+        requests: 0,
+        errors: 0,
+        latencySum: 0,
+        successes: 0,
+        consecutive: 0,
+        cooldownUntil: 0,
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        lastError: null,
+        dirty: false,
+      };
       this.stats.set(id, s);
     }
     return s;

@@ -33,22 +33,14 @@ export function requestHash(method: string, path: string, body: Buffer): string 
   return crypto.createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
 }
 
-export async function beginIdempotent(
-  db: Db,
-  tenantId: string,
-  key: string,
-  hash: string,
-  requestId: string,
-): Promise<IdempotencyOutcome> {
+export async function beginIdempotent(db: Db, tenantId: string, key: string, hash: string, requestId: string): Promise<IdempotencyOutcome> {
   if (key.length > 255) throw new GatewayError(400, 'invalid_idempotency_key', 'Idempotency-Key must be at most 255 characters', { param: 'Idempotency-Key' });
   return withTenant(
     tenantId,
     async (tx) => {
       const now = new Date();
       // An expired row for the same key is replaced.
-      await tx
-        .delete(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)));
+      await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)));
       const inserted = await tx
         .insert(idempotencyKeys)
         .values({ tenantId, key, requestHash: hash, requestId, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) })
@@ -99,7 +91,10 @@ export async function completeIdempotent(db: Db, tenantId: string, key: string, 
 /** Deletes expired idempotency keys (for the job scheduler). Returns the number deleted. */
 export async function purgeExpiredIdempotencyKeys(db?: Db): Promise<number> {
   return withPlatform(async (tx) => {
-    const rows = await tx.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, sql`now()`)).returning({ id: idempotencyKeys.id });
+    const rows = await tx
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.expiresAt, sql`now()`))
+      .returning({ id: idempotencyKeys.id });
     return rows.length;
   }, db);
 }

@@ -48,7 +48,14 @@ export async function handleGatewayRequest(request: Request): Promise<Response> 
   } catch {
     const requestId = newRequestId();
     return Response.json(
-      { error: { message: `The gateway is starting or cannot reach its database; retry shortly (request id ${requestId}).`, type: 'api_error', code: 'service_unavailable', param: null } },
+      {
+        error: {
+          message: `The gateway is starting or cannot reach its database; retry shortly (request id ${requestId}).`,
+          type: 'api_error',
+          code: 'service_unavailable',
+          param: null,
+        },
+      },
       { status: 503, headers: { 'x-request-id': requestId, 'retry-after': '1' } },
     );
   }

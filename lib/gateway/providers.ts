@@ -26,19 +26,13 @@ export function envName(providerId: string): string {
 
 export type SecretDecrypter = (ciphertext: string, providerId: string) => string | null;
 
-export function resolveProviderEndpoint(
-  p: GatewayProvider,
-  env: Record<string, string | undefined>,
-  decrypt: SecretDecrypter | null,
-): ProviderEndpoint {
+export function resolveProviderEndpoint(p: GatewayProvider, env: Record<string, string | undefined>, decrypt: SecretDecrypter | null): ProviderEndpoint {
   const own = env[`${envName(p.id)}_BASE_URL`];
   const accountVar = p.apiKeyEnv?.endsWith('_API_KEY') ? `${p.apiKeyEnv.slice(0, -'_API_KEY'.length)}_BASE_URL` : null;
   const shared = accountVar ? env[accountVar] : undefined;
   const baseUrl = (own || shared || p.apiBaseUrl || '').replace(/\/+$/, '');
   if (!baseUrl) {
-    throw new ProviderNotConfiguredError(
-      `Provider ${p.displayName} has no base URL: set ${envName(p.id)}_BASE_URL or the provider's API base URL.`,
-    );
+    throw new ProviderNotConfiguredError(`Provider ${p.displayName} has no base URL: set ${envName(p.id)}_BASE_URL or the provider's API base URL.`);
   }
   let apiKey: string | null = p.apiKeyEnv ? (env[p.apiKeyEnv] ?? null) || null : null;
   if (!apiKey && p.encryptedApiKey && decrypt) apiKey = decrypt(p.encryptedApiKey, p.id);

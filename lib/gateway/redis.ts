@@ -18,10 +18,7 @@ export interface RedisBundle {
 }
 
 export type GatewayBroadcast = (
-  | { type: 'key'; hash: string }
-  | { type: 'tenant'; tenantId: string }
-  | { type: 'catalog' }
-  | { type: 'cooldown'; providerId: string; until: number }
+  { type: 'key'; hash: string } | { type: 'tenant'; tenantId: string } | { type: 'catalog' } | { type: 'cooldown'; providerId: string; until: number }
 ) & {
   /** The instance that published it (it has applied the message already). */
   origin?: string;

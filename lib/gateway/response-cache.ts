@@ -26,7 +26,10 @@ export interface CachedResponse {
 }
 
 export function responseCacheKey(tenantId: string, endpoint: string, modelId: string, body: unknown): string {
-  return crypto.createHash('sha256').update(`${tenantId}\n${endpoint}\n${modelId}\n${JSON.stringify(body)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${tenantId}\n${endpoint}\n${modelId}\n${JSON.stringify(body)}`)
+    .digest('hex');
 }
 
 export class ResponseCache {

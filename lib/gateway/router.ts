@@ -146,7 +146,12 @@ export function planRoute(input: RouteInput): RoutePlan {
     if (!servesEndpoint(m, snap, endpoint)) {
       const served = endpointsServed(m, snap).flatMap((e) => ENDPOINT_PATHS[e]);
       const where = served.length > 0 ? ` It is served at ${served.join(', ')}.` : '';
-      throw new GatewayError(400, 'model_not_supported', `The model '${input.requested}' does not support ${ENDPOINT_NAMES[endpoint]} through this API.${where}`, { param: 'model' });
+      throw new GatewayError(
+        400,
+        'model_not_supported',
+        `The model '${input.requested}' does not support ${ENDPOINT_NAMES[endpoint]} through this API.${where}`,
+        { param: 'model' },
+      );
     }
     primary = m;
   }
@@ -205,7 +210,12 @@ function routeTarget(rule: GatewayRule, m: GatewayModel, snap: CatalogSnapshot):
 }
 
 function headerList(v: string | undefined): string[] {
-  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function chooseAuto(input: RouteInput, usable: (m: GatewayModel | undefined) => m is GatewayModel): OptimizationResult {

@@ -37,7 +37,8 @@ function contentChars(c: unknown): number {
   for (const p of c) {
     const part = p as Record<string, unknown>;
     if (typeof part?.text === 'string') n += part.text.length;
-    else if (part?.type === 'image_url') n += 340 * 4; // ~ a low-detail image tile
+    else if (part?.type === 'image_url')
+      n += 340 * 4; // ~ a low-detail image tile
     else n += 64;
   }
   return n;

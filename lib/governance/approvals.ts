@@ -32,14 +32,7 @@ import { approvalExpiryHours, requireMfaForApproval } from './config';
 import type { AdminContext, RequestMeta } from '../platform/context';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
 import { afterChangeExecuted, getExecutor } from './executor-registry';
-import {
-  maxRisk,
-  parsePayload,
-  type ApprovalRequestInfo,
-  type ExecutedChange,
-  type PreviewChange,
-  type RegisteredExecutor,
-} from './executors';
+import { maxRisk, parsePayload, type ApprovalRequestInfo, type ExecutedChange, type PreviewChange, type RegisteredExecutor } from './executors';
 import { APPROVAL_TYPES, approverRolesFor, canApprove, hasPermission, RISK_LEVELS, type RiskLevel } from './permissions';
 import { blank, limitParam, offsetParam, optionalUuid } from '../platform/schemas';
 import { getLogger } from '../observability/logger';
@@ -87,8 +80,7 @@ function person(id: string | null, email: string | null, name: string | null): P
 
 // ---- propose -------------------------------------------------------------------------------
 
-const text = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+const text = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
 
 export const proposeInputSchema = z.object({
   action: z.string().trim().min(1, 'choose what to change').max(60),
@@ -106,7 +98,11 @@ export type ProposeInput = z.input<typeof proposeInputSchema>;
 
 function describeChanges(changes: PreviewChange[]): string {
   const fmt = (v: Record<string, unknown> | null) =>
-    v === null ? '(none)' : Object.entries(v).map(([k, x]) => `${k}=${x instanceof Date ? x.toISOString() : JSON.stringify(x)}`).join(', ');
+    v === null
+      ? '(none)'
+      : Object.entries(v)
+          .map(([k, x]) => `${k}=${x instanceof Date ? x.toISOString() : JSON.stringify(x)}`)
+          .join(', ');
   return changes.map((c) => `${c.resourceType} ${c.resourceId}: ${fmt(c.before)} -> ${fmt(c.after)}`).join('\n');
 }
 
@@ -197,7 +193,15 @@ async function lockRequest(tx: Tx, id: string): Promise<LockedRow> {
 async function refuse(tx: Tx, ctx: AdminContext, row: LockedRow, decision: Decision): Promise<boolean> {
   const no = refusalReason(
     ctx,
-    { status: row.status, initiatedBy: row.initiated_by, type: row.type, riskLevel: row.risk_level, action: row.action, expired: row.expired, payload: row.payload },
+    {
+      status: row.status,
+      initiatedBy: row.initiated_by,
+      type: row.type,
+      riskLevel: row.risk_level,
+      action: row.action,
+      expired: row.expired,
+      payload: row.payload,
+    },
     decision,
   );
   if (!no) return false;
@@ -273,14 +277,22 @@ export function refusalReason(ctx: AdminContext, r: RefusalSubject, decision: De
       : refusal('self', 'You proposed this change: cancel it instead of rejecting it', (m) => new SelfApprovalError(m));
   }
   if (r.expired) {
-    return refusal('expired', decision === 'approve' ? 'This request has expired and can no longer be approved' : 'This request has expired', (m) => new ExpiredError(m));
+    return refusal(
+      'expired',
+      decision === 'approve' ? 'This request has expired and can no longer be approved' : 'This request has expired',
+      (m) => new ExpiredError(m),
+    );
   }
   if (!hasPermission(ctx.role, 'approvals.approve')) {
     return refusal('role', `Your role (${ctx.role}) cannot ${decision} changes`, (m) => new ForbiddenError(m));
   }
   if (decision === 'reject') return null;
   if (!canApprove(ctx.role, r.type, r.riskLevel)) {
-    return refusal('risk', `A ${r.riskLevel}-risk ${r.type.replace(/_/g, ' ')} request must be approved by: ${approverRolesFor(r.type, r.riskLevel).join(', ')}`, (m) => new ForbiddenError(m));
+    return refusal(
+      'risk',
+      `A ${r.riskLevel}-risk ${r.type.replace(/_/g, ' ')} request must be approved by: ${approverRolesFor(r.type, r.riskLevel).join(', ')}`,
+      (m) => new ForbiddenError(m),
+    );
   }
   const executor = getExecutor(r.action);
   if (!executor) return refusal('no_executor', `No executor is registered for ${r.action}; the request stays pending`, (m) => new InvalidStateError(m));
@@ -578,7 +590,6 @@ async function loadViews(conds: SQL[], limit: number, offset: number): Promise<A
     createdAt: r.createdAt.toISOString(),
   }));
 }
-
 
 export const listInputSchema = z.object({
   status: z.preprocess(blank, z.enum(APPROVAL_STATUSES).optional()),

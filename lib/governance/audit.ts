@@ -16,17 +16,14 @@ export type AuditRow = typeof auditLogs.$inferSelect;
 
 // ---- reading -------------------------------------------------------------------------------
 
-const dateParam = z
-  .union([z.string(), z.date()])
-  .transform((v, c) => {
-    const d = v instanceof Date ? v : new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-    if (Number.isNaN(d.getTime())) {
-      c.addIssue({ code: 'custom', message: 'not a date' });
-      return z.NEVER;
-    }
-    return d;
-  });
-
+const dateParam = z.union([z.string(), z.date()]).transform((v, c) => {
+  const d = v instanceof Date ? v : new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) {
+    c.addIssue({ code: 'custom', message: 'not a date' });
+    return z.NEVER;
+  }
+  return d;
+});
 
 export const auditFilterSchema = z.object({
   /** An admin/user id, or (part of) an e-mail address. */
@@ -61,9 +58,7 @@ export async function listAudit({ ctx, input }: { ctx: AdminContext; input: Audi
   const f = auditFilterSchema.parse(input);
   const conds: SQL[] = [];
   if (f.actor) {
-    conds.push(
-      isUuid(f.actor) ? eq(auditLogs.actorId, f.actor) : ilike(auditLogs.actorEmail, `%${likeEscape(f.actor)}%`),
-    );
+    conds.push(isUuid(f.actor) ? eq(auditLogs.actorId, f.actor) : ilike(auditLogs.actorEmail, `%${likeEscape(f.actor)}%`));
   }
   if (f.action) {
     if (f.action.endsWith('*') || f.action.endsWith('.')) conds.push(like(auditLogs.action, `${likeEscape(f.action.replace(/\*$/, ''))}%`));

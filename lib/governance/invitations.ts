@@ -168,7 +168,9 @@ export async function listInvitations({ ctx, input = {} }: { ctx: AdminContext; 
 }
 
 /** What the accept page shows for a token (no session needed: the token is the credential). */
-export async function describeInvitation(token: string): Promise<
+export async function describeInvitation(
+  token: string,
+): Promise<
   | { ok: true; email: string; role: AdminRole; message: string | null; invitedBy: string | null; expiresAt: string; purpose: 'invite' | 'setup' }
   | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' }
 > {

@@ -144,7 +144,8 @@ export async function confirmMfaEnrolment({ ctx, input }: { ctx: AdminContext; i
     if (!admin.mfaSecretEncrypted) throw new InvalidStateError('Start the enrolment first');
     const secret = decryptSecret(admin.mfaSecretEncrypted, secretContext(admin.id));
     const step = await checkTotp(secret, code);
-    if (step === null) throw new ValidationError('That code is not valid: check the time on your device and try again', [{ path: 'code', message: 'invalid code' }]);
+    if (step === null)
+      throw new ValidationError('That code is not valid: check the time on your device and try again', [{ path: 'code', message: 'invalid code' }]);
     await tx
       .update(administrators)
       .set({ mfaEnabled: true, mfaVerifiedAt: new Date(), mfaLastTimeStep: step, mfaRecoveryCodes: hashes, updatedAt: new Date() })

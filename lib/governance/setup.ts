@@ -35,10 +35,7 @@ const emailSchema = z.email().trim().toLowerCase().max(255);
  * not recoverable). `ifNoLiveLink`: do nothing (null) when a live setup link already exists
  * (the start-up path, so a restart does not log a second link).
  */
-export async function createSetupLink(
-  input: { email: string; baseUrl?: string; ifNoLiveLink?: boolean; actor?: string },
-  db?: Db,
-): Promise<SetupLink | null> {
+export async function createSetupLink(input: { email: string; baseUrl?: string; ifNoLiveLink?: boolean; actor?: string }, db?: Db): Promise<SetupLink | null> {
   const email = emailSchema.parse(input.email);
   const token = newInvitationToken();
   const created = await withPlatform(async (tx) => {

@@ -5,9 +5,7 @@
  */
 export type FieldErrors = Record<string, string[]>;
 
-export type ActionResult<T = null> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; message: string; fieldErrors?: FieldErrors; requestId?: string };
+export type ActionResult<T = null> = { ok: true; data: T; message?: string } | { ok: false; message: string; fieldErrors?: FieldErrors; requestId?: string };
 
 /** zod issues -> { "path.to.field": [messages] } */
 export function fieldErrorsFrom(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldErrors {

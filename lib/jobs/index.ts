@@ -107,7 +107,6 @@ export async function enqueueMonthlyBillingCatchUp(boss: Pick<PgBoss, 'send'>, n
   return { period, jobId };
 }
 
-
 /** RADIANT_GENERATION_JOBS=off: this instance neither polls generation jobs nor runs their
  * pg-boss queues (its API still creates jobs; other instances move them). */
 function generationJobsOn(env: NodeJS.ProcessEnv): boolean {
@@ -168,7 +167,13 @@ async function setUpPgBoss(boss: PgBoss, connectionString: string, env: NodeJS.P
     await withAdvisoryLock(lockDb, JOBS_SETUP_LOCK_KEY, async () => {
       await boss.start();
       await boss.createQueue(JOB_QUEUES.rollup, { name: JOB_QUEUES.rollup, policy: 'stately', expireInSeconds: 3600, retryLimit: 2 });
-      await boss.createQueue(JOB_QUEUES.monthlyBilling, { name: JOB_QUEUES.monthlyBilling, policy: 'stately', expireInSeconds: 6 * 3600, retryLimit: 3, retryDelay: 300 });
+      await boss.createQueue(JOB_QUEUES.monthlyBilling, {
+        name: JOB_QUEUES.monthlyBilling,
+        policy: 'stately',
+        expireInSeconds: 6 * 3600,
+        retryLimit: 3,
+        retryDelay: 300,
+      });
       await boss.schedule(JOB_QUEUES.rollup, rollupCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.rollup });
       await boss.schedule(JOB_QUEUES.monthlyBilling, billingCron, {}, { tz: 'UTC', singletonKey: JOB_QUEUES.monthlyBilling });
       if (generationJobsOn(env)) await createGenerationQueues(boss);

@@ -48,10 +48,16 @@ export function listParamsSchema<S extends readonly [string, ...string[]]>(sorts
     sort: z.preprocess(blank, z.enum(sorts).default(defaultSort as never)).catch(defaultSort as never),
     dir: z.preprocess(blank, z.enum(['asc', 'desc']).default(defaultDir)).catch(defaultDir),
     cursor: z.preprocess(blank, z.string().max(500).optional()).catch(undefined),
-    limit: z.preprocess(
-      (v) => (blank(v) === undefined ? undefined : Number(one(v))),
-      z.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n)).default(DEFAULT_PAGE_SIZE),
-    ).catch(DEFAULT_PAGE_SIZE),
+    limit: z
+      .preprocess(
+        (v) => (blank(v) === undefined ? undefined : Number(one(v))),
+        z
+          .number()
+          .int()
+          .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
+          .default(DEFAULT_PAGE_SIZE),
+      )
+      .catch(DEFAULT_PAGE_SIZE),
   });
 }
 

@@ -59,19 +59,13 @@ export function slackMessage(n: StoredNotification): SlackMessage {
   const header = `${n.title}`.slice(0, 150);
   const context = [`*${slackEscape(n.event)}*`, `severity: ${n.severity}`];
   if (url) context.push(`<${url}|Open in RADIANT>`);
-  const blocks: Array<Record<string, unknown>> = [
-    { type: 'header', text: { type: 'plain_text', text: header, emoji: true } },
-  ];
+  const blocks: Array<Record<string, unknown>> = [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
   if (n.body) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${SEVERITY_ICON[n.severity]} ${slackEscape(n.body)}`.slice(0, 3000) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join('  |  ') }] });
   return { text: `[${n.severity.toUpperCase()}] ${n.title}${url ? ` ${url}` : ''}`, blocks };
 }
 
-export async function postSlack(
-  webhookUrl: string,
-  message: SlackMessage,
-  opts: { timeoutMs: number; fetch?: typeof fetch },
-): Promise<void> {
+export async function postSlack(webhookUrl: string, message: SlackMessage, opts: { timeoutMs: number; fetch?: typeof fetch }): Promise<void> {
   let url: URL;
   try {
     url = new URL(webhookUrl);
@@ -91,7 +85,10 @@ export async function postSlack(
   } catch (err) {
     const name = err instanceof Error ? err.name : '';
     // The URL carries the webhook's secret: it never goes into an error message.
-    throw new DeliveryError(name === 'TimeoutError' ? `Slack webhook timed out after ${opts.timeoutMs} ms` : `Slack webhook unreachable (${name || 'network error'})`, false);
+    throw new DeliveryError(
+      name === 'TimeoutError' ? `Slack webhook timed out after ${opts.timeoutMs} ms` : `Slack webhook unreachable (${name || 'network error'})`,
+      false,
+    );
   }
   const body = await res.text().catch(() => '');
   if (res.ok) return;

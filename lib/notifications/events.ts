@@ -96,7 +96,10 @@ export const EVENT_PAYLOADS = {
     providerId: text(50),
     providerName: text(255).nullish(),
     /** e.g. "0.42" = 42 % errors in the last interval. */
-    errorRate: z.union([z.number(), z.string()]).transform((v) => String(v)).nullish(),
+    errorRate: z
+      .union([z.number(), z.string()])
+      .transform((v) => String(v))
+      .nullish(),
     reason: text(500).nullish(),
   }),
   'provider.cooldown': z.object({
@@ -190,7 +193,12 @@ function budgetRender(e: 'tenant.budget_80' | 'tenant.budget_100', p: EventPaylo
 }
 
 function decisionRender(e: 'approval.approved' | 'approval.rejected' | 'approval.expired' | 'approval.failed', p: EventPayload<'approval.approved'>): Rendered {
-  const verb = { 'approval.approved': 'was approved', 'approval.rejected': 'was rejected', 'approval.expired': 'expired', 'approval.failed': 'failed to apply' }[e];
+  const verb = {
+    'approval.approved': 'was approved',
+    'approval.rejected': 'was rejected',
+    'approval.expired': 'expired',
+    'approval.failed': 'failed to apply',
+  }[e];
   const by = p.decidedBy && e !== 'approval.expired' ? ` by ${p.decidedBy}` : '';
   const lines = [`Your change request "${p.title}" ${verb}${by}.`];
   if (p.notes) lines.push(`Notes: ${p.notes}`);

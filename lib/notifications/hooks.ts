@@ -17,7 +17,23 @@ import { notify, notifyInBackground, type NotifyResult } from './notifier';
 
 /** Approval lifecycle: pending -> approval.requested; executed -> approval.approved;
  * rejected / expired / failed -> the matching event (cancelled notifies nobody). */
-export function notifyApproval(view: Pick<ApprovalView, 'id' | 'title' | 'type' | 'riskLevel' | 'action' | 'status' | 'initiatedBy' | 'approvedBy' | 'rejectedBy' | 'approvalNotes' | 'expiresAt' | 'executionResult'>): void {
+export function notifyApproval(
+  view: Pick<
+    ApprovalView,
+    | 'id'
+    | 'title'
+    | 'type'
+    | 'riskLevel'
+    | 'action'
+    | 'status'
+    | 'initiatedBy'
+    | 'approvedBy'
+    | 'rejectedBy'
+    | 'approvalNotes'
+    | 'expiresAt'
+    | 'executionResult'
+  >,
+): void {
   const initiatedBy = view.initiatedBy?.id;
   if (!initiatedBy) return;
   const base = { requestId: view.id, title: view.title, initiatedBy };
@@ -77,7 +93,12 @@ export function notifyBillingRun(run: {
       startedBy: run.startedBy ?? null,
     });
   } else if (run.status === 'failed') {
-    notifyInBackground('billing.run_failed', { runId: run.id, period: run.period, error: (run.error ?? 'unknown error').slice(0, 2000), startedBy: run.startedBy ?? null });
+    notifyInBackground('billing.run_failed', {
+      runId: run.id,
+      period: run.period,
+      error: (run.error ?? 'unknown error').slice(0, 2000),
+      startedBy: run.startedBy ?? null,
+    });
   }
 }
 

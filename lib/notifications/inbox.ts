@@ -17,7 +17,6 @@ import { NOTIFICATION_EVENTS, SEVERITIES } from './events';
 import { describeSettings, mergeSettings, notificationSettingsSchema, parseSettings, channelPreferenceSchema } from './settings';
 import { blank, limitParam } from '../platform/schemas';
 
-
 export const listNotificationsQuerySchema = z.object({
   /** Only unread ones. */
   unread: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : blank(v)), z.boolean().optional()),
@@ -66,11 +65,7 @@ function toItem(r: Row): NotificationItem {
   };
 }
 
-async function list(
-  run: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
-  owner: SQL,
-  input: ListNotificationsQuery,
-): Promise<NotificationList> {
+async function list(run: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, owner: SQL, input: ListNotificationsQuery): Promise<NotificationList> {
   const q = listNotificationsQuerySchema.parse(input);
   const conds: SQL[] = [owner];
   if (q.unread) conds.push(isNull(notifications.readAt));
@@ -82,7 +77,10 @@ async function list(
       .where(and(...conds))
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(q.limit + 1);
-    const [unread] = await tx.select({ n: count() }).from(notifications).where(and(owner, isNull(notifications.readAt)));
+    const [unread] = await tx
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(owner, isNull(notifications.readAt)));
     const page = rows.slice(0, q.limit);
     return notificationListSchema.parse({
       items: page.map(toItem),
@@ -118,7 +116,11 @@ export async function markAdminNotificationRead({ ctx, input }: { ctx: AdminCont
 
 export async function markAllAdminNotificationsRead({ ctx }: { ctx: AdminContext }): Promise<{ updated: number }> {
   const rows = await withPlatform((tx) =>
-    tx.update(notifications).set({ readAt: sql`now()` }).where(and(adminOwner(ctx), isNull(notifications.readAt))).returning({ id: notifications.id }),
+    tx
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(adminOwner(ctx), isNull(notifications.readAt)))
+      .returning({ id: notifications.id }),
   );
   return { updated: rows.length };
 }
@@ -149,7 +151,11 @@ export async function markTenantNotificationRead({ ctx, input }: { ctx: TenantCo
 
 export async function markAllTenantNotificationsRead({ ctx }: { ctx: TenantContext }): Promise<{ updated: number }> {
   const rows = await withTenant(ctx.tenantId, (tx) =>
-    tx.update(notifications).set({ readAt: sql`now()` }).where(and(tenantOwner(ctx), isNull(notifications.readAt))).returning({ id: notifications.id }),
+    tx
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(tenantOwner(ctx), isNull(notifications.readAt)))
+      .returning({ id: notifications.id }),
   );
   return { updated: rows.length };
 }
@@ -174,7 +180,11 @@ export type NotificationSettingsView = z.infer<typeof notificationSettingsViewSc
 
 export const updateNotificationSettingsSchema = notificationSettingsSchema.extend({
   /** Your own Slack incoming-webhook URL (https://hooks.slack.com/...); null removes it. */
-  slackWebhookUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+  slackWebhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable()
+    .optional(),
 });
 export type UpdateNotificationSettingsInput = z.input<typeof updateNotificationSettingsSchema>;
 
@@ -191,7 +201,13 @@ export async function getAdminNotificationSettings({ ctx }: { ctx: AdminContext 
 }
 
 /** Updates the caller's own preferences (audited; the webhook URL itself is never stored in the audit row). */
-export async function updateAdminNotificationSettings({ ctx, input }: { ctx: AdminContext; input: UpdateNotificationSettingsInput }): Promise<NotificationSettingsView> {
+export async function updateAdminNotificationSettings({
+  ctx,
+  input,
+}: {
+  ctx: AdminContext;
+  input: UpdateNotificationSettingsInput;
+}): Promise<NotificationSettingsView> {
   const { slackWebhookUrl, ...update } = updateNotificationSettingsSchema.parse(input);
   // Never toward the platform's own network (lib/platform/outbound.ts), checked again on send.
   if (slackWebhookUrl) await assertOutboundUrl(slackWebhookUrl, { path: 'slackWebhookUrl' });

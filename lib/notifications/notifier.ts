@@ -57,7 +57,12 @@ export function globalSlackEvents(env: NodeJS.ProcessEnv = process.env): Readonl
   const raw = env.SLACK_WEBHOOK_EVENTS?.trim();
   if (!raw) return new Set(GLOBAL_SLACK_EVENTS);
   if (raw === 'all') return new Set(NOTIFICATION_EVENTS);
-  return new Set(raw.split(',').map((s) => s.trim()).filter((s): s is NotificationEvent => (NOTIFICATION_EVENTS as readonly string[]).includes(s)));
+  return new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s): s is NotificationEvent => (NOTIFICATION_EVENTS as readonly string[]).includes(s)),
+  );
 }
 
 interface AdminRecipient {
@@ -168,9 +173,9 @@ async function enqueue<E extends NotificationEvent>(tx: Tx, event: E, payload: E
   if (rows.length === 0) return { notifications: 0, deliveries: 0 };
   const inserted = await tx.insert(notifications).values(rows).returning({ id: notifications.id });
   if (drafts.length) {
-    await tx.insert(notificationDeliveries).values(
-      drafts.map((d) => ({ notificationId: inserted[d.row]!.id, channel: d.channel, target: d.target, status: 'queued' as const })),
-    );
+    await tx
+      .insert(notificationDeliveries)
+      .values(drafts.map((d) => ({ notificationId: inserted[d.row]!.id, channel: d.channel, target: d.target, status: 'queued' as const })));
   }
   return { notifications: inserted.length, deliveries: drafts.length };
 }
@@ -182,7 +187,9 @@ async function enqueue<E extends NotificationEvent>(tx: Tx, event: E, payload: E
 export async function notify<E extends NotificationEvent>(event: E, payload: EventPayloadInput<E>, opts: NotifyOptions = {}): Promise<NotifyResult> {
   const log = getLogger();
   try {
-    const schema = EVENT_PAYLOADS[event] as unknown as { safeParse(v: unknown): { success: true; data: EventPayload<E> } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } };
+    const schema = EVENT_PAYLOADS[event] as unknown as {
+      safeParse(v: unknown): { success: true; data: EventPayload<E> } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+    };
     if (!schema) {
       log.warn({ event }, 'notify: unknown event');
       return { notifications: 0, deliveries: 0, skipped: 'invalid_payload' };

@@ -83,7 +83,16 @@ interface Claimed extends Record<string, unknown> {
 
 async function claim(o: ReturnType<typeof resolved>, only: string[] | undefined, db?: Db): Promise<Claimed[]> {
   const s = (ms: number) => ms / 1000;
-  const scope = only ? sql`AND notification_id IN (${only.length ? sql.join(only.map((id) => sql`${id}::uuid`), sql`, `) : sql`NULL`})` : sql``;
+  const scope = only
+    ? sql`AND notification_id IN (${
+        only.length
+          ? sql.join(
+              only.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )
+          : sql`NULL`
+      })`
+    : sql``;
   return withPlatform(
     (tx) =>
       queryRows<Claimed>(
@@ -123,7 +132,11 @@ async function resolveSlackUrl(target: string, env: NodeJS.ProcessEnv, db?: Db):
   const m = /^admin:([0-9a-f-]{36})$/i.exec(target);
   if (!m) throw new DeliveryError('unknown Slack target', true);
   const [row] = await withPlatform(
-    (tx) => tx.select({ url: administrators.slackWebhookUrl }).from(administrators).where(inArray(administrators.id, [m[1]!])),
+    (tx) =>
+      tx
+        .select({ url: administrators.slackWebhookUrl })
+        .from(administrators)
+        .where(inArray(administrators.id, [m[1]!])),
     db,
   );
   if (!row?.url) throw new DeliveryError('the administrator removed their Slack webhook', true);
@@ -145,9 +158,7 @@ export async function drainOnce(options: DrainOptions = {}): Promise<DrainResult
   if (batch.length === 0) return result;
 
   const ids = [...new Set(batch.map((b) => b.notification_id).filter((x): x is string => Boolean(x)))];
-  const rows = ids.length
-    ? await withPlatform((tx) => tx.select().from(notifications).where(inArray(notifications.id, ids)), options.db)
-    : [];
+  const rows = ids.length ? await withPlatform((tx) => tx.select().from(notifications).where(inArray(notifications.id, ids)), options.db) : [];
   const byId = new Map<string, StoredNotification>(
     rows.map((r) => [r.id, { id: r.id, event: r.event, severity: r.severity as Severity, title: r.title, body: r.body, link: r.link, createdAt: r.createdAt }]),
   );
@@ -171,7 +182,10 @@ export async function drainOnce(options: DrainOptions = {}): Promise<DrainResult
         const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), false);
         const give_up = e.permanent || attempts >= o.maxAttempts;
         await settle(d.id, { status: give_up ? 'failed' : 'queued', error: e.message }, options.db).catch((settleErr: unknown) => {
-          log.error({ deliveryId: d.id, err: settleErr instanceof Error ? settleErr.message : String(settleErr) }, 'notification delivery: could not record the outcome');
+          log.error(
+            { deliveryId: d.id, err: settleErr instanceof Error ? settleErr.message : String(settleErr) },
+            'notification delivery: could not record the outcome',
+          );
         });
         if (give_up) {
           result.failed++;

@@ -43,14 +43,13 @@ export async function loadBusinessFigures(): Promise<BusinessFigures> {
            WHERE u.created_at >= (date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
            GROUP BY t.currency`,
     );
-    const [queued] = await queryRows<{ n: string | number }>(
-      tx,
-      sql`SELECT count(*) AS n FROM notification_deliveries WHERE status = 'queued'`,
-    );
+    const [queued] = await queryRows<{ n: string | number }>(tx, sql`SELECT count(*) AS n FROM notification_deliveries WHERE status = 'queued'`);
     let cost = '0';
     let requests = 0;
     for (const r of rows) {
-      cost = dec(cost).plus(dec(r.cost ?? '0')).toFixed();
+      cost = dec(cost)
+        .plus(dec(r.cost ?? '0'))
+        .toFixed();
       requests += Number(r.requests);
     }
     return {

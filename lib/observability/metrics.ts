@@ -30,7 +30,10 @@ export type BudgetScope = (typeof BUDGET_SCOPES)[number];
 
 class LabelSet {
   private readonly allowed = new Set<string>();
-  constructor(initial: Iterable<string>, private readonly max: number) {
+  constructor(
+    initial: Iterable<string>,
+    private readonly max: number,
+  ) {
     for (const v of initial) this.allowed.add(v);
   }
   add(values: Iterable<string>): void {

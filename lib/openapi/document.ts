@@ -213,7 +213,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES, opts
       version: pkg.version,
       description:
         'RADIANT is an AI model gateway with an admin and billing back office. `/api/v1` is OpenAI-compatible ' +
-        '(API keys); `/api/admin` is the platform administrators\' API and `/api/portal` the tenant portal\'s ' +
+        "(API keys); `/api/admin` is the platform administrators' API and `/api/portal` the tenant portal's " +
         '(browser sessions). Generated from the zod schemas the routes validate with.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',

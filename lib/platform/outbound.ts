@@ -54,7 +54,7 @@ export function forbiddenAddressReason(address: string): string | null {
     const n = v4ToInt(ip);
     for (const [base, bits, why] of V4_BLOCKS) {
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      if (((n & mask) >>> 0) === ((v4ToInt(base) & mask) >>> 0)) return why;
+      if ((n & mask) >>> 0 === (v4ToInt(base) & mask) >>> 0) return why;
     }
     return null;
   }
@@ -81,7 +81,12 @@ export function outboundAllowList(env: Record<string, string | undefined> = proc
   return new Set(
     (env.RADIANT_OUTBOUND_ALLOW ?? '')
       .split(',')
-      .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
       .filter(Boolean),
   );
 }
@@ -95,10 +100,7 @@ const systemResolver: Resolver = async (host) => (await dns.lookup(host, { all: 
  * allowed: every address it resolves to is public, or the host is in RADIANT_OUTBOUND_ALLOW.
  * Returns the parsed URL.
  */
-export async function assertOutboundUrl(
-  url: string,
-  opts: { path?: string; env?: Record<string, string | undefined>; resolve?: Resolver } = {},
-): Promise<URL> {
+export async function assertOutboundUrl(url: string, opts: { path?: string; env?: Record<string, string | undefined>; resolve?: Resolver } = {}): Promise<URL> {
   const path = opts.path ?? 'url';
   let u: URL;
   try {

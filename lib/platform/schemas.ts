@@ -103,7 +103,9 @@ export function pagination<const K extends string>(opts: { max: number; def: num
       blank,
       z
         .string()
-        .refine((s) => sortValues.includes(s), { message: sortValues.length ? `sort must be one of ${sortValues.join(', ')}` : 'sorting is not supported here' })
+        .refine((s) => sortValues.includes(s), {
+          message: sortValues.length ? `sort must be one of ${sortValues.join(', ')}` : 'sorting is not supported here',
+        })
         .transform((s) => ({ key: s.replace(/^-/, '') as K, desc: s.startsWith('-') }))
         .optional(),
     ),

@@ -108,7 +108,13 @@ export async function getPortalUsage(q: Queryable, tenantId: string, opts: { day
             usedPercent: dec(budget).isZero() ? 100 : Math.min(999, dec(spend).div(dec(budget)).times(100).toDecimalPlaces(1).toNumber()),
           },
     daily: daily.map((d) => ({ day: dayStr(d.day), spend: decStr(d.spend), requests: num(d.requests), tokens: num(d.tokens) })),
-    byModel: byModel.map((r) => ({ model: String(r.model), displayName: String(r.display_name), spend: decStr(r.spend), requests: num(r.requests), tokens: num(r.tokens) })),
+    byModel: byModel.map((r) => ({
+      model: String(r.model),
+      displayName: String(r.display_name),
+      spend: decStr(r.spend),
+      requests: num(r.requests),
+      tokens: num(r.tokens),
+    })),
     byKey: byKey.map((r) => ({ key: String(r.key), spend: decStr(r.spend), requests: num(r.requests) })),
     recent: recent.map((r) => ({
       at: isoOrNull(r.at) ?? '',

@@ -87,7 +87,14 @@ describe('estimateCost', () => {
   });
 
   it('drops a unit that only a minority (by weight) of sources charge', () => {
-    const withTool = makeModel({ id: 'wt', providerId: 'other', family: 'x', capabilities: [], contextWindow: null, cost: { inputPer1k: '0.001', perToolCall: '0.01' } });
+    const withTool = makeModel({
+      id: 'wt',
+      providerId: 'other',
+      family: 'x',
+      capabilities: [],
+      contextWindow: null,
+      cost: { inputPer1k: '0.001', perToolCall: '0.01' },
+    });
     const e = estimateCost(TARGET, [TWIN, withTool]);
     expect(e.cost.perToolCall).toBeNull();
   });

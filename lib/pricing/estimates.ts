@@ -121,12 +121,7 @@ interface Scored {
 
 /** Weighted average of a decimal-string field over the sources that have it, or null when the
  * sources having it carry less than half of the total similarity. */
-function weightedField(
-  sources: Scored[],
-  totalSim: Decimal,
-  pick: (c: ModelCost) => string | null,
-  places: number,
-): string | null {
+function weightedField(sources: Scored[], totalSim: Decimal, pick: (c: ModelCost) => string | null, places: number): string | null {
   let num = ZERO;
   let den = ZERO;
   for (const s of sources) {
@@ -156,10 +151,9 @@ export function estimateCost(target: CatalogModel, candidates: readonly CatalogM
     if (sim !== null) scored.push({ model: c, sim });
   }
   if (scored.length === 0) {
-    throw new EstimateUnavailableError(
-      `no model with a known cost in category ${target.category} (${target.cost.pricingType}) to estimate ${target.id} from`,
-      { details: { modelId: target.id, category: target.category, pricingType: target.cost.pricingType } },
-    );
+    throw new EstimateUnavailableError(`no model with a known cost in category ${target.category} (${target.cost.pricingType}) to estimate ${target.id} from`, {
+      details: { modelId: target.id, category: target.category, pricingType: target.cost.pricingType },
+    });
   }
   scored.sort((a, b) => b.sim.comparedTo(a.sim) || (a.model.id < b.model.id ? -1 : a.model.id > b.model.id ? 1 : 0));
   const sources = scored.slice(0, MAX_ESTIMATE_SOURCES);

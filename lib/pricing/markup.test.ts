@@ -109,9 +109,7 @@ describe('resolveMarkup', () => {
   });
 
   it('refuses a negative markup found in the data', () => {
-    expect(() => resolveMarkup({ model, overrides: [ov({ scope: 'model', modelId: model.id, markupPercent: '-5' })], at: AT })).toThrow(
-      ValidationError,
-    );
+    expect(() => resolveMarkup({ model, overrides: [ov({ scope: 'model', modelId: model.id, markupPercent: '-5' })], at: AT })).toThrow(ValidationError);
   });
 });
 

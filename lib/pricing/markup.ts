@@ -18,13 +18,7 @@ import { z } from 'zod';
 import { ValidationError } from '@/lib/errors';
 import { type Decimal, dec } from './money';
 
-export const MARKUP_OVERRIDE_SCOPES = [
-  'tenant_model',
-  'model',
-  'provider',
-  'default_external',
-  'default_self_hosted',
-] as const;
+export const MARKUP_OVERRIDE_SCOPES = ['tenant_model', 'model', 'provider', 'default_external', 'default_self_hosted'] as const;
 export type MarkupOverrideScope = (typeof MARKUP_OVERRIDE_SCOPES)[number];
 
 export type MarkupSource = 'tenant_model' | 'model' | 'provider' | 'default';
@@ -51,31 +45,29 @@ export const MAX_MARKUP_PERCENT = '1000';
  * as a string ("40", "37.5") or a number (40). Output: the canonical decimal string ("37.5").
  * Negative markups (selling below cost) are refused.
  */
-export const markupPercentSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    let d: Decimal;
-    try {
-      d = dec(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'markup percent must be a decimal number' });
-      return z.NEVER;
-    }
-    if (d.lessThan(0)) {
-      ctx.addIssue({ code: 'custom', message: 'markup percent cannot be negative' });
-      return z.NEVER;
-    }
-    if (d.greaterThan(MAX_MARKUP_PERCENT)) {
-      ctx.addIssue({ code: 'custom', message: `markup percent cannot exceed ${MAX_MARKUP_PERCENT}` });
-      return z.NEVER;
-    }
-    if (d.decimalPlaces() > 4) {
-      ctx.addIssue({ code: 'custom', message: 'markup percent has at most 4 decimal places' });
-      return z.NEVER;
-    }
-    // decimal.js keeps the sign of -0; canonicalise it to "0".
-    return d.isZero() ? '0' : d.toFixed();
-  });
+export const markupPercentSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  let d: Decimal;
+  try {
+    d = dec(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'markup percent must be a decimal number' });
+    return z.NEVER;
+  }
+  if (d.lessThan(0)) {
+    ctx.addIssue({ code: 'custom', message: 'markup percent cannot be negative' });
+    return z.NEVER;
+  }
+  if (d.greaterThan(MAX_MARKUP_PERCENT)) {
+    ctx.addIssue({ code: 'custom', message: `markup percent cannot exceed ${MAX_MARKUP_PERCENT}` });
+    return z.NEVER;
+  }
+  if (d.decimalPlaces() > 4) {
+    ctx.addIssue({ code: 'custom', message: 'markup percent has at most 4 decimal places' });
+    return z.NEVER;
+  }
+  // decimal.js keeps the sign of -0; canonicalise it to "0".
+  return d.isZero() ? '0' : d.toFixed();
+});
 
 /** Validation for a whole override row as submitted by an admin (scope-specific targets). */
 export const markupOverrideSchema = z
@@ -152,16 +144,11 @@ export function resolveMarkup(input: ResolveMarkupInput): ResolvedMarkup {
   const candidates: Array<[MarkupSource, MarkupOverride | undefined]> = [
     [
       'tenant_model',
-      tenantId === null
-        ? undefined
-        : latest(live.filter((o) => o.scope === 'tenant_model' && o.tenantId === tenantId && o.modelId === model.id)),
+      tenantId === null ? undefined : latest(live.filter((o) => o.scope === 'tenant_model' && o.tenantId === tenantId && o.modelId === model.id)),
     ],
     ['model', latest(live.filter((o) => o.scope === 'model' && o.modelId === model.id))],
     ['provider', latest(live.filter((o) => o.scope === 'provider' && o.providerId === model.providerId))],
-    [
-      'default',
-      latest(live.filter((o) => o.scope === (model.isSelfHosted ? 'default_self_hosted' : 'default_external'))),
-    ],
+    ['default', latest(live.filter((o) => o.scope === (model.isSelfHosted ? 'default_self_hosted' : 'default_external')))],
   ];
   for (const [source, o] of candidates) {
     if (o) return { markupPercent: parsePercent(o.markupPercent, `${o.scope} override`), source, override: o };

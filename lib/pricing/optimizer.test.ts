@@ -165,7 +165,10 @@ describe('optimizePrice: edge cases', () => {
     const r = optimizePrice(req({ minQualityScore: 75 }), [A_C, small, noTools]);
     expect(r.selected.modelId).toBe('model-a');
     expect(r.excluded.find((e) => e.modelId === 'small-ctx')?.reasons).toEqual(['below_min_quality', 'exceeds_context_window']);
-    const t = optimizePrice(req({ request: { estimatedInputTokens: 100, estimatedOutputTokens: 100, requiresToolCalls: true, estimatedToolCalls: 2 } }), [noTools, A_C]);
+    const t = optimizePrice(req({ request: { estimatedInputTokens: 100, estimatedOutputTokens: 100, requiresToolCalls: true, estimatedToolCalls: 2 } }), [
+      noTools,
+      A_C,
+    ]);
     expect(t.selected.modelId).toBe('model-a');
     expect(t.excluded).toEqual([{ modelId: 'no-tools', name: 'no-tools', reasons: ['missing_capabilities'] }]);
     expect(t.selected.usage.toolCalls).toBe(2);
@@ -227,7 +230,10 @@ describe('client serializer', () => {
     // numeric coincidence the scanner cannot tell from a leak, so it runs at 90% here.)
     const candidates = [cand(A, '90'), B_C, cand(GPT_4_1, '40'), cand(SELF_HOSTED_LLAMA, '75', { thermalState: 'OFF' }), est];
     for (const pricePreference of ['minimize', 'balance', 'ignore'] as const) {
-      const r = optimizePrice(req({ pricePreference, includeEstimatedPricing: true, request: { estimatedInputTokens: 1234, estimatedOutputTokens: 567, requiresToolCalls: true } }), candidates);
+      const r = optimizePrice(
+        req({ pricePreference, includeEstimatedPricing: true, request: { estimatedInputTokens: 1234, estimatedOutputTokens: 567, requiresToolCalls: true } }),
+        candidates,
+      );
       const client = toClientOptimization(r);
       expect(clientOptimizationSchema.safeParse(client).success).toBe(true);
       expect(client).not.toHaveProperty('adminWarnings');

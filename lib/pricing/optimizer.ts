@@ -267,10 +267,7 @@ function parseRequest(input: OptimizeRequestInput | OptimizeRequest): OptimizeRe
 }
 
 /** Pick the model for a request by PRICE. Throws ValidationError or NoEligibleModelError. */
-export function optimizePrice(
-  requestInput: OptimizeRequestInput | OptimizeRequest,
-  candidates: readonly OptimizerCandidate[],
-): OptimizationResult {
+export function optimizePrice(requestInput: OptimizeRequestInput | OptimizeRequest, candidates: readonly OptimizerCandidate[]): OptimizationResult {
   const request = parseRequest(requestInput);
   const req = request.request;
   if (candidates.length === 0) {
@@ -288,9 +285,7 @@ export function optimizePrice(
     const tokenPriced = m.cost.pricingType === 'per_token' || m.cost.pricingType === 'per_request';
     if (!tokenPriced) reasons.push('not_token_priced');
     const caps = new Set(m.capabilities);
-    const missingCap =
-      request.requiredCapabilities.some((cap) => !caps.has(cap)) ||
-      (req.requiresToolCalls && !TOOL_CAPABILITIES.some((t) => caps.has(t)));
+    const missingCap = request.requiredCapabilities.some((cap) => !caps.has(cap)) || (req.requiresToolCalls && !TOOL_CAPABILITIES.some((t) => caps.has(t)));
     if (missingCap) reasons.push('missing_capabilities');
     if (!c.isAvailable) reasons.push('unavailable');
     if (c.isEstimated && !request.includeEstimatedPricing) reasons.push('estimated_price_excluded');
@@ -314,13 +309,9 @@ export function optimizePrice(
   }
 
   if (eligible.length === 0) {
-    const budgetOnly = excluded.every((e) =>
-      e.reasons.every((r) => r === 'over_max_price_per_request' || r === 'over_remaining_monthly_budget'),
-    );
+    const budgetOnly = excluded.every((e) => e.reasons.every((r) => r === 'over_max_price_per_request' || r === 'over_remaining_monthly_budget'));
     throw new NoEligibleModelError(
-      budgetOnly
-        ? 'every model that fits the request is over the budget'
-        : 'no model matches the required capabilities, quality, availability and budget',
+      budgetOnly ? 'every model that fits the request is over the budget' : 'no model matches the required capabilities, quality, availability and budget',
       {
         details: {
           reason: budgetOnly ? 'over_budget' : 'none_eligible',
@@ -439,7 +430,6 @@ function selectionReason(s: CandidateAnalysis, pref: PricePreference, n: number,
 // =============================================================================================
 // Client serializer
 // =============================================================================================
-
 
 export const clientPriceBreakdownSchema = z
   .object({

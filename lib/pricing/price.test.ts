@@ -237,31 +237,25 @@ describe('properties', () => {
       toolCalls: fc.integer({ min: 0, max: 3 }),
     });
     fc.assert(
-      fc.property(
-        tokenCostArb,
-        markupArb,
-        fc.boolean(),
-        fc.array(perRequestArb, { minLength: 1, maxLength: 40 }),
-        (c, markup, batch, reqs) => {
-          const cost = makeCost({ ...c, warmupCost: null, longContextThreshold: null });
-          const events: UsageInput[] = reqs.map(({ cachedShare, ...r }) => ({
-            ...r,
-            cachedInputTokens: Math.floor((r.inputTokens * cachedShare) / 100),
-            requests: 1,
-            batch,
-          }));
-          const each = sum(events.map((u) => priceUsage({ cost, usage: u, markupPercent: markup }).price));
-          const total: UsageInput = {
-            inputTokens: events.reduce((a, u) => a + (u.inputTokens ?? 0), 0),
-            outputTokens: events.reduce((a, u) => a + (u.outputTokens ?? 0), 0),
-            cachedInputTokens: events.reduce((a, u) => a + (u.cachedInputTokens ?? 0), 0),
-            toolCalls: events.reduce((a, u) => a + (u.toolCalls ?? 0), 0),
-            requests: events.length,
-            batch,
-          };
-          expect(each.eq(priceUsage({ cost, usage: total, markupPercent: markup }).price)).toBe(true);
-        },
-      ),
+      fc.property(tokenCostArb, markupArb, fc.boolean(), fc.array(perRequestArb, { minLength: 1, maxLength: 40 }), (c, markup, batch, reqs) => {
+        const cost = makeCost({ ...c, warmupCost: null, longContextThreshold: null });
+        const events: UsageInput[] = reqs.map(({ cachedShare, ...r }) => ({
+          ...r,
+          cachedInputTokens: Math.floor((r.inputTokens * cachedShare) / 100),
+          requests: 1,
+          batch,
+        }));
+        const each = sum(events.map((u) => priceUsage({ cost, usage: u, markupPercent: markup }).price));
+        const total: UsageInput = {
+          inputTokens: events.reduce((a, u) => a + (u.inputTokens ?? 0), 0),
+          outputTokens: events.reduce((a, u) => a + (u.outputTokens ?? 0), 0),
+          cachedInputTokens: events.reduce((a, u) => a + (u.cachedInputTokens ?? 0), 0),
+          toolCalls: events.reduce((a, u) => a + (u.toolCalls ?? 0), 0),
+          requests: events.length,
+          batch,
+        };
+        expect(each.eq(priceUsage({ cost, usage: total, markupPercent: markup }).price)).toBe(true);
+      }),
       { numRuns: 200 },
     );
   });

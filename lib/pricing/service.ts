@@ -54,15 +54,13 @@ export const adminPricingQuerySchema = z
     tenantId: z.uuid().optional(),
   })
   .strict()
-  .transform(
-    (q): AdminPricingFilters => ({
-      ...(q.category ? { category: q.category } : {}),
-      ...(q.provider ? { providerId: q.provider } : {}),
-      ...(q.estimated ? { estimated: q.estimated === 'true' } : {}),
-      ...(q.selfHosted ? { selfHosted: q.selfHosted === 'true' } : {}),
-      ...(q.tenantId ? { tenantId: q.tenantId } : {}),
-    }),
-  );
+  .transform((q): AdminPricingFilters => ({
+    ...(q.category ? { category: q.category } : {}),
+    ...(q.provider ? { providerId: q.provider } : {}),
+    ...(q.estimated ? { estimated: q.estimated === 'true' } : {}),
+    ...(q.selfHosted ? { selfHosted: q.selfHosted === 'true' } : {}),
+    ...(q.tenantId ? { tenantId: q.tenantId } : {}),
+  }));
 
 export interface AdminPricingFilters {
   category?: ModelCategory;
@@ -85,10 +83,7 @@ export interface AdminPricingRow extends AdminModelPricing {
 export async function listAdminPricing(q: Queryable, filters: AdminPricingFilters = {}): Promise<AdminPricingRow[]> {
   const at = filters.at ?? new Date();
   const { models: all, providers: provs, modelRows } = await loadCatalog(q);
-  const overrides: MarkupOverride[] = [
-    ...(await loadPlatformOverrides(q)),
-    ...(filters.tenantId ? await loadTenantOverrides(q, filters.tenantId) : []),
-  ];
+  const overrides: MarkupOverride[] = [...(await loadPlatformOverrides(q)), ...(filters.tenantId ? await loadTenantOverrides(q, filters.tenantId) : [])];
   const rowById = new Map(modelRows.map((r) => [r.id, r]));
   const providerEnabled = new Map(provs.map((p) => [p.id, p.enabled]));
   return all

@@ -187,15 +187,7 @@ export function computeCost(cost: ModelCost, usageInput: UsageInput): CostBreakd
   const characters = cost.per1kCharacters === null ? ZERO : per1k(dec(cost.per1kCharacters), usage.characters);
   const warmup = usage.coldStart && cost.warmupCost !== null ? dec(cost.warmupCost) : ZERO;
 
-  const total = tokens
-    .minus(batchDiscount)
-    .plus(images)
-    .plus(seconds)
-    .plus(minutes)
-    .plus(requests)
-    .plus(toolCalls)
-    .plus(characters)
-    .plus(warmup);
+  const total = tokens.minus(batchDiscount).plus(images).plus(seconds).plus(minutes).plus(requests).plus(toolCalls).plus(characters).plus(warmup);
 
   return {
     input,

@@ -54,7 +54,10 @@ const ALL = [GPT_4_1, LONG_CONTEXT_MODEL, SELF_HOSTED_LLAMA, EMBEDDING, IMAGE, F
 
 /** Every cost rate and margin of a model, as forbidden values for the leak scan. */
 function forbiddenFor(model: typeof GPT_4_1, markupPercent: string): string[] {
-  const admin = buildAdminModelPricing({ model, markup: resolveMarkup({ model, overrides: [], at: AT, defaults: { external: markupPercent, selfHosted: markupPercent } }) });
+  const admin = buildAdminModelPricing({
+    model,
+    markup: resolveMarkup({ model, overrides: [], at: AT, defaults: { external: markupPercent, selfHosted: markupPercent } }),
+  });
   const out: string[] = [markupPercent];
   for (const rates of [admin.cost, admin.margin]) {
     for (const [k, v] of Object.entries(rates)) {

@@ -14,16 +14,7 @@ import type { CatalogModel, CostSource, ModelCategory, PricingType } from '@/lib
 import { MODEL_CATEGORIES, PRICING_TYPES } from '@/lib/catalog/types';
 import { Decimal, HUNDRED, MILLION, THOUSAND, ZERO, dec, margin as marginOf, marginPercentOfPrice, toDisplayNumber, type DecimalInput } from './money';
 import type { MarkupOverride, MarkupSource, ResolvedMarkup } from './markup';
-import {
-  REFERENCE_MIX_LABEL,
-  referenceCost,
-  referencePrice,
-  unitCosts,
-  unitMargins,
-  unitPrices,
-  unitRatesToStrings,
-  type UnitRates,
-} from './price';
+import { REFERENCE_MIX_LABEL, referenceCost, referencePrice, unitCosts, unitMargins, unitPrices, unitRatesToStrings, type UnitRates } from './price';
 import type { EstimatedCostReason, EstimateSource } from './estimates';
 import { nonNegativeDecimalString } from '@/lib/platform/schemas';
 
@@ -41,13 +32,7 @@ export const PRICE_UNIT_LABEL: Record<PricingType, string> = {
 // Admin view
 // =============================================================================================
 
-export const ADMIN_PRICING_ACTIONS = [
-  'override_markup',
-  'clear_markup_override',
-  'edit_cost',
-  'adjust_estimated_cost',
-  'force_cost_sync',
-] as const;
+export const ADMIN_PRICING_ACTIONS = ['override_markup', 'clear_markup_override', 'edit_cost', 'adjust_estimated_cost', 'force_cost_sync'] as const;
 export type AdminPricingAction = (typeof ADMIN_PRICING_ACTIONS)[number];
 
 /** Details of an estimate as the admin sees them (from estimateCost / the models.estimate column). */
@@ -96,11 +81,7 @@ export interface AdminModelPricing {
   availableActions: AdminPricingAction[];
 }
 
-export function buildAdminModelPricing(args: {
-  model: CatalogModel;
-  markup: ResolvedMarkup;
-  estimate?: EstimateInfo | null;
-}): AdminModelPricing {
+export function buildAdminModelPricing(args: { model: CatalogModel; markup: ResolvedMarkup; estimate?: EstimateInfo | null }): AdminModelPricing {
   const { model, markup } = args;
   const m = markup.markupPercent;
   const refCost = referenceCost(model.cost);
@@ -202,13 +183,13 @@ export const clientModelPricingSchema = z
     savings: z
       .object({
         caching: z.object({ cachedInputPer1M: nonNegativeDecimalString, savingsPercent: z.number() }).strict().nullable(),
-        batch: z
-          .object({ inputPer1M: nullableDecimal, outputPer1M: nullableDecimal, savingsPercent: z.number() })
-          .strict()
-          .nullable(),
+        batch: z.object({ inputPer1M: nullableDecimal, outputPer1M: nullableDecimal, savingsPercent: z.number() }).strict().nullable(),
       })
       .strict(),
-    estimated: z.object({ badge: z.literal(true), tooltip: z.literal(CLIENT_ESTIMATED_TOOLTIP) }).strict().nullable(),
+    estimated: z
+      .object({ badge: z.literal(true), tooltip: z.literal(CLIENT_ESTIMATED_TOOLTIP) })
+      .strict()
+      .nullable(),
     priceTier: z.enum(PRICE_TIERS),
     /** (price - category average) / category average x 100, 1 decimal; 0 when the average is 0. */
     vsCategoryAveragePercent: z.number(),
@@ -380,11 +361,7 @@ function numbersIn(value: unknown): Decimal[] {
  *    NON_MONEY_KEYS (token counts, scores) are not compared.
  * The error message carries the JSON path.
  */
-export function assertNoCostLeak(
-  obj: unknown,
-  forbiddenValues: readonly string[],
-  options: { ignoreKeys?: readonly string[] } = {},
-): void {
+export function assertNoCostLeak(obj: unknown, forbiddenValues: readonly string[], options: { ignoreKeys?: readonly string[] } = {}): void {
   const ignore = new Set(options.ignoreKeys ?? NON_MONEY_KEYS);
   const scales = [dec(1), THOUSAND, MILLION, dec(1).div(THOUSAND), dec(1).div(MILLION)];
   const forbidden: Array<{ value: Decimal; original: string }> = [];

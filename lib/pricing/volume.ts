@@ -125,9 +125,7 @@ export function applyFreeTier(
     const quantity = dec(l.quantity);
     const amount = dec(l.amount);
     if (quantity.lessThan(0) || amount.lessThan(0)) {
-      throw new ValidationError('free tier lines must have non-negative quantity and amount', [
-        { path: `lines.${i}`, message: 'negative quantity or amount' },
-      ]);
+      throw new ValidationError('free tier lines must have non-negative quantity and amount', [{ path: `lines.${i}`, message: 'negative quantity or amount' }]);
     }
     const cur = totals.get(l.unitKind) ?? { quantity: ZERO, amount: ZERO };
     totals.set(l.unitKind, { quantity: cur.quantity.plus(quantity), amount: cur.amount.plus(amount) });

@@ -111,7 +111,11 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
       if (malformedPath(url)) {
         // e.g. GET /api/v1/models/%E0%A4%A: the client's mistake, a 400, never a 500.
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'The request URL is not valid (bad percent-encoding).', type: 'invalid_request_error', code: 'invalid_url', param: null } }));
+        res.end(
+          JSON.stringify({
+            error: { message: 'The request URL is not valid (bad percent-encoding).', type: 'invalid_request_error', code: 'invalid_url', param: null },
+          }),
+        );
         return;
       }
       fastPath(req, res).catch((err: unknown) => {
@@ -128,7 +132,11 @@ export async function startRadiantServer(opts: RadiantServerOptions, bound?: Awa
     if (nextHandler) void nextHandler(req, res);
     else {
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'Not found (this instance serves only the gateway: /api/v1/*)', type: 'invalid_request_error', code: 'unknown_url', param: null } }));
+      res.end(
+        JSON.stringify({
+          error: { message: 'Not found (this instance serves only the gateway: /api/v1/*)', type: 'invalid_request_error', code: 'unknown_url', param: null },
+        }),
+      );
     }
   });
   const addr = server.address() as AddressInfo;

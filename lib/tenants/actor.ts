@@ -19,7 +19,8 @@ export const asUser = (ctx: TenantContext): TenantActor => ({ kind: 'user', ctx 
  * and the tenant must be their own). */
 export function authorize(actor: TenantActor, tenantId: string, adminPermission: Permission, userPermission: TenantPermission): void {
   if (actor.kind === 'admin') {
-    if (!hasPermission(actor.ctx.role, adminPermission)) throw new ForbiddenError(`Your role (${actor.ctx.role}) does not have the ${adminPermission} permission`);
+    if (!hasPermission(actor.ctx.role, adminPermission))
+      throw new ForbiddenError(`Your role (${actor.ctx.role}) does not have the ${adminPermission} permission`);
     return;
   }
   if (actor.ctx.tenantId !== tenantId) throw new ForbiddenError('That belongs to another organisation');

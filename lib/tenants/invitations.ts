@@ -94,7 +94,10 @@ export async function insertTenantInvitation(
 }
 
 async function assertNoLogin(q: Tx, email: string): Promise<void> {
-  const taken = await q.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = ${email}`, isNull(users.deletedAt)));
+  const taken = await q
+    .select({ id: users.id })
+    .from(users)
+    .where(and(sql`lower(${users.email}) = ${email}`, isNull(users.deletedAt)));
   if (taken.length) throw new ConflictError(`${email} already has a RADIANT portal login`, { details: { field: 'email' } });
 }
 
@@ -180,8 +183,7 @@ export async function revokeTenantInvitation({ actor, tenantId, id }: { actor: T
 }
 
 export type DescribedInvitation =
-  | { ok: true; email: string; role: string; tenantName: string; expiresAt: string }
-  | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' };
+  { ok: true; email: string; role: string; tenantName: string; expiresAt: string } | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' };
 
 /** What the accept page shows for a token (no session: the token is the credential). */
 export async function describeTenantInvitation(token: string): Promise<DescribedInvitation> {
@@ -232,7 +234,10 @@ export async function acceptTenantInvitation({
     }
     const problem = passwordProblem(data.password, r.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
-    const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${r.email})`);
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${r.email})`);
     if (taken) throw new ConflictError(`${r.email} already has a portal login: sign in instead`);
     const [user] = await tx
       .insert(users)
@@ -241,7 +246,16 @@ export async function acceptTenantInvitation({
     await tx.update(tenantInvitations).set({ status: 'accepted', acceptedAt: new Date(), acceptedUserId: user!.id }).where(eq(tenantInvitations.id, r.id));
     const m = { ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, requestId: meta.requestId ?? null };
     const actor = { type: 'tenant_user' as const, id: user!.id, email: r.email };
-    await writeAudit(tx, { actor, ...m, tenantId: r.tenantId, action: 'tenant_invitation.accepted', resourceType: 'tenant_invitation', resourceId: r.id, oldValues: { status: 'pending' }, newValues: { status: 'accepted' } });
+    await writeAudit(tx, {
+      actor,
+      ...m,
+      tenantId: r.tenantId,
+      action: 'tenant_invitation.accepted',
+      resourceType: 'tenant_invitation',
+      resourceId: r.id,
+      oldValues: { status: 'pending' },
+      newValues: { status: 'accepted' },
+    });
     await writeAudit(tx, {
       actor,
       ...m,

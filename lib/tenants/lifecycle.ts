@@ -111,7 +111,11 @@ export async function updateTenant({ ctx, tenantId, input }: { ctx: AdminContext
       settings.responseCacheTtlSeconds = d.responseCacheTtlSeconds;
       set.settings = settings;
     }
-    if (Object.keys(set).length) await tx.update(tenants).set({ ...set, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
+    if (Object.keys(set).length)
+      await tx
+        .update(tenants)
+        .set({ ...set, updatedAt: new Date() })
+        .where(eq(tenants.id, tenantId));
     if (d.requestLogRetentionDays !== undefined) {
       const [r] = await tx
         .select({ days: dataRetentionPolicies.retentionDays })
@@ -142,7 +146,15 @@ export async function updateTenant({ ctx, tenantId, input }: { ctx: AdminContext
       }
     }
     if (!Object.keys(after).length) return;
-    await writeAudit(tx, { ...auditFields(ctx), tenantId, action: 'tenant.updated', resourceType: 'tenant', resourceId: tenantId, oldValues: before, newValues: after });
+    await writeAudit(tx, {
+      ...auditFields(ctx),
+      tenantId,
+      action: 'tenant.updated',
+      resourceType: 'tenant',
+      resourceId: tenantId,
+      oldValues: before,
+      newValues: after,
+    });
   });
   invalidateTenant(tenantId);
   return { id: tenantId };

@@ -35,7 +35,15 @@ const cols = {
   createdAt: users.createdAt,
 };
 
-function toView(r: { id: string; email: string; name: string | null; role: TenantRole; status: string; lastLoginAt: Date | null; createdAt: Date }): PersonView {
+function toView(r: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: TenantRole;
+  status: string;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}): PersonView {
   return { ...r, lastLoginAt: r.lastLoginAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
@@ -131,10 +139,15 @@ export async function transferOwnership({ actor, tenantId, input }: { actor: Ten
     await tx.execute(sql`SELECT id FROM users WHERE tenant_id = ${tenantId} AND role = 'owner' FOR UPDATE`);
     const to = await lockPerson(tx, tenantId, p.userId);
     if (to.status !== 'active') throw new InvalidStateError(`${to.email} is not active`);
-    if (actor.kind === 'user' && to.id === actor.ctx.userId) throw new ValidationError('You already own this organisation', [{ path: 'userId', message: 'choose someone else' }]);
+    if (actor.kind === 'user' && to.id === actor.ctx.userId)
+      throw new ValidationError('You already own this organisation', [{ path: 'userId', message: 'choose someone else' }]);
     const demoted =
       actor.kind === 'user'
-        ? await tx.update(users).set({ role: 'member', updatedAt: new Date() }).where(eq(users.id, actor.ctx.userId)).returning({ id: users.id, email: users.email })
+        ? await tx
+            .update(users)
+            .set({ role: 'member', updatedAt: new Date() })
+            .where(eq(users.id, actor.ctx.userId))
+            .returning({ id: users.id, email: users.email })
         : await tx
             .update(users)
             .set({ role: 'member', updatedAt: new Date() })

@@ -120,11 +120,12 @@ const FROM = sql`FROM request_logs r
 export async function listRequestLogs(q: Queryable, tenantId: string | null, params: RequestLogParams): Promise<Page<RequestLogRow>> {
   const c = decodeCursor(params.cursor);
   const asc = params.dir === 'asc';
-  const after = c && typeof c[0] === 'string' && isUuid(c[1])
-    ? asc
-      ? sql`AND (r.created_at, r.id) > (${c[0]}::timestamptz, ${c[1]}::uuid)`
-      : sql`AND (r.created_at, r.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`
-    : sql``;
+  const after =
+    c && typeof c[0] === 'string' && isUuid(c[1])
+      ? asc
+        ? sql`AND (r.created_at, r.id) > (${c[0]}::timestamptz, ${c[1]}::uuid)`
+        : sql`AND (r.created_at, r.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`
+      : sql``;
   const order = asc ? sql`ORDER BY r.created_at ASC, r.id ASC` : sql`ORDER BY r.created_at DESC, r.id DESC`;
   const tenantCol = tenantId ? sql`NULL::text AS tenant_name` : sql`(SELECT t.name FROM tenants t WHERE t.id = r.tenant_id) AS tenant_name`;
   const rows = await queryRows<Record<string, unknown>>(

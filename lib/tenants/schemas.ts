@@ -53,7 +53,12 @@ export const updateTenantSchema = z
     monthlyBudget: z.preprocess(blankToNull, amountString.nullable()).optional(),
     notes: z.preprocess(blankToNull, z.string().trim().max(5000).nullable()).optional(),
     responseCacheEnabled: z.boolean().optional(),
-    responseCacheTtlSeconds: z.coerce.number().int().min(10, 'At least 10 seconds').max(7 * 86_400, 'At most 7 days').optional(),
+    responseCacheTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(10, 'At least 10 seconds')
+      .max(7 * 86_400, 'At most 7 days')
+      .optional(),
     requestLoggingEnabled: z.boolean().optional(),
     requestLogRetentionDays: z.coerce.number().int().min(1, 'At least 1 day').max(3650, 'At most 10 years').optional(),
     hipaaOnlyProviders: z.boolean().optional(),

@@ -36,7 +36,7 @@ let auditor: AdminRow;
 let tenantA: { id: string; slug: string; events: InsertedEvent[]; owner: { id: string; email: string }; member: { id: string; email: string } };
 let tenantB: { id: string; slug: string };
 
-const params = <P,>(p: P) => ({ params: Promise.resolve(p) });
+const params = <P>(p: P) => ({ params: Promise.resolve(p) });
 const none = params({} as Record<string, never>);
 const get = (path: string) => new Request(`${base}${path}`);
 const post = (path: string, body: unknown) =>
@@ -98,14 +98,22 @@ describe('admin billing API', () => {
     };
     expect(list.total).toBe(1);
     const id = list.items[0]!.id;
-    const detail = (await (await invoiceRoute.GET(get(`/api/admin/invoices/${id}`), params({ id }))).json()) as { total: string; usageCost: string; lines: { amount: string }[] };
+    const detail = (await (await invoiceRoute.GET(get(`/api/admin/invoices/${id}`), params({ id }))).json()) as {
+      total: string;
+      usageCost: string;
+      lines: { amount: string }[];
+    };
     expect(sum(detail.lines.map((l) => l.amount)).toFixed(2)).toBe(detail.total);
     expect(dec(detail.usageCost).equals(sum(tenantA.events.map((e) => e.cost)))).toBe(true);
 
     const pdf = await invoiceRoute.GET(get(`/api/admin/invoices/${id}.pdf`), params({ id: `${id}.pdf` }));
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const csv = await invoiceRoute.GET(get(`/api/admin/invoices/${id}?format=csv`), params({ id }));
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toContain('invoice_number,period');
@@ -123,7 +131,10 @@ describe('admin billing API', () => {
     const paid = await paidRoute.POST(post(`/api/admin/invoices/${v.replacement.id}/mark-paid`, { reference: 'SEPA 42' }), params({ id: v.replacement.id }));
     expect(paid.status).toBe(200);
     expect(((await paid.json()) as { status: string }).status).toBe('paid');
-    const missing = await invoiceRoute.GET(get('/api/admin/invoices/00000000-0000-0000-0000-000000000000'), params({ id: '00000000-0000-0000-0000-000000000000' }));
+    const missing = await invoiceRoute.GET(
+      get('/api/admin/invoices/00000000-0000-0000-0000-000000000000'),
+      params({ id: '00000000-0000-0000-0000-000000000000' }),
+    );
     expect(missing.status).toBe(404);
   });
 
@@ -157,12 +168,26 @@ describe('admin billing API', () => {
     const big = await reconRoute.POST(post('/api/admin/reconciliation', { period: PERIOD, amount: '5000', reason: 'credit note' }), none);
     expect(big.status).toBe(202);
     const entry = await entriesRoute.POST(
-      post('/api/admin/billing/entries', { book: 'revenue', tenantId: tenantA.id, kind: 'subscription', amount: '49.00', entryDate: `${PERIOD}-01`, description: 'Pro plan' }),
+      post('/api/admin/billing/entries', {
+        book: 'revenue',
+        tenantId: tenantA.id,
+        kind: 'subscription',
+        amount: '49.00',
+        entryDate: `${PERIOD}-01`,
+        description: 'Pro plan',
+      }),
       none,
     );
     expect(entry.status).toBe(201);
     const bad = await entriesRoute.POST(
-      post('/api/admin/billing/entries', { book: 'revenue', tenantId: tenantA.id, kind: 'credit', amount: '5', entryDate: `${PERIOD}-01`, description: 'wrong sign' }),
+      post('/api/admin/billing/entries', {
+        book: 'revenue',
+        tenantId: tenantA.id,
+        kind: 'credit',
+        amount: '5',
+        entryDate: `${PERIOD}-01`,
+        description: 'wrong sign',
+      }),
       none,
     );
     expect(bad.status).toBe(400);
@@ -172,7 +197,20 @@ describe('admin billing API', () => {
 describe('portal billing API', () => {
   it('tenants see their own invoices and usage, price only', async () => {
     const forbidden = [toDbString(sum(tenantA.events.map((e) => e.cost))), toDbString(sum(tenantA.events.map((e) => dec(e.price).minus(e.cost))))];
-    const ignoreKeys = [...NON_MONEY_KEYS, 'requests', 'tokens', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'totalTokens', 'images', 'characters', 'quantity', 'lineNo', 'percentUsed'];
+    const ignoreKeys = [
+      ...NON_MONEY_KEYS,
+      'requests',
+      'tokens',
+      'inputTokens',
+      'outputTokens',
+      'cachedInputTokens',
+      'totalTokens',
+      'images',
+      'characters',
+      'quantity',
+      'lineNo',
+      'percentUsed',
+    ];
     useSession(tenantSession({ ...tenantA.owner, tenantId: tenantA.id, role: 'owner' }));
     const list = (await (await portalInvoicesRoute.GET(get('/api/portal/invoices'), none)).json()) as { items: { id: string; status: string }[] };
     expect(list.items.length).toBe(2); // the voided one and its replacement

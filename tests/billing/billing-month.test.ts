@@ -167,12 +167,18 @@ describe(`a random month (${PERIOD}, ${TENANTS} tenants)`, () => {
       expect(inv.total).toBe(exp.total.toFixed(2));
       tiersSeen.add(dec(inv.discountPercent).toFixed());
       grandTotal = grandTotal.plus(inv.total);
-      rows.push(`| ${inv.invoiceNumber} | ${events.length} | ${inv.subtotal} | ${inv.freeTierCredit} | ${dec(inv.discountPercent).toFixed()}% ${inv.discountAmount} | ${dec(inv.taxRatePercent).toFixed()}% ${inv.taxAmount} | ${inv.total} |`);
+      rows.push(
+        `| ${inv.invoiceNumber} | ${events.length} | ${inv.subtotal} | ${inv.freeTierCredit} | ${dec(inv.discountPercent).toFixed()}% ${inv.discountAmount} | ${dec(inv.taxRatePercent).toFixed()}% ${inv.taxAmount} | ${inv.total} |`,
+      );
     }
     expect(tiersSeen.size).toBe(6); // 0, 5, 10, 15, 20 and 25%
     console.log(
-      [`random month ${PERIOD}: ${allEvents.length} events, ${TENANTS} tenants, invoiced total ${grandTotal.toFixed(2)}`,
-        '| invoice | events | subtotal | free tier | discount | tax | total |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
+      [
+        `random month ${PERIOD}: ${allEvents.length} events, ${TENANTS} tenants, invoiced total ${grandTotal.toFixed(2)}`,
+        '| invoice | events | subtotal | free tier | discount | tax | total |',
+        '|---|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n'),
     );
   });
 
@@ -193,7 +199,9 @@ describe(`a random month (${PERIOD}, ${TENANTS} tenants)`, () => {
       if (groupBy === 'tenant') {
         expect(rep.rows).toHaveLength(TENANTS);
         for (const r of rep.rows) expect(dec(r.revenue).equals(sum(tenantEvents.get(r.key)!.map((e) => e.price)))).toBe(true);
-        console.log(`margin ${PERIOD}: revenue ${rep.totals.revenue} - cost ${rep.totals.cost} = margin ${rep.totals.margin} (${rep.totals.marginPercent}% of revenue); usage_events: ${rep.usageEvents!.events} events, revenue ${rep.usageEvents!.revenue}, cost ${rep.usageEvents!.cost}; invoiced ${rep.invoiced.total}`);
+        console.log(
+          `margin ${PERIOD}: revenue ${rep.totals.revenue} - cost ${rep.totals.cost} = margin ${rep.totals.margin} (${rep.totals.marginPercent}% of revenue); usage_events: ${rep.usageEvents!.events} events, revenue ${rep.usageEvents!.revenue}, cost ${rep.usageEvents!.cost}; invoiced ${rep.invoiced.total}`,
+        );
       }
     }
   });
@@ -205,10 +213,7 @@ describe(`a random month (${PERIOD}, ${TENANTS} tenants)`, () => {
     expect(run.invoicesCreated).toBe(0);
     expect(run.unchanged).toBe(run.totalTenants);
     expect(await snapshot(PERIOD)).toBe(before);
-    const [counts] = await withPlatform(
-      (tx) => queryRows<{ n: string | number }>(tx, sql`SELECT count(*) AS n FROM invoices WHERE period = ${PERIOD}`),
-      db,
-    );
+    const [counts] = await withPlatform((tx) => queryRows<{ n: string | number }>(tx, sql`SELECT count(*) AS n FROM invoices WHERE period = ${PERIOD}`), db);
     expect(Number(counts!.n)).toBe(TENANTS);
   });
 });

@@ -15,13 +15,25 @@ describe('csv', () => {
   });
 
   it('round-trips through the parser', () => {
-    const text = toCsv(['a', 'b'], [['x,y', 'line\nbreak'], ['1.00', '"q"']]);
-    expect(parseCsv(text)).toEqual([['a', 'b'], ['x,y', 'line\nbreak'], ['1.00', '"q"']]);
+    const text = toCsv(
+      ['a', 'b'],
+      [
+        ['x,y', 'line\nbreak'],
+        ['1.00', '"q"'],
+      ],
+    );
+    expect(parseCsv(text)).toEqual([
+      ['a', 'b'],
+      ['x,y', 'line\nbreak'],
+      ['1.00', '"q"'],
+    ]);
     expect(sha256Hex(text)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads provider invoice CSV with or without a header, exactly', () => {
-    expect(parseProviderInvoiceCsv('provider,period,amount\nopenai,2025-01,1234.5678\n')).toEqual([{ provider: 'openai', period: '2025-01', amount: '1234.5678' }]);
+    expect(parseProviderInvoiceCsv('provider,period,amount\nopenai,2025-01,1234.5678\n')).toEqual([
+      { provider: 'openai', period: '2025-01', amount: '1234.5678' },
+    ]);
     expect(parseProviderInvoiceCsv('anthropic,2025-02,0.1\r\n')).toEqual([{ provider: 'anthropic', period: '2025-02', amount: '0.1' }]);
     expect(() => parseProviderInvoiceCsv('openai,2025-01')).toThrow(ValidationError);
     expect(() => parseProviderInvoiceCsv('openai,2025-01,1e3')).toThrow(ValidationError);

@@ -4,11 +4,30 @@ import { computeInvoice, type ModelUsage } from '../../lib/billing/invoice-math'
 import { dec, sum } from '../../lib/pricing/money';
 import { VOLUME_DISCOUNTS } from '../../lib/pricing/volume';
 
-const zero = { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, images: 0, videoSeconds: '0', audioMinutes: '0', characters: 0, toolCalls: 0 };
+const zero = {
+  requests: 0,
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  images: 0,
+  videoSeconds: '0',
+  audioMinutes: '0',
+  characters: 0,
+  toolCalls: 0,
+};
 
 /** Text-to-speech has no free-tier allowance: a clean way to set the spend exactly. */
 function tts(price: string, characters = 1000): ModelUsage {
-  return { ...zero, modelId: 'openai-tts-1', displayName: 'TTS-1', category: 'text_to_speech', pricingType: 'per_1k_characters', characters, requests: 1, price };
+  return {
+    ...zero,
+    modelId: 'openai-tts-1',
+    displayName: 'TTS-1',
+    category: 'text_to_speech',
+    pricingType: 'per_1k_characters',
+    characters,
+    requests: 1,
+    price,
+  };
 }
 function tokens(id: string, price: string, input: number, output = 0, category: ModelUsage['category'] = 'text_generation'): ModelUsage {
   return { ...zero, modelId: id, displayName: id, category, pricingType: 'per_token', inputTokens: input, outputTokens: output, requests: 1, price };
@@ -21,7 +40,10 @@ function check(inv: ReturnType<typeof computeInvoice>) {
 }
 
 describe('volume discount boundaries (thresholds inclusive, on spend after the free tier)', () => {
-  const cases: [string, string][] = [['99.99', '0'], ['100.00', '5']];
+  const cases: [string, string][] = [
+    ['99.99', '0'],
+    ['100.00', '5'],
+  ];
   for (const [i, t] of VOLUME_DISCOUNTS.entries()) {
     const below = dec(t.minSpend).minus('0.01').toFixed(2);
     cases.push([below, i === 0 ? '0' : VOLUME_DISCOUNTS[i - 1]!.discountPercent], [dec(t.minSpend).toFixed(2), t.discountPercent]);
@@ -47,7 +69,14 @@ describe('volume discount boundaries (thresholds inclusive, on spend after the f
 
 describe('rounding: each line once, half-even', () => {
   it('rounds exact line amounts to cents with banker’s rounding', () => {
-    const inv = computeInvoice({ usage: [{ ...tts('1.005'), modelId: 'a', displayName: 'a' }, { ...tts('1.015'), modelId: 'b', displayName: 'b' }, { ...tts('0.0049999'), modelId: 'c', displayName: 'c' }], taxRatePercent: '0' });
+    const inv = computeInvoice({
+      usage: [
+        { ...tts('1.005'), modelId: 'a', displayName: 'a' },
+        { ...tts('1.015'), modelId: 'b', displayName: 'b' },
+        { ...tts('0.0049999'), modelId: 'c', displayName: 'c' },
+      ],
+      taxRatePercent: '0',
+    });
     check(inv);
     expect(inv.lines.map((l) => l.amount.toFixed(2))).toEqual(['1.00', '1.02', '0.00']);
     expect(inv.lines.map((l) => l.exactAmount.toFixed())).toEqual(['1.005', '1.015', '0.0049999']);
@@ -72,14 +101,26 @@ describe('free tier across unit types', () => {
   });
 
   it.each([
-    ['tokens', usage({ modelId: 'chat', category: 'text_generation', pricingType: 'per_token', inputTokens: 100_000, outputTokens: 50_000, price: '3' }), '2.00'],
-    ['tokens within the allowance', usage({ modelId: 'chat', category: 'text_generation', pricingType: 'per_token', inputTokens: 70_000, outputTokens: 10_000, price: '1.234' }), '1.23'],
+    [
+      'tokens',
+      usage({ modelId: 'chat', category: 'text_generation', pricingType: 'per_token', inputTokens: 100_000, outputTokens: 50_000, price: '3' }),
+      '2.00',
+    ],
+    [
+      'tokens within the allowance',
+      usage({ modelId: 'chat', category: 'text_generation', pricingType: 'per_token', inputTokens: 70_000, outputTokens: 10_000, price: '1.234' }),
+      '1.23',
+    ],
     ['embedding tokens', usage({ modelId: 'emb', category: 'embedding', pricingType: 'per_token', inputTokens: 20_000, price: '0.5' }), '0.25'],
     ['images', usage({ modelId: 'img', category: 'image_generation', pricingType: 'per_image', images: 12, price: '0.672' }), '0.56'],
     ['video seconds', usage({ modelId: 'vid', category: 'video_generation', pricingType: 'per_second', videoSeconds: '120', price: '12' }), '6.00'],
     ['audio minutes', usage({ modelId: 'stt', category: 'speech_to_text', pricingType: 'per_minute', audioMinutes: '15', price: '0.126' }), '0.08'],
     ['requests', usage({ modelId: 'search', category: 'search', pricingType: 'per_request', requests: 1500, price: '10.5' }), '7.00'],
-    ['characters (no allowance)', usage({ modelId: 'tts', category: 'text_to_speech', pricingType: 'per_1k_characters', characters: 9000, price: '0.189' }), null],
+    [
+      'characters (no allowance)',
+      usage({ modelId: 'tts', category: 'text_to_speech', pricingType: 'per_1k_characters', characters: 9000, price: '0.189' }),
+      null,
+    ],
   ])('%s', (_name, u, credit) => {
     const inv = computeInvoice({ usage: [u], taxRatePercent: '0' });
     check(inv);

@@ -25,7 +25,9 @@ describe('monthly billing job', () => {
   it('bills the previous month once, then skips it', async () => {
     const t = await createTenant(db);
     const r = rng(5);
-    await insertEvents(db, [{ tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-02', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' }]);
+    await insertEvents(db, [
+      { tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-02', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' },
+    ]);
     const first = await runMonthlyBillingJob(new Date('2017-03-01T02:00:00Z'));
     expect(first.period).toBe('2017-02');
     expect(first.skipped).toBeNull();
@@ -54,20 +56,34 @@ describe('monthly billing job', () => {
     // A run for one tenant of that month is a different scope.
     const t = await createTenant(db);
     const r = rng(6);
-    await insertEvents(db, [{ tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-05', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' }]);
+    await insertEvents(db, [
+      { tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-05', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' },
+    ]);
     const single = await runBilling({ period: '2017-05', tenantSlug: t.slug, ctx: systemCtx('test'), db });
     expect(single.status).toBe('succeeded');
   });
 
   it('tells the billing administrators when a run finishes (in-app; Slack/e-mail per settings)', async () => {
-    await withPlatform((tx) => tx.insert(administrators).values({ email: `billing-${crypto.randomUUID()}@jobs.test`, name: 'Billing admin', role: 'admin', status: 'active' }), db);
+    await withPlatform(
+      (tx) => tx.insert(administrators).values({ email: `billing-${crypto.randomUUID()}@jobs.test`, name: 'Billing admin', role: 'admin', status: 'active' }),
+      db,
+    );
     const t = await createTenant(db);
     const r = rng(7);
-    await insertEvents(db, [{ tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-08', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' }]);
+    await insertEvents(db, [
+      { tenantId: t.id, modelId: 'openai-gpt-4-1', at: dayIn('2017-08', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' },
+    ]);
     const run = await runBilling({ period: '2017-08', tenantSlug: t.slug, ctx: systemCtx('test'), db });
     expect(run.status).toBe('succeeded');
     const rows = await pollRows(() =>
-      withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'billing.run_finished'), like(notifications.body, `%${run.id}%`))), db),
+      withPlatform(
+        (tx) =>
+          tx
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.event, 'billing.run_finished'), like(notifications.body, `%${run.id}%`))),
+        db,
+      ),
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]!.title).toBe('Billing run for 2017-08 finished: 1 invoice');
@@ -85,7 +101,12 @@ describe.runIf(testDbKind() === 'postgres')('pg-boss schedules (PostgreSQL)', ()
     const cfg = inject('testDb');
     const url = cfg.kind === 'postgres' ? cfg.url : '';
     // No catch-up here: it would bill last month for every tenant of the shared test database.
-    const handle = await startJobs({ DATABASE_URL: url, RADIANT_BILLING_CRON: '0 2 1 * *', RADIANT_BILLING_CATCHUP: 'off', RADIANT_GENERATION_JOBS: 'off' } as unknown as NodeJS.ProcessEnv);
+    const handle = await startJobs({
+      DATABASE_URL: url,
+      RADIANT_BILLING_CRON: '0 2 1 * *',
+      RADIANT_BILLING_CATCHUP: 'off',
+      RADIANT_GENERATION_JOBS: 'off',
+    } as unknown as NodeJS.ProcessEnv);
     expect(handle.kind).toBe('pg-boss');
     // A second instance registering the same schedules changes nothing.
     const { default: PgBoss } = await import('pg-boss');

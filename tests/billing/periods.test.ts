@@ -84,23 +84,37 @@ describe('closing a period', () => {
 
     // The app refuses new entries...
     const entryDate = '2020-02-15';
-    expect(await refusal(createRevenueEntry({ ctx: ctxOf(admin), input: { tenantId: tenant.id, kind: 'subscription', amount: '10', entryDate, description: 'late sub' }, db }))).toMatch(/closed/);
-    expect(await refusal(createCostEntry({ ctx: ctxOf(admin), input: { kind: 'infrastructure', amount: '10', entryDate, description: 'servers' }, db }))).toMatch(/closed/);
+    expect(
+      await refusal(
+        createRevenueEntry({ ctx: ctxOf(admin), input: { tenantId: tenant.id, kind: 'subscription', amount: '10', entryDate, description: 'late sub' }, db }),
+      ),
+    ).toMatch(/closed/);
+    expect(
+      await refusal(createCostEntry({ ctx: ctxOf(admin), input: { kind: 'infrastructure', amount: '10', entryDate, description: 'servers' }, db })),
+    ).toMatch(/closed/);
     expect(await refusal(createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-02', amount: '5', reason: 'fix' }, db }))).toMatch(/closed/);
     const [inv] = await queryRows<{ id: string }>(db, sql`SELECT id FROM invoices WHERE tenant_id = ${tenant.id}`);
     expect(await refusal(voidInvoice({ ctx: ctxOf(admin), input: { invoiceId: inv!.id, reason: 'x' }, db }))).toMatch(/closed/);
     // ...and so does the database, whatever the path.
     expect(
-      await refusal(withPlatform((tx) => tx.insert(revenueEntries).values({ tenantId: tenant.id, period: '2020-02', entryDate, kind: 'credit', amount: '-1' }), db)),
+      await refusal(
+        withPlatform((tx) => tx.insert(revenueEntries).values({ tenantId: tenant.id, period: '2020-02', entryDate, kind: 'credit', amount: '-1' }), db),
+      ),
     ).toMatch(/closed/);
-    expect(await refusal(withPlatform((tx) => tx.insert(costEntries).values({ period: '2020-02', entryDate, kind: 'other', amount: '1' }), db))).toMatch(/closed/);
+    expect(await refusal(withPlatform((tx) => tx.insert(costEntries).values({ period: '2020-02', entryDate, kind: 'other', amount: '1' }), db))).toMatch(
+      /closed/,
+    );
+    expect(await refusal(withPlatform((tx) => tx.update(revenueEntries).set({ amount: '0' }).where(eq(revenueEntries.period, '2020-02')), db))).toMatch(
+      /closed/,
+    );
     expect(
-      await refusal(withPlatform((tx) => tx.update(revenueEntries).set({ amount: '0' }).where(eq(revenueEntries.period, '2020-02')), db)),
+      await refusal(
+        withPlatform((tx) => tx.insert(reconciliationEntries).values({ period: '2020-02', kind: 'manual_adjustment', amount: '1', reason: 'r' }), db),
+      ),
     ).toMatch(/closed/);
-    expect(
-      await refusal(withPlatform((tx) => tx.insert(reconciliationEntries).values({ period: '2020-02', kind: 'manual_adjustment', amount: '1', reason: 'r' }), db)),
-    ).toMatch(/closed/);
-    expect(await refusal(withPlatform((tx) => tx.update(accountingPeriods).set({ status: 'open' }).where(eq(accountingPeriods.id, p.id)), db))).toMatch(/closed/);
+    expect(await refusal(withPlatform((tx) => tx.update(accountingPeriods).set({ status: 'open' }).where(eq(accountingPeriods.id, p.id)), db))).toMatch(
+      /closed/,
+    );
   });
 
   it('late usage for a closed period lands in the next open period with a reconciliation entry', async () => {
@@ -113,11 +127,23 @@ describe('closing a period', () => {
     const r = rng(99);
     const late = await insertEvents(
       db,
-      Array.from({ length: 5 }, () => ({ tenantId: tenant.id, modelId: 'openai-gpt-4-1', at: dayIn('2020-06', r), usage: randomUsage(model('openai-gpt-4-1'), r), markupPercent: '40' })),
+      Array.from({ length: 5 }, () => ({
+        tenantId: tenant.id,
+        modelId: 'openai-gpt-4-1',
+        at: dayIn('2020-06', r),
+        usage: randomUsage(model('openai-gpt-4-1'), r),
+        markupPercent: '40',
+      })),
     );
     await rollupUsage({ db, today: '2020-07-20', waitForLocked: true });
 
-    const rows = await queryRows<{ booked_period: string }>(db, sql`SELECT booked_period FROM usage_events WHERE request_id IN ${sql`(${sql.join(late.map((e) => sql`${e.requestId}`), sql`, `)})`}`);
+    const rows = await queryRows<{ booked_period: string }>(
+      db,
+      sql`SELECT booked_period FROM usage_events WHERE request_id IN ${sql`(${sql.join(
+        late.map((e) => sql`${e.requestId}`),
+        sql`, `,
+      )})`}`,
+    );
     expect(rows.map((x) => x.booked_period)).toEqual(Array(5).fill('2020-07'));
     const rec = await getReconciliation('2020-07', db);
     const entry = rec.entries.find((e) => e.kind === 'late_usage' && e.tenantId === tenant.id)!;
@@ -131,7 +157,10 @@ describe('closing a period', () => {
     expect(dec(july.rows.find((x) => x.key === tenant.id)!.revenue).equals(sum(late.map((e) => e.price)))).toBe(true);
     expect(july.usageEvents!.matches).toBe(true);
     expect(july.books!.matchesUsage).toBe(true);
-    const [day] = await queryRows<{ d: string }>(db, sql`SELECT rollup_date::text AS d FROM usage_rollups WHERE tenant_id = ${tenant.id} AND rollup_date >= '2020-07-01'`);
+    const [day] = await queryRows<{ d: string }>(
+      db,
+      sql`SELECT rollup_date::text AS d FROM usage_rollups WHERE tenant_id = ${tenant.id} AND rollup_date >= '2020-07-01'`,
+    );
     // Dated "today" clamped into the booked month (2020-07-20 here; on a shared test server another
     // file's rollup worker may fold them first with the real date, clamped to 2020-07-31).
     expect(['2020-07-20', '2020-07-31']).toContain(day!.d);
@@ -140,7 +169,15 @@ describe('closing a period', () => {
   it('usage arriving after a tenant was invoiced (period still open) moves to the next period too', async () => {
     const { tenant } = await tenantWithUsage('2020-09', 3);
     await runBilling({ period: '2020-09', tenantSlug: tenant.slug, ctx: systemCtx('test'), db });
-    const late = await insertEvents(db, [{ tenantId: tenant.id, modelId: 'openai-gpt-4-1', at: new Date('2020-09-30T23:59:59Z'), usage: { inputTokens: 1000, outputTokens: 10, requests: 1 }, markupPercent: '40' }]);
+    const late = await insertEvents(db, [
+      {
+        tenantId: tenant.id,
+        modelId: 'openai-gpt-4-1',
+        at: new Date('2020-09-30T23:59:59Z'),
+        usage: { inputTokens: 1000, outputTokens: 10, requests: 1 },
+        markupPercent: '40',
+      },
+    ]);
     await rollupUsage({ db, today: '2020-10-02', waitForLocked: true });
     const [ev] = await queryRows<{ booked_period: string }>(db, sql`SELECT booked_period FROM usage_events WHERE request_id = ${late[0]!.requestId}`);
     expect(ev!.booked_period).toBe('2020-10');

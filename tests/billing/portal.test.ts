@@ -20,7 +20,20 @@ import { createTenant } from '../support/factories';
 import { dayIn, insertEvents, model, randomUsage, rng, RANDOM_MONTH_MODELS, type InsertedEvent } from './helpers';
 
 const PERIOD = '2019-03';
-const COUNT_KEYS = [...NON_MONEY_KEYS, 'requests', 'tokens', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'totalTokens', 'images', 'characters', 'lineNo', 'quantity', 'percentUsed'];
+const COUNT_KEYS = [
+  ...NON_MONEY_KEYS,
+  'requests',
+  'tokens',
+  'inputTokens',
+  'cachedInputTokens',
+  'outputTokens',
+  'totalTokens',
+  'images',
+  'characters',
+  'lineNo',
+  'quantity',
+  'percentUsed',
+];
 
 let db: Db;
 const tenants: { id: string; events: InsertedEvent[] }[] = [];

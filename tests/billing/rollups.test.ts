@@ -38,7 +38,14 @@ describe('rollups', () => {
     const period = '2022-02';
     const specs = Array.from({ length: 300 }, (_, i) => {
       const m = model(RANDOM_MONTH_MODELS[i % RANDOM_MONTH_MODELS.length]!);
-      return { tenantId: t.id, modelId: m.id, at: dayIn(period, r), usage: randomUsage(m, r), markupPercent: i % 3 === 0 ? '75' : '40', userId: i % 2 ? u.id : null };
+      return {
+        tenantId: t.id,
+        modelId: m.id,
+        at: dayIn(period, r),
+        usage: randomUsage(m, r),
+        markupPercent: i % 3 === 0 ? '75' : '40',
+        userId: i % 2 ? u.id : null,
+      };
     });
     const first = await insertEvents(db, specs.slice(0, 200));
     await rollupUsage({ db, batchSize: 64 });

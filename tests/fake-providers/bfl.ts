@@ -33,30 +33,46 @@ export async function startFakeBfl(): Promise<FakeBfl> {
       const m = /^\/v1\/(flux-pro-1\.1|flux-pro-1\.1-ultra|flux-pro|flux-dev)$/.exec(c.path);
       if (c.method === 'POST' && m) {
         const b = c.json() as Record<string, unknown>;
-        if (typeof b.prompt !== 'string' || !b.prompt) return sendJson(c.res, 422, { detail: [{ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' }] }), true;
+        if (typeof b.prompt !== 'string' || !b.prompt)
+          return (sendJson(c.res, 422, { detail: [{ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' }] }), true);
         if (m[1] !== 'flux-pro-1.1-ultra') {
           for (const k of ['width', 'height'] as const) {
             const v = b[k];
             if (v !== undefined && (typeof v !== 'number' || v % 32 !== 0 || v < 256 || v > 1440)) {
-              return sendJson(c.res, 422, { detail: [{ loc: ['body', k], msg: 'Input should be a multiple of 32 between 256 and 1440', type: 'value_error' }] }), true;
+              return (
+                sendJson(c.res, 422, { detail: [{ loc: ['body', k], msg: 'Input should be a multiple of 32 between 256 and 1440', type: 'value_error' }] }),
+                true
+              );
             }
           }
         }
         const id = randomUUID();
         tasks.set(id, { polls: 0, moderated: c.contentPolicy, prompt: b.prompt });
-        return sendJson(c.res, 200, { id, polling_url: `${c.base}/v1/get_result?id=${id}` }), true;
+        return (sendJson(c.res, 200, { id, polling_url: `${c.base}/v1/get_result?id=${id}` }), true);
       }
       if (c.method === 'GET' && c.path === '/v1/get_result') {
         const id = c.query.get('id') ?? '';
         const t = tasks.get(id);
-        if (!t) return sendJson(c.res, 200, { id, status: 'Task not found', result: null }), true;
+        if (!t) return (sendJson(c.res, 200, { id, status: 'Task not found', result: null }), true);
         t.polls++;
-        if (t.moderated) return sendJson(c.res, 200, { id, status: 'Request Moderated', result: null, details: { 'Moderation Reasons': ['Derivative Works Filter'] } }), true;
-        if (t.polls <= self.pendingPolls) return sendJson(c.res, 200, { id, status: 'Pending', result: null, progress: t.polls / (self.pendingPolls + 1) }), true;
-        return sendJson(c.res, 200, { id, status: 'Ready', result: { sample: `${c.base}/delivery/${id}/sample.png?se=2099-01-01&sig=fakesig`, prompt: t.prompt, seed: 7 } }), true;
+        if (t.moderated)
+          return (
+            sendJson(c.res, 200, { id, status: 'Request Moderated', result: null, details: { 'Moderation Reasons': ['Derivative Works Filter'] } }),
+            true
+          );
+        if (t.polls <= self.pendingPolls)
+          return (sendJson(c.res, 200, { id, status: 'Pending', result: null, progress: t.polls / (self.pendingPolls + 1) }), true);
+        return (
+          sendJson(c.res, 200, {
+            id,
+            status: 'Ready',
+            result: { sample: `${c.base}/delivery/${id}/sample.png?se=2099-01-01&sig=fakesig`, prompt: t.prompt, seed: 7 },
+          }),
+          true
+        );
       }
       if (c.method === 'GET' && c.path.startsWith('/delivery/')) {
-        if (!c.query.get('sig')) return sendJson(c.res, 403, { error: 'AuthenticationFailed' }), true;
+        if (!c.query.get('sig')) return (sendJson(c.res, 403, { error: 'AuthenticationFailed' }), true);
         const img = png(4, 4);
         c.res.writeHead(200, { 'content-type': 'image/png', 'content-length': img.length });
         c.res.end(img);

@@ -139,7 +139,11 @@ export abstract class FakeTaskProvider {
       return;
     }
     const name = url.pathname.slice('/files/'.length);
-    const [bytes, type] = name.endsWith('.glb') ? [FAKE_GLB, 'model/gltf-binary'] : name.endsWith('.png') || name.endsWith('.jpg') || name.endsWith('.webp') ? [FAKE_PNG, 'image/png'] : [FAKE_MP4, 'video/mp4'];
+    const [bytes, type] = name.endsWith('.glb')
+      ? [FAKE_GLB, 'model/gltf-binary']
+      : name.endsWith('.png') || name.endsWith('.jpg') || name.endsWith('.webp')
+        ? [FAKE_PNG, 'image/png']
+        : [FAKE_MP4, 'video/mp4'];
     res.writeHead(200, { 'content-type': type, 'content-length': String(bytes.length) });
     res.end(bytes);
   }

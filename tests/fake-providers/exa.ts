@@ -13,7 +13,20 @@ import { seeded, startJsonFake, type FakeAnswer, type JsonFake } from './json-fa
 
 export type FakeExa = JsonFake;
 
-const HOSTS = ['arxiv.org', 'en.wikipedia.org', 'nature.com', 'github.com', 'openai.com', 'anthropic.com', 'blog.example.org', 'news.ycombinator.com', 'theverge.com', 'acm.org', 'ieee.org', 'medium.com'];
+const HOSTS = [
+  'arxiv.org',
+  'en.wikipedia.org',
+  'nature.com',
+  'github.com',
+  'openai.com',
+  'anthropic.com',
+  'blog.example.org',
+  'news.ycombinator.com',
+  'theverge.com',
+  'acm.org',
+  'ieee.org',
+  'medium.com',
+];
 
 const err = (status: number, error: string, tag = 'INVALID_REQUEST_BODY'): FakeAnswer => ({
   status,
@@ -38,7 +51,11 @@ function search(body: unknown): FakeAnswer {
   const exclude = new Set((b.excludeDomains as string[] | undefined) ?? []);
   const hosts = include.filter((h) => !exclude.has(h));
   const rnd = seeded(b.query);
-  const slug = b.query.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const slug = b.query
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
   const start = Date.parse(typeof b.startPublishedDate === 'string' ? b.startPublishedDate : '2023-01-01T00:00:00Z');
   const results = [];
   const count = Math.min(n, hosts.length === 0 ? 0 : 25);

@@ -12,8 +12,26 @@ import { randomUUID } from 'node:crypto';
 import { sendJson, startFake, type FakeProvider } from './media-common';
 import { png } from './media-fixtures';
 
-const ASPECTS = new Set(['ASPECT_10_16', 'ASPECT_16_10', 'ASPECT_9_16', 'ASPECT_16_9', 'ASPECT_3_2', 'ASPECT_2_3', 'ASPECT_4_3', 'ASPECT_3_4', 'ASPECT_1_1', 'ASPECT_1_3', 'ASPECT_3_1']);
-const RES: Record<string, string> = { ASPECT_1_1: '1024x1024', ASPECT_16_9: '1312x736', ASPECT_9_16: '736x1312', ASPECT_3_2: '1248x832', ASPECT_2_3: '832x1248' };
+const ASPECTS = new Set([
+  'ASPECT_10_16',
+  'ASPECT_16_10',
+  'ASPECT_9_16',
+  'ASPECT_16_9',
+  'ASPECT_3_2',
+  'ASPECT_2_3',
+  'ASPECT_4_3',
+  'ASPECT_3_4',
+  'ASPECT_1_1',
+  'ASPECT_1_3',
+  'ASPECT_3_1',
+]);
+const RES: Record<string, string> = {
+  ASPECT_1_1: '1024x1024',
+  ASPECT_16_9: '1312x736',
+  ASPECT_9_16: '736x1312',
+  ASPECT_3_2: '1248x832',
+  ASPECT_2_3: '832x1248',
+};
 
 export interface FakeIdeogram extends FakeProvider {
   unsafeImages: boolean;
@@ -33,22 +51,29 @@ export async function startFakeIdeogram(): Promise<FakeIdeogram> {
       if (c.method === 'POST' && c.path === '/generate') {
         const b = c.json() as { image_request?: Record<string, unknown> };
         const r = b.image_request;
-        if (!r || typeof r.prompt !== 'string' || !r.prompt) return sendJson(c.res, 400, { error: 'image_request.prompt is required' }), true;
-        if (r.model !== undefined && r.model !== 'V_2' && r.model !== 'V_2_TURBO' && r.model !== 'V_1' && r.model !== 'V_1_TURBO') return sendJson(c.res, 400, { error: 'Invalid model' }), true;
-        if (r.aspect_ratio !== undefined && !ASPECTS.has(String(r.aspect_ratio))) return sendJson(c.res, 400, { error: 'Invalid aspect_ratio' }), true;
+        if (!r || typeof r.prompt !== 'string' || !r.prompt) return (sendJson(c.res, 400, { error: 'image_request.prompt is required' }), true);
+        if (r.model !== undefined && r.model !== 'V_2' && r.model !== 'V_2_TURBO' && r.model !== 'V_1' && r.model !== 'V_1_TURBO')
+          return (sendJson(c.res, 400, { error: 'Invalid model' }), true);
+        if (r.aspect_ratio !== undefined && !ASPECTS.has(String(r.aspect_ratio))) return (sendJson(c.res, 400, { error: 'Invalid aspect_ratio' }), true);
         const n = typeof r.num_images === 'number' ? r.num_images : 1;
-        if (n < 1 || n > 8) return sendJson(c.res, 400, { error: 'num_images must be between 1 and 8' }), true;
-        if (c.contentPolicy) return sendJson(c.res, 422, { error: 'Prompt failed the safety check.' }), true;
+        if (n < 1 || n > 8) return (sendJson(c.res, 400, { error: 'num_images must be between 1 and 8' }), true);
+        if (c.contentPolicy) return (sendJson(c.res, 422, { error: 'Prompt failed the safety check.' }), true);
         const data = Array.from({ length: n }, (_, i) => {
           const safe = !(self.unsafeImages && i % 2 === 1);
-          const img: Record<string, unknown> = { prompt: r.prompt, resolution: RES[String(r.aspect_ratio ?? 'ASPECT_1_1')] ?? '1024x1024', is_image_safe: safe, seed: 100 + i, style_type: 'GENERAL' };
+          const img: Record<string, unknown> = {
+            prompt: r.prompt,
+            resolution: RES[String(r.aspect_ratio ?? 'ASPECT_1_1')] ?? '1024x1024',
+            is_image_safe: safe,
+            seed: 100 + i,
+            style_type: 'GENERAL',
+          };
           if (safe) img.url = `${c.base}/api/images/ephemeral/${randomUUID()}.png?exp=4102444800&signature=fakesig`;
           return img;
         });
-        return sendJson(c.res, 200, { created: new Date().toISOString(), data }), true;
+        return (sendJson(c.res, 200, { created: new Date().toISOString(), data }), true);
       }
       if (c.method === 'GET' && c.path.startsWith('/api/images/ephemeral/')) {
-        if (!c.query.get('signature')) return sendJson(c.res, 403, { error: 'Forbidden' }), true;
+        if (!c.query.get('signature')) return (sendJson(c.res, 403, { error: 'Forbidden' }), true);
         const img = png(4, 4);
         c.res.writeHead(200, { 'content-type': 'image/png', 'content-length': img.length });
         c.res.end(img);

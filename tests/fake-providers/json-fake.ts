@@ -109,7 +109,11 @@ export async function startJsonFake(spec: JsonFakeSpec): Promise<JsonFake> {
         if (rule && rule.status) {
           const headers: Record<string, string> = {};
           if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
-          return send(res, rec, { status: rule.status, body: spec.errorBody(rule.status, rule.message ?? DEFAULT_MESSAGES[rule.status] ?? `Error ${rule.status}`), headers });
+          return send(res, rec, {
+            status: rule.status,
+            body: spec.errorBody(rule.status, rule.message ?? DEFAULT_MESSAGES[rule.status] ?? `Error ${rule.status}`),
+            headers,
+          });
         }
         if (raw && body === undefined) return send(res, rec, { status: 400, body: spec.errorBody(400, 'Request body is not valid JSON.') });
         send(res, rec, handler(body, req));

@@ -12,7 +12,10 @@ import { FakeTaskProvider, bearer, type FakeTask, type Stage } from './common';
 export class FakeKling extends FakeTaskProvider {
   /** Prompts containing this word are refused at creation (code 1301). */
   refuseWord = 'forbidden';
-  constructor(readonly accessKey = 'kling-ak', readonly secretKey = 'kling-sk') {
+  constructor(
+    readonly accessKey = 'kling-ak',
+    readonly secretKey = 'kling-sk',
+  ) {
     super();
   }
   get baseUrl(): string {

@@ -147,7 +147,10 @@ export async function startFake(def: ProviderDef): Promise<FakeProvider> {
 }
 
 /** Parses a multipart/form-data body (fakes only; buffered). */
-export async function parseMultipart(req: IncomingMessage, body: Buffer): Promise<{ fields: Record<string, string[]>; files: Record<string, { filename: string; mimeType: string; data: Buffer }> }> {
+export async function parseMultipart(
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ fields: Record<string, string[]>; files: Record<string, { filename: string; mimeType: string; data: Buffer }> }> {
   const { default: Busboy } = await import('busboy');
   const fields: Record<string, string[]> = {};
   const files: Record<string, { filename: string; mimeType: string; data: Buffer }> = {};

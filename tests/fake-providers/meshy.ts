@@ -20,7 +20,8 @@ export class FakeMeshy extends FakeTaskProvider {
     const create = /^\/openapi\/(v2\/text-to-3d|v1\/image-to-3d)$/.exec(path);
     if (req.method === 'POST' && create) {
       const b = (body ?? {}) as Record<string, unknown>;
-      if (create[1] === 'v2/text-to-3d' && (b.mode !== 'preview' || typeof b.prompt !== 'string')) return this.json(res, 400, { message: 'Invalid request: mode and prompt are required' });
+      if (create[1] === 'v2/text-to-3d' && (b.mode !== 'preview' || typeof b.prompt !== 'string'))
+        return this.json(res, 400, { message: 'Invalid request: mode and prompt are required' });
       if (create[1] === 'v1/image-to-3d' && typeof b.image_url !== 'string') return this.json(res, 400, { message: 'Invalid request: image_url is required' });
       const t = this.newTask(create[1]!, b, crypto.randomUUID());
       return this.json(res, 202, { result: t.id });
@@ -29,7 +30,16 @@ export class FakeMeshy extends FakeTaskProvider {
     const t = get ? this.tasks.get(decodeURIComponent(get[2]!)) : undefined;
     if (get && (!t || t.kind !== get[1])) return this.json(res, 404, { message: 'Task not found' });
     if (t && req.method === 'GET') {
-      const base = { id: t.id, created_at: t.createdAt, started_at: t.createdAt, finished_at: 0, model_urls: {}, thumbnail_url: '', task_error: { message: '' }, progress: 0 };
+      const base = {
+        id: t.id,
+        created_at: t.createdAt,
+        started_at: t.createdAt,
+        finished_at: 0,
+        model_urls: {},
+        thumbnail_url: '',
+        task_error: { message: '' },
+        progress: 0,
+      };
       switch (this.advance(t)) {
         case 'queued':
           return this.json(res, 200, { ...base, status: 'PENDING' });

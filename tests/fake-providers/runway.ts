@@ -49,7 +49,12 @@ export class FakeRunway extends FakeTaskProvider {
         case 'fail':
           return this.json(res, 200, { ...base, status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' });
         case 'policy':
-          return this.json(res, 200, { ...base, status: 'FAILED', failure: 'Your input was flagged by our content moderation system.', failureCode: 'SAFETY.INPUT.TEXT' });
+          return this.json(res, 200, {
+            ...base,
+            status: 'FAILED',
+            failure: 'Your input was flagged by our content moderation system.',
+            failureCode: 'SAFETY.INPUT.TEXT',
+          });
         case 'cancelled':
           return this.json(res, 200, { ...base, status: 'CANCELLED' });
       }

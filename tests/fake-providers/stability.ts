@@ -31,14 +31,25 @@ export async function startFakeStability(): Promise<FakeProvider> {
     async handle(c) {
       const v1 = /^\/v1\/generation\/([^/]+)\/text-to-image$/.exec(c.path);
       if (c.method === 'POST' && v1) {
-        if (v1[1] !== 'stable-diffusion-xl-1024-v1-0') return sendJson(c.res, 404, { id: 'x', name: 'not_found', message: `engine: ${v1[1]} not found` }), true;
+        if (v1[1] !== 'stable-diffusion-xl-1024-v1-0')
+          return (sendJson(c.res, 404, { id: 'x', name: 'not_found', message: `engine: ${v1[1]} not found` }), true);
         const b = c.json() as Record<string, unknown>;
         const tp = Array.isArray(b.text_prompts) ? (b.text_prompts as Array<Record<string, unknown>>) : [];
-        if (!tp.length || typeof tp[0]!.text !== 'string') return sendJson(c.res, 400, { id: 'x', name: 'invalid_prompts', message: 'text_prompts: cannot be blank' }), true;
+        if (!tp.length || typeof tp[0]!.text !== 'string')
+          return (sendJson(c.res, 400, { id: 'x', name: 'invalid_prompts', message: 'text_prompts: cannot be blank' }), true);
         if (!SDXL.has(`${String(b.width)}x${String(b.height)}`)) {
-          return sendJson(c.res, 400, { id: 'x', name: 'invalid_sdxl_v1_dimensions', message: 'for stable-diffusion-xl-1024-v1-0 the allowed dimensions are 1024x1024, 1152x896, 1216x832, 1344x768, 1536x640, 640x1536, 768x1344, 832x1216, 896x1152' }), true;
+          return (
+            sendJson(c.res, 400, {
+              id: 'x',
+              name: 'invalid_sdxl_v1_dimensions',
+              message:
+                'for stable-diffusion-xl-1024-v1-0 the allowed dimensions are 1024x1024, 1152x896, 1216x832, 1344x768, 1536x640, 640x1536, 768x1344, 832x1216, 896x1152',
+            }),
+            true
+          );
         }
-        if (c.req.headers.accept !== 'application/json') return sendJson(c.res, 406, { id: 'x', name: 'invalid_accept_header', message: 'accept must be application/json or image/png' }), true;
+        if (c.req.headers.accept !== 'application/json')
+          return (sendJson(c.res, 406, { id: 'x', name: 'invalid_accept_header', message: 'accept must be application/json or image/png' }), true);
         const samples = typeof b.samples === 'number' ? b.samples : 1;
         const artifacts = Array.from({ length: samples }, (_, i) => ({
           base64: png(4, 4).toString('base64'),
@@ -46,24 +57,35 @@ export async function startFakeStability(): Promise<FakeProvider> {
           // content_policy: every second image is filtered (blurred by Stability, not returned by us)
           finishReason: c.contentPolicy && (samples === 1 || i % 2 === 1) ? 'CONTENT_FILTERED' : 'SUCCESS',
         }));
-        return sendJson(c.res, 200, { artifacts }), true;
+        return (sendJson(c.res, 200, { artifacts }), true);
       }
       const v2 = /^\/v2beta\/stable-image\/generate\/(sd3|ultra|core)$/.exec(c.path);
       if (c.method === 'POST' && v2) {
-        if (!String(c.req.headers['content-type']).startsWith('multipart/form-data')) return sendJson(c.res, 400, v2err(400, 'bad_request', ['content-type: must be multipart/form-data'])), true;
+        if (!String(c.req.headers['content-type']).startsWith('multipart/form-data'))
+          return (sendJson(c.res, 400, v2err(400, 'bad_request', ['content-type: must be multipart/form-data'])), true);
         const { fields } = await parseMultipart(c.req, c.body);
         const prompt = fields.prompt?.[0];
-        if (!prompt) return sendJson(c.res, 400, v2err(400, 'bad_request', ['prompt: cannot be empty'])), true;
+        if (!prompt) return (sendJson(c.res, 400, v2err(400, 'bad_request', ['prompt: cannot be empty'])), true);
         const ratio = fields.aspect_ratio?.[0] ?? '1:1';
-        if (!RATIOS.has(ratio)) return sendJson(c.res, 400, v2err(400, 'bad_request', [`aspect_ratio: must be one of ${[...RATIOS].join(', ')}`])), true;
+        if (!RATIOS.has(ratio)) return (sendJson(c.res, 400, v2err(400, 'bad_request', [`aspect_ratio: must be one of ${[...RATIOS].join(', ')}`])), true);
         if (v2[1] === 'sd3' && fields.model?.[0] && !['sd3-large', 'sd3-large-turbo', 'sd3-medium', 'sd3.5-large'].includes(fields.model[0])) {
-          return sendJson(c.res, 400, v2err(400, 'bad_request', ['model: invalid'])), true;
+          return (sendJson(c.res, 400, v2err(400, 'bad_request', ['model: invalid'])), true);
         }
         if (c.contentPolicy) {
-          return sendJson(c.res, 403, v2err(403, 'content_moderation', ['Your request was flagged by our content moderation system, as a result your request was denied and you were not charged.'])), true;
+          return (
+            sendJson(
+              c.res,
+              403,
+              v2err(403, 'content_moderation', [
+                'Your request was flagged by our content moderation system, as a result your request was denied and you were not charged.',
+              ]),
+            ),
+            true
+          );
         }
         const img = png(4, 4);
-        if (c.req.headers.accept === 'application/json') return sendJson(c.res, 200, { image: img.toString('base64'), finish_reason: 'SUCCESS', seed: 42 }), true;
+        if (c.req.headers.accept === 'application/json')
+          return (sendJson(c.res, 200, { image: img.toString('base64'), finish_reason: 'SUCCESS', seed: 42 }), true);
         c.res.writeHead(200, { 'content-type': 'image/png', 'finish-reason': 'SUCCESS', seed: '42' });
         c.res.end(img);
         return true;

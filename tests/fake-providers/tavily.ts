@@ -30,13 +30,18 @@ function search(body: unknown): FakeAnswer {
   if (b.include_domains !== undefined && !isStrList(b.include_domains)) return err(400, 'include_domains must be a list of strings.');
   if (b.exclude_domains !== undefined && !isStrList(b.exclude_domains)) return err(400, 'exclude_domains must be a list of strings.');
   for (const f of ['start_date', 'end_date']) {
-    if (b[f] !== undefined && (typeof b[f] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(b[f] as string))) return err(400, `${f} must be in the format YYYY-MM-DD.`);
+    if (b[f] !== undefined && (typeof b[f] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(b[f] as string)))
+      return err(400, `${f} must be in the format YYYY-MM-DD.`);
   }
   const include = (b.include_domains as string[] | undefined)?.length ? (b.include_domains as string[]) : HOSTS;
   const exclude = new Set((b.exclude_domains as string[] | undefined) ?? []);
   const hosts = include.filter((h) => !exclude.has(h));
   const rnd = seeded(b.query);
-  const slug = b.query.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const slug = b.query
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
   const news = b.topic === 'news';
   const raw = b.include_raw_content;
   const results = [];

@@ -21,8 +21,10 @@ export class FakeTripo extends FakeTaskProvider {
     if (req.method === 'POST' && path === '/v2/openapi/task') {
       const b = (body ?? {}) as Record<string, unknown>;
       if (b.type === 'text_to_model' && typeof b.prompt !== 'string') return this.json(res, 400, { code: 2002, message: 'prompt is required', suggestion: '' });
-      if (b.type === 'image_to_model' && typeof (b.file as Record<string, unknown> | undefined)?.url !== 'string') return this.json(res, 400, { code: 2002, message: 'file is required', suggestion: '' });
-      if (b.type !== 'text_to_model' && b.type !== 'image_to_model') return this.json(res, 400, { code: 2002, message: 'Unsupported task type', suggestion: '' });
+      if (b.type === 'image_to_model' && typeof (b.file as Record<string, unknown> | undefined)?.url !== 'string')
+        return this.json(res, 400, { code: 2002, message: 'file is required', suggestion: '' });
+      if (b.type !== 'text_to_model' && b.type !== 'image_to_model')
+        return this.json(res, 400, { code: 2002, message: 'Unsupported task type', suggestion: '' });
       const t = this.newTask('tripo', b, crypto.randomUUID());
       return this.json(res, 200, { code: 0, data: { task_id: t.id } });
     }
@@ -37,7 +39,15 @@ export class FakeTripo extends FakeTaskProvider {
         case 'running':
           return this.json(res, 200, { code: 0, data: { ...base, status: 'running', progress: 40 } });
         case 'succeed':
-          return this.json(res, 200, { code: 0, data: { ...base, status: 'success', progress: 100, output: { pbr_model: this.fileUrl(`${t.id}.glb`), rendered_image: this.fileUrl(`${t.id}.webp`) } } });
+          return this.json(res, 200, {
+            code: 0,
+            data: {
+              ...base,
+              status: 'success',
+              progress: 100,
+              output: { pbr_model: this.fileUrl(`${t.id}.glb`), rendered_image: this.fileUrl(`${t.id}.webp`) },
+            },
+          });
         case 'policy':
           return this.json(res, 200, { code: 0, data: { ...base, status: 'banned' } });
         default:

@@ -33,8 +33,16 @@ export class FakeVeo extends FakeTaskProvider {
     if (req.method === 'POST' && create) {
       const b = (body ?? {}) as { instances?: Array<{ prompt?: string }>; parameters?: { durationSeconds?: number; aspectRatio?: string } };
       const d = b.parameters?.durationSeconds ?? 8;
-      if (!b.instances?.[0]?.prompt) return this.json(res, 400, { error: { code: 400, message: '* GenerateVideoRequest.prompt: prompt is required', status: 'INVALID_ARGUMENT' } });
-      if (d < 5 || d > 8) return this.json(res, 400, { error: { code: 400, message: 'The number value for `durationSeconds` is out of bound. Please provide a value between 5 and 8, inclusive.', status: 'INVALID_ARGUMENT' } });
+      if (!b.instances?.[0]?.prompt)
+        return this.json(res, 400, { error: { code: 400, message: '* GenerateVideoRequest.prompt: prompt is required', status: 'INVALID_ARGUMENT' } });
+      if (d < 5 || d > 8)
+        return this.json(res, 400, {
+          error: {
+            code: 400,
+            message: 'The number value for `durationSeconds` is out of bound. Please provide a value between 5 and 8, inclusive.',
+            status: 'INVALID_ARGUMENT',
+          },
+        });
       const t = this.newTask('veo', b as Record<string, unknown>);
       return this.json(res, 200, { name: `models/${create[1]}/operations/${t.id}` });
     }
@@ -60,7 +68,12 @@ export class FakeVeo extends FakeTaskProvider {
           return this.json(res, 200, {
             name,
             done: true,
-            response: { generateVideoResponse: { raiMediaFilteredCount: 1, raiMediaFilteredReasons: ['Your video was blocked because it may violate our usage guidelines.'] } },
+            response: {
+              generateVideoResponse: {
+                raiMediaFilteredCount: 1,
+                raiMediaFilteredReasons: ['Your video was blocked because it may violate our usage guidelines.'],
+              },
+            },
           });
         default:
           return this.json(res, 200, { name, done: true, error: { code: 13, message: 'Video generation failed due to an internal error.' } });

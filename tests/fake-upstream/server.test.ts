@@ -61,7 +61,16 @@ describe('OpenAI wire format (fetch)', () => {
     expect(body.choices[0].message).toMatchObject({ role: 'assistant', content: 'Hello from fake-openai: ping' });
     expect(body.choices[0].finish_reason).toBe('stop');
     expect(body.usage).toMatchObject({ prompt_tokens: 1, completion_tokens: Math.ceil('Hello from fake-openai: ping'.length / 4) });
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', stream: false, completed: true, clientAborted: false, status: 200 });
+    expect(fake.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      stream: false,
+      completed: true,
+      clientAborted: false,
+      status: 200,
+    });
     expect((fake.requests[0]!.body as { messages: unknown[] }).messages).toHaveLength(1);
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-test');
   });
@@ -85,7 +94,12 @@ describe('OpenAI wire format (fetch)', () => {
   });
 
   it('calls a tool when asked and tools are present; answers in text after the tool result', async () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } } } }];
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } } },
+      },
+    ];
     const body = await (await post('/v1/chat/completions', chat('Please call a tool', { tools }), OPENAI_HEADERS)).json();
     expect(body.choices[0].finish_reason).toBe('tool_calls');
     expect(body.choices[0].message.content).toBeNull();
@@ -112,7 +126,10 @@ describe('OpenAI wire format (fetch)', () => {
 
     const events = await sseEvents(await post('/v1/chat/completions', chat('call a tool', { tools, stream: true }), OPENAI_HEADERS));
     const chunks = events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data) as ChatCompletionChunk);
-    const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join('');
+    const args = chunks
+      .flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])
+      .map((t) => t.function?.arguments ?? '')
+      .join('');
     expect(JSON.parse(args)).toEqual({ city: 'test', days: 1 });
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
   });
@@ -121,7 +138,9 @@ describe('OpenAI wire format (fetch)', () => {
     const jo = await (await post('/v1/chat/completions', chat('x', { response_format: { type: 'json_object' } }), OPENAI_HEADERS)).json();
     expect(JSON.parse(jo.choices[0].message.content)).toEqual({ reply: 'Hello from fake-openai', echo: 'x' });
     const schema = { type: 'object', properties: { n: { type: 'number' }, ok: { type: 'boolean' } } };
-    const js = await (await post('/v1/chat/completions', chat('x', { response_format: { type: 'json_schema', json_schema: { name: 's', schema } } }), OPENAI_HEADERS)).json();
+    const js = await (
+      await post('/v1/chat/completions', chat('x', { response_format: { type: 'json_schema', json_schema: { name: 's', schema } } }), OPENAI_HEADERS)
+    ).json();
     expect(JSON.parse(js.choices[0].message.content)).toEqual({ n: 1, ok: true });
   });
 
@@ -187,27 +206,42 @@ describe('official openai client against the fake', () => {
 
   it('surfaces failures as typed SDK errors', async () => {
     fake.setBehavior({ mode: 'rate_limit', retryAfter: 2, times: 1 });
-    const err = await client().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const err = await client()
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after')).toBe('2');
     fake.setBehavior({ mode: 'status', status: 503, times: 1 });
-    const err2 = await client().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const err2 = await client()
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(OpenAI.InternalServerError);
   });
 });
 
 describe('Anthropic wire format', () => {
   it('answers /v1/messages with usage including cache reads', async () => {
-    const res = await post('/v1/messages', anthropicBody('hi', { system: 'Be brief.' }), { ...ANTHROPIC_HEADERS, 'x-fake-cached-tokens': '100', 'x-fake-cache-write-tokens': '5' });
+    const res = await post('/v1/messages', anthropicBody('hi', { system: 'Be brief.' }), {
+      ...ANTHROPIC_HEADERS,
+      'x-fake-cached-tokens': '100',
+      'x-fake-cache-write-tokens': '5',
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello from fake-anthropic: hi' }] });
+    expect(body).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'Hello from fake-anthropic: hi' }],
+    });
     expect(body.usage).toMatchObject({ input_tokens: Math.ceil('hiBe brief.'.length / 4), cache_read_input_tokens: 100, cache_creation_input_tokens: 5 });
   });
 
   it('streams the Anthropic event sequence (which our translator turns into OpenAI chunks)', async () => {
     const tools = [{ name: 'lookup', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }];
-    const events = await sseEvents(await post('/v1/messages', anthropicBody('call a tool now', { stream: true, tools }), { ...ANTHROPIC_HEADERS, 'x-fake-cached-tokens': '8' }));
+    const events = await sseEvents(
+      await post('/v1/messages', anthropicBody('call a tool now', { stream: true, tools }), { ...ANTHROPIC_HEADERS, 'x-fake-cached-tokens': '8' }),
+    );
     const types = events.map((e) => e.event);
     expect(types[0]).toBe('message_start');
     expect(types).toContain('ping');
@@ -218,7 +252,10 @@ describe('Anthropic wire format', () => {
     chunks.push(...t.finish());
     expect(t.complete).toBe(true);
     expect(t.finishReason).toBe('tool_calls');
-    const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((x) => x.function?.arguments ?? '').join('');
+    const args = chunks
+      .flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])
+      .map((x) => x.function?.arguments ?? '')
+      .join('');
     expect(JSON.parse(args)).toEqual({ q: 'test' });
     expect(chunks[chunks.length - 1]!.usage?.prompt_tokens_details?.cached_tokens).toBe(8);
   });
@@ -237,13 +274,19 @@ describe('Anthropic wire format', () => {
 
 describe('Gemini wire format', () => {
   it('generateContent with key in header or query', async () => {
-    const res = await post('/v1beta/models/gemini-2.5-flash:generateContent', geminiBody('hi', { systemInstruction: { parts: [{ text: 'sys' }] } }), { ...GEMINI_HEADERS, 'x-fake-cached-tokens': '30' });
+    const res = await post('/v1beta/models/gemini-2.5-flash:generateContent', geminiBody('hi', { systemInstruction: { parts: [{ text: 'sys' }] } }), {
+      ...GEMINI_HEADERS,
+      'x-fake-cached-tokens': '30',
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.candidates[0]).toMatchObject({ content: { role: 'model', parts: [{ text: 'Hello from fake-gemini: hi' }] }, finishReason: 'STOP' });
     expect(body.usageMetadata).toMatchObject({ cachedContentTokenCount: 30, promptTokenCount: Math.ceil('hisys'.length / 4) + 30 });
     expect(fake.requests[0]).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-flash', stream: false });
-    const viaQuery = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent?key=abc`, { method: 'POST', body: JSON.stringify(geminiBody('q')) });
+    const viaQuery = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent?key=abc`, {
+      method: 'POST',
+      body: JSON.stringify(geminiBody('q')),
+    });
     expect(viaQuery.status).toBe(200);
     const noKey = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', body: JSON.stringify(geminiBody('q')) });
     expect(noKey.status).toBe(403);
@@ -269,7 +312,9 @@ describe('Gemini wire format', () => {
     const body = await (
       await post(
         '/v1beta/models/gemini-2.5-pro:generateContent',
-        geminiBody('call a tool', { tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { type: 'object', properties: { a: { type: 'string' } } } }] }] }),
+        geminiBody('call a tool', {
+          tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { type: 'object', properties: { a: { type: 'string' } } } }] }],
+        }),
         GEMINI_HEADERS,
       )
     ).json();
@@ -303,7 +348,10 @@ describe('adapters against the fake (what the gateway core will do)', () => {
     const plain = chatCompletionRequestSchema.parse({ model: 'client-model', messages: [{ role: 'user', content: 'hello' }], stream: true });
     const res = await post(`/v1beta${geminiPath('gemini-2.5-flash', true)}`, toGeminiRequest(plain), geminiHeaders('k'));
     const t = new GeminiStreamTranslator({ model: 'client-model', requestId: 'r2', includeUsage: false });
-    const text = (await sseEvents(res)).flatMap((e) => t.push(JSON.parse(e.data))).map((c) => c.choices[0]?.delta.content ?? '').join('');
+    const text = (await sseEvents(res))
+      .flatMap((e) => t.push(JSON.parse(e.data)))
+      .map((c) => c.choices[0]?.delta.content ?? '')
+      .join('');
     expect(text).toBe('Hello from fake-gemini: hello');
     expect(t.finishReason).toBe('stop');
   });
@@ -436,7 +484,10 @@ describe('failure modes', () => {
     const t0 = Date.now();
     const events = await sseEvents(await post('/v1/chat/completions', chat('hi', { stream: true }), OPENAI_HEADERS));
     const elapsed = Date.now() - t0;
-    const contentChunks = events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data)).filter((c) => c.choices[0]?.delta.content);
+    const contentChunks = events
+      .filter((e) => e.data !== '[DONE]')
+      .map((e) => JSON.parse(e.data))
+      .filter((c) => c.choices[0]?.delta.content);
     expect(contentChunks).toHaveLength(10);
     expect(elapsed).toBeGreaterThanOrEqual(10 * 15 - 20);
   });

@@ -37,16 +37,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from 'node:net';
 
 export type Provider = 'openai' | 'anthropic' | 'gemini';
-export type FakeMode =
-  | 'ok'
-  | 'status'
-  | 'rate_limit'
-  | 'hang'
-  | 'reset'
-  | 'truncate'
-  | 'content_policy'
-  | 'slow_stream'
-  | 'delay';
+export type FakeMode = 'ok' | 'status' | 'rate_limit' | 'hang' | 'reset' | 'truncate' | 'content_policy' | 'slow_stream' | 'delay';
 
 export interface FakeBehavior {
   mode: FakeMode;
@@ -223,8 +214,7 @@ export async function startFakeUpstream(opts: StartOptions = {}): Promise<FakeUp
     const stream = provider === 'gemini' ? geminiStream : body.stream === true;
 
     const header = req.headers['x-fake-behavior'];
-    const behavior: FakeBehavior =
-      typeof header === 'string' ? parseBehaviorHeader(header) : provider ? pickBehavior(provider, model) : OK;
+    const behavior: FakeBehavior = typeof header === 'string' ? parseBehaviorHeader(header) : provider ? pickBehavior(provider, model) : OK;
 
     const rec: RecordedRequest = {
       seq: ++seq,
@@ -324,17 +314,7 @@ export async function startFakeUpstream(opts: StartOptions = {}): Promise<FakeUp
 // Behaviour
 // ---------------------------------------------------------------------------------------------
 
-const MODES: ReadonlySet<string> = new Set([
-  'ok',
-  'status',
-  'rate_limit',
-  'hang',
-  'reset',
-  'truncate',
-  'content_policy',
-  'slow_stream',
-  'delay',
-]);
+const MODES: ReadonlySet<string> = new Set(['ok', 'status', 'rate_limit', 'hang', 'reset', 'truncate', 'content_policy', 'slow_stream', 'delay']);
 
 export function parseBehaviorHeader(value: string): FakeBehavior {
   const v = value.trim();
@@ -418,12 +398,7 @@ function sendJson(ctx: Ctx, obj: unknown): void {
  * Writes SSE frames: all at once in `ok` mode; paced in `slow_stream`; cut after a few content
  * frames in `truncate` (`firstContentFrame`: frames before it are headers-like and always sent).
  */
-async function sendStream(
-  ctx: Ctx,
-  frames: string[],
-  firstContentFrame = 1,
-  headers: http.OutgoingHttpHeaders = SSE_HEADERS,
-): Promise<void> {
+async function sendStream(ctx: Ctx, frames: string[], firstContentFrame = 1, headers: http.OutgoingHttpHeaders = SSE_HEADERS): Promise<void> {
   const { res, rec, behavior: b } = ctx;
   if (res.destroyed) return;
   rec.status = 200;
@@ -461,7 +436,11 @@ function checkAuth(
   if (provider === 'openai') {
     const auth = req.headers.authorization;
     if (!auth || !auth.startsWith('Bearer ') || auth.length <= 7) {
-      return { status: 401, message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)." };
+      return {
+        status: 401,
+        message:
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      };
     }
     if (auth.slice(7) === 'bad-key') return { status: 401, message: 'Incorrect API key provided: bad-key.', extra: { code: 'invalid_api_key' } };
     return null;
@@ -475,7 +454,11 @@ function checkAuth(
   }
   const key = (req.headers['x-goog-api-key'] as string | undefined) ?? query.key;
   if (!key) {
-    return { status: 403, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API." };
+    return {
+      status: 403,
+      message:
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    };
   }
   if (key === 'bad-key') {
     return {
@@ -522,7 +505,14 @@ const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
 
 export function anthropicErrorBody(status: number, message?: string) {
   const type = ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
-  const defMsg = type === 'overloaded_error' ? 'Overloaded' : type === 'rate_limit_error' ? 'Number of requests has exceeded your rate limit.' : type === 'api_error' ? 'Internal server error' : `Error ${status}`;
+  const defMsg =
+    type === 'overloaded_error'
+      ? 'Overloaded'
+      : type === 'rate_limit_error'
+        ? 'Number of requests has exceeded your rate limit.'
+        : type === 'api_error'
+          ? 'Internal server error'
+          : `Error ${status}`;
   return { type: 'error', error: { type, message: message ?? defMsg }, request_id: `req_fake_${status}` };
 }
 
@@ -539,7 +529,14 @@ const GOOGLE_STATUS: Record<number, string> = {
 
 export function geminiErrorBody(status: number, message?: string, extra?: Record<string, unknown>) {
   const gStatus = GOOGLE_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
-  const defMsg = gStatus === 'RESOURCE_EXHAUSTED' ? 'Resource has been exhausted (e.g. check quota).' : gStatus === 'UNAVAILABLE' ? 'The model is overloaded. Please try again later.' : gStatus === 'INTERNAL' ? 'An internal error has occurred.' : `Request failed (${gStatus}).`;
+  const defMsg =
+    gStatus === 'RESOURCE_EXHAUSTED'
+      ? 'Resource has been exhausted (e.g. check quota).'
+      : gStatus === 'UNAVAILABLE'
+        ? 'The model is overloaded. Please try again later.'
+        : gStatus === 'INTERNAL'
+          ? 'An internal error has occurred.'
+          : `Request failed (${gStatus}).`;
   return { error: { code: status, message: message ?? defMsg, status: gStatus, ...(extra ?? {}) } };
 }
 
@@ -577,10 +574,7 @@ function sendRateLimit(ctx: Ctx): void {
       'anthropic-ratelimit-requests-reset': new Date(Date.now() + after * 1000).toISOString(),
     });
   }
-  const extra =
-    ctx.provider === 'gemini'
-      ? { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${after}s` }] }
-      : undefined;
+  const extra = ctx.provider === 'gemini' ? { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${after}s` }] } : undefined;
   sendError(ctx.res, ctx.rec, ctx.provider, 429, ctx.behavior.message, extra, headers);
 }
 
@@ -624,10 +618,14 @@ function lastUserText(messages: unknown, roleKey: 'role', userRole = 'user'): st
     if (typeof c === 'string') return c;
     if (Array.isArray(c)) {
       const texts = c
-        .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && typeof (p as Record<string, unknown>).text === 'string' && (p as Record<string, unknown>).type !== 'tool_result')
+        .filter(
+          (p): p is Record<string, unknown> =>
+            !!p && typeof p === 'object' && typeof (p as Record<string, unknown>).text === 'string' && (p as Record<string, unknown>).type !== 'tool_result',
+        )
         .map((p) => p.text as string);
       if (texts.length > 0) return texts.join('');
-      if (c.some((p) => p && typeof p === 'object' && ('tool_result' === (p as Record<string, unknown>).type || 'functionResponse' in (p as object)))) return '';
+      if (c.some((p) => p && typeof p === 'object' && ('tool_result' === (p as Record<string, unknown>).type || 'functionResponse' in (p as object))))
+        return '';
     }
   }
   return '';
@@ -710,7 +708,9 @@ async function openaiChat(ctx: Ctx): Promise<void> {
   }
   const variant = contentPolicyVariant(ctx);
   if (variant === 'error' || variant === 'blocked') {
-    return sendError(res, rec, 'openai', 400, ctx.behavior.message ?? 'Your request was rejected as a result of our safety system.', { code: 'content_policy_violation' });
+    return sendError(res, rec, 'openai', 400, ctx.behavior.message ?? 'Your request was rejected as a result of our safety system.', {
+      code: 'content_policy_violation',
+    });
   }
   const model = body.model;
   const cached = headerInt(ctx.req, 'x-fake-cached-tokens');
@@ -730,13 +730,18 @@ async function openaiChat(ctx: Ctx): Promise<void> {
     finish = 'content_filter';
   } else if (!afterToolResult && wantsToolCall(user, tools.length > 0)) {
     const fn = (tools[0]!.function ?? {}) as Record<string, unknown>;
-    toolCall = { id: `call_fake_${ctx.seq}`, name: String(fn.name ?? 'tool'), arguments: JSON.stringify(sampleFromSchema(fn.parameters ?? { type: 'object' })) };
+    toolCall = {
+      id: `call_fake_${ctx.seq}`,
+      name: String(fn.name ?? 'tool'),
+      arguments: JSON.stringify(sampleFromSchema(fn.parameters ?? { type: 'object' })),
+    };
     content = null;
     finish = 'tool_calls';
   } else {
     const rf = body.response_format as Record<string, unknown> | undefined;
     if (rf?.type === 'json_object') content = JSON.stringify({ reply: 'Hello from fake-openai', echo: user });
-    else if (rf?.type === 'json_schema') content = JSON.stringify(sampleFromSchema((rf.json_schema as Record<string, unknown> | undefined)?.schema ?? { type: 'object' }));
+    else if (rf?.type === 'json_schema')
+      content = JSON.stringify(sampleFromSchema((rf.json_schema as Record<string, unknown> | undefined)?.schema ?? { type: 'object' }));
     else content = `Hello from fake-openai: ${user}`;
   }
   const outChars = (content ?? '').length + (toolCall ? toolCall.name.length + toolCall.arguments.length : 0);
@@ -780,11 +785,19 @@ async function openaiChat(ctx: Ctx): Promise<void> {
   const includeUsage = streamOptions?.include_usage === true;
   const frame = (choices: unknown[], extra?: Record<string, unknown>) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage: null } : {}), ...(extra ?? {}) })}\n\n`;
-  const delta = (d: Record<string, unknown>, finishReason: string | null = null) => frame([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
+  const delta = (d: Record<string, unknown>, finishReason: string | null = null) =>
+    frame([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
 
   const frames: string[] = [];
   if (toolCall) {
-    frames.push(delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } }], refusal: null }));
+    frames.push(
+      delta({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } }],
+        refusal: null,
+      }),
+    );
     for (const p of streamPieces(ctx, toolCall.arguments)) frames.push(delta({ tool_calls: [{ index: 0, function: { arguments: p } }] }));
   } else {
     frames.push(delta({ role: 'assistant', content: '', refusal: null }));
@@ -816,7 +829,12 @@ function openaiEmbeddings(ctx: Ctx): void {
     };
   });
   const promptTokens = tokens(chars);
-  sendJson(ctx, { object: 'list', data, model: String(body.model ?? 'text-embedding-3-small'), usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+  sendJson(ctx, {
+    object: 'list',
+    data,
+    model: String(body.model ?? 'text-embedding-3-small'),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  });
 }
 
 /** Deterministic unit vector from an FNV-1a hash of the text. */
@@ -905,14 +923,18 @@ async function anthropicMessages(ctx: Ctx): Promise<void> {
     frames.push(ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
     frames.push(ev('ping', { type: 'ping' }));
     firstContentFrame = frames.length;
-    for (const p of streamPieces(ctx, text)) frames.push(ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: p } }));
+    for (const p of streamPieces(ctx, text))
+      frames.push(ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: p } }));
     frames.push(ev('content_block_stop', { type: 'content_block_stop', index }));
     index++;
   }
   if (toolUse) {
-    frames.push(ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolUse.id, name: toolUse.name, input: {} } }));
+    frames.push(
+      ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolUse.id, name: toolUse.name, input: {} } }),
+    );
     frames.push(ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } }));
-    for (const p of pieces(toolJson)) frames.push(ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } }));
+    for (const p of pieces(toolJson))
+      frames.push(ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } }));
     frames.push(ev('content_block_stop', { type: 'content_block_stop', index }));
   }
   frames.push(
@@ -961,11 +983,20 @@ async function geminiGenerate(ctx: Ctx, sse: boolean): Promise<void> {
   else if (variant === 'finish') finishReason = 'SAFETY';
   else if (wantsToolCall(user, decls.length > 0)) {
     const d = decls[0]!;
-    parts = [{ functionCall: { name: String(d.name ?? 'tool'), args: sampleFromSchema(d.parametersJsonSchema ?? d.parameters ?? { type: 'object' }) }, thoughtSignature: `fake-sig-${ctx.seq}` }];
+    parts = [
+      {
+        functionCall: { name: String(d.name ?? 'tool'), args: sampleFromSchema(d.parametersJsonSchema ?? d.parameters ?? { type: 'object' }) },
+        thoughtSignature: `fake-sig-${ctx.seq}`,
+      },
+    ];
   } else {
     const gc = body.generationConfig as Record<string, unknown> | undefined;
     if (gc?.responseMimeType === 'application/json') {
-      text = JSON.stringify(gc.responseJsonSchema || gc.responseSchema ? sampleFromSchema(gc.responseJsonSchema ?? gc.responseSchema) : { reply: 'Hello from fake-gemini', echo: user });
+      text = JSON.stringify(
+        gc.responseJsonSchema || gc.responseSchema
+          ? sampleFromSchema(gc.responseJsonSchema ?? gc.responseSchema)
+          : { reply: 'Hello from fake-gemini', echo: user },
+      );
     } else text = `Hello from fake-gemini: ${user}`;
     parts = [{ text }];
   }
@@ -980,7 +1011,12 @@ async function geminiGenerate(ctx: Ctx, sse: boolean): Promise<void> {
   };
   const full = blocked
     ? { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata, modelVersion, responseId }
-    : { candidates: [{ content: { role: 'model', parts: finishReason === 'SAFETY' ? [] : parts }, finishReason, index: 0 }], usageMetadata, modelVersion, responseId };
+    : {
+        candidates: [{ content: { role: 'model', parts: finishReason === 'SAFETY' ? [] : parts }, finishReason, index: 0 }],
+        usageMetadata,
+        modelVersion,
+        responseId,
+      };
 
   if (!ctx.stream) return sendJson(ctx, full);
 
@@ -996,7 +1032,12 @@ async function geminiGenerate(ctx: Ctx, sse: boolean): Promise<void> {
       const running = last ? candidatesTokens : tokens(soFar);
       chunks.push({
         candidates: [{ content: { role: 'model', parts: [{ text: p }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
-        usageMetadata: { promptTokenCount: promptTokens, candidatesTokenCount: running, totalTokenCount: promptTokens + running, ...(cached > 0 ? { cachedContentTokenCount: cached } : {}) },
+        usageMetadata: {
+          promptTokenCount: promptTokens,
+          candidatesTokenCount: running,
+          totalTokenCount: promptTokens + running,
+          ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
+        },
         modelVersion,
         responseId,
       });

@@ -294,7 +294,14 @@ describe.runIf(!!SERVER_URL)('metering under injected faults (real processes, Po
       await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => {});
       await admin.close();
     }
-    const out = ['', '== metering fault injection (issue 16) ==', '| fault | answered 200 | metered | duplicates | lost | time to recover | metered after |', '|---|---|---|---|---|---|---|', ...table, ''].join('\n');
+    const out = [
+      '',
+      '== metering fault injection (issue 16) ==',
+      '| fault | answered 200 | metered | duplicates | lost | time to recover | metered after |',
+      '|---|---|---|---|---|---|---|',
+      ...table,
+      '',
+    ].join('\n');
     console.log(out);
     fs.writeFileSync(path.join(LOG_DIR, 'table.md'), out);
   }, 60_000);
@@ -332,7 +339,12 @@ describe.runIf(!!SERVER_URL)('metering under injected faults (real processes, Po
     expect(took).toBeLessThan(6000 + 3000);
     expect(a.log.some((l) => l.includes('stopped in'))).toBe(true);
     const b = await startInstance('term', { dataDir: a.dataDir });
-    await verdict(`SIGTERM under load with streams open (${streams.ids.length} streams + ${plain.ids.length} plain answered; exit ${exit.code} in ${(took / 1000).toFixed(1)} s; recovery incl. restart)`, [...streams.ids, ...plain.ids], t0, [b]);
+    await verdict(
+      `SIGTERM under load with streams open (${streams.ids.length} streams + ${plain.ids.length} plain answered; exit ${exit.code} in ${(took / 1000).toFixed(1)} s; recovery incl. restart)`,
+      [...streams.ids, ...plain.ids],
+      t0,
+      [b],
+    );
     b.child.kill('SIGTERM');
     await b.exited;
   });
@@ -365,7 +377,10 @@ describe.runIf(!!SERVER_URL)('metering under injected faults (real processes, Po
     fake!.reset();
     const t0 = Date.now();
     await verdict('provider answers fractional/negative usage', l.ids, t0, [a]);
-    const [est] = await queryRows<{ n: string | number }>(h!.db, sql`SELECT count(*) AS n FROM usage_events WHERE tokens_estimated AND request_id = ANY(${sql.raw(`ARRAY[${l.ids.map((i) => `'${i}'`).join(',')}]::varchar[]`)})`);
+    const [est] = await queryRows<{ n: string | number }>(
+      h!.db,
+      sql`SELECT count(*) AS n FROM usage_events WHERE tokens_estimated AND request_id = ANY(${sql.raw(`ARRAY[${l.ids.map((i) => `'${i}'`).join(',')}]::varchar[]`)})`,
+    );
     expect(Number(est!.n)).toBe(l.ids.length);
     a.child.kill('SIGTERM');
     await a.exited;

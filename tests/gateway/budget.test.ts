@@ -57,7 +57,18 @@ async function race(client: OpenAI, n: number, maxTokens: number) {
 
 /** The tenant's in-app notifications of one event (written in the background: poll). */
 function tenantNotices(tenantId: string, event: 'tenant.budget_80' | 'tenant.budget_100', atLeast = 1) {
-  return pollRows(() => withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.event, event))), h.db), { atLeast });
+  return pollRows(
+    () =>
+      withPlatform(
+        (tx) =>
+          tx
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.tenantId, tenantId), eq(notifications.event, event))),
+        h.db,
+      ),
+    { atLeast },
+  );
 }
 
 describe('budget notifications', () => {
@@ -93,7 +104,9 @@ describe('budget notifications', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.severity).toBe('critical');
     expect(rows[0]!.body).toContain('Further requests are refused');
-    const err = await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }], max_tokens: 1 }).catch((e: unknown) => e);
+    const err = await t.client.chat.completions
+      .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }], max_tokens: 1 })
+      .catch((e: unknown) => e);
     expect((err as APIError).code).toBe('insufficient_quota');
   });
 });
@@ -149,7 +162,9 @@ describe('monthly budget caps', () => {
 
   it('enforces a per-key cap below the tenant cap', async () => {
     const t = await newTenant(h.db, g.baseURL, { key: { monthlyBudget: '0.00001' } });
-    const err = await t.client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], max_tokens: 500 }).catch((e: unknown) => e);
+    const err = await t.client.chat.completions
+      .create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], max_tokens: 500 })
+      .catch((e: unknown) => e);
     expect((err as APIError).code).toBe('insufficient_quota');
     expect((err as APIError).message).toContain('this API key');
   });
@@ -160,7 +175,9 @@ describe('monthly budget caps', () => {
     await priorSpend(t.tenantId, dec('5').minus(dec(unit).times(30)).toFixed());
     fake.setBehavior({ mode: 'status', status: 400, times: 20 });
     for (let i = 0; i < 20; i++) {
-      const e = await t.client.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'budget race 00' }], max_tokens: 64 }).catch((x: unknown) => x);
+      const e = await t.client.chat.completions
+        .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'budget race 00' }], max_tokens: 64 })
+        .catch((x: unknown) => x);
       expect((e as APIError).status).toBe(400);
     }
     // Nothing was spent, so the room is still there.

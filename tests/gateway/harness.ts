@@ -116,8 +116,15 @@ export async function usageRows(db: Db, tenantId: string) {
 
 export async function setTenantModel(db: Db, tenantId: string, modelId: string, values: Partial<typeof tenantModelAccess.$inferInsert>) {
   await withPlatform(async (tx) => {
-    const [cur] = await tx.select().from(tenantModelAccess).where(and(eq(tenantModelAccess.tenantId, tenantId), eq(tenantModelAccess.modelId, modelId)));
-    if (cur) await tx.update(tenantModelAccess).set({ ...values, updatedAt: new Date() }).where(eq(tenantModelAccess.id, cur.id));
+    const [cur] = await tx
+      .select()
+      .from(tenantModelAccess)
+      .where(and(eq(tenantModelAccess.tenantId, tenantId), eq(tenantModelAccess.modelId, modelId)));
+    if (cur)
+      await tx
+        .update(tenantModelAccess)
+        .set({ ...values, updatedAt: new Date() })
+        .where(eq(tenantModelAccess.id, cur.id));
     else await tx.insert(tenantModelAccess).values({ tenantId, modelId, ...values });
   }, db);
 }
@@ -128,7 +135,12 @@ export type { FakeUpstream };
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Raw HTTP call (for headers the SDK hides, aborts and malformed bodies). */
-export async function rawPost(url: string, key: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+export async function rawPost(
+  url: string,
+  key: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },

@@ -44,7 +44,12 @@ const chat = (client: OpenAI) => client.chat.completions.create({ model: 'gpt-4.
 describe('key service', () => {
   it('shows the key once, stores only its hash, lists by prefix, audits', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const ctx = { tenantId: t.tenantId, actor: { type: 'tenant_user' as const, userId: t.userId, email: 'o@x.test', role: 'owner' as const }, db: h.db, requestId: 'req-test-1' };
+    const ctx = {
+      tenantId: t.tenantId,
+      actor: { type: 'tenant_user' as const, userId: t.userId, email: 'o@x.test', role: 'owner' as const },
+      db: h.db,
+      requestId: 'req-test-1',
+    };
     const made = await createApiKey({ ctx, input: { name: 'CI', scopes: ['chat', 'chat'], rateLimitRpm: 50, monthlyBudget: '12.5', expiresInDays: 30 } });
     expect(made.key).toMatch(/^rk_live_[A-Za-z0-9_-]{43}$/);
     expect(made.apiKey.prefix).toBe(made.key.slice(0, 14));
@@ -59,7 +64,14 @@ describe('key service', () => {
       expect(Object.keys(k)).not.toContain('keyHash');
       expect(JSON.stringify(k)).not.toContain(row!.keyHash);
     }
-    const audit = await withPlatform((tx) => tx.select().from(auditLogs).where(and(eq(auditLogs.resourceId, made.apiKey.id), eq(auditLogs.action, 'api_key.create'))), h.db);
+    const audit = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(auditLogs)
+          .where(and(eq(auditLogs.resourceId, made.apiKey.id), eq(auditLogs.action, 'api_key.create'))),
+      h.db,
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]!.requestId).toBe('req-test-1');
     await expect(createApiKey({ ctx, input: { name: '' } })).rejects.toThrow(/Invalid API key settings/);
@@ -70,7 +82,10 @@ describe('key service', () => {
   it('revocation takes effect at once for a key the gateway has cached', async () => {
     const t = await newTenant(h.db, g.baseURL);
     await chat(t.client); // now cached (TTL 60 s in this file)
-    await revokeApiKey({ ctx: { tenantId: t.tenantId, actor: { type: 'tenant_user', userId: t.userId, email: null, role: 'owner' }, db: h.db }, input: { id: t.keyId } });
+    await revokeApiKey({
+      ctx: { tenantId: t.tenantId, actor: { type: 'tenant_user', userId: t.userId, email: null, role: 'owner' }, db: h.db },
+      input: { id: t.keyId },
+    });
     const err = await chat(t.client).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((err as Error).message).toContain('revoked');
@@ -79,7 +94,14 @@ describe('key service', () => {
   it('an expired key is refused', async () => {
     const t = await newTenant(h.db, g.baseURL);
     await chat(t.client);
-    await withPlatform((tx) => tx.update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, t.keyId)), h.db);
+    await withPlatform(
+      (tx) =>
+        tx
+          .update(apiKeys)
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .where(eq(apiKeys.id, t.keyId)),
+      h.db,
+    );
     // Cached with its expiry: the cached record already knows when it expires, but here the
     // expiry moved, so the cache is told (as an admin edit would).
     const [row] = await withPlatform((tx) => tx.select().from(apiKeys).where(eq(apiKeys.id, t.keyId)), h.db);
@@ -94,7 +116,11 @@ describe('key service', () => {
     const owner = await createUser(h.db, t.id, { role: 'owner' });
     const member = await createUser(h.db, t.id, { role: 'member' });
     const billing = await createUser(h.db, t.id, { role: 'billing' });
-    const ctxOf = (u: { id: string }, role: 'owner' | 'member' | 'billing') => ({ tenantId: t.id, actor: { type: 'tenant_user' as const, userId: u.id, email: null, role }, db: h.db });
+    const ctxOf = (u: { id: string }, role: 'owner' | 'member' | 'billing') => ({
+      tenantId: t.id,
+      actor: { type: 'tenant_user' as const, userId: u.id, email: null, role },
+      db: h.db,
+    });
     const ownerKey = await createApiKey({ ctx: ctxOf(owner, 'owner'), input: { name: 'owner key' } });
     const memberKey = await createApiKey({ ctx: ctxOf(member, 'member'), input: { name: 'member key' } });
     expect((await listApiKeys({ ctx: ctxOf(owner, 'owner') })).map((k) => k.name).sort()).toEqual(['member key', 'owner key']);
@@ -117,7 +143,11 @@ describe('portal and admin routes', () => {
     const u = await createUser(h.db, t.id, { role: 'owner' });
     setSessionResolverForTests(() => newTenantClaims({ userId: u.id, email: u.email, role: 'owner', tenantId: t.id }));
     const created = await portalKeys.POST(
-      new Request('http://localhost/api/portal/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'from portal', scopes: ['chat', 'models'] }) }),
+      new Request('http://localhost/api/portal/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'from portal', scopes: ['chat', 'models'] }),
+      }),
     );
     expect(created.status).toBe(201);
     const body = (await created.json()) as { key: string; apiKey: { id: string; prefix: string } };
@@ -138,7 +168,9 @@ describe('portal and admin routes', () => {
     setSessionResolverForTests(() => null);
     expect((await portalKeys.GET(new Request('http://localhost/api/portal/keys'))).status).toBe(401);
     setSessionResolverForTests(() => newTenantClaims({ userId: u.id, email: u.email, role: 'owner', tenantId: t.id }));
-    const xsite = await portalKeys.POST(new Request('http://localhost/api/portal/keys', { method: 'POST', headers: { origin: 'https://evil.example', host: 'localhost' }, body: '{"name":"x"}' }));
+    const xsite = await portalKeys.POST(
+      new Request('http://localhost/api/portal/keys', { method: 'POST', headers: { origin: 'https://evil.example', host: 'localhost' }, body: '{"name":"x"}' }),
+    );
     expect(xsite.status).toBe(403);
   });
 
@@ -154,7 +186,10 @@ describe('portal and admin routes', () => {
     const denied = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"x"}' }), params);
     expect(denied.status).toBe(403);
     setSessionResolverForTests(() => newAdminClaims({ userId: operator.id, email: operator.email, role: 'operator', mfa: false }));
-    const made = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"ops key","rateLimitRpm":10}' }), params);
+    const made = await adminKeys.POST(
+      new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"ops key","rateLimitRpm":10}' }),
+      params,
+    );
     expect(made.status).toBe(201);
     const { key } = (await made.json()) as { key: string };
     await chat(new OpenAI({ apiKey: key, baseURL: g.baseURL, maxRetries: 0 }));
@@ -163,7 +198,14 @@ describe('portal and admin routes', () => {
     });
     expect(res.status).toBe(200);
     await expect(chat(t.client)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    const audit = await withPlatform((tx) => tx.select().from(auditLogs).where(and(eq(auditLogs.resourceId, t.keyId), eq(auditLogs.action, 'api_key.revoke'))), h.db);
+    const audit = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(auditLogs)
+          .where(and(eq(auditLogs.resourceId, t.keyId), eq(auditLogs.action, 'api_key.revoke'))),
+      h.db,
+    );
     expect(audit[0]!.actorType).toBe('admin');
     expect(audit[0]!.actorId).toBe(operator.id);
     // A tenant session never reaches the admin routes.
@@ -172,7 +214,9 @@ describe('portal and admin routes', () => {
     // Unknown tenant: 404.
     setSessionResolverForTests(() => newAdminClaims({ userId: operator.id, email: operator.email, role: 'operator', mfa: false }));
     const ghost = '00000000-0000-4000-8000-000000000000';
-    const nf = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${ghost}/keys`, { method: 'POST', body: '{"name":"x"}' }), { params: Promise.resolve({ id: ghost }) });
+    const nf = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${ghost}/keys`, { method: 'POST', body: '{"name":"x"}' }), {
+      params: Promise.resolve({ id: ghost }),
+    });
     expect(nf.status).toBe(404);
   });
 });

@@ -38,7 +38,14 @@ let g: RunningGateway;
 beforeAll(async () => {
   h = await testDb();
   [chatFake, openai, stability, bfl, eleven, deepgram, ideogram, assembly] = await Promise.all([
-    startFakeUpstream(), startFakeOpenAIMedia(), startFakeStability(), startFakeBfl(), startFakeElevenLabs(), startFakeDeepgram(), startFakeIdeogram(), startFakeAssemblyAI(),
+    startFakeUpstream(),
+    startFakeOpenAIMedia(),
+    startFakeStability(),
+    startFakeBfl(),
+    startFakeElevenLabs(),
+    startFakeDeepgram(),
+    startFakeIdeogram(),
+    startFakeAssemblyAI(),
   ]);
   bfl.pendingPolls = 0;
   assembly.pendingPolls = 0;
@@ -136,7 +143,17 @@ describe('POST /api/v1/images/generations', () => {
     const res = await fetch(`${g.baseURL}/models`, { headers: { authorization: `Bearer ${t.key}` } });
     const list = ((await res.json()) as { data: Array<{ id: string; endpoints?: string[] }> }).data;
     const by = new Map(list.map((m) => [m.id, m]));
-    for (const id of ['dall-e-3', 'dall-e-3-hd', 'sdxl', 'sd3-large', 'stable-image-ultra', 'flux-pro-1.1', 'flux-pro-1.1-ultra', 'ideogram-v2', 'ideogram-v2-turbo']) {
+    for (const id of [
+      'dall-e-3',
+      'dall-e-3-hd',
+      'sdxl',
+      'sd3-large',
+      'stable-image-ultra',
+      'flux-pro-1.1',
+      'flux-pro-1.1-ultra',
+      'ideogram-v2',
+      'ideogram-v2-turbo',
+    ]) {
       expect(by.get(id)?.endpoints, id).toEqual(['/v1/images/generations']);
     }
     for (const id of ['tts-1', 'tts-1-hd', 'multilingual-v2', 'turbo-v2.5']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/audio/speech']);
@@ -233,7 +250,13 @@ describe('POST /api/v1/audio/speech', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(mp3(20));
     const [r] = await rows(t.tenantId);
     expect(r).toMatchObject({ endpoint: 'audio.speech', modelId: 'openai-tts-1', characters: [...input].length, status: 'success' });
-    expect(dec(r!.cost).equals(dec('0.015').times([...input].length).dividedBy(1000))).toBe(true);
+    expect(
+      dec(r!.cost).equals(
+        dec('0.015')
+          .times([...input].length)
+          .dividedBy(1000),
+      ),
+    ).toBe(true);
     expectPrice(r!);
   });
 
@@ -250,13 +273,17 @@ describe('POST /api/v1/audio/speech', () => {
   it('a client that leaves mid-audio is still metered for the whole input (the provider produced it)', async () => {
     const t = await newTenant(h.db, g.baseURL);
     await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${g.baseURL}/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' } }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
+      const req = http.request(
+        `${g.baseURL}/audio/speech`,
+        { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
       req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(e)));
       req.end(JSON.stringify({ model: 'tts-1', input: 'left early', voice: 'echo' }));
     });
@@ -307,7 +334,12 @@ describe('POST /api/v1/audio/transcriptions', () => {
   it('Deepgram nova-2: verbose_json, srt and text in OpenAI shapes', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const file = () => toFile(wav(1.5), 'clip.wav', { type: 'audio/wav' });
-    const v = await t.client.audio.transcriptions.create({ model: 'nova-2', file: await file(), response_format: 'verbose_json', timestamp_granularities: ['word'] });
+    const v = await t.client.audio.transcriptions.create({
+      model: 'nova-2',
+      file: await file(),
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word'],
+    });
     expect(v).toMatchObject({ task: 'transcribe', duration: 1.5, text: 'Hello from fake Deepgram.' });
     expect(v.words).toHaveLength(4);
     const srt = (await t.client.audio.transcriptions.create({ model: 'nova-2', file: await file(), response_format: 'srt' })) as unknown as string;
@@ -319,7 +351,11 @@ describe('POST /api/v1/audio/transcriptions', () => {
 
   it('AssemblyAI best: upload, transcript, polling; vtt answer; minutes from the header, not the whole-second audio_duration', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const vtt = (await t.client.audio.transcriptions.create({ model: 'assemblyai-best', file: await toFile(wav(1.2), 'clip.wav', { type: 'audio/wav' }), response_format: 'vtt' })) as unknown as string;
+    const vtt = (await t.client.audio.transcriptions.create({
+      model: 'assemblyai-best',
+      file: await toFile(wav(1.2), 'clip.wav', { type: 'audio/wav' }),
+      response_format: 'vtt',
+    })) as unknown as string;
     expect(vtt).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:01.200\nHello from fake AssemblyAI.\n');
     const [r] = await rows(t.tenantId);
     expect(r).toMatchObject({ modelId: 'assemblyai-best' });
@@ -330,7 +366,9 @@ describe('POST /api/v1/audio/transcriptions', () => {
   it('a file that is not audio is a 400 naming file; a missing file too; nothing is sent upstream or metered', async () => {
     const t = await newTenant(h.db, g.baseURL);
     deepgram.reset();
-    const e = (await t.client.audio.transcriptions.create({ model: 'nova-2', file: await toFile(Buffer.from('just text '.repeat(50)), 'notes.wav', { type: 'audio/wav' }) }).catch((x: unknown) => x)) as APIError;
+    const e = (await t.client.audio.transcriptions
+      .create({ model: 'nova-2', file: await toFile(Buffer.from('just text '.repeat(50)), 'notes.wav', { type: 'audio/wav' }) })
+      .catch((x: unknown) => x)) as APIError;
     expect(e.status).toBe(400);
     expect(e.param).toBe('file');
     const form = new FormData();
@@ -345,7 +383,9 @@ describe('POST /api/v1/audio/transcriptions', () => {
   it('a file over 25 MB is a 413 naming file', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const big = Buffer.concat([wav(1), Buffer.alloc(25 * 1024 * 1024 + 10)]);
-    const e = (await t.client.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(big, 'big.wav', { type: 'audio/wav' }) }).catch((x: unknown) => x)) as APIError;
+    const e = (await t.client.audio.transcriptions
+      .create({ model: 'whisper-1', file: await toFile(big, 'big.wav', { type: 'audio/wav' }) })
+      .catch((x: unknown) => x)) as APIError;
     expect(e.status).toBe(413);
     expect(e.param).toBe('file');
   });

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-const sdk = (t: TestTenant, opts: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}) => new Anthropic({ apiKey: t.key, baseURL: `${g.url}/api`, maxRetries: 0, ...opts });
+const sdk = (t: TestTenant, opts: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}) =>
+  new Anthropic({ apiKey: t.key, baseURL: `${g.url}/api`, maxRetries: 0, ...opts });
 
 const weather: Anthropic.Tool = {
   name: 'get_weather',
@@ -48,7 +49,11 @@ async function oneRow(tenantId: string) {
 /** The event's cost and price are exactly the catalog rates applied to its token counts. */
 function expectExactPrice(row: Awaited<ReturnType<typeof oneRow>>, modelName: string) {
   const model = findCatalogModel(modelName)!;
-  const priced = priceUsage({ cost: model.cost, usage: { inputTokens: row.inputTokens, cachedInputTokens: row.cachedInputTokens, outputTokens: row.outputTokens, requests: 1 }, markupPercent: row.markupPercent });
+  const priced = priceUsage({
+    cost: model.cost,
+    usage: { inputTokens: row.inputTokens, cachedInputTokens: row.cachedInputTokens, outputTokens: row.outputTokens, requests: 1 },
+    markupPercent: row.markupPercent,
+  });
   expect(dec(row.cost).eq(priced.cost.total)).toBe(true);
   expect(dec(row.price).eq(priced.price)).toBe(true);
   expect(dec(row.price).greaterThan(0)).toBe(true);
@@ -58,9 +63,21 @@ describe('Claude: passed to Anthropic as it is', () => {
   it('messages.create: body forwarded with the provider model id, answer and usage back, metered', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const { data: msg, response } = await sdk(t)
-      .messages.create({ model: 'claude-sonnet-4.5', max_tokens: 300, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'hello claude' }], metadata: { user_id: 'u-7' } })
+      .messages.create({
+        model: 'claude-sonnet-4.5',
+        max_tokens: 300,
+        system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: 'hello claude' }],
+        metadata: { user_id: 'u-7' },
+      })
       .withResponse();
-    expect(msg).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-sonnet-4.5', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello from fake-anthropic: hello claude' }] });
+    expect(msg).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4.5',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'Hello from fake-anthropic: hello claude' }],
+    });
     expect(msg.id).toMatch(/^msg_fake_/); // Anthropic's own id: the answer is passed through
     expect(response.headers.get('x-radiant-provider')).toBe('anthropic');
     expect(response.headers.get('request-id')).toMatch(/^req_/);
@@ -78,14 +95,25 @@ describe('Claude: passed to Anthropic as it is', () => {
     });
 
     const row = await oneRow(t.tenantId);
-    expect(row).toMatchObject({ endpoint: 'messages', status: 'success', requestedModel: 'claude-sonnet-4.5', inputTokens: msg.usage.input_tokens, outputTokens: msg.usage.output_tokens });
+    expect(row).toMatchObject({
+      endpoint: 'messages',
+      status: 'success',
+      requestedModel: 'claude-sonnet-4.5',
+      inputTokens: msg.usage.input_tokens,
+      outputTokens: msg.usage.output_tokens,
+    });
     expect(row.metadata).toMatchObject({ passthrough: true });
     expectExactPrice(row, 'claude-sonnet-4.5');
   });
 
   it('messages.stream: Anthropic events forwarded, tool input accumulated, usage from message_delta', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const stream = sdk(t).messages.stream({ model: 'claude-sonnet-4.5', max_tokens: 200, tools: [weather], messages: [{ role: 'user', content: 'please call a tool' }] });
+    const stream = sdk(t).messages.stream({
+      model: 'claude-sonnet-4.5',
+      max_tokens: 200,
+      tools: [weather],
+      messages: [{ role: 'user', content: 'please call a tool' }],
+    });
     const types: string[] = [];
     stream.on('streamEvent', (e) => types.push(e.type));
     const final = await stream.finalMessage();
@@ -99,7 +127,13 @@ describe('Claude: passed to Anthropic as it is', () => {
     expect(types.at(-1)).toBe('message_stop');
     expect(types).toContain('content_block_delta');
     const row = await oneRow(t.tenantId);
-    expect(row).toMatchObject({ endpoint: 'messages', status: 'success', inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens, tokensEstimated: false });
+    expect(row).toMatchObject({
+      endpoint: 'messages',
+      status: 'success',
+      inputTokens: final.usage.input_tokens,
+      outputTokens: final.usage.output_tokens,
+      tokensEstimated: false,
+    });
     expect(row.metadata).toMatchObject({ stream: true, passthrough: true });
     expectExactPrice(row, 'claude-sonnet-4.5');
   });
@@ -122,7 +156,14 @@ describe('Claude: passed to Anthropic as it is', () => {
 describe('GPT and Gemini: translated to their provider and back', () => {
   it('messages.create (GPT, Bearer): OpenAI request upstream, Anthropic message back, metered', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const msg = await sdk(t, { apiKey: null, authToken: t.key }).messages.create({ model: 'gpt-4o', max_tokens: 120, system: 'Be brief.', messages: [{ role: 'user', content: 'hello gpt' }], stop_sequences: ['END'], metadata: { user_id: 'user-42' } });
+    const msg = await sdk(t, { apiKey: null, authToken: t.key }).messages.create({
+      model: 'gpt-4o',
+      max_tokens: 120,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'hello gpt' }],
+      stop_sequences: ['END'],
+      metadata: { user_id: 'user-42' },
+    });
     expect(msg).toMatchObject({ type: 'message', role: 'assistant', model: 'gpt-4o', stop_reason: 'end_turn', stop_sequence: null });
     expect(msg.id).toMatch(/^msg_[A-Za-z0-9]+$/);
     expect(msg.content).toEqual([{ type: 'text', text: expect.stringContaining('hello gpt') }]);
@@ -139,21 +180,38 @@ describe('GPT and Gemini: translated to their provider and back', () => {
       user: 'user-42',
     });
     const row = await oneRow(t.tenantId);
-    expect(row).toMatchObject({ endpoint: 'messages', status: 'success', requestedModel: 'gpt-4o', inputTokens: msg.usage.input_tokens + (msg.usage.cache_read_input_tokens ?? 0), outputTokens: msg.usage.output_tokens });
+    expect(row).toMatchObject({
+      endpoint: 'messages',
+      status: 'success',
+      requestedModel: 'gpt-4o',
+      inputTokens: msg.usage.input_tokens + (msg.usage.cache_read_input_tokens ?? 0),
+      outputTokens: msg.usage.output_tokens,
+    });
     expect(row.metadata).not.toHaveProperty('passthrough');
     expectExactPrice(row, 'gpt-4o');
   });
 
   it('messages.stream (GPT) with tools: text and tool_use blocks, stop_reason tool_use, usage metered', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const stream = sdk(t).messages.stream({ model: 'gpt-4o', max_tokens: 200, tools: [weather], tool_choice: { type: 'auto' }, messages: [{ role: 'user', content: 'please call a tool' }] });
+    const stream = sdk(t).messages.stream({
+      model: 'gpt-4o',
+      max_tokens: 200,
+      tools: [weather],
+      tool_choice: { type: 'auto' },
+      messages: [{ role: 'user', content: 'please call a tool' }],
+    });
     const final = await stream.finalMessage();
     expect(final.model).toBe('gpt-4o');
     expect(final.stop_reason).toBe('tool_use');
     const tool = final.content.find((b) => b.type === 'tool_use')!;
     expect(tool).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: expect.any(String) } });
     const up = fake.requests.find((r) => r.path === '/v1/chat/completions')!;
-    expect(up.body).toMatchObject({ stream: true, stream_options: { include_usage: true }, tool_choice: 'auto', tools: [{ type: 'function', function: { name: 'get_weather' } }] });
+    expect(up.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+      tool_choice: 'auto',
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+    });
     const row = await oneRow(t.tenantId);
     expect(row).toMatchObject({ endpoint: 'messages', status: 'success', inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens });
     expect(row.metadata).toMatchObject({ stream: true });
@@ -180,7 +238,12 @@ describe('GPT and Gemini: translated to their provider and back', () => {
   it('structured outputs (GPT): output_config.format becomes response_format json_schema', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
-    const msg = await sdk(t).messages.create({ model: 'gpt-4o', max_tokens: 100, output_config: { format: { type: 'json_schema', schema } }, messages: [{ role: 'user', content: 'a city' }] });
+    const msg = await sdk(t).messages.create({
+      model: 'gpt-4o',
+      max_tokens: 100,
+      output_config: { format: { type: 'json_schema', schema } },
+      messages: [{ role: 'user', content: 'a city' }],
+    });
     const text = (msg.content[0] as Anthropic.TextBlock).text;
     expect(JSON.parse(text)).toEqual({ city: expect.any(String) });
     const up = fake.requests.find((r) => r.path === '/v1/chat/completions')!;
@@ -202,10 +265,18 @@ describe('GPT and Gemini: translated to their provider and back', () => {
   it('Claude-only features on another model are a 400 naming the field, before any call', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const err = await sdk(t)
-      .messages.create({ model: 'gpt-4o', max_tokens: 50, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'x' }] })
+      .messages.create({
+        model: 'gpt-4o',
+        max_tokens: 50,
+        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        messages: [{ role: 'user', content: 'x' }],
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Server tools') } });
+    expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('Server tools') },
+    });
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -239,11 +310,15 @@ describe('fallback across wire formats', () => {
     const t = await newTenant(h.db, g.baseURL);
     fake.setBehavior({ mode: 'status', status: 529, provider: 'anthropic' });
     try {
-      const { data: msg, response } = await sdk(t).messages.create({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'fall back please' }] }).withResponse();
+      const { data: msg, response } = await sdk(t)
+        .messages.create({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'fall back please' }] })
+        .withResponse();
       expect(response.headers.get('x-radiant-fallback-from')).toBe('claude-opus-4');
       expect(response.headers.get('x-radiant-model')).toBe('gpt-4o'); // claude-opus-4 -> gpt-4o -> gemini-2.5-pro
       expect(msg).toMatchObject({ type: 'message', model: 'gpt-4o', content: [{ type: 'text', text: expect.stringContaining('fall back please') }] });
-      const final = await sdk(t).messages.stream({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'stream fallback' }] }).finalMessage();
+      const final = await sdk(t)
+        .messages.stream({ model: 'claude-opus-4', max_tokens: 40, messages: [{ role: 'user', content: 'stream fallback' }] })
+        .finalMessage();
       expect(final.model).toBe('gpt-4o');
       expect((final.content[0] as Anthropic.TextBlock).text).toContain('stream fallback');
     } finally {
@@ -251,7 +326,13 @@ describe('fallback across wire formats', () => {
     }
     const events = await pollRows(() => usageRows(h.db, t.tenantId), { atLeast: 2 });
     expect(events).toHaveLength(2);
-    for (const e of events) expect(e).toMatchObject({ endpoint: 'messages', status: 'success', requestedModel: 'claude-opus-4', fallbackFrom: findCatalogModel('claude-opus-4')!.id });
+    for (const e of events)
+      expect(e).toMatchObject({
+        endpoint: 'messages',
+        status: 'success',
+        requestedModel: 'claude-opus-4',
+        fallbackFrom: findCatalogModel('claude-opus-4')!.id,
+      });
     expect(fake.requests.filter((r) => r.path === '/v1/messages').length).toBeGreaterThanOrEqual(2);
   });
 });
@@ -259,21 +340,33 @@ describe('fallback across wire formats', () => {
 describe('errors in Anthropic shape', () => {
   it('validation 400, unknown model 404, bad key 401, missing scope 403, upstream overload 529', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const bad = await sdk(t).messages.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming).catch((e: unknown) => e);
+    const bad = await sdk(t)
+      .messages.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming)
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((bad as InstanceType<typeof Anthropic.APIError>).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(/^max_tokens: /) }, request_id: expect.stringMatching(/^req_/) });
+    expect((bad as InstanceType<typeof Anthropic.APIError>).error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringMatching(/^max_tokens: /) },
+      request_id: expect.stringMatching(/^req_/),
+    });
     expect((bad as InstanceType<typeof Anthropic.APIError>).requestID).toMatch(/^req_/);
 
-    const missing = await sdk(t).messages.create({ model: 'no-such-model', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const missing = await sdk(t)
+      .messages.create({ model: 'no-such-model', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
     expect((missing as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'not_found_error' } });
 
-    const unauth = await sdk(t, { apiKey: 'rk_live_wrong' }).messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const unauth = await sdk(t, { apiKey: 'rk_live_wrong' })
+      .messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(unauth).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((unauth as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'authentication_error' } });
 
     const noChat = await newTenant(h.db, g.baseURL, { key: { scopes: ['embeddings'] } });
-    const forbidden = await sdk(noChat).messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const forbidden = await sdk(noChat)
+      .messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(forbidden).toBeInstanceOf(Anthropic.PermissionDeniedError);
 
     fake.setBehavior({ mode: 'status', status: 503, provider: 'openai' });

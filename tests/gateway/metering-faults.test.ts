@@ -33,7 +33,10 @@ let fake: FakeUpstream;
 beforeAll(async () => {
   h = await testDb();
   fake = await startFakeUpstream();
-  await withPlatform((tx) => tx.insert(administrators).values({ email: `ops-${crypto.randomUUID()}@metering.test`, name: 'Metering operator', role: 'admin', status: 'active' }), h.db);
+  await withPlatform(
+    (tx) => tx.insert(administrators).values({ email: `ops-${crypto.randomUUID()}@metering.test`, name: 'Metering operator', role: 'admin', status: 'active' }),
+    h.db,
+  );
 });
 afterAll(async () => {
   await fake?.close();
@@ -122,11 +125,20 @@ describe('usage validation where usage is read from a provider', () => {
     expect(usageProblems({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 })).toEqual([]);
     expect(usageProblems({ prompt_tokens: 10.5, completion_tokens: 5, total_tokens: 15.5 }).join()).toMatch(/prompt_tokens/);
     expect(usageProblems({ prompt_tokens: 10, completion_tokens: -3, total_tokens: 7 }).join()).toMatch(/completion_tokens.*-3/);
-    expect(usageProblems({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 11 } }).join()).toMatch(/cached_tokens \(11\) > prompt_tokens \(10\)/);
-    expect(usageProblems({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, completion_tokens_details: { reasoning_tokens: 6 } }).join()).toMatch(/reasoning_tokens/);
+    expect(usageProblems({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 11 } }).join()).toMatch(
+      /cached_tokens \(11\) > prompt_tokens \(10\)/,
+    );
+    expect(usageProblems({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, completion_tokens_details: { reasoning_tokens: 6 } }).join()).toMatch(
+      /reasoning_tokens/,
+    );
     expect(usageProblems({ prompt_tokens: 3e9, completion_tokens: 5, total_tokens: 15 }).join()).toMatch(/prompt_tokens/);
     expect(validateUsage({ prompt_tokens: 1, completion_tokens: -1, total_tokens: 0 }, { providerId: 'p', modelId: 'm' })).toBeNull();
-    expect(validateUsage({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9, prompt_tokens_details: { cached_tokens: 3 } }, { providerId: 'p', modelId: 'm' })).toEqual({
+    expect(
+      validateUsage(
+        { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9, prompt_tokens_details: { cached_tokens: 3 } },
+        { providerId: 'p', modelId: 'm' },
+      ),
+    ).toEqual({
       input: 7,
       cached: 3,
       output: 2,
@@ -149,7 +161,11 @@ describe('usage validation where usage is read from a provider', () => {
       for (const usage of nonsense) {
         for (const stream of [false, true]) {
           fake.setBehavior({ mode: 'ok', usage, times: 1 });
-          const res = await rawPost(`${g.baseURL}/chat/completions`, t.key, { model: 'gpt-4.1-mini', stream, messages: [{ role: 'user', content: 'count me honestly please' }] });
+          const res = await rawPost(`${g.baseURL}/chat/completions`, t.key, {
+            model: 'gpt-4.1-mini',
+            stream,
+            messages: [{ role: 'user', content: 'count me honestly please' }],
+          });
           expect(res.status).toBe(200);
           ids.push(res.headers.get('x-request-id')!);
         }
@@ -182,7 +198,13 @@ describe('usage validation where usage is read from a provider', () => {
             tx
               .select()
               .from(notifications)
-              .where(and(eq(notifications.event, 'metering.usage_invalid'), gt(notifications.createdAt, since), eq(notifications.title, 'Impossible usage from openai (openai-gpt-4-1-mini); billed from our own count'))),
+              .where(
+                and(
+                  eq(notifications.event, 'metering.usage_invalid'),
+                  gt(notifications.createdAt, since),
+                  eq(notifications.title, 'Impossible usage from openai (openai-gpt-4-1-mini); billed from our own count'),
+                ),
+              ),
           h.db,
         ),
       );
@@ -217,7 +239,11 @@ describe('a row the database refuses', () => {
       const counts = await countByRequest(good.map((e) => e.requestId));
       expect([...counts.values()].filter((n) => n === 1)).toHaveLength(60);
       const q = await withPlatform(
-        (tx) => tx.select().from(meteringQuarantine).where(inArray(meteringQuarantine.requestId, [tooBig.requestId, unknownModel.requestId, unpriced.requestId])),
+        (tx) =>
+          tx
+            .select()
+            .from(meteringQuarantine)
+            .where(inArray(meteringQuarantine.requestId, [tooBig.requestId, unknownModel.requestId, unpriced.requestId])),
         h.db,
       );
       const byId = new Map(q.map((r) => [r.requestId, r]));
@@ -332,7 +358,10 @@ describe('the write-ahead journal', () => {
       dbDown = false;
       await g.gw.flushMetering(20_000);
       expect(g.gw.writer.acceptingPaidRequests).toBe(true);
-      const after = await rawPost(`${g.baseURL}/chat/completions`, t.key, { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'disk still broken, db back' }] });
+      const after = await rawPost(`${g.baseURL}/chat/completions`, t.key, {
+        model: 'gpt-4.1-mini',
+        messages: [{ role: 'user', content: 'disk still broken, db back' }],
+      });
       expect(after.status).toBe(200);
       answered.push(after.headers.get('x-request-id')!);
       await g.gw.flushMetering(20_000);

@@ -129,7 +129,8 @@ describe('metering through a database outage', () => {
   it('flushes everything on shutdown, and batches key usage (last_used_at, usage_count)', async () => {
     const g = await startGateway(h.db, fake, { meteringFlushMs: 60_000 });
     const t = await newTenant(h.db, g.baseURL);
-    for (let i = 0; i < 15; i++) await rawPost(`${g.baseURL}/chat/completions`, t.key, { model: 'gpt-4.1-nano', messages: [{ role: 'user', content: `s${i}` }] });
+    for (let i = 0; i < 15; i++)
+      await rawPost(`${g.baseURL}/chat/completions`, t.key, { model: 'gpt-4.1-nano', messages: [{ role: 'user', content: `s${i}` }] });
     expect(g.gw.stats().meteringQueueDepth).toBeGreaterThan(0);
     // What npm start does on SIGTERM: the fast path's shutdown hook drains the writer and flushes stats.
     setGateway(g.gw);
@@ -152,7 +153,12 @@ describe('price snapshots', () => {
       const t = await newTenant(h.db, g.baseURL);
       const send = async (n: number, tag: string) => {
         for (let i = 0; i < n; i++) {
-          const res = await rawPost(`${g.baseURL}/chat/completions`, t.key, { model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: `${tag} ${i} ${'x'.repeat(i * 7)}` }] }, { 'x-fake-cached-tokens': String(i * 3) });
+          const res = await rawPost(
+            `${g.baseURL}/chat/completions`,
+            t.key,
+            { model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: `${tag} ${i} ${'x'.repeat(i * 7)}` }] },
+            { 'x-fake-cached-tokens': String(i * 3) },
+          );
           expect(res.status).toBe(200);
         }
       };
@@ -177,7 +183,11 @@ describe('price snapshots', () => {
         // price == cost x (1 + markup/100), exactly
         expect(dec(r.price).eq(dec(r.cost).times(ONE.plus(dec(r.markupPercent).div(HUNDRED))))).toBe(true);
         // and the cost is the catalog's rates applied to the metered tokens
-        const priced = priceUsage({ cost: model.cost, usage: { inputTokens: r.inputTokens, cachedInputTokens: r.cachedInputTokens, outputTokens: r.outputTokens, requests: 1 }, markupPercent: r.markupPercent });
+        const priced = priceUsage({
+          cost: model.cost,
+          usage: { inputTokens: r.inputTokens, cachedInputTokens: r.cachedInputTokens, outputTokens: r.outputTokens, requests: 1 },
+          markupPercent: r.markupPercent,
+        });
         expect(priced.cost.total.eq(dec(r.cost))).toBe(true);
         expect(priced.price.eq(dec(r.price))).toBe(true);
       }

@@ -136,7 +136,10 @@ describe('chat completions', () => {
   it('routes model "auto" with the price optimizer and says which model answered', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const { data, response } = await t.client.chat.completions
-      .create({ model: 'auto', messages: user('cheap please') }, { headers: { 'x-radiant-price-preference': 'minimize', 'x-radiant-capabilities': 'function_calling' } })
+      .create(
+        { model: 'auto', messages: user('cheap please') },
+        { headers: { 'x-radiant-price-preference': 'minimize', 'x-radiant-capabilities': 'function_calling' } },
+      )
       .withResponse();
     expect(response.headers.get('x-radiant-model')).toBe(data.model);
     expect(data.model).not.toBe('auto');
@@ -284,7 +287,10 @@ function assertNoLeakFor(item: { pricing: Record<string, unknown> }, model: Cata
     const same = [cost[k], margin[k], cost[k.replace('1M', '1k')], margin[k.replace('1M', '1k')]].filter((x): x is string => !!x && x !== '0');
     assertNoCostLeak({ [k]: v }, same);
   }
-  assertNoCostLeak({ referencePrice: item.pricing.referencePrice }, [admin.reference.cost, admin.reference.margin].filter((x) => x !== '0'));
+  assertNoCostLeak(
+    { referencePrice: item.pricing.referencePrice },
+    [admin.reference.cost, admin.reference.margin].filter((x) => x !== '0'),
+  );
 }
 
 describe('models and pricing (price only)', () => {
@@ -342,7 +348,11 @@ describe('models and pricing (price only)', () => {
       assertNoCostLeak(c, [markup.markupPercent.toFixed()]);
       // The request's price is cost x (1 + markup): never the cost itself.
       const { priceUsage } = await import('../../lib/pricing/price');
-      const priced = priceUsage({ cost: model.cost, usage: { inputTokens: 2347, outputTokens: 511, requests: 1, toolCalls: model.cost.perToolCall ? 1 : 0 }, markupPercent: markup.markupPercent });
+      const priced = priceUsage({
+        cost: model.cost,
+        usage: { inputTokens: 2347, outputTokens: 511, requests: 1, toolCalls: model.cost.perToolCall ? 1 : 0 },
+        markupPercent: markup.markupPercent,
+      });
       expect(c.price).toBe(priced.price.toFixed());
       expect(c.price).not.toBe(priced.cost.total.toFixed());
     }
@@ -430,14 +440,27 @@ describe('idempotency, response cache, request logging', () => {
     // The purge job deletes what has expired (here: as if 8 days had passed).
     const purged = await purgeExpiredRequestLogs({ db: h.db, now: new Date(Date.now() + 8 * 86_400_000) });
     expect(purged).toBeGreaterThanOrEqual(2);
-    expect(await withPlatform((tx) => tx.select().from(requestLogs).where(and(eq(requestLogs.tenantId, t.tenantId))), h.db)).toHaveLength(0);
+    expect(
+      await withPlatform(
+        (tx) =>
+          tx
+            .select()
+            .from(requestLogs)
+            .where(and(eq(requestLogs.tenantId, t.tenantId))),
+        h.db,
+      ),
+    ).toHaveLength(0);
   });
 });
 
 describe('observability', () => {
   it('gateway traffic moves the Prometheus series (requests, upstream attempts, rate limits)', async () => {
     const { renderMetrics } = await import('../../lib/observability/metrics');
-    const count = (text: string, re: RegExp) => text.split('\n').filter((l) => re.test(l)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const count = (text: string, re: RegExp) =>
+      text
+        .split('\n')
+        .filter((l) => re.test(l))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     const before = await renderMetrics();
     const t = await newTenant(h.db, g.baseURL, { key: { rateLimitRpm: 1 } });
     await t.client.chat.completions.create({ model: 'gpt-4.1', messages: user('metrics') });

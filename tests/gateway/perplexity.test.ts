@@ -31,7 +31,9 @@ beforeEach(() => fake.reset());
 describe('Perplexity sonar on chat', () => {
   it('non-streamed: passed through to Perplexity and metered with the search fee', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const { data, response } = await t.client.chat.completions.create({ model: 'sonar', messages: [{ role: 'user', content: 'latest news on fusion' }] }).withResponse();
+    const { data, response } = await t.client.chat.completions
+      .create({ model: 'sonar', messages: [{ role: 'user', content: 'latest news on fusion' }] })
+      .withResponse();
     expect(response.headers.get('x-radiant-provider')).toBe('perplexity');
     expect(data.model).toBe('sonar');
     expect(data.choices[0]!.message.content).toContain('latest news on fusion');
@@ -46,15 +48,28 @@ describe('Perplexity sonar on chat', () => {
     expect(row.inputTokens).toBe(data.usage!.prompt_tokens);
     expect(row.outputTokens).toBe(data.usage!.completion_tokens);
     const model = findCatalogModel('sonar')!;
-    const priced = priceUsage({ cost: model.cost, usage: { inputTokens: row.inputTokens, cachedInputTokens: 0, outputTokens: row.outputTokens, requests: 1 }, markupPercent: row.markupPercent });
+    const priced = priceUsage({
+      cost: model.cost,
+      usage: { inputTokens: row.inputTokens, cachedInputTokens: 0, outputTokens: row.outputTokens, requests: 1 },
+      markupPercent: row.markupPercent,
+    });
     expect(dec(row.cost).eq(priced.cost.total)).toBe(true);
-    const tokensOnly = priceUsage({ cost: model.cost, usage: { inputTokens: row.inputTokens, cachedInputTokens: 0, outputTokens: row.outputTokens, requests: 0 }, markupPercent: row.markupPercent });
+    const tokensOnly = priceUsage({
+      cost: model.cost,
+      usage: { inputTokens: row.inputTokens, cachedInputTokens: 0, outputTokens: row.outputTokens, requests: 0 },
+      markupPercent: row.markupPercent,
+    });
     expect(dec(row.cost).minus(tokensOnly.cost.total).toFixed()).toBe('0.005');
   });
 
   it('streamed: sonar-pro streams with usage', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const stream = await t.client.chat.completions.create({ model: 'sonar-pro', messages: [{ role: 'user', content: 'stream me' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await t.client.chat.completions.create({
+      model: 'sonar-pro',
+      messages: [{ role: 'user', content: 'stream me' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: { prompt_tokens: number; completion_tokens: number } | null = null;
     for await (const c of stream) {

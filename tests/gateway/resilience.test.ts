@@ -9,7 +9,16 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import OpenAI, { type APIError } from 'openai';
 import { and, eq, gt } from 'drizzle-orm';
 import type { DbHandle } from '../../lib/db/client';
-import { administrators, modelRejectionStats, notifications, providerHealth, providers, providerRejections, routingRules, userRejectionNotifications } from '../../lib/db/schema';
+import {
+  administrators,
+  modelRejectionStats,
+  notifications,
+  providerHealth,
+  providers,
+  providerRejections,
+  routingRules,
+  userRejectionNotifications,
+} from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import type { GatewayOptions } from '../../lib/gateway';
 import { testDb } from '../support/db';
@@ -43,7 +52,8 @@ const user = (content: string) => [{ role: 'user' as const, content }];
 /** Someone to tell (operators hear about providers), so provider notifications are recorded. */
 async function ensureOperator(): Promise<void> {
   await withPlatform(
-    (tx) => tx.insert(administrators).values({ email: `ops-${crypto.randomUUID()}@resilience.test`, name: 'On-call operator', role: 'operator', status: 'active' }),
+    (tx) =>
+      tx.insert(administrators).values({ email: `ops-${crypto.randomUUID()}@resilience.test`, name: 'On-call operator', role: 'operator', status: 'active' }),
     h.db,
   );
 }
@@ -352,7 +362,10 @@ describe('content-policy refusals', () => {
     const gw = await gateway();
     const t = await newTenant(h.db, gw.baseURL);
     await withPlatform(
-      (tx) => tx.insert(routingRules).values({ tenantId: t.tenantId, name: 'one o3 a minute', action: 'rate_limit', conditions: { models: ['o3'] }, rateLimitRpm: 1 }),
+      (tx) =>
+        tx
+          .insert(routingRules)
+          .values({ tenantId: t.tenantId, name: 'one o3 a minute', action: 'rate_limit', conditions: { models: ['o3'] }, rateLimitRpm: 1 }),
       h.db,
     );
     await gw.gw.reloadConfig();

@@ -56,10 +56,22 @@ async function rows(tenantId: string, n = 1) {
 describe('POST /api/v1/search', () => {
   it('exa-search: normalized answer, metered as one request at the per-request price', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const r = await rawPost(`${g.baseURL}/search`, t.key, { model: 'exa-search', query: 'retrieval augmented generation', max_results: 3, include_domains: ['arxiv.org'] });
+    const r = await rawPost(`${g.baseURL}/search`, t.key, {
+      model: 'exa-search',
+      query: 'retrieval augmented generation',
+      max_results: 3,
+      include_domains: ['arxiv.org'],
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('x-radiant-provider')).toBe('exa');
-    const body = r.json() as { id: string; object: string; model: string; query: string; results: Array<Record<string, unknown>>; provider: Record<string, unknown> };
+    const body = r.json() as {
+      id: string;
+      object: string;
+      model: string;
+      query: string;
+      results: Array<Record<string, unknown>>;
+      provider: Record<string, unknown>;
+    };
     expect(body).toMatchObject({ object: 'search.result', model: 'exa-search', query: 'retrieval augmented generation' });
     expect(body.id).toMatch(/^search_/);
     expect(body.results).toHaveLength(3);
@@ -71,7 +83,15 @@ describe('POST /api/v1/search', () => {
     expect(exa.requests[0]!.body).toMatchObject({ query: 'retrieval augmented generation', numResults: 3, includeDomains: ['arxiv.org'] });
 
     const [row] = await rows(t.tenantId);
-    expect(row).toMatchObject({ endpoint: 'search', status: 'success', requestCount: 1, inputTokens: 0, outputTokens: 0, requestedModel: 'exa-search', providerId: 'exa' });
+    expect(row).toMatchObject({
+      endpoint: 'search',
+      status: 'success',
+      requestCount: 1,
+      inputTokens: 0,
+      outputTokens: 0,
+      requestedModel: 'exa-search',
+      providerId: 'exa',
+    });
     const model = findCatalogModel('exa-search')!;
     expect(dec(row!.cost).eq(dec(model.cost.perRequest!))).toBe(true);
     const priced = priceUsage({ cost: model.cost, usage: { inputTokens: 0, outputTokens: 0, requests: 1 }, markupPercent: row!.markupPercent });
@@ -80,7 +100,12 @@ describe('POST /api/v1/search', () => {
 
   it('tavily-search: Bearer upstream, provider extras kept, more than 20 results refused before any call', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    const r = await rawPost(`${g.baseURL}/search`, t.key, { model: 'tavily-search', query: 'election results', max_results: 2, provider_options: { topic: 'news', include_answer: true } });
+    const r = await rawPost(`${g.baseURL}/search`, t.key, {
+      model: 'tavily-search',
+      query: 'election results',
+      max_results: 2,
+      provider_options: { topic: 'news', include_answer: true },
+    });
     expect(r.status).toBe(200);
     const body = r.json() as { results: Array<{ published_at: string | null }>; provider: Record<string, unknown> };
     expect(body.results).toHaveLength(2);
@@ -120,7 +145,10 @@ describe('POST /api/v1/search', () => {
 
   it('retries a provider 500 and 429 (Retry-After), then answers; one event with the attempts', async () => {
     const t = await newTenant(h.db, g.baseURL);
-    exa.setBehavior([{ status: 500, times: 1 }, { status: 429, retryAfter: 0, times: 1 }]);
+    exa.setBehavior([
+      { status: 500, times: 1 },
+      { status: 429, retryAfter: 0, times: 1 },
+    ]);
     const r = await rawPost(`${g.baseURL}/search`, t.key, { model: 'exa-search', query: 'resilience' });
     expect(r.status).toBe(200);
     expect(exa.requests).toHaveLength(3);

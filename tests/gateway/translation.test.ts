@@ -26,7 +26,11 @@ beforeEach(() => fake.reset());
 const tools: OpenAI.ChatCompletionTool[] = [
   {
     type: 'function',
-    function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] } },
+    function: {
+      name: 'lookup_order',
+      description: 'Find an order',
+      parameters: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
+    },
   },
 ];
 
@@ -52,7 +56,15 @@ describe('Anthropic', () => {
     const t = await newTenant(h.db, g.baseURL);
     const { data, response } = await t.client.chat.completions
       .create(
-        { model: 'claude-sonnet-4.5', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello claude' }], max_tokens: 256, temperature: 0.3 },
+        {
+          model: 'claude-sonnet-4.5',
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'hello claude' },
+          ],
+          max_tokens: 256,
+          temperature: 0.3,
+        },
         { headers: { 'x-fake-cached-tokens': '40' } },
       )
       .withResponse();
@@ -81,7 +93,12 @@ describe('Anthropic', () => {
   it('streamed: OpenAI chunks, [DONE], include_usage, and a tool call', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const s = await collect(
-      await t.client.chat.completions.create({ model: 'claude-haiku-4.5', messages: [{ role: 'user', content: 'stream from claude' }], stream: true, stream_options: { include_usage: true } }),
+      await t.client.chat.completions.create({
+        model: 'claude-haiku-4.5',
+        messages: [{ role: 'user', content: 'stream from claude' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     );
     expect(s.text).toBe('Hello from fake-anthropic: stream from claude');
     expect(s.finish).toBe('stop');
@@ -126,7 +143,13 @@ describe('Gemini', () => {
   it('non-streamed: translates, maps usage (cached included in prompt), meters it', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const r = await t.client.chat.completions.create(
-      { model: 'gemini-2.5-flash', messages: [{ role: 'system', content: 'Answer well.' }, { role: 'user', content: 'hello gemini' }] },
+      {
+        model: 'gemini-2.5-flash',
+        messages: [
+          { role: 'system', content: 'Answer well.' },
+          { role: 'user', content: 'hello gemini' },
+        ],
+      },
       { headers: { 'x-fake-cached-tokens': '12' } },
     );
     expect(r.model).toBe('gemini-2.5-flash');
@@ -147,7 +170,12 @@ describe('Gemini', () => {
   it('streamed (SSE with CRLF framing): chunks, usage, tool calls with thought signatures', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const s = await collect(
-      await t.client.chat.completions.create({ model: 'gemini-2.5-pro', messages: [{ role: 'user', content: 'stream from gemini please' }], stream: true, stream_options: { include_usage: true } }),
+      await t.client.chat.completions.create({
+        model: 'gemini-2.5-pro',
+        messages: [{ role: 'user', content: 'stream from gemini please' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     );
     expect(s.text).toBe('Hello from fake-gemini: stream from gemini please');
     expect(s.finish).toBe('stop');
@@ -155,7 +183,9 @@ describe('Gemini', () => {
     expect(fake.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-pro:streamGenerateContent');
     expect(fake.requests[0]!.query.alt).toBe('sse');
     const tc = await t.client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'please call a tool' }], tools });
-    const call = tc.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageToolCall & { extra_content?: { google?: { thought_signature?: string } } };
+    const call = tc.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageToolCall & {
+      extra_content?: { google?: { thought_signature?: string } };
+    };
     expect(tc.choices[0]!.finish_reason).toBe('tool_calls');
     expect(call.extra_content?.google?.thought_signature).toMatch(/^fake-sig-/);
     await g.gw.flushMetering();

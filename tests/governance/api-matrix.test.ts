@@ -78,11 +78,37 @@ async function quarantinedUsage(): Promise<string> {
   const t = await createTenant(db);
   const requestId = `req_matrix_${uniqueSuffix()}`;
   const payload = {
-    tenant_id: t.id, user_id: null, api_key_id: null, request_id: requestId, model_id: modelId, provider_id: providerOf,
-    requested_model: null, endpoint: 'chat.completions', input_tokens: 1, cached_input_tokens: 0, output_tokens: 1,
-    image_count: 0, characters: 0, audio_minutes: 0, request_count: 1, tool_calls: 0, is_batch: false, cost: '0.001', markup_percent: '40',
-    markup_source: 'default', price: '0.0014', tokens_estimated: false, cache_hit: false, latency_ms: 1, ttfb_ms: 1,
-    status: 'success', http_status: 200, error_code: null, attempt_count: 1, fallback_from: null, metadata: {},
+    tenant_id: t.id,
+    user_id: null,
+    api_key_id: null,
+    request_id: requestId,
+    model_id: modelId,
+    provider_id: providerOf,
+    requested_model: null,
+    endpoint: 'chat.completions',
+    input_tokens: 1,
+    cached_input_tokens: 0,
+    output_tokens: 1,
+    image_count: 0,
+    characters: 0,
+    audio_minutes: 0,
+    request_count: 1,
+    tool_calls: 0,
+    is_batch: false,
+    cost: '0.001',
+    markup_percent: '40',
+    markup_source: 'default',
+    price: '0.0014',
+    tokens_estimated: false,
+    cache_hit: false,
+    latency_ms: 1,
+    ttfb_ms: 1,
+    status: 'success',
+    http_status: 200,
+    error_code: null,
+    attempt_count: 1,
+    fallback_from: null,
+    metadata: {},
     created_at: new Date().toISOString(),
   };
   const [row] = await queryRows<{ id: string }>(
@@ -231,7 +257,7 @@ describe.each(ROUTES)('$key ($permission)', (route) => {
 });
 
 describe('route-level rules beyond the permission', () => {
-  it('approving one\'s own request through the API is 403 self_approval', async () => {
+  it("approving one's own request through the API is 403 self_approval", async () => {
     const a = await createAdmin(db, 'admin');
     const req = await pendingRequest(a);
     useSession(adminSession(a));
@@ -247,9 +273,12 @@ describe('route-level rules beyond the permission', () => {
     const req = await pendingRequest();
     const call = (who: AdminRow, headers: Record<string, string> = {}, body = '{}') => {
       useSession(adminSession(who));
-      return h(approve.POST)(new Request(`http://localhost/api/admin/approvals/${req.id}/approve`, { method: 'POST', body, headers: { host: 'localhost', ...headers } }), {
-        params: Promise.resolve({ id: req.id }),
-      });
+      return h(approve.POST)(
+        new Request(`http://localhost/api/admin/approvals/${req.id}/approve`, { method: 'POST', body, headers: { host: 'localhost', ...headers } }),
+        {
+          params: Promise.resolve({ id: req.id }),
+        },
+      );
     };
     expect((await call(a, { origin: 'https://evil.test' })).status).toBe(403);
     expect((await call(a, {}, '{not json')).status).toBe(400);

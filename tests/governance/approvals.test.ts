@@ -11,30 +11,12 @@ import type { Db } from '../../lib/db/client';
 import { approvalRequests, markupOverrides, models, providers } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { ConflictError, ForbiddenError, ValidationError } from '../../lib/errors';
-import {
-  approveRequest,
-  cancelRequest,
-  expireStaleRequests,
-  getRequest,
-  listRequests,
-  proposeChange,
-  rejectRequest,
-} from '../../lib/governance/approvals';
+import { approveRequest, cancelRequest, expireStaleRequests, getRequest, listRequests, proposeChange, rejectRequest } from '../../lib/governance/approvals';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from '../../lib/governance/errors';
 import { addTestExecutor } from '../../lib/governance/executor-registry';
 import { defineExecutor } from '../../lib/governance/executors';
 import { testDb } from '../support/db';
-import {
-  adminById,
-  approvalStatus,
-  auditRowsFor,
-  createAdmin,
-  createTestCatalog,
-  ctxOf,
-  errorChainText,
-  expireNow,
-  type AdminRow,
-} from './helpers';
+import { adminById, approvalStatus, auditRowsFor, createAdmin, createTestCatalog, ctxOf, errorChainText, expireNow, type AdminRow } from './helpers';
 
 // Test hosts (fake servers on loopback, .test names) allowed as an operator would (lib/platform/outbound.ts).
 process.env.RADIANT_OUTBOUND_ALLOW = '127.0.0.1,localhost,llm.internal.test,example.test';
@@ -205,10 +187,7 @@ describe('two-person rule', () => {
   it('the database keeps what was proposed immutable and finished requests final', async () => {
     const { modelId } = await createTestCatalog(db);
     const req = await proposeModelMarkup(operator, modelId);
-    const swap = await withPlatform(
-      (tx) => tx.execute(sql`UPDATE approval_requests SET payload = '{"modelId":"x"}'::jsonb WHERE id = ${req.id}`),
-      db,
-    ).then(
+    const swap = await withPlatform((tx) => tx.execute(sql`UPDATE approval_requests SET payload = '{"modelId":"x"}'::jsonb WHERE id = ${req.id}`), db).then(
       () => null,
       (e: unknown) => e,
     );
@@ -284,16 +263,19 @@ describe('concurrency', () => {
     let executions = 0;
     const removeExecutor = addTestExecutor(
       defineExecutor('test.slow_counter', {
-      type: 'deployment',
-      defaultRisk: 'low',
-      validate: z.object({ modelId: z.string() }),
-      async execute(tx, p) {
-        executions += 1;
-        // Hold the row lock long enough for the other approval to queue behind it.
-        await tx.execute(sql`SELECT pg_sleep(0.3)`);
-        await tx.update(models).set({ qualityScore: sql`${models.qualityScore} + 1` }).where(eq(models.id, p.modelId));
-        return [{ resourceType: 'model', resourceId: p.modelId, oldValues: null, newValues: { bumped: true } }];
-      },
+        type: 'deployment',
+        defaultRisk: 'low',
+        validate: z.object({ modelId: z.string() }),
+        async execute(tx, p) {
+          executions += 1;
+          // Hold the row lock long enough for the other approval to queue behind it.
+          await tx.execute(sql`SELECT pg_sleep(0.3)`);
+          await tx
+            .update(models)
+            .set({ qualityScore: sql`${models.qualityScore} + 1` })
+            .where(eq(models.id, p.modelId));
+          return [{ resourceType: 'model', resourceId: p.modelId, oldValues: null, newValues: { bumped: true } }];
+        },
       }),
     );
     try {
@@ -364,14 +346,14 @@ describe('execution failure', () => {
   it('rolls the payload back and records the failure with its error', async () => {
     const removeExecutor = addTestExecutor(
       defineExecutor('test.half_then_fail', {
-      type: 'deployment',
-      defaultRisk: 'low',
-      validate: z.object({ modelId: z.string(), internal: z.boolean() }),
-      async execute(tx, p) {
-        await tx.update(models).set({ enabled: true }).where(eq(models.id, p.modelId));
-        if (p.internal) throw new Error('socket hang up: secret internals');
-        throw new ValidationError('Target is in use');
-      },
+        type: 'deployment',
+        defaultRisk: 'low',
+        validate: z.object({ modelId: z.string(), internal: z.boolean() }),
+        async execute(tx, p) {
+          await tx.update(models).set({ enabled: true }).where(eq(models.id, p.modelId));
+          if (p.internal) throw new Error('socket hang up: secret internals');
+          throw new ValidationError('Target is in use');
+        },
       }),
     );
     try {

@@ -65,9 +65,7 @@ describe('writeAudit', () => {
     // A tenant cannot write an audit row for another tenant.
     const other = await createTenant(db);
     expect(
-      await refused(
-        withTenant(t.id, (tx) => writeAudit(tx, { actor: { type: 'system' }, tenantId: other.id, action: 'test.forged', resourceType: 'x' }), db),
-      ),
+      await refused(withTenant(t.id, (tx) => writeAudit(tx, { actor: { type: 'system' }, tenantId: other.id, action: 'test.forged', resourceType: 'x' }), db)),
     ).toMatch(/row-level security/);
     const [still] = await withPlatform((tx) => tx.select().from(auditLogs).where(eq(auditLogs.id, id)), db);
     expect(still!.action).toBe('test.append_only');
@@ -85,7 +83,11 @@ describe('writeAudit', () => {
       db,
     );
     const [row] = await withPlatform((tx) => tx.select().from(auditLogs).where(eq(auditLogs.id, id)), db);
-    expect(row!.newValues).toEqual({ password: '[redacted]', nested: { apiKey: '[redacted]', tokenHash: '[redacted]', name: 'ok' }, when: '2026-01-01T00:00:00.000Z' });
+    expect(row!.newValues).toEqual({
+      password: '[redacted]',
+      nested: { apiKey: '[redacted]', tokenHash: '[redacted]', name: 'ok' },
+      when: '2026-01-01T00:00:00.000Z',
+    });
   });
 });
 
@@ -122,7 +124,9 @@ describe('reading the audit log', () => {
     const { rows } = await listAudit({ ctx: ctxOf(auditor), input: { actor: actor.id } });
     const csv = auditRowsToCsv(rows);
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('created_at,actor_type,actor_id,actor_email,tenant_id,action,resource_type,resource_id,old_values,new_values,ip_address,user_agent,request_id,metadata');
+    expect(lines[0]).toBe(
+      'created_at,actor_type,actor_id,actor_email,tenant_id,action,resource_type,resource_id,old_values,new_values,ip_address,user_agent,request_id,metadata',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(actor.email);
     expect(lines[1]).toContain('"{""v"":""x,y""}"');

@@ -142,8 +142,7 @@ describe('throttling', () => {
     const rows = await withPlatform((tx) => tx.select().from(loginAttempts).where(eq(loginAttempts.email, u.email)), db);
     expect(rows.filter((r) => r.reason === 'throttled')).toHaveLength(3);
     await withPlatform(
-      (tx) =>
-        tx.execute(sql`UPDATE login_attempts SET created_at = created_at - interval '16 minutes' WHERE email = ${u.email} AND reason <> 'throttled'`),
+      (tx) => tx.execute(sql`UPDATE login_attempts SET created_at = created_at - interval '16 minutes' WHERE email = ${u.email} AND reason <> 'throttled'`),
       db,
     );
     await expect(authenticateTenantUser({ email: u.email, password: PASSWORD }, { ip: ip() })).resolves.toMatchObject({ userId: u.id });

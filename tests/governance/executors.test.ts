@@ -33,9 +33,7 @@ async function run(action: string, payload: unknown, by = approver) {
   const req = await proposeChange({ ctx: ctxOf(operator), input: { action, payload } });
   const done = await approveRequest({ ctx: ctxOf(by), input: { id: req.id } });
   expect(done.status).toBe('executed');
-  const changes = (await auditRowsFor(db, { action })).filter(
-    (r) => (r.metadata as Record<string, unknown>).approvalRequestId === req.id,
-  );
+  const changes = (await auditRowsFor(db, { action })).filter((r) => (r.metadata as Record<string, unknown>).approvalRequestId === req.id);
   return { req, done, changes };
 }
 
@@ -59,7 +57,11 @@ describe('markup executors', () => {
     expect(set.changes[0]!.oldValues).toBeNull();
     expect(set.changes[0]!.newValues).toMatchObject({ markupPercent: '61.25', reason: 'premium support' });
     const [row] = await withPlatform(
-      (tx) => tx.select().from(markupOverrides).where(and(eq(markupOverrides.scope, 'provider'), eq(markupOverrides.providerId, providerId))),
+      (tx) =>
+        tx
+          .select()
+          .from(markupOverrides)
+          .where(and(eq(markupOverrides.scope, 'provider'), eq(markupOverrides.providerId, providerId))),
       db,
     );
     expect(row!.expiresAt?.toISOString()).toBe('2099-01-01T00:00:00.000Z');
@@ -69,9 +71,9 @@ describe('markup executors', () => {
     expect(cleared.changes[0]!.newValues).toBeNull();
     const rows = await withPlatform((tx) => tx.select().from(markupOverrides).where(eq(markupOverrides.providerId, providerId)), db);
     expect(rows).toHaveLength(0);
-    await expect(proposeChange({ ctx: ctxOf(operator), input: { action: 'markup.clear', payload: { scope: 'provider', providerId, reason: 'x' } } })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      proposeChange({ ctx: ctxOf(operator), input: { action: 'markup.clear', payload: { scope: 'provider', providerId, reason: 'x' } } }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('markup.set_tenant_model writes tenant_model_access on the platform path, visible to the tenant', async () => {
@@ -98,7 +100,14 @@ describe('markup executors', () => {
     const rollback = new Error('rollback');
     const seen = await withPlatform(async (tx) => {
       const changes = await ex.execute(tx, payload, {
-        request: { id: '00000000-0000-4000-8000-000000000000', type: 'billing_change', action: 'markup.set_default', title: 't', riskLevel: 'high', initiatedBy: operator.id },
+        request: {
+          id: '00000000-0000-4000-8000-000000000000',
+          type: 'billing_change',
+          action: 'markup.set_default',
+          title: 't',
+          riskLevel: 'high',
+          initiatedBy: operator.id,
+        },
         approver: ctxOf(approver),
         now: new Date(),
         audit: async () => {},
@@ -157,17 +166,17 @@ describe('catalog, admin and tenant executors', () => {
     expect(changes[0]).toMatchObject({ resourceType: 'tenant', tenantId: tenant.id, oldValues: { tier: 2 }, newValues: { tier: 4 } });
     const [t] = await withPlatform((tx) => tx.select().from(tenants).where(eq(tenants.id, tenant.id)), db);
     expect(t!.tier).toBe(4);
-    await expect(proposeChange({ ctx: ctxOf(operator), input: { action: 'tenant.set_tier', payload: { tenantId: tenant.id, tier: 6 } } })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      proposeChange({ ctx: ctxOf(operator), input: { action: 'tenant.set_tier', payload: { tenantId: tenant.id, tier: 6 } } }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('admin.set_role (proposed by an admin, approved by a super_admin)', async () => {
     const subject = await createAdmin(db, 'auditor');
     const req = await proposeChange({ ctx: ctxOf(approver), input: { action: 'admin.set_role', payload: { adminId: subject.id, role: 'operator' } } });
-    await expect(proposeChange({ ctx: ctxOf(operator), input: { action: 'admin.set_role', payload: { adminId: subject.id, role: 'operator' } } })).rejects.toThrow(
-      /cannot propose/,
-    );
+    await expect(
+      proposeChange({ ctx: ctxOf(operator), input: { action: 'admin.set_role', payload: { adminId: subject.id, role: 'operator' } } }),
+    ).rejects.toThrow(/cannot propose/);
     const done = await approveRequest({ ctx: ctxOf(superAdmin), input: { id: req.id } });
     expect(done.status).toBe('executed');
     const rows = (await auditRowsFor(db, { action: 'admin.set_role' })).filter((r) => r.resourceId === subject.id);

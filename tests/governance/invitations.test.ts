@@ -8,13 +8,7 @@ import { invitations } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors';
 import { ExpiredError } from '../../lib/governance/errors';
-import {
-  acceptInvitation,
-  describeInvitation,
-  inviteAdmin,
-  listInvitations,
-  revokeInvitation,
-} from '../../lib/governance/invitations';
+import { acceptInvitation, describeInvitation, inviteAdmin, listInvitations, revokeInvitation } from '../../lib/governance/invitations';
 import { hashInvitationToken } from '../../lib/governance/invitation-tokens';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
 import { approveRequest } from '../../lib/governance/approvals';
@@ -41,7 +35,13 @@ async function invite(by: AdminRow, input: { email: string; role: AdminRole; mes
   const { approval } = await inviteAdmin({ ctx: ctxOf(by), input });
   await approveRequest({ ctx: ctxOf(approver, { mfa: true }), input: { id: approval.id } });
   const [row] = await withPlatform(
-    (tx) => tx.select().from(invitations).where(sql`lower(${invitations.email}) = ${input.email.toLowerCase()}`).orderBy(sql`created_at DESC`).limit(1),
+    (tx) =>
+      tx
+        .select()
+        .from(invitations)
+        .where(sql`lower(${invitations.email}) = ${input.email.toLowerCase()}`)
+        .orderBy(sql`created_at DESC`)
+        .limit(1),
     db,
   );
   return { approval, invitation: row! };
@@ -77,10 +77,13 @@ describe('invite and accept', () => {
     await expect(acceptInvitation({ input: { token, name: 'New Person', password: 'short' }, meta: {} })).rejects.toBeInstanceOf(ValidationError);
     const accepted = await acceptInvitation({ input: { token, name: 'New Person', password: 'a-long-enough-password' }, meta: { ip: '198.51.100.1' } });
     expect(accepted).toMatchObject({ email: to, role: 'operator' });
-    await expect(authenticateAdmin({ email: to, password: 'a-long-enough-password' }, {})).resolves.toMatchObject({ userId: accepted.adminId, role: 'operator' });
+    await expect(authenticateAdmin({ email: to, password: 'a-long-enough-password' }, {})).resolves.toMatchObject({
+      userId: accepted.adminId,
+      role: 'operator',
+    });
     const trail = await auditRowsFor(db, { resourceId: res.invitation.id });
     expect(trail.map((r) => r.action)).toEqual(['admin.invite', 'invitation.accepted']);
-    expect((await auditRowsFor(db, { resourceId: accepted.adminId, action: 'admin.created' }))).toHaveLength(1);
+    expect(await auditRowsFor(db, { resourceId: accepted.adminId, action: 'admin.created' })).toHaveLength(1);
   });
 
   it('a used token is refused (single use)', async () => {
@@ -118,7 +121,9 @@ describe('invite and accept', () => {
   });
 
   it('unknown tokens are refused', async () => {
-    await expect(acceptInvitation({ input: { token: 'x'.repeat(43), name: 'X', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(acceptInvitation({ input: { token: 'x'.repeat(43), name: 'X', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(await describeInvitation('nope')).toEqual({ ok: false, reason: 'invalid' });
   });
 

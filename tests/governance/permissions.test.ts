@@ -43,9 +43,27 @@ describe('docs/permissions.md matches lib/governance/permissions.ts', () => {
     expect(rows.map((r) => r[0]).sort()).toEqual([...APPROVAL_TYPES].sort());
     for (const [type, roles, critical] of rows) {
       const t = type as (typeof APPROVAL_TYPES)[number];
-      expect(roles!.split(',').map((s) => s.trim()).sort(), type).toEqual([...APPROVER_ROLES_BY_TYPE[t]].sort());
-      expect(roles!.split(',').map((s) => s.trim()).sort(), `${type} high`).toEqual(approverRolesFor(t, 'high').sort());
-      expect(critical!.split(',').map((s) => s.trim()).sort(), `${type} critical`).toEqual(approverRolesFor(t, 'critical').sort());
+      expect(
+        roles!
+          .split(',')
+          .map((s) => s.trim())
+          .sort(),
+        type,
+      ).toEqual([...APPROVER_ROLES_BY_TYPE[t]].sort());
+      expect(
+        roles!
+          .split(',')
+          .map((s) => s.trim())
+          .sort(),
+        `${type} high`,
+      ).toEqual(approverRolesFor(t, 'high').sort());
+      expect(
+        critical!
+          .split(',')
+          .map((s) => s.trim())
+          .sort(),
+        `${type} critical`,
+      ).toEqual(approverRolesFor(t, 'critical').sort());
     }
   });
 

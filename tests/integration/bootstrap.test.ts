@@ -50,7 +50,10 @@ describe.runIf(testDbKind() === 'postgres')('bootstrap on an empty database (Pos
     expect(tenants.map((r) => r.slug)).toEqual([...DEMO_TENANT_SLUGS].sort());
     const [k] = await queryRows<{ n: string | number }>(a.db, sql`SELECT count(*) AS n FROM api_keys`);
     expect(Number(k!.n)).toBe(DEMO_TENANT_SLUGS.size);
-    const runs = await queryRows<{ period: string; n: string | number }>(a.db, sql`SELECT period, count(*) AS n FROM billing_runs WHERE tenant_id IS NULL GROUP BY period`);
+    const runs = await queryRows<{ period: string; n: string | number }>(
+      a.db,
+      sql`SELECT period, count(*) AS n FROM billing_runs WHERE tenant_id IS NULL GROUP BY period`,
+    );
     expect(runs.map((r) => ({ period: r.period, n: Number(r.n) }))).toEqual([{ period: monthBeforeLast(), n: 1 }]);
     const [dup] = await queryRows<{ n: string | number }>(
       a.db,

@@ -26,19 +26,22 @@ const FIXTURES: Record<string, Fixture> = {
     tx.execute(sql`INSERT INTO provider_rejections (tenant_id, request_id, model_id, provider_id) VALUES (${t}, 'r', ${c.modelId}, ${c.providerId})`),
   user_rejection_notifications: (tx, t) => tx.execute(sql`INSERT INTO user_rejection_notifications (tenant_id, message) VALUES (${t}, 'm')`),
   idempotency_keys: (tx, t) =>
-    tx.execute(sql`INSERT INTO idempotency_keys (tenant_id, key, request_hash, request_id, expires_at) VALUES (${t}, ${uniqueSuffix()}, 'h', 'r', now() + interval '1 day')`),
+    tx.execute(
+      sql`INSERT INTO idempotency_keys (tenant_id, key, request_hash, request_id, expires_at) VALUES (${t}, ${uniqueSuffix()}, 'h', 'r', now() + interval '1 day')`,
+    ),
   request_logs: (tx, t) =>
     tx.execute(sql`INSERT INTO request_logs (tenant_id, request_id, model, request_body, expires_at) VALUES (${t}, 'r', 'm', '{}', now() + interval '1 day')`),
   usage_rollups: (tx, t, c) =>
     tx.execute(sql`INSERT INTO usage_rollups (tenant_id, rollup_date, model_id, provider_id) VALUES (${t}, current_date, ${c.modelId}, ${c.providerId})`),
-  invoices: (tx, t) =>
-    tx.execute(sql`INSERT INTO invoices (tenant_id, period, period_start, period_end) VALUES (${t}, '2020-01', '2020-01-01', '2020-01-31')`),
+  invoices: (tx, t) => tx.execute(sql`INSERT INTO invoices (tenant_id, period, period_start, period_end) VALUES (${t}, '2020-01', '2020-01-01', '2020-01-31')`),
   invoice_lines: async (tx, t) => {
     const [inv] = await queryRows<{ id: string }>(
       tx,
       sql`INSERT INTO invoices (tenant_id, period, period_start, period_end) VALUES (${t}, '2019-12', '2019-12-01', '2019-12-31') RETURNING id`,
     );
-    return tx.execute(sql`INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, description, amount) VALUES (${t}, ${inv!.id}, 1, 'usage', 'd', 1.00)`);
+    return tx.execute(
+      sql`INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, description, amount) VALUES (${t}, ${inv!.id}, 1, 'usage', 'd', 1.00)`,
+    );
   },
   revenue_entries: (tx, t) =>
     tx.execute(sql`INSERT INTO revenue_entries (tenant_id, period, entry_date, kind, amount) VALUES (${t}, '2020-01', '2020-01-01', 'credit', 1)`),
@@ -55,10 +58,14 @@ const FIXTURES: Record<string, Fixture> = {
     tx.execute(sql`INSERT INTO phi_access_log (tenant_id, accessor_type, resource_type, action) VALUES (${t}, 'user', 'request_log', 'read')`),
   notifications: (tx, t) => tx.execute(sql`INSERT INTO notifications (tenant_id, event, title) VALUES (${t}, 'budget.80', 'Budget')`),
   tenant_invitations: (tx, t) =>
-    tx.execute(sql`INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at) VALUES (${t}, ${`i-${uniqueSuffix()}@x.test`}, 'member', ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 day')`),
+    tx.execute(
+      sql`INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at) VALUES (${t}, ${`i-${uniqueSuffix()}@x.test`}, 'member', ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 day')`,
+    ),
   password_reset_tokens: async (tx, t) => {
     const [u] = await queryRows<{ id: string }>(tx, sql`INSERT INTO users (tenant_id, email) VALUES (${t}, ${`r-${uniqueSuffix()}@x.test`}) RETURNING id`);
-    return tx.execute(sql`INSERT INTO password_reset_tokens (tenant_id, user_id, token_hash, expires_at) VALUES (${t}, ${u!.id}, ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 hour')`);
+    return tx.execute(
+      sql`INSERT INTO password_reset_tokens (tenant_id, user_id, token_hash, expires_at) VALUES (${t}, ${u!.id}, ${uniqueSuffix() + uniqueSuffix()}, now() + interval '1 hour')`,
+    );
   },
   generation_jobs: (tx, t, c) =>
     tx.execute(sql`INSERT INTO generation_jobs (tenant_id, kind, model_id, provider_id, requested_model, prompt, pricing, deadline_at)
@@ -70,10 +77,11 @@ const FIXTURES: Record<string, Fixture> = {
       tx,
       sql`INSERT INTO tenant_webhooks (tenant_id, url, secret_sealed, secret_prefix) VALUES (${t}, 'https://hooks.example/y', 's', 'whsec_cd') RETURNING id`,
     );
-    return tx.execute(sql`INSERT INTO webhook_deliveries (tenant_id, webhook_id, message_id, event, payload) VALUES (${t}, ${w!.id}, ${`msg_${uniqueSuffix()}`}, 'job.completed', '{}')`);
+    return tx.execute(
+      sql`INSERT INTO webhook_deliveries (tenant_id, webhook_id, message_id, event, payload) VALUES (${t}, ${w!.id}, ${`msg_${uniqueSuffix()}`}, 'job.completed', '{}')`,
+    );
   },
-  audit_logs: (tx, t) =>
-    tx.execute(sql`INSERT INTO audit_logs (actor_type, tenant_id, action, resource_type) VALUES ('system', ${t}, 'test', 'test')`),
+  audit_logs: (tx, t) => tx.execute(sql`INSERT INTO audit_logs (actor_type, tenant_id, action, resource_type) VALUES ('system', ${t}, 'test', 'test')`),
 };
 
 const TABLES = Object.keys(FIXTURES);
@@ -122,10 +130,7 @@ async function countAs(tenantId: string | null, table: string): Promise<number> 
 
 async function countForTenantOnPlatform(table: string, tenantId: string): Promise<number> {
   return withPlatform(async (tx) => {
-    const [r] = await queryRows<{ n: number | string }>(
-      tx,
-      sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE tenant_id = ${tenantId}`,
-    );
+    const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE tenant_id = ${tenantId}`);
     return Number(r!.n);
   }, db);
 }
@@ -181,10 +186,7 @@ describe.each(TABLES)('tenant isolation on %s', (table) => {
     const visibleForeign = await withTenant(
       a.id,
       async (tx) => {
-        const [r] = await queryRows<{ n: number | string }>(
-          tx,
-          sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE tenant_id <> ${a.id}`,
-        );
+        const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE tenant_id <> ${a.id}`);
         return Number(r!.n);
       },
       db,
@@ -229,20 +231,12 @@ describe('tenants table', () => {
 describe('the radiant_app role', () => {
   it('is not a superuser, lacks BYPASSRLS and owns no table', async () => {
     const [role] = await withPlatform(
-      (tx) =>
-        queryRows<{ rolsuper: boolean; rolbypassrls: boolean }>(
-          tx,
-          sql`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'radiant_app'`,
-        ),
+      (tx) => queryRows<{ rolsuper: boolean; rolbypassrls: boolean }>(tx, sql`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'radiant_app'`),
       db,
     );
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
     const owned = await withPlatform(
-      (tx) =>
-        queryRows(
-          tx,
-          sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner IN ('radiant_app', 'radiant_platform')`,
-        ),
+      (tx) => queryRows(tx, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner IN ('radiant_app', 'radiant_platform')`),
       db,
     );
     expect(owned).toHaveLength(0);
@@ -268,9 +262,7 @@ describe('audit trail', () => {
     const a = await createTenant(db);
     await withPlatform((tx) => FIXTURES.audit_logs!(tx, a.id, ctx), db);
     expect(await tryAs(a.id, (tx) => tx.execute(sql`UPDATE audit_logs SET action = 'x' WHERE tenant_id = ${a.id}`))).toBe('refused');
-    await expect(
-      withPlatform((tx) => tx.execute(sql`DELETE FROM audit_logs WHERE tenant_id = ${a.id}`), db),
-    ).rejects.toThrow();
+    await expect(withPlatform((tx) => tx.execute(sql`DELETE FROM audit_logs WHERE tenant_id = ${a.id}`), db)).rejects.toThrow();
     await expectDbRefusal(db.execute(sql`UPDATE audit_logs SET action = 'x' WHERE tenant_id = ${a.id}`), /append-only/);
     await expectDbRefusal(db.execute(sql`TRUNCATE audit_logs`), /append-only/);
     expect(await countForTenantOnPlatform('audit_logs', a.id)).toBe(1);

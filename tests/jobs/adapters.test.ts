@@ -30,19 +30,86 @@ interface Case {
 }
 
 const video = (providerModelId: string, extra: Partial<TaskRequest> = {}): TaskRequest => ({
-  kind: 'video', providerModelId, prompt: 'a red fox running through snow', seconds: 5, size: '1280x720', inputReference: null, callbackUrl: null, ...extra,
+  kind: 'video',
+  providerModelId,
+  prompt: 'a red fox running through snow',
+  seconds: 5,
+  size: '1280x720',
+  inputReference: null,
+  callbackUrl: null,
+  ...extra,
 });
 const model3d = (providerModelId: string): TaskRequest => ({
-  kind: '3d', providerModelId, prompt: 'a wooden treasure chest', seconds: null, size: null, inputReference: null, callbackUrl: null,
+  kind: '3d',
+  providerModelId,
+  prompt: 'a wooden treasure chest',
+  seconds: null,
+  size: null,
+  inputReference: null,
+  callbackUrl: null,
 });
 
 const CASES: Case[] = [
-  { wire: 'runway', fake: () => new FakeRunway(), key: (f) => (f as FakeRunway).apiKey, req: video('gen3a_turbo', { size: '1280x768', inputReference: 'https://img.example/cat.png' }), produced: '5', roles: ['video'], cancels: true, bad: { patch: { inputReference: null }, param: 'input_reference' } },
-  { wire: 'luma', fake: () => new FakeLuma(), key: (f) => (f as FakeLuma).apiKey, req: video('ray-2', { seconds: 9 }), produced: '9', roles: ['video', 'preview'], cancels: false, bad: { patch: { seconds: 7 }, param: 'seconds' } },
-  { wire: 'kling', fake: () => new FakeKling(), key: (f) => (f as FakeKling).credential, req: video('kling-v1.5-pro', { seconds: 10 }), produced: '10.1', roles: ['video'], cancels: false, bad: { patch: { size: '640x480' }, param: 'size' } },
-  { wire: 'veo', fake: () => new FakeVeo(), key: (f) => (f as FakeVeo).apiKey, req: video('veo-2.0', { seconds: 6, inputReference: IMG_DATA }), produced: '6', roles: ['video'], cancels: false, bad: { patch: { seconds: 10 }, param: 'seconds' } },
-  { wire: 'meshy', fake: () => new FakeMeshy(), key: (f) => (f as FakeMeshy).apiKey, req: model3d('meshy-v3'), produced: null, roles: ['model', 'preview'], cancels: false, bad: { patch: { providerModelId: 'meshy-v3-turbo', inputReference: 'https://img.example/a.png' }, param: 'input_reference' } },
-  { wire: 'tripo', fake: () => new FakeTripo(), key: (f) => (f as FakeTripo).apiKey, req: model3d('tripo-v2'), produced: null, roles: ['model', 'preview'], cancels: false, bad: { patch: { inputReference: IMG_DATA }, param: 'input_reference' } },
+  {
+    wire: 'runway',
+    fake: () => new FakeRunway(),
+    key: (f) => (f as FakeRunway).apiKey,
+    req: video('gen3a_turbo', { size: '1280x768', inputReference: 'https://img.example/cat.png' }),
+    produced: '5',
+    roles: ['video'],
+    cancels: true,
+    bad: { patch: { inputReference: null }, param: 'input_reference' },
+  },
+  {
+    wire: 'luma',
+    fake: () => new FakeLuma(),
+    key: (f) => (f as FakeLuma).apiKey,
+    req: video('ray-2', { seconds: 9 }),
+    produced: '9',
+    roles: ['video', 'preview'],
+    cancels: false,
+    bad: { patch: { seconds: 7 }, param: 'seconds' },
+  },
+  {
+    wire: 'kling',
+    fake: () => new FakeKling(),
+    key: (f) => (f as FakeKling).credential,
+    req: video('kling-v1.5-pro', { seconds: 10 }),
+    produced: '10.1',
+    roles: ['video'],
+    cancels: false,
+    bad: { patch: { size: '640x480' }, param: 'size' },
+  },
+  {
+    wire: 'veo',
+    fake: () => new FakeVeo(),
+    key: (f) => (f as FakeVeo).apiKey,
+    req: video('veo-2.0', { seconds: 6, inputReference: IMG_DATA }),
+    produced: '6',
+    roles: ['video'],
+    cancels: false,
+    bad: { patch: { seconds: 10 }, param: 'seconds' },
+  },
+  {
+    wire: 'meshy',
+    fake: () => new FakeMeshy(),
+    key: (f) => (f as FakeMeshy).apiKey,
+    req: model3d('meshy-v3'),
+    produced: null,
+    roles: ['model', 'preview'],
+    cancels: false,
+    bad: { patch: { providerModelId: 'meshy-v3-turbo', inputReference: 'https://img.example/a.png' }, param: 'input_reference' },
+  },
+  {
+    wire: 'tripo',
+    fake: () => new FakeTripo(),
+    key: (f) => (f as FakeTripo).apiKey,
+    req: model3d('tripo-v2'),
+    produced: null,
+    roles: ['model', 'preview'],
+    cancels: false,
+    bad: { patch: { inputReference: IMG_DATA }, param: 'input_reference' },
+  },
 ];
 
 async function pollUntilDone(a: TaskAdapter, ep: TaskEndpoint, id: string, req: TaskRequest): Promise<{ last: TaskState; seen: string[] }> {
@@ -98,7 +165,7 @@ describe.each(CASES)('$wire adapter against its fake', (c) => {
     expect(last.failure?.message).toBeTruthy();
   });
 
-  it('reports a content-policy refusal with the provider\'s reason', async () => {
+  it("reports a content-policy refusal with the provider's reason", async () => {
     fake.script(['policy']);
     const { taskId } = await a.create(ep, c.req);
     const { last } = await pollUntilDone(a, ep, taskId, c.req);
@@ -162,7 +229,9 @@ describe('provider specifics', () => {
     const fake = await new FakeKling().start();
     try {
       const a = taskAdapterFor('kling')!;
-      const err = await a.create({ baseUrl: fake.baseUrl, apiKey: fake.credential }, video('kling-v1.5-pro', { prompt: 'something forbidden' })).catch((e: unknown) => e);
+      const err = await a
+        .create({ baseUrl: fake.baseUrl, apiKey: fake.credential }, video('kling-v1.5-pro', { prompt: 'something forbidden' }))
+        .catch((e: unknown) => e);
       expect((err as ProviderTaskError).kind).toBe('content_policy');
       expect((err as ProviderTaskError).message).toContain('content security policy');
     } finally {

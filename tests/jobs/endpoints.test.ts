@@ -80,7 +80,10 @@ describe('POST /api/v1/videos with the openai client', () => {
     const created = await t.client.videos.create({ model: 'ray-2', prompt: 'a fox in the snow', seconds: '5' as never, size: '1280x720' });
     expect(created).toMatchObject({ object: 'video', status: 'queued', model: 'ray-2', seconds: '5', size: '1280x720', progress: 0 });
     expect(created.id).toMatch(/^video_/);
-    const done = await until(() => t.client.videos.retrieve(created.id), (v) => v.status === 'completed');
+    const done = await until(
+      () => t.client.videos.retrieve(created.id),
+      (v) => v.status === 'completed',
+    );
     expect(done).toMatchObject({ status: 'completed', progress: 100, error: null });
     expect((done as unknown as { price: string }).price).toBe('0.35');
     const content = await t.client.videos.downloadContent(created.id);
@@ -99,10 +102,16 @@ describe('POST /api/v1/videos with the openai client', () => {
   it('accepts an input_reference image upload (multipart) for an image-to-video model', async () => {
     const t = await newTenant(db, g.baseURL, { key: { scopes: ['videos'] } });
     const created = await t.client.videos.create({
-      model: 'veo-2.0', prompt: 'the cat starts to dance', seconds: '6' as never, size: '1280x720',
+      model: 'veo-2.0',
+      prompt: 'the cat starts to dance',
+      seconds: '6' as never,
+      size: '1280x720',
       input_reference: await toFile(FAKE_PNG, 'cat.png', { type: 'image/png' }),
     });
-    const done = await until(() => t.client.videos.retrieve(created.id), (v) => v.status === 'completed');
+    const done = await until(
+      () => t.client.videos.retrieve(created.id),
+      (v) => v.status === 'completed',
+    );
     expect(done.status).toBe('completed');
     const sent = fakes.veo.requests.find((r) => r.method === 'POST' && JSON.stringify(r.body).includes('the cat starts to dance'));
     expect((sent?.body as { instances: Array<{ image?: { mimeType: string } }> }).instances[0]?.image?.mimeType).toBe('image/png');
@@ -128,15 +137,30 @@ describe('POST /api/v1/videos with the openai client', () => {
   it('DELETE cancels a running Runway job (not charged); a Luma job cannot be cancelled (409)', async () => {
     const t = await newTenant(db, g.baseURL, { key: { scopes: ['videos'] } });
     fakes.runway.script(['never']);
-    const r = await call('POST', '/api/v1/videos', t.key, { model: 'gen3-alpha-turbo', prompt: 'x', size: '1280x768', seconds: 5, input_reference: 'https://img.example/a.png' });
-    await until(() => call('GET', `/api/v1/videos/${String(r.json.id)}`, t.key), (v) => v.json.status === 'in_progress');
-    await until(async () => fakes.runway.tasks.size, (n) => n > 0);
+    const r = await call('POST', '/api/v1/videos', t.key, {
+      model: 'gen3-alpha-turbo',
+      prompt: 'x',
+      size: '1280x768',
+      seconds: 5,
+      input_reference: 'https://img.example/a.png',
+    });
+    await until(
+      () => call('GET', `/api/v1/videos/${String(r.json.id)}`, t.key),
+      (v) => v.json.status === 'in_progress',
+    );
+    await until(
+      async () => fakes.runway.tasks.size,
+      (n) => n > 0,
+    );
     await new Promise((res) => setTimeout(res, 100));
     const del = await call('DELETE', `/api/v1/videos/${String(r.json.id)}`, t.key);
     expect(del.json).toMatchObject({ status: 'cancelled', price: '0' });
     fakes.luma.script(['never']);
     const l = await call('POST', '/api/v1/videos', t.key, { model: 'ray-2', prompt: 'y', seconds: 5 });
-    await until(() => call('GET', `/api/v1/videos/${String(l.json.id)}`, t.key), (v) => v.json.status === 'in_progress');
+    await until(
+      () => call('GET', `/api/v1/videos/${String(l.json.id)}`, t.key),
+      (v) => v.json.status === 'in_progress',
+    );
     await new Promise((res) => setTimeout(res, 100));
     const no = await call('DELETE', `/api/v1/videos/${String(l.json.id)}`, t.key);
     expect(no.status).toBe(409);
@@ -150,7 +174,10 @@ describe('POST /api/v1/3d/generations', () => {
     expect(c.status).toBe(200);
     expect(c.json).toMatchObject({ object: '3d.generation', status: 'queued', model: 'tripo-v2', estimated_price: '0.14' });
     const id = String(c.json.id);
-    const done = await until(() => call('GET', `/api/v1/3d/generations/${id}`, t.key), (v) => v.json.status === 'completed');
+    const done = await until(
+      () => call('GET', `/api/v1/3d/generations/${id}`, t.key),
+      (v) => v.json.status === 'completed',
+    );
     expect(done.json).toMatchObject({ status: 'completed', price: '0.14' });
     const glb = await call('GET', `/api/v1/3d/generations/${id}/content`, t.key);
     expect(glb.type).toBe('model/gltf-binary');
@@ -158,7 +185,9 @@ describe('POST /api/v1/3d/generations', () => {
     const prev = await call('GET', `/api/v1/3d/generations/${id}/content?variant=preview`, t.key);
     expect(prev.status).toBe(200);
     expect((await usageRows(db, t.tenantId))[0]).toMatchObject({ endpoint: '3d.generations', requestCount: 1, price: '0.14' });
-    expect((await call('POST', '/api/v1/3d/generations', t.key, { model: 'tripo-v2', prompt: 'x', seconds: 5 })).json).toMatchObject({ error: { param: 'seconds' } });
+    expect((await call('POST', '/api/v1/3d/generations', t.key, { model: 'tripo-v2', prompt: 'x', seconds: 5 })).json).toMatchObject({
+      error: { param: 'seconds' },
+    });
   });
 
   it('another tenant can neither see a job nor download its content', async () => {
@@ -166,7 +195,10 @@ describe('POST /api/v1/3d/generations', () => {
     const b = await newTenant(db, g.baseURL, { key: { scopes: ['videos'] } });
     const c = await call('POST', '/api/v1/3d/generations', a.key, { model: 'meshy-v3', prompt: 'a chair' });
     const id = String(c.json.id);
-    await until(() => call('GET', `/api/v1/3d/generations/${id}`, a.key), (v) => v.json.status === 'completed');
+    await until(
+      () => call('GET', `/api/v1/3d/generations/${id}`, a.key),
+      (v) => v.json.status === 'completed',
+    );
     expect((await call('GET', `/api/v1/3d/generations/${id}`, b.key)).status).toBe(404);
     expect((await call('GET', `/api/v1/3d/generations/${id}/content`, b.key)).status).toBe(404);
     expect((await call('DELETE', `/api/v1/3d/generations/${id}`, b.key)).status).toBe(404);
@@ -178,7 +210,11 @@ describe('restarts and budgets over HTTP', () => {
   it('a job survives a restart of the instance that created it and completes once', async () => {
     const a = await gateway({ poller: false, instanceId: 'A' });
     const t = await newTenant(db, a.baseURL, { key: { scopes: ['videos'] } });
-    const c = await fetch(`${a.url}/api/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'kling-v1.5-pro', prompt: 'a boat', seconds: 5 }) }).then((r) => r.json() as Promise<{ id: string }>);
+    const c = await fetch(`${a.url}/api/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'kling-v1.5-pro', prompt: 'a boat', seconds: 5 }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
     const { jobsRuntimeFor } = await import('@/lib/gateway/jobs/service');
     await runDueJobs(jobsRuntimeFor(a.gw)); // A starts the provider task ...
     await stopJobsFor(a.gw);
@@ -186,7 +222,10 @@ describe('restarts and budgets over HTTP', () => {
     const b = await gateway({ poller: true, instanceId: 'B' });
     try {
       const done = await until(
-        () => fetch(`${b.url}/api/v1/videos/${c.id}`, { headers: { authorization: `Bearer ${t.key}` } }).then((r) => r.json() as Promise<{ status: string; price: string }>),
+        () =>
+          fetch(`${b.url}/api/v1/videos/${c.id}`, { headers: { authorization: `Bearer ${t.key}` } }).then(
+            (r) => r.json() as Promise<{ status: string; price: string }>,
+          ),
         (v) => v.status === 'completed',
       );
       expect(done).toMatchObject({ status: 'completed', price: '0.175' });

@@ -29,8 +29,24 @@ let fakes: Fakes;
 let storage: LocalStorage;
 let rt: JobsRuntime;
 
-const video = (over: Partial<CreateJobInput> = {}): CreateJobInput => ({ kind: 'video', model: 'ray-2', prompt: 'a fox in the snow', seconds: 5, size: '1280x720', inputReference: null, ...over });
-const mesh = (over: Partial<CreateJobInput> = {}): CreateJobInput => ({ kind: '3d', model: 'meshy-v3', prompt: 'a treasure chest', seconds: null, size: null, inputReference: null, ...over });
+const video = (over: Partial<CreateJobInput> = {}): CreateJobInput => ({
+  kind: 'video',
+  model: 'ray-2',
+  prompt: 'a fox in the snow',
+  seconds: 5,
+  size: '1280x720',
+  inputReference: null,
+  ...over,
+});
+const mesh = (over: Partial<CreateJobInput> = {}): CreateJobInput => ({
+  kind: '3d',
+  model: 'meshy-v3',
+  prompt: 'a treasure chest',
+  seconds: null,
+  size: null,
+  inputReference: null,
+  ...over,
+});
 
 async function tenantCtx(budget: string | null = null): Promise<JobCtx> {
   const t = await createTenant(db, { monthlyBudget: budget });
@@ -48,7 +64,14 @@ async function drive(r: JobsRuntime, tenantId: string, id: string, maxTicks = 20
 }
 
 async function usageFor(jobId: string) {
-  return withPlatform((tx) => queryRows<{ price: string; video_seconds: string; request_count: number; status: string; endpoint: string }>(tx, sql`SELECT price::text, video_seconds::text, request_count, status, endpoint FROM usage_events WHERE request_id = ${jobId}`), db);
+  return withPlatform(
+    (tx) =>
+      queryRows<{ price: string; video_seconds: string; request_count: number; status: string; endpoint: string }>(
+        tx,
+        sql`SELECT price::text, video_seconds::text, request_count, status, endpoint FROM usage_events WHERE request_id = ${jobId}`,
+      ),
+    db,
+  );
 }
 
 beforeAll(async () => {
@@ -107,7 +130,7 @@ describe('a video job', () => {
     expect(fakes.runway.requests.length).toBe(before);
   });
 
-  it('a content-policy refusal fails the job with the provider\'s reason and bills nothing', async () => {
+  it("a content-policy refusal fails the job with the provider's reason and bills nothing", async () => {
     const ctx = await tenantCtx('10');
     fakes.luma.script(['policy']);
     const job = await createJob(rt, { ctx, input: video() });
@@ -191,7 +214,14 @@ describe('restarts and several instances', () => {
     const job = await createJob(a, { ctx, input: video() });
     await runDueJobs(a); // A starts the provider task, then "dies" holding a fresh lease on its next claim
     await runDueJobs(a);
-    const [claimed] = await withPlatform((tx) => queryRows<{ locked_by: string | null }>(tx, sql`UPDATE generation_jobs SET locked_by = 'A', locked_until = ${new Date(clock + 30_000).toISOString()} WHERE id = ${job.id} RETURNING locked_by`), db);
+    const [claimed] = await withPlatform(
+      (tx) =>
+        queryRows<{ locked_by: string | null }>(
+          tx,
+          sql`UPDATE generation_jobs SET locked_by = 'A', locked_until = ${new Date(clock + 30_000).toISOString()} WHERE id = ${job.id} RETURNING locked_by`,
+        ),
+      db,
+    );
     expect(claimed?.locked_by).toBe('A');
     const b = makeRuntime(db, fakes, { storage, instanceId: 'B', now: () => clock });
     expect(await runDueJobs(b)).toBe(0); // A's lease still holds
@@ -269,13 +299,19 @@ describe('tenancy, webhooks, retention', () => {
       expect(got).toHaveLength(2);
       const wh = new Webhook(secret);
       for (const g of got) {
-        const payload = wh.verify(g.body, { 'webhook-id': String(g.headers['webhook-id']), 'webhook-timestamp': String(g.headers['webhook-timestamp']), 'webhook-signature': String(g.headers['webhook-signature']) }) as { type: string; data: { id: string; status: string; price: string } };
+        const payload = wh.verify(g.body, {
+          'webhook-id': String(g.headers['webhook-id']),
+          'webhook-timestamp': String(g.headers['webhook-timestamp']),
+          'webhook-signature': String(g.headers['webhook-signature']),
+        }) as { type: string; data: { id: string; status: string; price: string } };
         expect(payload.type).toBe('job.completed');
         expect(payload.data).toMatchObject({ id: `gen3d_${job.id}`, status: 'completed', price: '0.28' });
         expect(JSON.stringify(payload)).not.toMatch(/cost|markup|margin/i);
       }
       expect(got[0]!.headers['webhook-id']).toBe(got[1]!.headers['webhook-id']);
-      expect(() => new Webhook(`whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`).verify(got[1]!.body, got[1]!.headers as Record<string, string>)).toThrow();
+      expect(() =>
+        new Webhook(`whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`).verify(got[1]!.body, got[1]!.headers as Record<string, string>),
+      ).toThrow();
       const log = await listDeliveries(ctx.tenantId, {}, db);
       expect(log.rows[0]).toMatchObject({ webhookId: webhook.id, status: 'delivered', attempts: 2, lastStatusCode: 204 });
       await redeliver(ctx.tenantId, log.rows[0]!.id, db);

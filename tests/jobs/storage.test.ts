@@ -16,12 +16,21 @@ const PORT = 4500 + Math.floor(Math.random() * 400);
 beforeAll(async () => {
   s3rver = new S3rver({ port: PORT, address: '127.0.0.1', silent: true, directory: await tempDir('radiant-s3rver-') });
   await s3rver.run();
-  const client = new S3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${PORT}`, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${PORT}`,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'radiant-jobs' }));
   client.destroy();
   s3 = storageFromEnv({
-    S3_BUCKET: 'radiant-jobs', S3_ENDPOINT: `http://127.0.0.1:${PORT}`, S3_REGION: 'us-east-1',
-    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: '1',
+    S3_BUCKET: 'radiant-jobs',
+    S3_ENDPOINT: `http://127.0.0.1:${PORT}`,
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_FORCE_PATH_STYLE: '1',
   }) as S3Storage;
 }, 30_000);
 

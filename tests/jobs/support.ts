@@ -27,19 +27,36 @@ export interface Fakes {
 
 export async function startFakes(): Promise<Fakes> {
   const [runway, luma, kling, veo, meshy, tripo] = await Promise.all([
-    new FakeRunway().start(), new FakeLuma().start(), new FakeKling().start(), new FakeVeo().start(), new FakeMeshy().start(), new FakeTripo().start(),
+    new FakeRunway().start(),
+    new FakeLuma().start(),
+    new FakeKling().start(),
+    new FakeVeo().start(),
+    new FakeMeshy().start(),
+    new FakeTripo().start(),
   ]);
   for (const f of [runway, luma, kling, veo, meshy, tripo]) f.pollsToFinish = 2;
   const env = {
-    RUNWAY_BASE_URL: runway.baseUrl, RUNWAY_API_KEY: runway.apiKey,
-    LUMA_BASE_URL: luma.baseUrl, LUMA_API_KEY: luma.apiKey,
-    KLING_BASE_URL: kling.baseUrl, KLING_API_KEY: kling.credential,
-    VEO_BASE_URL: veo.baseUrl, GOOGLE_API_KEY: veo.apiKey,
-    MESHY_BASE_URL: meshy.baseUrl, MESHY_API_KEY: meshy.apiKey,
-    TRIPO_BASE_URL: tripo.baseUrl, TRIPO_API_KEY: tripo.apiKey,
+    RUNWAY_BASE_URL: runway.baseUrl,
+    RUNWAY_API_KEY: runway.apiKey,
+    LUMA_BASE_URL: luma.baseUrl,
+    LUMA_API_KEY: luma.apiKey,
+    KLING_BASE_URL: kling.baseUrl,
+    KLING_API_KEY: kling.credential,
+    VEO_BASE_URL: veo.baseUrl,
+    GOOGLE_API_KEY: veo.apiKey,
+    MESHY_BASE_URL: meshy.baseUrl,
+    MESHY_API_KEY: meshy.apiKey,
+    TRIPO_BASE_URL: tripo.baseUrl,
+    TRIPO_API_KEY: tripo.apiKey,
   };
   return {
-    runway, luma, kling, veo, meshy, tripo, env,
+    runway,
+    luma,
+    kling,
+    veo,
+    meshy,
+    tripo,
+    env,
     close: async () => {
       await Promise.all([runway, luma, kling, veo, meshy, tripo].map((f) => f.close()));
     },
@@ -55,7 +72,11 @@ export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export function makeRuntime(db: Db, fakes: Fakes, opts: { storage: ResultStorage; options?: Partial<JobsOptions>; instanceId?: string; ledger?: BudgetLedger; now?: () => number }): JobsRuntime {
+export function makeRuntime(
+  db: Db,
+  fakes: Fakes,
+  opts: { storage: ResultStorage; options?: Partial<JobsOptions>; instanceId?: string; ledger?: BudgetLedger; now?: () => number },
+): JobsRuntime {
   const ledger = opts.ledger ?? new BudgetLedger(jobAwareBudgetSources(async () => db));
   return createJobsRuntime({
     ledger,

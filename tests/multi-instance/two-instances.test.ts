@@ -173,7 +173,13 @@ async function chat(inst: Instance, key: string, content: string, extra: Record<
     body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content }], ...extra }),
   });
   const body = (await res.json().catch(() => null)) as { error?: { type?: string; code?: string } } | null;
-  return { instance: inst.name, status: res.status, requestId: res.headers.get('x-request-id') ?? '', code: body?.error?.code ?? null, type: body?.error?.type ?? null };
+  return {
+    instance: inst.name,
+    status: res.status,
+    requestId: res.headers.get('x-request-id') ?? '',
+    code: body?.error?.code ?? null,
+    type: body?.error?.type ?? null,
+  };
 }
 
 type Reply = Awaited<ReturnType<typeof chat>>;
@@ -195,7 +201,10 @@ async function meteredRows(ids: string[]): Promise<{ rows: number; distinct: num
   const q = () =>
     queryRows<{ rows: string | number; distinct: string | number }>(
       h!.db,
-      sql`SELECT count(*) AS rows, count(DISTINCT request_id) AS distinct FROM usage_events WHERE request_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+      sql`SELECT count(*) AS rows, count(DISTINCT request_id) AS distinct FROM usage_events WHERE request_id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
     ).then(([r]) => ({ rows: Number(r!.rows), distinct: Number(r!.distinct) }));
   await until(`${ids.length} usage events`, 20_000, async () => (await q()).rows >= ids.length, 250);
   await sleep(1000); // anything late (a duplicate) would land now
@@ -203,7 +212,8 @@ async function meteredRows(ids: string[]): Promise<{ rows: number; distinct: num
 }
 
 const count200 = (rs: Reply[]) => rs.filter((r) => r.status === 200).length;
-const byInstance = (rs: Reply[], status: number) => ['A', 'B'].map((n) => `${n} ${rs.filter((r) => r.instance === n && r.status === status).length}`).join(', ');
+const byInstance = (rs: Reply[], status: number) =>
+  ['A', 'B'].map((n) => `${n} ${rs.filter((r) => r.instance === n && r.status === status).length}`).join(', ');
 
 describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Redis', () => {
   beforeAll(async () => {
@@ -232,11 +242,16 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     try {
       await Promise.all(
         instances.map((inst) =>
-          until(`instance ${inst.name} /api/health`, 200_000, async () => {
-            if (inst.exited) throw new Error(`instance ${inst.name} exited during start`);
-            const r = await fetch(`${inst.url}/api/health`, { signal: AbortSignal.timeout(5000) });
-            return r.status === 200;
-          }, 1000).catch((err: unknown) => {
+          until(
+            `instance ${inst.name} /api/health`,
+            200_000,
+            async () => {
+              if (inst.exited) throw new Error(`instance ${inst.name} exited during start`);
+              const r = await fetch(`${inst.url}/api/health`, { signal: AbortSignal.timeout(5000) });
+              return r.status === 200;
+            },
+            1000,
+          ).catch((err: unknown) => {
             throw new Error(`${String(err)}\n${tail(inst)}`);
           }),
         ),
@@ -281,7 +296,9 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     const seedPeriod = monthBeforeLast();
     const seedRuns = await count(sql`SELECT count(*) AS n FROM billing_runs WHERE tenant_id IS NULL AND period = ${seedPeriod}`);
     const keys = await count(sql`SELECT count(*) AS n FROM api_keys`);
-    note(`0. bootstrap, both started at once on an empty database: demo world seeded by ${seeders.map((i) => i.name).join(', ') || 'nobody'}; ${tenants} tenants, ${keys} API keys, ${seedRuns} billing run of ${seedPeriod} (the seed's)`);
+    note(
+      `0. bootstrap, both started at once on an empty database: demo world seeded by ${seeders.map((i) => i.name).join(', ') || 'nobody'}; ${tenants} tenants, ${keys} API keys, ${seedRuns} billing run of ${seedPeriod} (the seed's)`,
+    );
     expect(seeders).toHaveLength(1);
     expect(tenants).toBe(2); // acme, globex
     expect(keys).toBe(2);
@@ -294,7 +311,9 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     const replies: Reply[] = [];
     for (let i = 0; i < 2 * N; i++) replies.push(await chat(instances[i % 2]!, key, `rate ${i}`));
     const limited = replies.filter((r) => r.status === 429);
-    note(`a. rate limit ${N} rpm on one key, ${2 * N} requests alternating A/B: ${count200(replies)} answered (${byInstance(replies, 200)}), ${limited.length} refused 429 ${[...new Set(limited.map((r) => r.code))].join('/')} (${byInstance(replies, 429)})`);
+    note(
+      `a. rate limit ${N} rpm on one key, ${2 * N} requests alternating A/B: ${count200(replies)} answered (${byInstance(replies, 200)}), ${limited.length} refused 429 ${[...new Set(limited.map((r) => r.code))].join('/')} (${byInstance(replies, 429)})`,
+    );
     expect(count200(replies)).toBe(N);
     expect(limited).toHaveLength(N);
     expect(limited.every((r) => r.type === 'rate_limit_error' && r.code === 'rate_limit_exceeded')).toBe(true);
@@ -318,7 +337,9 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     fake!.setBehavior({ mode: 'delay', delayMs: 80 });
     let replies: Reply[];
     try {
-      replies = await Promise.all(Array.from({ length: 24 }, (_, i) => chat(instances[i % 2]!, t.key, `budget ${String(i + 1).padStart(2, '0')}`, { max_tokens: MAX_TOKENS })));
+      replies = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => chat(instances[i % 2]!, t.key, `budget ${String(i + 1).padStart(2, '0')}`, { max_tokens: MAX_TOKENS })),
+      );
     } finally {
       fake!.setBehavior('ok');
     }
@@ -359,14 +380,17 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     const { tenantId, key } = await newKey();
     const replies: Reply[] = [];
     // Five at a time, alternating instances.
-    for (let i = 0; i < M; i += 5) replies.push(...(await Promise.all(Array.from({ length: 5 }, (_, j) => chat(instances[(i + j) % 2]!, key, `meter ${i + j}`)))));
+    for (let i = 0; i < M; i += 5)
+      replies.push(...(await Promise.all(Array.from({ length: 5 }, (_, j) => chat(instances[(i + j) % 2]!, key, `meter ${i + j}`)))));
     expect(count200(replies)).toBe(M);
     const ids = replies.map((r) => r.requestId);
     expect(new Set(ids).size).toBe(M);
     const rows = await meteredRows(ids);
     const tenantRows = await count(sql`SELECT count(*) AS n FROM usage_events WHERE tenant_id = ${tenantId}`);
     const dupes = await count(sql`SELECT count(*) AS n FROM (SELECT request_id FROM usage_events GROUP BY request_id HAVING count(*) > 1) d`);
-    note(`c. metering: ${M} requests (${byInstance(replies, 200)}) -> ${rows.rows} usage_events rows, ${rows.distinct} distinct request ids, ${tenantRows} rows for the tenant; duplicate request ids in the whole table: ${dupes}`);
+    note(
+      `c. metering: ${M} requests (${byInstance(replies, 200)}) -> ${rows.rows} usage_events rows, ${rows.distinct} distinct request ids, ${tenantRows} rows for the tenant; duplicate request ids in the whole table: ${dupes}`,
+    );
     expect(rows).toEqual({ rows: M, distinct: M });
     expect(tenantRows).toBe(M);
     expect(dupes).toBe(0);
@@ -407,15 +431,24 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
       count(sql`SELECT count(*) AS n FROM billing_runs WHERE period = ${period} AND tenant_id IS NULL AND status = 'succeeded'`),
     );
     // Two ticks, a minute apart, so that "one job per tick" is seen, not assumed.
-    await until('two completed cron ticks of billing-monthly', 170_000, async () =>
-      (await count(sql`SELECT count(*) AS n FROM pgboss.job WHERE name = 'billing-monthly' AND singleton_key = 'billing-monthly' AND state = 'completed'`)) >= 2,
+    await until(
+      'two completed cron ticks of billing-monthly',
+      170_000,
+      async () =>
+        (await count(sql`SELECT count(*) AS n FROM pgboss.job WHERE name = 'billing-monthly' AND singleton_key = 'billing-monthly' AND state = 'completed'`)) >=
+        2,
     );
     const runs = await queryRows<{ status: string; invoices_created: number; n: string | number }>(
       h!.db,
       sql`SELECT status, invoices_created, count(*) OVER () AS n FROM billing_runs WHERE period = ${period} AND tenant_id IS NULL`,
     );
-    const invoices = await queryRows<{ tenant_id: string; n: string | number }>(h!.db, sql`SELECT tenant_id, count(*) AS n FROM invoices WHERE period = ${period} GROUP BY tenant_id`);
-    const tenantsWithUsage = await count(sql`SELECT count(DISTINCT tenant_id) AS n FROM usage_events WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') = ${period}`);
+    const invoices = await queryRows<{ tenant_id: string; n: string | number }>(
+      h!.db,
+      sql`SELECT tenant_id, count(*) AS n FROM invoices WHERE period = ${period} GROUP BY tenant_id`,
+    );
+    const tenantsWithUsage = await count(
+      sql`SELECT count(DISTINCT tenant_id) AS n FROM usage_events WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') = ${period}`,
+    );
     const jobs = await queryRows<{ name: string; key: string | null; state: string; at: string; epoch: string | number; skipped: string | null }>(
       h!.db,
       sql`SELECT name, singleton_key AS key, state, to_char(created_on, 'HH24:MI:SS') AS at, extract(epoch FROM created_on) AS epoch, output->>'skipped' AS skipped
@@ -435,7 +468,9 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
         `invoices: ${invoices.length} tenants x ${[...new Set(invoices.map((i) => Number(i.n)))].join('/')} (tenants with usage that month: ${tenantsWithUsage})`,
     );
     note(`   pg-boss billing-monthly cron-tick jobs: ${ticks.map((j) => `${j.at} ${j.state}${j.skipped ? ` (${j.skipped})` : ''}`).join(', ')}`);
-    note(`   pg-boss billing-rollup cron-tick jobs: ${rollups.map((j) => `${j.at} ${j.state}`).join(', ')}; closest two jobs of one schedule: ${Number.isFinite(Math.min(minGap(ticks), minGap(rollups))) ? `${Math.min(minGap(ticks), minGap(rollups)).toFixed(0)} s apart` : 'n/a (one tick so far)'}`);
+    note(
+      `   pg-boss billing-rollup cron-tick jobs: ${rollups.map((j) => `${j.at} ${j.state}`).join(', ')}; closest two jobs of one schedule: ${Number.isFinite(Math.min(minGap(ticks), minGap(rollups))) ? `${Math.min(minGap(ticks), minGap(rollups)).toFixed(0)} s apart` : 'n/a (one tick so far)'}`,
+    );
     expect(runs).toHaveLength(1);
     expect(runs[0]!.status).toBe('succeeded');
     expect(billedBy).toHaveLength(1);
@@ -450,6 +485,10 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     expect(done.filter((j) => j.skipped !== null).every((j) => j.skipped === 'already_billed' || j.skipped === 'already_running')).toBe(true);
     expect(minGap(ticks)).toBeGreaterThanOrEqual(20);
     expect(minGap(rollups)).toBeGreaterThanOrEqual(20);
-    for (const inst of instances) expect(inst.log.some((l) => l.includes('[jobs] scheduled with pg-boss')), `instance ${inst.name} started its jobs`).toBe(true);
+    for (const inst of instances)
+      expect(
+        inst.log.some((l) => l.includes('[jobs] scheduled with pg-boss')),
+        `instance ${inst.name} started its jobs`,
+      ).toBe(true);
   }, 240_000);
 });

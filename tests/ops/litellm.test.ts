@@ -80,7 +80,8 @@ describe('LiteLLM export', () => {
     const images = catalog.models.filter((m) => m.category === 'image_generation').map((m) => m.name);
     for (const n of images) expect(byName.has(n)).toBe(false);
     // Self-hosted endpoints carry their api_base.
-    for (const e of parsed.model_list.filter((x) => x.litellm_params.model.startsWith('hosted_vllm/'))) expect(e.litellm_params.api_base).toMatch(/^https?:\/\//);
+    for (const e of parsed.model_list.filter((x) => x.litellm_params.model.startsWith('hosted_vllm/')))
+      expect(e.litellm_params.api_base).toMatch(/^https?:\/\//);
 
     // Fallbacks: LiteLLM's [{ model: [fallbacks...] }] shape, from DEFAULT_FALLBACK_CHAINS, every name exported.
     expect(parsed.router_settings.fallbacks).toEqual(

@@ -36,7 +36,11 @@ describe('logger redaction', () => {
         messages: [{ role: 'user', content: SECRETS.prompt }],
         input: SECRETS.prompt,
         choices: [{ message: { content: SECRETS.completion } }],
-        req: { method: 'POST', url: '/api/v1/chat/completions', headers: { authorization: SECRETS.bearer, 'x-api-key': SECRETS.apiKey, 'content-type': 'application/json' } },
+        req: {
+          method: 'POST',
+          url: '/api/v1/chat/completions',
+          headers: { authorization: SECRETS.bearer, 'x-api-key': SECRETS.apiKey, 'content-type': 'application/json' },
+        },
         apiKey: SECRETS.apiKey,
         user: { email: 'a@b.test', password: SECRETS.password, passwordHash: '$argon2id$...' },
         body: { model: 'gpt-4o', messages: [{ role: 'system', content: SECRETS.prompt }] },
@@ -52,7 +56,11 @@ describe('logger redaction', () => {
     expect(text).not.toContain('rk_live_');
     const [first, second] = m.json();
     expect(first).toMatchObject({ level: 'info', msg: 'request received', model: 'gpt-4o', messages: REDACTED, apiKey: REDACTED });
-    expect((first!.req as { headers: Record<string, string> }).headers).toMatchObject({ authorization: REDACTED, 'x-api-key': REDACTED, 'content-type': 'application/json' });
+    expect((first!.req as { headers: Record<string, string> }).headers).toMatchObject({
+      authorization: REDACTED,
+      'x-api-key': REDACTED,
+      'content-type': 'application/json',
+    });
     expect((first!.user as Record<string, unknown>).email).toBe('a@b.test');
     expect(JSON.stringify(first!.deep)).toContain(REDACTED);
     expect((second!.headers as Record<string, string>).Authorization).toBe(REDACTED);
@@ -61,7 +69,12 @@ describe('logger redaction', () => {
 
   it('scrub() leaves non-sensitive values and non-plain objects alone', () => {
     const d = new Date('2026-01-01T00:00:00Z');
-    expect(scrub({ a: 1, when: d, list: [{ password: 'x' }], nested: { ok: true } })).toEqual({ a: 1, when: d, list: [{ password: REDACTED }], nested: { ok: true } });
+    expect(scrub({ a: 1, when: d, list: [{ password: 'x' }], nested: { ok: true } })).toEqual({
+      a: 1,
+      when: d,
+      list: [{ password: REDACTED }],
+      nested: { ok: true },
+    });
   });
 });
 
@@ -70,7 +83,16 @@ describe('request logging', () => {
     const m = memory();
     setLogger(createLogger({ level: 'info' }, m.stream));
     requestLogger({ requestId: 'req-1', tenantId: 't-1', route: '/api/v1/chat/completions' }).info({ attempt: 2 }, 'upstream retry');
-    logRequest({ requestId: 'req-1', tenantId: 't-1', route: '/api/v1/chat/completions', method: 'POST', status: 200, latencyMs: 12.3456, model: 'gpt-4o', provider: 'openai' });
+    logRequest({
+      requestId: 'req-1',
+      tenantId: 't-1',
+      route: '/api/v1/chat/completions',
+      method: 'POST',
+      status: 200,
+      latencyMs: 12.3456,
+      model: 'gpt-4o',
+      provider: 'openai',
+    });
     logRequest({ requestId: 'req-2', route: '/api/admin/approvals', status: 503, latencyMs: 1 });
     const [child, access, failed] = m.json();
     expect(child).toMatchObject({ requestId: 'req-1', tenantId: 't-1', route: '/api/v1/chat/completions', attempt: 2, msg: 'upstream retry' });

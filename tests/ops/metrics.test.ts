@@ -103,7 +103,9 @@ describe('GET /api/metrics', () => {
     const wrong = await scrape('nope');
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
-    const basic = await GET(new Request('http://localhost/api/metrics', { headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` } }));
+    const basic = await GET(
+      new Request('http://localhost/api/metrics', { headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` } }),
+    );
     expect(basic.status).toBe(401);
     delete process.env.METRICS_TOKEN;
     try {

@@ -78,7 +78,12 @@ function tenantCtx(user: { id: string; email: string; role: 'owner' | 'member' |
 
 async function rowsFor(event: NotificationEvent, title?: string) {
   return withPlatform(
-    (tx) => tx.select().from(notifications).where(eq(notifications.event, event)).then((r) => (title ? r.filter((x) => x.title === title) : r)),
+    (tx) =>
+      tx
+        .select()
+        .from(notifications)
+        .where(eq(notifications.event, event))
+        .then((r) => (title ? r.filter((x) => x.title === title) : r)),
     db,
   );
 }
@@ -126,31 +131,103 @@ describe('every event reaches every channel', () => {
     const req = crypto.randomUUID();
     const run = crypto.randomUUID();
 
-    const cases: { [E in NotificationEvent]: { payload: EventPayloadInput<E>; admins: TestAdmin[]; notAdmins: TestAdmin[]; tenant?: boolean; global: boolean } } = {
+    const cases: {
+      [E in NotificationEvent]: { payload: EventPayloadInput<E>; admins: TestAdmin[]; notAdmins: TestAdmin[]; tenant?: boolean; global: boolean };
+    } = {
       'approval.requested': {
-        payload: { requestId: req, title: `Raise markup ${s}`, type: 'billing_change', riskLevel: 'high', action: 'markup.set_default', initiatedBy: operator.id, initiatorName: 'Otto' },
+        payload: {
+          requestId: req,
+          title: `Raise markup ${s}`,
+          type: 'billing_change',
+          riskLevel: 'high',
+          action: 'markup.set_default',
+          initiatedBy: operator.id,
+          initiatorName: 'Otto',
+        },
         admins: [superAdmin, approver],
         notAdmins: [operator, auditor],
         global: true,
       },
-      'approval.approved': { payload: { requestId: req, title: `Raise markup ${s}`, initiatedBy: operator.id, decidedBy: 'Grace' }, admins: [operator], notAdmins: [approver, superAdmin], global: false },
-      'approval.rejected': { payload: { requestId: req, title: `Other ${s}`, initiatedBy: operator.id, decidedBy: 'Grace', notes: 'too risky' }, admins: [operator], notAdmins: [approver], global: false },
-      'approval.expired': { payload: { requestId: req, title: `Old ${s}`, initiatedBy: operator.id }, admins: [operator], notAdmins: [approver], global: false },
-      'approval.failed': { payload: { requestId: req, title: `Broken ${s}`, initiatedBy: operator.id, decidedBy: 'Grace', error: 'model not found' }, admins: [operator], notAdmins: [approver], global: false },
+      'approval.approved': {
+        payload: { requestId: req, title: `Raise markup ${s}`, initiatedBy: operator.id, decidedBy: 'Grace' },
+        admins: [operator],
+        notAdmins: [approver, superAdmin],
+        global: false,
+      },
+      'approval.rejected': {
+        payload: { requestId: req, title: `Other ${s}`, initiatedBy: operator.id, decidedBy: 'Grace', notes: 'too risky' },
+        admins: [operator],
+        notAdmins: [approver],
+        global: false,
+      },
+      'approval.expired': {
+        payload: { requestId: req, title: `Old ${s}`, initiatedBy: operator.id },
+        admins: [operator],
+        notAdmins: [approver],
+        global: false,
+      },
+      'approval.failed': {
+        payload: { requestId: req, title: `Broken ${s}`, initiatedBy: operator.id, decidedBy: 'Grace', error: 'model not found' },
+        admins: [operator],
+        notAdmins: [approver],
+        global: false,
+      },
       'estimated_cost.alert': {
         payload: { modelId: `model-${s}`, modelName: `Model ${s}`, severity: 'critical', confidence: 0.42, recommendation: 'Verify the cost.' },
         admins: [superAdmin, approver, operator],
         notAdmins: [auditor],
         global: true,
       },
-      'provider.unhealthy': { payload: { providerId: `prov-${s}`, providerName: `Prov ${s}`, errorRate: 0.5 }, admins: [superAdmin, approver, operator], notAdmins: [auditor], global: true },
-      'provider.cooldown': { payload: { providerId: `prov-${s}`, providerName: `Prov ${s}`, until: new Date(Date.now() + 60_000), failures: 3 }, admins: [superAdmin, approver, operator], notAdmins: [auditor], global: true },
-      'tenant.budget_80': { payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '80.50' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], tenant: true, global: false },
-      'tenant.budget_100': { payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '100.20' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], tenant: true, global: true },
-      'billing.run_finished': { payload: { runId: run, period: '2026-10', invoicesCreated: 12, processedTenants: 12, totalTenants: 12, startedBy: superAdmin.id }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
-      'billing.run_failed': { payload: { runId: run, period: '2026-10', error: 'database unavailable' }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
-      'metering.usage_invalid': { payload: { providerId: `prov-${s}`, modelId: `model-${s}`, problems: 'completion_tokens is not a non-negative integer (-3)' }, admins: [superAdmin, approver, operator], notAdmins: [auditor], global: true },
-      'metering.quarantined': { payload: { open: 2, reason: `check constraint (${run})` }, admins: [superAdmin, approver], notAdmins: [operator, auditor], global: true },
+      'provider.unhealthy': {
+        payload: { providerId: `prov-${s}`, providerName: `Prov ${s}`, errorRate: 0.5 },
+        admins: [superAdmin, approver, operator],
+        notAdmins: [auditor],
+        global: true,
+      },
+      'provider.cooldown': {
+        payload: { providerId: `prov-${s}`, providerName: `Prov ${s}`, until: new Date(Date.now() + 60_000), failures: 3 },
+        admins: [superAdmin, approver, operator],
+        notAdmins: [auditor],
+        global: true,
+      },
+      'tenant.budget_80': {
+        payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '80.50' },
+        admins: [superAdmin, approver, operator],
+        notAdmins: [auditor],
+        tenant: true,
+        global: false,
+      },
+      'tenant.budget_100': {
+        payload: { tenantId: tenant.id, period: '2026-11', budget: '100.00', spent: '100.20' },
+        admins: [superAdmin, approver, operator],
+        notAdmins: [auditor],
+        tenant: true,
+        global: true,
+      },
+      'billing.run_finished': {
+        payload: { runId: run, period: '2026-10', invoicesCreated: 12, processedTenants: 12, totalTenants: 12, startedBy: superAdmin.id },
+        admins: [superAdmin, approver],
+        notAdmins: [operator, auditor],
+        global: true,
+      },
+      'billing.run_failed': {
+        payload: { runId: run, period: '2026-10', error: 'database unavailable' },
+        admins: [superAdmin, approver],
+        notAdmins: [operator, auditor],
+        global: true,
+      },
+      'metering.usage_invalid': {
+        payload: { providerId: `prov-${s}`, modelId: `model-${s}`, problems: 'completion_tokens is not a non-negative integer (-3)' },
+        admins: [superAdmin, approver, operator],
+        notAdmins: [auditor],
+        global: true,
+      },
+      'metering.quarantined': {
+        payload: { open: 2, reason: `check constraint (${run})` },
+        admins: [superAdmin, approver],
+        notAdmins: [operator, auditor],
+        global: true,
+      },
     };
 
     for (const event of NOTIFICATION_EVENTS) {
@@ -173,7 +250,10 @@ describe('every event reaches every channel', () => {
       for (const a of c.admins) {
         // in-app
         const list = await listAdminNotifications({ ctx: a.ctx, input: { limit: 200 } });
-        expect(list.items.some((i) => i.event === event && i.title === title), `${event}: in-app for ${a.role}`).toBe(true);
+        expect(
+          list.items.some((i) => i.event === event && i.title === title),
+          `${event}: in-app for ${a.role}`,
+        ).toBe(true);
         // e-mail through SMTP
         const mail = smtp.messages.find((m) => m.to.includes(a.email));
         expect(mail, `${event}: e-mail to ${a.role}`).toBeDefined();
@@ -187,11 +267,23 @@ describe('every event reaches every channel', () => {
         expect(hook!.contentType).toContain('application/json');
       }
       for (const a of c.notAdmins) {
-        expect(smtp.messages.some((m) => m.to.includes(a.email)), `${event}: no e-mail to ${a.role}`).toBe(false);
-        expect(hooks.received.some((h) => h.path === a.hookPath), `${event}: no Slack to ${a.role}`).toBe(false);
-        expect(mine.some((r) => r.adminId === a.id), `${event}: no in-app row for ${a.role}`).toBe(false);
+        expect(
+          smtp.messages.some((m) => m.to.includes(a.email)),
+          `${event}: no e-mail to ${a.role}`,
+        ).toBe(false);
+        expect(
+          hooks.received.some((h) => h.path === a.hookPath),
+          `${event}: no Slack to ${a.role}`,
+        ).toBe(false);
+        expect(
+          mine.some((r) => r.adminId === a.id),
+          `${event}: no in-app row for ${a.role}`,
+        ).toBe(false);
       }
-      expect(hooks.received.some((h) => h.path === '/slack/global'), `${event}: global Slack`).toBe(c.global);
+      expect(
+        hooks.received.some((h) => h.path === '/slack/global'),
+        `${event}: global Slack`,
+      ).toBe(c.global);
       if (event === 'tenant.budget_100') {
         // One message exactly as the local receiver got it (for the docs and the issue note).
         const g = hooks.received.find((h) => h.path === '/slack/global')!;
@@ -202,13 +294,22 @@ describe('every event reaches every channel', () => {
         const memberList = await listTenantNotifications({ ctx: tenantCtx({ ...member, role: 'member' }, tenant.id), input: {} });
         expect(ownerList.items.some((i) => i.event === event && i.link === '/portal/usage')).toBe(true);
         expect(memberList.items.some((i) => i.event === event)).toBe(true);
-        expect(smtp.messages.some((m) => m.to.includes(owner.email)), `${event}: e-mail to the tenant owner`).toBe(true);
-        expect(smtp.messages.some((m) => m.to.includes(member.email)), `${event}: members get in-app only`).toBe(false);
+        expect(
+          smtp.messages.some((m) => m.to.includes(owner.email)),
+          `${event}: e-mail to the tenant owner`,
+        ).toBe(true);
+        expect(
+          smtp.messages.some((m) => m.to.includes(member.email)),
+          `${event}: members get in-app only`,
+        ).toBe(false);
         expect(title).toContain(tenant.name);
       }
       const deliveries = await deliveriesOf(mine.map((r) => r.id));
       expect(deliveries.length).toBeGreaterThan(0);
-      expect(deliveries.every((d) => d.status === 'sent' && d.attempts === 1), `${event}: all deliveries sent`).toBe(true);
+      expect(
+        deliveries.every((d) => d.status === 'sent' && d.attempts === 1),
+        `${event}: all deliveries sent`,
+      ).toBe(true);
     }
   });
 
@@ -342,7 +443,14 @@ describe('preferences', () => {
     const a = await createAdmin('admin', { settings: { approval_required: false, usage_alerts: false } });
     const initiator = await createAdmin('operator');
     const legacy = `Legacy ${uniqueSuffix()}`;
-    await notify('approval.requested', { requestId: crypto.randomUUID(), title: legacy, type: 'deployment', riskLevel: 'low', action: 'x.y', initiatedBy: initiator.id });
+    await notify('approval.requested', {
+      requestId: crypto.randomUUID(),
+      title: legacy,
+      type: 'deployment',
+      riskLevel: 'low',
+      action: 'x.y',
+      initiatedBy: initiator.id,
+    });
     const rows = (await rowsFor('approval.requested')).filter((r) => r.adminId === a.id && r.title.includes(legacy));
     expect(rows).toHaveLength(1);
     expect(await deliveriesOf(rows.map((r) => r.id))).toHaveLength(0);
@@ -400,7 +508,9 @@ describe('in-app lists', () => {
     expect(l1.items).toHaveLength(1);
     expect(l2.items).toHaveLength(0);
     // Another tenant cannot mark it read (RLS + owner filter).
-    await expect(markTenantNotificationRead({ ctx: tenantCtx({ ...u2, role: 'owner' }, t2.id), input: { id: l1.items[0]!.id } })).rejects.toThrow(/No such notification/);
+    await expect(markTenantNotificationRead({ ctx: tenantCtx({ ...u2, role: 'owner' }, t2.id), input: { id: l1.items[0]!.id } })).rejects.toThrow(
+      /No such notification/,
+    );
     expect((await markTenantNotificationRead({ ctx: tenantCtx({ ...u1, role: 'owner' }, t1.id), input: { id: l1.items[0]!.id } })).read).toBe(true);
   });
 });

@@ -35,7 +35,11 @@ function routeFiles(dir: string): Array<{ file: string; path: string; methods: s
         for (const m of src.matchAll(re)) methods.add(m[1]!);
         for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) {
           for (const part of m[1]!.split(',')) {
-            const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+            const name = part
+              .trim()
+              .split(/\s+as\s+/)
+              .pop()
+              ?.trim();
             if (name && (HTTP_METHODS as readonly string[]).concat(['HEAD', 'OPTIONS']).includes(name)) methods.add(name);
           }
         }
@@ -70,12 +74,14 @@ function checkSchema(s: unknown, where: string, problems: string[]): void {
   const o = s as Json;
   const types = o.type === undefined ? [] : Array.isArray(o.type) ? o.type : [o.type];
   for (const t of types) if (typeof t !== 'string' || !JSON_TYPES.has(t)) problems.push(`${where}: bad type ${String(t)}`);
-  if (o.required !== undefined && (!Array.isArray(o.required) || o.required.some((r) => typeof r !== 'string'))) problems.push(`${where}: required must be a string array`);
+  if (o.required !== undefined && (!Array.isArray(o.required) || o.required.some((r) => typeof r !== 'string')))
+    problems.push(`${where}: required must be a string array`);
   if (o.enum !== undefined && !Array.isArray(o.enum)) problems.push(`${where}: enum must be an array`);
   if (o.nullable !== undefined) problems.push(`${where}: "nullable" is OpenAPI 3.0, not 3.1`);
   if (o.properties) for (const [k, v] of Object.entries(o.properties as Json)) checkSchema(v, `${where}/properties/${k}`, problems);
   if (o.items !== undefined) checkSchema(o.items, `${where}/items`, problems);
-  if (o.additionalProperties !== undefined && typeof o.additionalProperties !== 'boolean') checkSchema(o.additionalProperties, `${where}/additionalProperties`, problems);
+  if (o.additionalProperties !== undefined && typeof o.additionalProperties !== 'boolean')
+    checkSchema(o.additionalProperties, `${where}/additionalProperties`, problems);
   for (const k of ['oneOf', 'anyOf', 'allOf', 'prefixItems'] as const) {
     if (o[k] !== undefined) {
       if (!Array.isArray(o[k])) problems.push(`${where}/${k}: must be an array`);
@@ -131,7 +137,8 @@ function structuralProblems(doc: OpenApiDocument): string[] {
         if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(code)) problems.push(`${where}: bad response code ${code}`);
         if (typeof (r as Json).description !== 'string') problems.push(`${where} ${code}: description required`);
       }
-      for (const req of (op.security ?? []) as Json[]) for (const name of Object.keys(req)) if (!schemes[name]) problems.push(`${where}: unknown security scheme ${name}`);
+      for (const req of (op.security ?? []) as Json[])
+        for (const name of Object.keys(req)) if (!schemes[name]) problems.push(`${where}: unknown security scheme ${name}`);
       for (const t of (op.tags ?? []) as string[]) if (!declaredTags.has(t)) problems.push(`${where}: undeclared tag ${t}`);
     }
   }
@@ -189,7 +196,8 @@ describe('OpenAPI document', () => {
     const missing: string[] = [];
     for (const f of files) {
       expect(f.methods.length, `${f.file} exports no HTTP method`).toBeGreaterThan(0);
-      for (const m of f.methods) if (!documented.has(routeKey(m, f.path))) missing.push(`${routeKey(m, f.path)}  (${f.file}) -> add it to lib/openapi/routes.ts`);
+      for (const m of f.methods)
+        if (!documented.has(routeKey(m, f.path))) missing.push(`${routeKey(m, f.path)}  (${f.file}) -> add it to lib/openapi/routes.ts`);
     }
     expect(missing).toEqual([]);
 

@@ -21,7 +21,16 @@ describe('admin pricing API', () => {
     useSession(adminSession(auditor));
     const res = await listPricing(new Request('http://localhost/api/admin/pricing?provider=openai'), noParams);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { items: Array<{ name: string; providerId: string; cost: Record<string, string>; price: Record<string, string>; markupPercent: string; markupSource: string }> };
+    const body = (await res.json()) as {
+      items: Array<{
+        name: string;
+        providerId: string;
+        cost: Record<string, string>;
+        price: Record<string, string>;
+        markupPercent: string;
+        markupSource: string;
+      }>;
+    };
     expect(body.items.length).toBeGreaterThan(3);
     expect(body.items.every((i) => i.providerId === 'openai')).toBe(true);
     const gpt41 = body.items.find((i) => i.name === 'gpt-4.1')!;

@@ -7,7 +7,17 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
-import { administrators, estimatedCostAlerts, hipaaConfig, markupOverrides, modelCostHistory, models, notifications, providers, tenantModelAccess } from '../../lib/db/schema';
+import {
+  administrators,
+  estimatedCostAlerts,
+  hipaaConfig,
+  markupOverrides,
+  modelCostHistory,
+  models,
+  notifications,
+  providers,
+  tenantModelAccess,
+} from '../../lib/db/schema';
 import { seedCatalog } from '../../lib/catalog/seed';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { getAdminModelPricing, listAdminPricing, listClientPricing } from '../../lib/pricing/service';
@@ -24,11 +34,15 @@ beforeAll(async () => {
 const DAY = 86_400_000;
 
 /** Each test uses its own model so overrides never collide across tests or files. */
-async function withOverride<T>(
-  values: Omit<typeof markupOverrides.$inferInsert, 'reason'> & { reason?: string },
-  fn: () => Promise<T>,
-): Promise<T> {
-  const [row] = await withPlatform((tx) => tx.insert(markupOverrides).values({ reason: 'test', ...values }).returning(), db);
+async function withOverride<T>(values: Omit<typeof markupOverrides.$inferInsert, 'reason'> & { reason?: string }, fn: () => Promise<T>): Promise<T> {
+  const [row] = await withPlatform(
+    (tx) =>
+      tx
+        .insert(markupOverrides)
+        .values({ reason: 'test', ...values })
+        .returning(),
+    db,
+  );
   try {
     return await fn();
   } finally {
@@ -98,10 +112,7 @@ describe('estimated costs', () => {
       expect(e.estimated!.confidence).toBeLessThanOrEqual(1);
       expect(e.estimated!.sourceModels.length).toBeGreaterThan(0);
       expect(e.price.inputPer1M).not.toBeNull();
-      const alerts = await withPlatform(
-        (tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, e.modelId)),
-        db,
-      );
+      const alerts = await withPlatform((tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, e.modelId)), db);
       expect(alerts).toHaveLength(1);
       const c = e.estimated!.confidence!;
       expect(alerts[0]!.severity).toBe(c > 0.8 ? 'info' : c > 0.5 ? 'warning' : 'critical');
@@ -113,13 +124,20 @@ describe('estimated costs', () => {
 describe('estimated-cost alerts reach the administrators', () => {
   it('a newly estimated model raises an alert and an in-app notification by severity', async () => {
     // Someone who may act on it (operators propose pricing changes).
-    await withPlatform((tx) => tx.insert(administrators).values({ email: `pricing-${crypto.randomUUID()}@alerts.test`, name: 'Pricing operator', role: 'operator', status: 'active' }), db);
+    await withPlatform(
+      (tx) =>
+        tx.insert(administrators).values({ email: `pricing-${crypto.randomUUID()}@alerts.test`, name: 'Pricing operator', role: 'operator', status: 'active' }),
+      db,
+    );
     // A (disabled, so invisible elsewhere) copy of an estimated model that has no estimate yet.
     const id = `test-estimated-${crypto.randomUUID().slice(0, 8)}`;
     const [src] = await withPlatform((tx) => tx.select().from(models).where(eq(models.id, 'google-gemini-2-flash-thinking-exp')), db);
     const { createdAt: _c, updatedAt: _u, ...rest } = src!;
     await withPlatform(
-      (tx) => tx.insert(models).values({ ...rest, id, name: id, displayName: `Alert test ${id}`, providerModelId: id, litellmId: `test/${id}`, estimate: null, enabled: false }),
+      (tx) =>
+        tx
+          .insert(models)
+          .values({ ...rest, id, name: id, displayName: `Alert test ${id}`, providerModelId: id, litellmId: `test/${id}`, estimate: null, enabled: false }),
       db,
     );
     try {
@@ -128,7 +146,14 @@ describe('estimated-cost alerts reach the administrators', () => {
       const [alert] = await withPlatform((tx) => tx.select().from(estimatedCostAlerts).where(eq(estimatedCostAlerts.modelId, id)), db);
       expect(alert).toBeDefined();
       const rows = await pollRows(() =>
-        withPlatform((tx) => tx.select().from(notifications).where(and(eq(notifications.event, 'estimated_cost.alert'), eq(notifications.title, `Estimated cost (${alert!.severity}): Alert test ${id}`))), db),
+        withPlatform(
+          (tx) =>
+            tx
+              .select()
+              .from(notifications)
+              .where(and(eq(notifications.event, 'estimated_cost.alert'), eq(notifications.title, `Estimated cost (${alert!.severity}): Alert test ${id}`))),
+          db,
+        ),
       );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows[0]!.severity).toBe(alert!.severity);
@@ -196,8 +221,16 @@ describe('client pricing view', () => {
     const adminById = new Map(admin.map((r) => [r.name, r]));
     for (const view of forA) {
       const r = adminById.get(view.model)!;
-      const forbidden = [r.cost.inputPer1M, r.cost.outputPer1M, r.cost.inputPer1k, r.cost.perImage, r.cost.perSecond, r.margin.inputPer1M, r.margin.outputPer1M, r.markupPercent]
-        .filter((v): v is string => !!v && v !== '0');
+      const forbidden = [
+        r.cost.inputPer1M,
+        r.cost.outputPer1M,
+        r.cost.inputPer1k,
+        r.cost.perImage,
+        r.cost.perSecond,
+        r.margin.inputPer1M,
+        r.margin.outputPer1M,
+        r.markupPercent,
+      ].filter((v): v is string => !!v && v !== '0');
       assertNoCostLeak(view, forbidden);
     }
     for (const view of [forA, forB]) expect(JSON.stringify(view)).not.toMatch(/cost|markup|margin/i);
@@ -210,7 +243,11 @@ describe('client pricing view', () => {
     await withPlatform((tx) => tx.insert(tenantModelAccess).values({ tenantId: b.id, modelId: model.id, enabled: false }), db);
     const seen = await withTenant(
       a.id,
-      (tx) => tx.select().from(tenantModelAccess).where(and(eq(tenantModelAccess.tenantId, b.id))),
+      (tx) =>
+        tx
+          .select()
+          .from(tenantModelAccess)
+          .where(and(eq(tenantModelAccess.tenantId, b.id))),
       db,
     );
     expect(seen).toHaveLength(0);

@@ -9,10 +9,7 @@ export function uniqueSuffix(): string {
   return crypto.randomBytes(5).toString('hex');
 }
 
-export async function createTenant(
-  db: Db,
-  overrides: Partial<typeof tenants.$inferInsert> = {},
-): Promise<typeof tenants.$inferSelect> {
+export async function createTenant(db: Db, overrides: Partial<typeof tenants.$inferInsert> = {}): Promise<typeof tenants.$inferSelect> {
   const suffix = uniqueSuffix();
   return withPlatform(async (tx) => {
     const [row] = await tx

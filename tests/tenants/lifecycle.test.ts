@@ -63,11 +63,26 @@ async function newTenantWithOwner() {
   const ownerEmail = `owner-${s}@t.test`;
   const created = await createTenant({
     ctx: ctxOf(superAdmin),
-    input: { name: `Co ${s}`, slug: `co-${s}`, billingEmail: `bill-${s}@t.test`, currency: 'EUR', taxRatePercent: '20', tier: 2, monthlyBudget: '500', notes: 'met at a conference', ownerEmail },
+    input: {
+      name: `Co ${s}`,
+      slug: `co-${s}`,
+      billingEmail: `bill-${s}@t.test`,
+      currency: 'EUR',
+      taxRatePercent: '20',
+      tier: 2,
+      monthlyBudget: '500',
+      notes: 'met at a conference',
+      ownerEmail,
+    },
     baseUrl: 'http://app.test',
   });
   const owner = await acceptTenantInvitation({ input: { token: linkToken(ownerEmail, 'join'), name: 'Owner', password: PASSWORD }, meta: {} });
-  return { tenantId: created.tenant.id, ownerEmail, owner: { id: owner.userId, tenantId: owner.tenantId, email: owner.email, role: 'owner' as const }, created };
+  return {
+    tenantId: created.tenant.id,
+    ownerEmail,
+    owner: { id: owner.userId, tenantId: owner.tenantId, email: owner.email, role: 'owner' as const },
+    created,
+  };
 }
 
 describe('creating a tenant', () => {
@@ -82,14 +97,24 @@ describe('creating a tenant', () => {
     const signIn = await authenticateTenantUser({ email: ownerEmail, password: PASSWORD }, {});
     expect(signIn).toMatchObject({ audience: 'tenant', tenantId, role: 'owner' });
     const audit = await withPlatform((tx) => tx.select({ action: auditLogs.action }).from(auditLogs).where(eq(auditLogs.tenantId, tenantId)), db);
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['tenant.created', 'tenant_invitation.created', 'tenant_invitation.accepted', 'tenant_user.created']));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['tenant.created', 'tenant_invitation.created', 'tenant_invitation.accepted', 'tenant_user.created']),
+    );
     // The invitation is single use.
     expect(await describeTenantInvitation(linkToken(ownerEmail, 'join'))).toEqual({ ok: false, reason: 'accepted' });
   });
 
   it('refuses a taken slug, bad input and roles without tenants.manage', async () => {
     const s = uniqueSuffix();
-    const input = { name: `X ${s}`, slug: `x-${s}`, billingEmail: `b-${s}@t.test`, currency: 'USD', taxRatePercent: '0', tier: 1, ownerEmail: `o-${s}@t.test` } as const;
+    const input = {
+      name: `X ${s}`,
+      slug: `x-${s}`,
+      billingEmail: `b-${s}@t.test`,
+      currency: 'USD',
+      taxRatePercent: '0',
+      tier: 1,
+      ownerEmail: `o-${s}@t.test`,
+    } as const;
     await createTenant({ ctx: ctxOf(superAdmin), input });
     await expect(createTenant({ ctx: ctxOf(superAdmin), input: { ...input, ownerEmail: `o2-${s}@t.test` } })).rejects.toBeInstanceOf(ConflictError);
     await expect(createTenant({ ctx: ctxOf(superAdmin), input: { ...input, slug: 'Not A Slug' } })).rejects.toThrow();
@@ -101,14 +126,32 @@ describe('creating a tenant', () => {
 describe('changing a tenant', () => {
   it('changes budget, tax rate and options directly, audited with old and new values', async () => {
     const { tenantId } = await newTenantWithOwner();
-    await updateTenant({ ctx: ctxOf(approver), tenantId, input: { monthlyBudget: '750.50', taxRatePercent: '8.875', requestLoggingEnabled: true, requestLogRetentionDays: 7, responseCacheTtlSeconds: 120 } });
+    await updateTenant({
+      ctx: ctxOf(approver),
+      tenantId,
+      input: { monthlyBudget: '750.50', taxRatePercent: '8.875', requestLoggingEnabled: true, requestLogRetentionDays: 7, responseCacheTtlSeconds: 120 },
+    });
     const [t] = await withPlatform((tx) => tx.select().from(tenants).where(eq(tenants.id, tenantId)), db);
     expect(t!.monthlyBudget).toMatch(/^750\.50*$/);
     expect(t!.requestLoggingEnabled).toBe(true);
     expect((t!.settings as Record<string, unknown>).responseCacheTtlSeconds).toBe(120);
-    const [r] = await withPlatform((tx) => tx.select().from(dataRetentionPolicies).where(and(eq(dataRetentionPolicies.tenantId, tenantId), eq(dataRetentionPolicies.dataType, 'request_logs'))), db);
+    const [r] = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(dataRetentionPolicies)
+          .where(and(eq(dataRetentionPolicies.tenantId, tenantId), eq(dataRetentionPolicies.dataType, 'request_logs'))),
+      db,
+    );
     expect(r!.retentionDays).toBe(7);
-    const [a] = await withPlatform((tx) => tx.select().from(auditLogs).where(and(eq(auditLogs.tenantId, tenantId), eq(auditLogs.action, 'tenant.updated'))), db);
+    const [a] = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(auditLogs)
+          .where(and(eq(auditLogs.tenantId, tenantId), eq(auditLogs.action, 'tenant.updated'))),
+      db,
+    );
     expect(a!.oldValues).toMatchObject({ requestLoggingEnabled: false });
     expect(a!.newValues).toMatchObject({ monthlyBudget: '750.50', taxRatePercent: '8.875', requestLogRetentionDays: 7 });
     await expect(updateTenant({ ctx: ctxOf(operator), tenantId, input: { monthlyBudget: '1' } })).rejects.toBeInstanceOf(ForbiddenError);
@@ -147,16 +190,22 @@ describe('people', () => {
     const memberEmail = `m-${uniqueSuffix()}@t.test`;
     const inv = await inviteTenantUser({ actor: asUser(tenantCtx(owner)), tenantId, input: { email: memberEmail, role: 'member' } });
     expect(inv.delivery).toBe('test');
-    await expect(inviteTenantUser({ actor: asUser(tenantCtx(owner)), tenantId, input: { email: memberEmail, role: 'member' } })).rejects.toBeInstanceOf(ConflictError);
+    await expect(inviteTenantUser({ actor: asUser(tenantCtx(owner)), tenantId, input: { email: memberEmail, role: 'member' } })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     const m = await acceptTenantInvitation({ input: { token: linkToken(memberEmail, 'join'), name: 'Member', password: PASSWORD }, meta: {} });
     const member = { id: m.userId, tenantId, email: memberEmail, role: 'member' as const };
-    await expect(inviteTenantUser({ actor: asUser(tenantCtx(member)), tenantId, input: { email: `x-${uniqueSuffix()}@t.test`, role: 'owner' } })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      inviteTenantUser({ actor: asUser(tenantCtx(member)), tenantId, input: { email: `x-${uniqueSuffix()}@t.test`, role: 'owner' } }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
 
     // Another tenant's owner cannot touch this tenant.
     const other = await newTenantWithOwner();
     await expect(removePerson({ actor: asUser(tenantCtx(other.owner)), tenantId, input: { userId: member.id } })).rejects.toBeInstanceOf(ForbiddenError);
 
-    await expect(changePersonRole({ actor: asUser(tenantCtx(owner)), tenantId, input: { userId: owner.id, role: 'member' } })).rejects.toBeInstanceOf(InvalidStateError);
+    await expect(changePersonRole({ actor: asUser(tenantCtx(owner)), tenantId, input: { userId: owner.id, role: 'member' } })).rejects.toBeInstanceOf(
+      InvalidStateError,
+    );
     await transferOwnership({ actor: asUser(tenantCtx(owner)), tenantId, input: { userId: member.id } });
     const people = await listPeople({ actor: asAdmin(ctxOf(approver)), tenantId });
     expect(Object.fromEntries(people.map((p) => [p.email, p.role]))).toEqual({ [owner.email]: 'member', [memberEmail]: 'owner' });
@@ -191,13 +240,22 @@ describe('passwords', () => {
     await requestPasswordReset({ email: ownerEmail, meta: {} });
     await new Promise((r) => setTimeout(r, 20));
     const t2 = linkToken(ownerEmail, 'password/reset');
-    await withPlatform((tx) => tx.update(passwordResetTokens).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(passwordResetTokens.userId, owner.id)), db);
+    await withPlatform(
+      (tx) =>
+        tx
+          .update(passwordResetTokens)
+          .set({ expiresAt: sql`now() - interval '1 minute'` })
+          .where(eq(passwordResetTokens.userId, owner.id)),
+      db,
+    );
     await expect(resetPassword({ input: { token: t2, password: 'yet-another-password-4' }, meta: {} })).rejects.toThrow(/expired/);
   });
 
   it('change: needs the current password; ends every session', async () => {
     const { owner } = await newTenantWithOwner();
-    await expect(changePassword({ ctx: tenantCtx(owner), input: { current: 'wrong-password-here', password: 'a-changed-password-5' } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(changePassword({ ctx: tenantCtx(owner), input: { current: 'wrong-password-here', password: 'a-changed-password-5' } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await changePassword({ ctx: tenantCtx(owner), input: { current: PASSWORD, password: 'a-changed-password-5' } });
     const [u] = await withPlatform((tx) => tx.select({ v: users.sessionsValidAfter }).from(users).where(eq(users.id, owner.id)), db);
     expect(u!.v).not.toBeNull();
@@ -221,7 +279,9 @@ describe('lists', () => {
           expiresAt: new Date(base + 86_400_000),
         });
       }
-      await tx.insert(requestLogs).values({ tenantId: b.id, requestId: `req-b-${uniqueSuffix()}`, model: 'm', requestBody: { messages: [] }, expiresAt: new Date(base + 86_400_000) });
+      await tx
+        .insert(requestLogs)
+        .values({ tenantId: b.id, requestId: `req-b-${uniqueSuffix()}`, model: 'm', requestBody: { messages: [] }, expiresAt: new Date(base + 86_400_000) });
     }, db);
     const p = (x: Record<string, string>) => requestLogParamsSchema.parse({ limit: '25', ...x });
     const all = await withTenant(a.id, (tx) => listRequestLogs(tx, a.id, p({})), db);
@@ -257,9 +317,11 @@ describe('lists', () => {
     expect(suspended.rows.map((r) => r.name)).toEqual([`Paged ${s} b`]);
     const first = await withPlatform((tx) => listTenantsPage(tx, { ...tenantListParamsSchema.parse({ q: `Paged ${s}` }), limit: 2 as never }), db);
     expect(first.next).toBeTruthy();
-    const second = await withPlatform((tx) => listTenantsPage(tx, { ...tenantListParamsSchema.parse({ q: `Paged ${s}` }), limit: 2 as never, cursor: first.next! }), db);
+    const second = await withPlatform(
+      (tx) => listTenantsPage(tx, { ...tenantListParamsSchema.parse({ q: `Paged ${s}` }), limit: 2 as never, cursor: first.next! }),
+      db,
+    );
     expect(second.rows.map((r) => r.name)).toEqual([`Paged ${s} c`]);
     expect(second.next).toBeNull();
   });
 });
-

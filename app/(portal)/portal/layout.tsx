@@ -37,7 +37,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   if (tenantHasPermission(ctx.role, 'users.manage')) items.push({ href: '/portal/people', label: 'People', icon: 'admins' });
   items.push({ href: '/portal/account', label: 'Account', icon: 'overview' });
   return (
-    <AppShell product="Portal" homeHref="/portal" groups={[{ label: tenantName, items }]} user={{ name: ctx.email, detail: `${tenantName} · ${ctx.role}` }} signOut={signOutTenant}>
+    <AppShell
+      product="Portal"
+      homeHref="/portal"
+      groups={[{ label: tenantName, items }]}
+      user={{ name: ctx.email, detail: `${tenantName} · ${ctx.role}` }}
+      signOut={signOutTenant}
+    >
       {children}
     </AppShell>
   );

@@ -2,5 +2,15 @@ import Link from 'next/link';
 import { EmptyState } from '@/components/ui/feedback';
 
 export default function NotFound() {
-  return <EmptyState title="Not found" description="This page or record does not exist (or is not yours to see)." action={<Link className="text-sm text-brand-700 underline" href="/portal">Back to the start page</Link>} />;
+  return (
+    <EmptyState
+      title="Not found"
+      description="This page or record does not exist (or is not yours to see)."
+      action={
+        <Link className="text-sm text-brand-700 underline" href="/portal">
+          Back to the start page
+        </Link>
+      }
+    />
+  );
 }

@@ -44,7 +44,12 @@ export default async function PortalHome() {
         <div className="grid gap-6 lg:grid-cols-3">
           <Card className="lg:col-span-2">
             <CardBody>
-              <TimeSeriesChart title="Spend per day (last 30 days)" data={usage.daily.map((d) => ({ day: d.day, spend: displayNumber(d.spend) }))} xKey="day" series={[{ key: 'spend', label: 'Spend' }]} />
+              <TimeSeriesChart
+                title="Spend per day (last 30 days)"
+                data={usage.daily.map((d) => ({ day: d.day, spend: displayNumber(d.spend) }))}
+                xKey="day"
+                series={[{ key: 'spend', label: 'Spend' }]}
+              />
             </CardBody>
           </Card>
           <BudgetCard usage={usage} />

@@ -93,7 +93,11 @@ function Endpoint({ e }: { e: EndpointView }) {
           <ul className="mt-1 space-y-1">
             {e.parameters.map((p) => (
               <li key={`${p.in}-${p.name}`} className="text-sm">
-                <code className="font-mono font-semibold">{p.name}</code> <span className="text-xs text-slate-500">({p.in}{p.required ? ', required' : ''})</span>{' '}
+                <code className="font-mono font-semibold">{p.name}</code>{' '}
+                <span className="text-xs text-slate-500">
+                  ({p.in}
+                  {p.required ? ', required' : ''})
+                </span>{' '}
                 <TypeLabel node={p.node} />
                 {p.node.constraints.length > 0 && <span className="ml-2 text-xs text-slate-500">{p.node.constraints.join(' · ')}</span>}
                 {p.description && <p className="text-xs text-slate-600">{p.description}</p>}
@@ -138,7 +142,11 @@ export default function ApiReferencePage() {
         </h1>
         <p className="mt-2 text-sm text-slate-700">{view.description}</p>
         <p className="mt-2 text-sm">
-          Machine-readable: <a className="text-brand-700 underline" href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
+          Machine-readable:{' '}
+          <a className="text-brand-700 underline" href="/api/openapi.json">
+            /api/openapi.json
+          </a>{' '}
+          (OpenAPI 3.1).
         </p>
       </header>
       <nav aria-label="Sections" className="mb-8 rounded-lg border border-slate-200 bg-white p-4">

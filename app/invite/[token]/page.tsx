@@ -21,7 +21,15 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
   const inv = await describeInvitation(token);
   if (!inv.ok) {
     return (
-      <AuthCard eyebrow="Admin console" title="Invitation" footer={<Link className="underline" href="/admin/sign-in">Administrator sign-in</Link>}>
+      <AuthCard
+        eyebrow="Admin console"
+        title="Invitation"
+        footer={
+          <Link className="underline" href="/admin/sign-in">
+            Administrator sign-in
+          </Link>
+        }
+      >
         <p role="alert" className="text-sm text-slate-800">
           {REASONS[inv.reason]}
         </p>
@@ -33,8 +41,8 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
     return (
       <AuthCard eyebrow="Admin console" title="Set up the first administrator">
         <p className="mb-4 text-sm text-slate-700">
-          This single-use link creates <strong>{inv.email}</strong> as <strong>super admin</strong>. Choose a password and enrol an
-          authenticator app: scan the code, or type the key, then enter the 6-digit code it shows.
+          This single-use link creates <strong>{inv.email}</strong> as <strong>super admin</strong>. Choose a password and enrol an authenticator app: scan the
+          code, or type the key, then enter the 6-digit code it shows.
         </p>
         <img src={enrol.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="mx-auto mb-2" />
         <p className="mb-4 text-center font-mono text-xs break-all text-slate-700" data-testid="setup-mfa-secret">

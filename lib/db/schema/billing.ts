@@ -1,18 +1,6 @@
 /** Rollups, invoices, the revenue and cost books, accounting periods, reconciliation, exports. */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  unique,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { cents, exact, id, percent, timestamps, ts } from './_columns';
 import { tenantId, tenants, users } from './tenancy';
 
@@ -53,22 +41,26 @@ export const usageRollups = pgTable(
   ],
 );
 
-export const billingRuns = pgTable('billing_runs', {
-  id: id(),
-  period: varchar('period', { length: 7 }).notNull(),
-  tenantId: uuid('tenant_id'),
-  status: varchar('status', { length: 20, enum: ['queued', 'running', 'succeeded', 'failed'] })
-    .notNull()
-    .default('queued'),
-  totalTenants: integer('total_tenants').notNull().default(0),
-  processedTenants: integer('processed_tenants').notNull().default(0),
-  invoicesCreated: integer('invoices_created').notNull().default(0),
-  startedBy: uuid('started_by'),
-  startedAt: ts('started_at'),
-  finishedAt: ts('finished_at'),
-  error: text('error'),
-  ...timestamps(),
-}, (t) => [index('idx_billing_runs_period').on(t.period, t.createdAt)]);
+export const billingRuns = pgTable(
+  'billing_runs',
+  {
+    id: id(),
+    period: varchar('period', { length: 7 }).notNull(),
+    tenantId: uuid('tenant_id'),
+    status: varchar('status', { length: 20, enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
+    totalTenants: integer('total_tenants').notNull().default(0),
+    processedTenants: integer('processed_tenants').notNull().default(0),
+    invoicesCreated: integer('invoices_created').notNull().default(0),
+    startedBy: uuid('started_by'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    error: text('error'),
+    ...timestamps(),
+  },
+  (t) => [index('idx_billing_runs_period').on(t.period, t.createdAt)],
+);
 
 export const invoices = pgTable(
   'invoices',
@@ -104,7 +96,9 @@ export const invoices = pgTable(
     index('idx_invoices_tenant').on(t.tenantId, t.period),
     index('idx_invoices_status').on(t.status),
     // Idempotent generation: one live invoice per tenant and period (voided ones don't count).
-    uniqueIndex('uq_invoice_live_period').on(t.tenantId, t.period).where(sql`status <> 'void'`),
+    uniqueIndex('uq_invoice_live_period')
+      .on(t.tenantId, t.period)
+      .where(sql`status <> 'void'`),
   ],
 );
 
@@ -237,45 +231,59 @@ export const modelRevenueTracking = pgTable(
   (t) => [unique('uq_mrt').on(t.modelId, t.period)],
 );
 
-export const reconciliationEntries = pgTable('reconciliation_entries', {
-  id: id(),
-  period: varchar('period', { length: 7 }).notNull(),
-  tenantId: uuid('tenant_id'),
-  providerId: varchar('provider_id', { length: 50 }),
-  kind: varchar('kind', { length: 30, enum: ['late_usage', 'provider_invoice', 'manual_adjustment'] }).notNull(),
-  amount: exact('amount').notNull(),
-  reason: text('reason').notNull(),
-  status: varchar('status', { length: 20, enum: ['applied', 'pending_approval', 'rejected'] }).notNull().default('applied'),
-  approvalRequestId: uuid('approval_request_id'),
-  createdBy: uuid('created_by'),
-  metadata: jsonb('metadata').notNull().default({}),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('idx_reconciliation_period').on(t.period, t.kind)]);
+export const reconciliationEntries = pgTable(
+  'reconciliation_entries',
+  {
+    id: id(),
+    period: varchar('period', { length: 7 }).notNull(),
+    tenantId: uuid('tenant_id'),
+    providerId: varchar('provider_id', { length: 50 }),
+    kind: varchar('kind', { length: 30, enum: ['late_usage', 'provider_invoice', 'manual_adjustment'] }).notNull(),
+    amount: exact('amount').notNull(),
+    reason: text('reason').notNull(),
+    status: varchar('status', { length: 20, enum: ['applied', 'pending_approval', 'rejected'] })
+      .notNull()
+      .default('applied'),
+    approvalRequestId: uuid('approval_request_id'),
+    createdBy: uuid('created_by'),
+    metadata: jsonb('metadata').notNull().default({}),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('idx_reconciliation_period').on(t.period, t.kind)],
+);
 
 /** A provider's own invoice total for a period, to compare with what we metered. */
-export const providerInvoiceImports = pgTable('provider_invoice_imports', {
-  id: id(),
-  period: varchar('period', { length: 7 }).notNull(),
-  providerId: varchar('provider_id', { length: 50 }).notNull(),
-  invoicedCost: exact('invoiced_cost').notNull(),
-  meteredCost: exact('metered_cost').notNull(),
-  difference: exact('difference').notNull(),
-  source: varchar('source', { length: 10, enum: ['csv', 'manual'] }).notNull(),
-  importedBy: uuid('imported_by'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('idx_provider_imports_period').on(t.period, t.providerId, t.createdAt)]);
+export const providerInvoiceImports = pgTable(
+  'provider_invoice_imports',
+  {
+    id: id(),
+    period: varchar('period', { length: 7 }).notNull(),
+    providerId: varchar('provider_id', { length: 50 }).notNull(),
+    invoicedCost: exact('invoiced_cost').notNull(),
+    meteredCost: exact('metered_cost').notNull(),
+    difference: exact('difference').notNull(),
+    source: varchar('source', { length: 10, enum: ['csv', 'manual'] }).notNull(),
+    importedBy: uuid('imported_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('idx_provider_imports_period').on(t.period, t.providerId, t.createdAt)],
+);
 
-export const revenueExportLog = pgTable('revenue_export_log', {
-  id: id(),
-  exportType: varchar('export_type', { length: 30 }).notNull(),
-  period: varchar('period', { length: 7 }),
-  format: varchar('format', { length: 10 }).notNull().default('csv'),
-  filters: jsonb('filters').notNull().default({}),
-  rowCount: integer('row_count').notNull(),
-  checksum: varchar('checksum', { length: 64 }).notNull(),
-  exportedBy: uuid('exported_by'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('idx_export_log_created').on(t.createdAt)]);
+export const revenueExportLog = pgTable(
+  'revenue_export_log',
+  {
+    id: id(),
+    exportType: varchar('export_type', { length: 30 }).notNull(),
+    period: varchar('period', { length: 7 }),
+    format: varchar('format', { length: 10 }).notNull().default('csv'),
+    filters: jsonb('filters').notNull().default({}),
+    rowCount: integer('row_count').notNull(),
+    checksum: varchar('checksum', { length: 64 }).notNull(),
+    exportedBy: uuid('exported_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('idx_export_log_created').on(t.createdAt)],
+);
 
 /**
  * Dashboard aggregates per day and tenant (the admin dashboard's "top tenants", which would

@@ -1,19 +1,7 @@
 /** Providers and models with what each costs us, markup overrides, per-tenant model access,
  * cost history and estimated-cost alerts. Costs are exact NUMERIC (see lib/pricing/money.ts). */
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  text,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, numeric, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { COST_SOURCES, MODEL_CATEGORIES, PRICING_TYPES, WIRE_FORMATS } from '../../catalog/types';
 import { exact, id, percent, timestamps, ts } from './_columns';
 import { tenantId } from './tenancy';
@@ -41,9 +29,18 @@ export const providers = pgTable(
     wireFormat: varchar('wire_format', { length: 20, enum: WIRE_FORMATS }).notNull().default('openai'),
     isSelfHosted: boolean('is_self_hosted').notNull().default(false),
     enabled: boolean('enabled').notNull().default(true),
-    features: text('features').array().notNull().default(sql`'{}'::text[]`),
-    regions: text('regions').array().notNull().default(sql`'{}'::text[]`),
-    compliance: text('compliance').array().notNull().default(sql`'{}'::text[]`),
+    features: text('features')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    regions: text('regions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    compliance: text('compliance')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     rateLimitRpm: integer('rate_limit_rpm'),
     rateLimitTpm: integer('rate_limit_tpm'),
     metadata: jsonb('metadata').notNull().default({}),
@@ -64,15 +61,27 @@ export const models = pgTable(
     litellmId: varchar('litellm_id', { length: 150 }).notNull().unique(),
     /** What clients send as `model`. */
     name: varchar('name', { length: 100 }).notNull().unique(),
-    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    aliases: text('aliases')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     displayName: varchar('display_name', { length: 150 }).notNull(),
     description: text('description'),
     category: varchar('category', { length: 50, enum: MODEL_CATEGORIES }).notNull(),
-    capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
+    capabilities: text('capabilities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     contextWindow: integer('context_window'),
     maxOutput: integer('max_output'),
-    inputModalities: text('input_modalities').array().notNull().default(sql`'{}'::text[]`),
-    outputModalities: text('output_modalities').array().notNull().default(sql`'{}'::text[]`),
+    inputModalities: text('input_modalities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    outputModalities: text('output_modalities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     pricingType: varchar('pricing_type', { length: 30, enum: PRICING_TYPES }).notNull().default('per_token'),
     // --- COST (what RADIANT pays). Exact NUMERIC; null = not charged. ---
     inputCostPer1k: exact('input_cost_per_1k'),

@@ -113,7 +113,9 @@ export const dataProcessingAgreements = pgTable('data_processing_agreements', {
   id: id(),
   subprocessor: varchar('subprocessor', { length: 100 }).notNull(),
   providerId: varchar('provider_id', { length: 50 }),
-  status: varchar('status', { length: 20, enum: ['draft', 'signed', 'expired', 'terminated'] }).notNull().default('draft'),
+  status: varchar('status', { length: 20, enum: ['draft', 'signed', 'expired', 'terminated'] })
+    .notNull()
+    .default('draft'),
   signedAt: ts('signed_at'),
   expiresAt: ts('expires_at'),
   documentUrl: text('document_url'),

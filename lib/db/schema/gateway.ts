@@ -1,21 +1,7 @@
 /** What the gateway writes and reads: usage events (the metering ledger), routing rules,
  * provider health, rejections, idempotency and opt-in request logs. */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  text,
-  unique,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, text, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { exact, id, percent, timestamps, ts } from './_columns';
 import { models, providers } from './catalog';
 import { apiKeys, tenantId, users } from './tenancy';
@@ -86,7 +72,9 @@ export const usageEvents = pgTable(
     index('idx_usage_tenant_time').on(t.tenantId, t.createdAt),
     index('idx_usage_model_time').on(t.modelId, t.createdAt),
     index('idx_usage_time').on(t.createdAt),
-    index('idx_usage_unrolled').on(t.createdAt).where(sql`rolled_up_at IS NULL`),
+    index('idx_usage_unrolled')
+      .on(t.createdAt)
+      .where(sql`rolled_up_at IS NULL`),
   ],
 );
 

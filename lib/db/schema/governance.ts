@@ -32,13 +32,18 @@ export const administrators = pgTable(
     name: varchar('name', { length: 200 }).notNull(),
     passwordHash: text('password_hash'),
     role: varchar('role', { length: 20, enum: ADMIN_ROLES }).notNull(),
-    status: varchar('status', { length: 20, enum: ['pending', 'active', 'inactive', 'suspended'] }).notNull().default('active'),
+    status: varchar('status', { length: 20, enum: ['pending', 'active', 'inactive', 'suspended'] })
+      .notNull()
+      .default('active'),
     mfaEnabled: boolean('mfa_enabled').notNull().default(false),
     /** TOTP secret, AES-256-GCM encrypted with RADIANT_SECRET_KEY. */
     mfaSecretEncrypted: text('mfa_secret_encrypted'),
     mfaVerifiedAt: ts('mfa_verified_at'),
     /** argon2 hashes of unused recovery codes. */
-    mfaRecoveryCodes: text('mfa_recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+    mfaRecoveryCodes: text('mfa_recovery_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Last TOTP time step accepted (RFC 6238 T): a code is never accepted twice (replay guard). */
     mfaLastTimeStep: integer('mfa_last_time_step'),
     /** The seed's notification_settings: per event, per channel. */
@@ -66,8 +71,12 @@ export const invitations = pgTable(
     invitedBy: uuid('invited_by').references(() => administrators.id),
     /** 'invite': an administrator's invitation (created when its approval executes); 'setup': the
      * bootstrap link, which also enrols MFA. */
-    purpose: varchar('purpose', { length: 20, enum: ['invite', 'setup'] }).notNull().default('invite'),
-    status: varchar('status', { length: 20, enum: ['pending', 'accepted', 'expired', 'revoked'] }).notNull().default('pending'),
+    purpose: varchar('purpose', { length: 20, enum: ['invite', 'setup'] })
+      .notNull()
+      .default('invite'),
+    status: varchar('status', { length: 20, enum: ['pending', 'accepted', 'expired', 'revoked'] })
+      .notNull()
+      .default('pending'),
     expiresAt: ts('expires_at').notNull(),
     acceptedAt: ts('accepted_at'),
     acceptedByIp: inet('accepted_by_ip'),
@@ -82,7 +91,9 @@ export const approvalRequests = pgTable(
   'approval_requests',
   {
     id: id(),
-    environment: varchar('environment', { length: 20, enum: ['dev', 'staging', 'prod'] }).notNull().default('prod'),
+    environment: varchar('environment', { length: 20, enum: ['dev', 'staging', 'prod'] })
+      .notNull()
+      .default('prod'),
     type: varchar('type', { length: 30, enum: APPROVAL_TYPES }).notNull(),
     /** What the payload does, e.g. "markup.set" — selects the executor. */
     action: varchar('action', { length: 60 }).notNull(),
@@ -105,7 +116,9 @@ export const approvalRequests = pgTable(
     cancelledAt: ts('cancelled_at'),
     executedAt: ts('executed_at'),
     executionResult: jsonb('execution_result'),
-    expiresAt: ts('expires_at').notNull().default(sql`now() + interval '24 hours'`),
+    expiresAt: ts('expires_at')
+      .notNull()
+      .default(sql`now() + interval '24 hours'`),
     ...timestamps(),
   },
   (t) => [
@@ -138,11 +151,7 @@ export const auditLogs = pgTable(
     metadata: jsonb('metadata').notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [
-    index('idx_audit_created').on(t.createdAt),
-    index('idx_audit_resource').on(t.resourceType, t.resourceId),
-    index('idx_audit_actor').on(t.actorId),
-  ],
+  (t) => [index('idx_audit_created').on(t.createdAt), index('idx_audit_resource').on(t.resourceType, t.resourceId), index('idx_audit_actor').on(t.actorId)],
 );
 
 /** Failed sign-ins, for throttling by email and by IP. */
@@ -174,7 +183,9 @@ export const notifications = pgTable(
     tenantId: uuid('tenant_id'),
     userId: uuid('user_id'),
     event: varchar('event', { length: 60 }).notNull(),
-    severity: varchar('severity', { length: 10, enum: ['info', 'warning', 'critical'] }).notNull().default('info'),
+    severity: varchar('severity', { length: 10, enum: ['info', 'warning', 'critical'] })
+      .notNull()
+      .default('info'),
     title: varchar('title', { length: 255 }).notNull(),
     body: text('body'),
     link: varchar('link', { length: 500 }),
@@ -190,7 +201,9 @@ export const notificationDeliveries = pgTable('notification_deliveries', {
   notificationId: uuid('notification_id').references(() => notifications.id, { onDelete: 'cascade' }),
   channel: varchar('channel', { length: 10, enum: ['email', 'slack', 'in_app'] }).notNull(),
   target: text('target').notNull(),
-  status: varchar('status', { length: 20, enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
+  status: varchar('status', { length: 20, enum: ['queued', 'sent', 'failed'] })
+    .notNull()
+    .default('queued'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
   ...timestamps(),

@@ -72,7 +72,9 @@ export const generationJobs = pgTable(
   },
   (t) => [
     index('generation_jobs_tenant_created_idx').on(t.tenantId, t.createdAt),
-    index('generation_jobs_due_idx').on(t.nextPollAt).where(sql`status IN ('queued', 'in_progress')`),
+    index('generation_jobs_due_idx')
+      .on(t.nextPollAt)
+      .where(sql`status IN ('queued', 'in_progress')`),
     index('generation_jobs_expires_idx').on(t.expiresAt),
     uniqueIndex('generation_jobs_provider_task_uq').on(t.providerId, t.providerTaskId),
   ],
@@ -87,7 +89,10 @@ export const tenantWebhooks = pgTable(
     tenantId: tenantId(),
     url: text('url').notNull(),
     description: varchar('description', { length: 200 }),
-    events: text('events').array().notNull().default(sql`ARRAY['job.completed', 'job.failed']::text[]`),
+    events: text('events')
+      .array()
+      .notNull()
+      .default(sql`ARRAY['job.completed', 'job.failed']::text[]`),
     /** The whsec_ signing secret, sealed with RADIANT_SECRET_KEY (shown to the tenant once). */
     secretSealed: text('secret_sealed').notNull(),
     secretPrefix: varchar('secret_prefix', { length: 20 }).notNull(),
@@ -123,7 +128,9 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     index('webhook_deliveries_tenant_created_idx').on(t.tenantId, t.createdAt),
-    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
     uniqueIndex('webhook_deliveries_message_webhook_uq').on(t.webhookId, t.messageId),
   ],
 );

@@ -36,6 +36,8 @@ export const meteringQuarantine = pgTable(
   },
   (t) => [
     uniqueIndex('uq_quarantine_item').on(t.kind, t.requestId),
-    index('idx_quarantine_open').on(t.firstSeenAt).where(sql`status = 'open'`),
+    index('idx_quarantine_open')
+      .on(t.firstSeenAt)
+      .where(sql`status = 'open'`),
   ],
 );

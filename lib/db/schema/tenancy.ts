@@ -1,18 +1,6 @@
 /** Tenants (customers), their portal users and their API keys. */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { exact, id, percent, timestamps, ts } from './_columns';
 
 export const TENANT_STATUSES = ['active', 'suspended', 'cancelled'] as const;
@@ -68,7 +56,9 @@ export const users = pgTable(
     name: varchar('name', { length: 200 }),
     passwordHash: text('password_hash'),
     role: varchar('role', { length: 20, enum: TENANT_USER_ROLES }).notNull().default('member'),
-    status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended'] }).notNull().default('active'),
+    status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended'] })
+      .notNull()
+      .default('active'),
     timezone: varchar('timezone', { length: 50 }).notNull().default('UTC'),
     lastLoginAt: ts('last_login_at'),
     /** Sessions issued before this instant are refused (lib/auth/revocation.ts revokeSessions). */
@@ -94,7 +84,10 @@ export const apiKeys = pgTable(
     keyPrefix: varchar('key_prefix', { length: 24 }).notNull(),
     /** SHA-256 of the whole key (keys are 256-bit random, so a fast hash is safe). */
     keyHash: varchar('key_hash', { length: 128 }).notNull().unique(),
-    scopes: text('scopes').array().notNull().default(sql`ARRAY['chat','embeddings','models']::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`ARRAY['chat','embeddings','models']::text[]`),
     /** Per-key limits; null = the tenant tier's limits. */
     rateLimitRpm: integer('rate_limit_rpm'),
     rateLimitTpm: integer('rate_limit_tpm'),
@@ -136,7 +129,9 @@ export const tenantInvitations = pgTable(
   (t) => [
     index('idx_tenant_invitations_tenant').on(t.tenantId, t.createdAt),
     // One live invitation per address across the platform (logins are unique by e-mail).
-    uniqueIndex('uq_tenant_invitations_pending').on(sql`lower(${t.email})`).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('uq_tenant_invitations_pending')
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

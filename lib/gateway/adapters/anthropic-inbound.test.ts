@@ -20,8 +20,7 @@ import { chatCompletionRequestSchema, type ChatCompletion, type ChatCompletionCh
 import { UnsupportedFeatureError } from './shared';
 import { SseParser } from './sse';
 
-const parse = (body: Record<string, unknown>): AnthropicMessagesRequest =>
-  anthropicMessagesRequestSchema.parse({ model: 'gpt-4o', max_tokens: 256, ...body });
+const parse = (body: Record<string, unknown>): AnthropicMessagesRequest => anthropicMessagesRequestSchema.parse({ model: 'gpt-4o', max_tokens: 256, ...body });
 
 const weather = {
   name: 'get_weather',
@@ -57,7 +56,9 @@ describe('anthropicMessagesRequestSchema', () => {
   });
 
   it('requires input_schema for custom tools only', () => {
-    expect(anthropicMessagesRequestSchema.safeParse({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'a' }], tools: [{ name: 't' }] }).success).toBe(false);
+    expect(
+      anthropicMessagesRequestSchema.safeParse({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'a' }], tools: [{ name: 't' }] }).success,
+    ).toBe(false);
     expect(
       anthropicMessagesRequestSchema.safeParse({
         model: 'x',
@@ -103,7 +104,10 @@ describe('fromAnthropicMessagesRequest', () => {
     });
     expect(chatCompletionRequestSchema.safeParse(out).success).toBe(true);
     const schema = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: false };
-    expect(fromAnthropicMessagesRequest(parse({ output_config: { format: { type: 'json_schema', schema } }, messages: [{ role: 'user', content: 'Hi' }] })).response_format).toEqual({
+    expect(
+      fromAnthropicMessagesRequest(parse({ output_config: { format: { type: 'json_schema', schema } }, messages: [{ role: 'user', content: 'Hi' }] }))
+        .response_format,
+    ).toEqual({
       type: 'json_schema',
       json_schema: { name: 'output', schema, strict: true },
     });
@@ -139,9 +143,7 @@ describe('fromAnthropicMessagesRequest', () => {
         ],
       }),
     );
-    expect(out.tools).toEqual([
-      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: weather.input_schema } },
-    ]);
+    expect(out.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: weather.input_schema } }]);
     expect(out.tool_choice).toBe('required');
     expect(out.parallel_tool_calls).toBe(false);
     expect(out.messages).toEqual([
@@ -162,7 +164,8 @@ describe('fromAnthropicMessagesRequest', () => {
   });
 
   it('maps tool_choice auto / none / tool and leaves it out without tools', () => {
-    const choice = (tc: Record<string, unknown>) => fromAnthropicMessagesRequest(parse({ tools: [weather], tool_choice: tc, messages: [{ role: 'user', content: 'a' }] })).tool_choice;
+    const choice = (tc: Record<string, unknown>) =>
+      fromAnthropicMessagesRequest(parse({ tools: [weather], tool_choice: tc, messages: [{ role: 'user', content: 'a' }] })).tool_choice;
     expect(choice({ type: 'auto' })).toBe('auto');
     expect(choice({ type: 'none' })).toBe('none');
     expect(choice({ type: 'tool', name: 'get_weather' })).toEqual({ type: 'function', function: { name: 'get_weather' } });
@@ -216,11 +219,23 @@ describe('fromAnthropicMessagesRequest', () => {
     fails({ tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'a' }] }, 'tools.0.type');
     fails({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f1' } }] }] }, 'messages.0.content.0.source');
     fails({ messages: [{ role: 'user', content: [{ type: 'search_result', source: 'x', title: 'y', content: [] }] }] }, 'messages.0.content.0.type');
-    fails({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }] }] }, 'messages.1.content.0.type');
+    fails(
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: [{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }] },
+        ],
+      },
+      'messages.1.content.0.type',
+    );
   });
 });
 
-const completion = (over: Partial<ChatCompletion['choices'][number]['message']>, finish: ChatCompletion['choices'][number]['finish_reason'], usage?: ChatCompletion['usage']): ChatCompletion => ({
+const completion = (
+  over: Partial<ChatCompletion['choices'][number]['message']>,
+  finish: ChatCompletion['choices'][number]['finish_reason'],
+  usage?: ChatCompletion['usage'],
+): ChatCompletion => ({
   id: 'chatcmpl-1',
   object: 'chat.completion',
   created: 1,
@@ -232,7 +247,12 @@ const completion = (over: Partial<ChatCompletion['choices'][number]['message']>,
 describe('toAnthropicMessage', () => {
   it('builds an Anthropic message with text, usage and the requested model', () => {
     const m = toAnthropicMessage(
-      completion({ content: 'Bonjour' }, 'stop', { prompt_tokens: 120, completion_tokens: 7, total_tokens: 127, prompt_tokens_details: { cached_tokens: 100 } }),
+      completion({ content: 'Bonjour' }, 'stop', {
+        prompt_tokens: 120,
+        completion_tokens: 7,
+        total_tokens: 127,
+        prompt_tokens_details: { cached_tokens: 100 },
+      }),
       { model: 'gpt-4o', id: 'msg_abc' },
     );
     expect(m).toEqual({
@@ -258,11 +278,21 @@ describe('toAnthropicMessage', () => {
     expect(m.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
     expect(toAnthropicMessage(completion({ content: 'cut' }, 'length'), { model: 'm' }).stop_reason).toBe('max_tokens');
     expect(toAnthropicMessage(completion({ content: '' }, 'content_filter'), { model: 'm' }).stop_reason).toBe('refusal');
-    expect(toAnthropicMessage(completion({ refusal: 'I cannot' }, 'stop'), { model: 'm' })).toMatchObject({ stop_reason: 'refusal', content: [{ type: 'text', text: 'I cannot' }] });
+    expect(toAnthropicMessage(completion({ refusal: 'I cannot' }, 'stop'), { model: 'm' })).toMatchObject({
+      stop_reason: 'refusal',
+      content: [{ type: 'text', text: 'I cannot' }],
+    });
   });
 
   it('reports cache writes apart from input tokens', () => {
-    expect(openAIUsageToAnthropic({ prompt_tokens: 50, completion_tokens: 2, total_tokens: 52, prompt_tokens_details: { cached_tokens: 10, cache_write_tokens: 30 } })).toEqual({
+    expect(
+      openAIUsageToAnthropic({
+        prompt_tokens: 50,
+        completion_tokens: 2,
+        total_tokens: 52,
+        prompt_tokens_details: { cached_tokens: 10, cache_write_tokens: 30 },
+      }),
+    ).toEqual({
       input_tokens: 10,
       output_tokens: 2,
       cache_creation_input_tokens: 30,
@@ -275,7 +305,10 @@ describe('toAnthropicMessage', () => {
   });
 });
 
-const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
+const chunk = (
+  delta: ChatCompletionChunk['choices'][number]['delta'],
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): ChatCompletionChunk => ({
   id: 'c',
   object: 'chat.completion.chunk',
   created: 1,
@@ -358,7 +391,9 @@ describe('AnthropicStreamEncoder', () => {
   it('writes in-stream errors as Anthropic error events', () => {
     const enc = new AnthropicStreamEncoder({ model: 'm' });
     enc.push(chunk({ content: 'a' }));
-    expect(events(enc.error('overloaded_error', 'Overloaded'))).toEqual([{ event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }]);
+    expect(events(enc.error('overloaded_error', 'Overloaded'))).toEqual([
+      { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
+    ]);
   });
 });
 
@@ -378,7 +413,10 @@ describe('errors in Anthropic shape', () => {
     [504, ob('server_error', 'timeout'), 504, 'timeout_error'],
     [422, ob('invalid_request_error', 'idempotency_key_reused'), 422, 'invalid_request_error'],
   ])('%i %j -> %i %s', (status, body, outStatus, type) => {
-    expect(toAnthropicError(status, body, 'req_1')).toEqual({ status: outStatus, body: { type: 'error', error: { type, message: 'msg' }, request_id: 'req_1' } });
+    expect(toAnthropicError(status, body, 'req_1')).toEqual({
+      status: outStatus,
+      body: { type: 'error', error: { type, message: 'msg' }, request_id: 'req_1' },
+    });
   });
 });
 
@@ -426,7 +464,11 @@ describe('Anthropic SDK against the translation', () => {
       req.on('end', () => {
         const parsed = anthropicMessagesRequestSchema.safeParse(JSON.parse(raw));
         if (!parsed.success) {
-          const e = toAnthropicError(400, { error: { message: anthropicValidationMessage(parsed.error.issues), type: 'invalid_request_error', code: null, param: null } }, 'req_x');
+          const e = toAnthropicError(
+            400,
+            { error: { message: anthropicValidationMessage(parsed.error.issues), type: 'invalid_request_error', code: null, param: null } },
+            'req_x',
+          );
           res.writeHead(e.status, { 'content-type': 'application/json', 'request-id': 'req_x' });
           res.end(JSON.stringify(e.body));
           return;
@@ -436,7 +478,11 @@ describe('Anthropic SDK against the translation', () => {
         const wantsTool = (oai.tools?.length ?? 0) > 0;
         if (!oai.stream) {
           const c = wantsTool
-            ? completion({ tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] }, 'tool_calls', { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39 })
+            ? completion({ tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] }, 'tool_calls', {
+                prompt_tokens: 30,
+                completion_tokens: 9,
+                total_tokens: 39,
+              })
             : completion({ content: 'Hello from GPT' }, 'stop', { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 });
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(toAnthropicMessage(c, { model: parsed.data.model, id: 'msg_test1' })));
@@ -463,7 +509,14 @@ describe('Anthropic SDK against the translation', () => {
   it('messages.create: text, then tool use', async () => {
     const client = new Anthropic({ apiKey: 'rk_test_key', baseURL, maxRetries: 0 });
     const msg = await client.messages.create({ model: 'gpt-4o', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
-    expect(msg).toMatchObject({ id: 'msg_test1', type: 'message', role: 'assistant', model: 'gpt-4o', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello from GPT' }] });
+    expect(msg).toMatchObject({
+      id: 'msg_test1',
+      type: 'message',
+      role: 'assistant',
+      model: 'gpt-4o',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'Hello from GPT' }],
+    });
     expect(msg.usage).toMatchObject({ input_tokens: 11, output_tokens: 4 });
     const last = seen[seen.length - 1]!;
     expect(last.url).toBe('/api/v1/messages');
@@ -475,14 +528,24 @@ describe('Anthropic SDK against the translation', () => {
       { role: 'user', content: 'Hi' },
     ]);
 
-    const tool = await client.messages.create({ model: 'gpt-4o', max_tokens: 100, tools: [weather as Anthropic.Tool], messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+    const tool = await client.messages.create({
+      model: 'gpt-4o',
+      max_tokens: 100,
+      tools: [weather as Anthropic.Tool],
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    });
     expect(tool.stop_reason).toBe('tool_use');
     expect(tool.content).toEqual([{ type: 'tool_use', id: 'call_9', name: 'get_weather', input: { city: 'Oslo' } }]);
   });
 
   it('messages.stream accumulates the final message (text + tool input JSON)', async () => {
     const client = new Anthropic({ authToken: 'rk_bearer_key', apiKey: null, baseURL, maxRetries: 0 });
-    const stream = client.messages.stream({ model: 'gpt-4o', max_tokens: 100, tools: [weather as Anthropic.Tool], messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+    const stream = client.messages.stream({
+      model: 'gpt-4o',
+      max_tokens: 100,
+      tools: [weather as Anthropic.Tool],
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    });
     const texts: string[] = [];
     stream.on('text', (t) => texts.push(t));
     const final = await stream.finalMessage();
@@ -502,9 +565,15 @@ describe('Anthropic SDK against the translation', () => {
 
   it('surfaces Anthropic-shaped errors as the SDK error classes', async () => {
     const client = new Anthropic({ apiKey: 'k', baseURL, maxRetries: 0 });
-    const err = await client.messages.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming).catch((e: unknown) => e);
+    const err = await client.messages
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(/^max_tokens: /) }, request_id: 'req_x' });
+    expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringMatching(/^max_tokens: /) },
+      request_id: 'req_x',
+    });
     expect((err as InstanceType<typeof Anthropic.BadRequestError>).requestID).toBe('req_x');
   });
 });

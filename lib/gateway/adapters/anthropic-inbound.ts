@@ -61,7 +61,10 @@ import { UnsupportedFeatureError, isRecord, num, parseToolArguments } from './sh
 // Request schema (validates what clients send; unknown fields are kept for Claude pass-through)
 // ---------------------------------------------------------------------------------------------
 
-const cacheControl = z.looseObject({ type: z.literal('ephemeral') }).nullable().optional();
+const cacheControl = z
+  .looseObject({ type: z.literal('ephemeral') })
+  .nullable()
+  .optional();
 
 const textBlockSchema = z.looseObject({
   type: z.literal('text'),
@@ -261,7 +264,10 @@ export function fromAnthropicMessagesRequest(req: AnthropicMessagesRequest, opts
   if (typeof req.system === 'string') {
     if (req.system) messages.push({ role: 'system', content: req.system });
   } else if (Array.isArray(req.system)) {
-    const text = req.system.map((b) => b.text).filter(Boolean).join('\n\n');
+    const text = req.system
+      .map((b) => b.text)
+      .filter(Boolean)
+      .join('\n\n');
     if (text) messages.push({ role: 'system', content: text });
   }
 
@@ -363,9 +369,7 @@ export interface AnthropicOutUsage {
   cache_read_input_tokens: number;
 }
 
-export type AnthropicOutBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+export type AnthropicOutBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export interface AnthropicMessage {
   id: string;
@@ -557,7 +561,12 @@ export class AnthropicStreamEncoder {
       {
         type: 'message_delta',
         delta: { stop_reason: this.stopReason, stop_sequence: null },
-        usage: { input_tokens: u.input_tokens, cache_creation_input_tokens: u.cache_creation_input_tokens, cache_read_input_tokens: u.cache_read_input_tokens, output_tokens: u.output_tokens },
+        usage: {
+          input_tokens: u.input_tokens,
+          cache_creation_input_tokens: u.cache_creation_input_tokens,
+          cache_read_input_tokens: u.cache_read_input_tokens,
+          output_tokens: u.output_tokens,
+        },
       },
       'message_delta',
     );

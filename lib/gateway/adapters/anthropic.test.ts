@@ -15,8 +15,7 @@ import { UnsupportedFeatureError } from './shared';
 import { SseParser } from './sse';
 import { accumulateChunks } from './test-helpers';
 
-const req = (body: Record<string, unknown>): ChatCompletionRequest =>
-  chatCompletionRequestSchema.parse({ model: 'claude-test', ...body });
+const req = (body: Record<string, unknown>): ChatCompletionRequest => chatCompletionRequestSchema.parse({ model: 'claude-test', ...body });
 
 const weatherTool = {
   type: 'function',
@@ -187,10 +186,7 @@ describe('toAnthropicRequest', () => {
   it('rejects what Anthropic cannot do', () => {
     expect(() => toAnthropicRequest(req({ messages: [{ role: 'user', content: 'x' }], n: 2 }), 'm')).toThrow(UnsupportedFeatureError);
     expect(() =>
-      toAnthropicRequest(
-        req({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] }),
-        'm',
-      ),
+      toAnthropicRequest(req({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] }), 'm'),
     ).toThrow(/Audio/);
     try {
       toAnthropicRequest(req({ messages: [{ role: 'user', content: 'x' }], n: 3 }), 'm');
@@ -346,9 +342,7 @@ describe('AnthropicStreamTranslator', () => {
     expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.every((c) => c.id === 'chatcmpl-req9' && c.object === 'chat.completion.chunk' && c.model === 'my-claude')).toBe(true);
     const toolStart = chunks.find((c) => c.choices[0]?.delta.tool_calls?.[0]?.id);
-    expect(toolStart?.choices[0]?.delta.tool_calls).toEqual([
-      { index: 0, id: 'toolu_01', type: 'function', function: { name: 'get_weather', arguments: '' } },
-    ]);
+    expect(toolStart?.choices[0]?.delta.tool_calls).toEqual([{ index: 0, id: 'toolu_01', type: 'function', function: { name: 'get_weather', arguments: '' } }]);
     const last = chunks[chunks.length - 1]!;
     expect(last.choices).toEqual([]);
     expect(last.usage).toEqual({

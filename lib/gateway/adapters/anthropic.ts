@@ -33,15 +33,7 @@
  *   UnsupportedFeatureError (400); logit_bias, logprobs, seed, penalties are ignored.
  * - thinking blocks are not exposed in the OpenAI response.
  */
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  ChunkDelta,
-  FinishReason,
-  ResponseToolCall,
-  Usage,
-} from './openai-types';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChunkDelta, FinishReason, ResponseToolCall, Usage } from './openai-types';
 import {
   UnsupportedFeatureError,
   buildTranslatedError,
@@ -59,7 +51,6 @@ import {
   parseJsonBody,
 } from './shared';
 import { isContentPolicyRefusal } from './content-policy';
-
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -94,12 +85,7 @@ export interface AnthropicToolResultBlock {
   tool_use_id: string;
   content?: string;
 }
-export type AnthropicContentBlock =
-  | AnthropicTextBlock
-  | AnthropicImageBlock
-  | AnthropicDocumentBlock
-  | AnthropicToolUseBlock
-  | AnthropicToolResultBlock;
+export type AnthropicContentBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock | AnthropicToolUseBlock | AnthropicToolResultBlock;
 
 export interface AnthropicMessageParam {
   role: 'user' | 'assistant';
@@ -166,19 +152,12 @@ export interface AnthropicRequestOptions {
 // Request
 // ---------------------------------------------------------------------------------------------
 
-export function toAnthropicRequest(
-  req: ChatCompletionRequest,
-  providerModelId: string,
-  opts: AnthropicRequestOptions = {},
-): AnthropicRequest {
+export function toAnthropicRequest(req: ChatCompletionRequest, providerModelId: string, opts: AnthropicRequestOptions = {}): AnthropicRequest {
   if (req.n != null && req.n > 1) {
     throw new UnsupportedFeatureError('n > 1 is not supported for this model', 'n');
   }
   if (req.functions !== undefined || req.function_call !== undefined) {
-    throw new UnsupportedFeatureError(
-      'The deprecated functions/function_call parameters are not supported for this model; use tools/tool_choice',
-      'functions',
-    );
+    throw new UnsupportedFeatureError('The deprecated functions/function_call parameters are not supported for this model; use tools/tool_choice', 'functions');
   }
 
   const system: AnthropicTextBlock[] = [];
@@ -226,10 +205,7 @@ export function toAnthropicRequest(
               case 'file': {
                 const d = part.file.file_data ? parseDataUrl(part.file.file_data) : null;
                 if (!d || d.mediaType !== 'application/pdf') {
-                  throw new UnsupportedFeatureError(
-                    'Only PDF files sent inline as a base64 data URL are supported for this model',
-                    param,
-                  );
+                  throw new UnsupportedFeatureError('Only PDF files sent inline as a base64 data URL are supported for this model', param);
                 }
                 blocks.push({
                   type: 'document',
@@ -263,16 +239,11 @@ export function toAnthropicRequest(
       }
       case 'tool': {
         const content = textOf(m.content);
-        pushBlocks('user', [
-          { type: 'tool_result', tool_use_id: m.tool_call_id, ...(content ? { content } : {}) },
-        ]);
+        pushBlocks('user', [{ type: 'tool_result', tool_use_id: m.tool_call_id, ...(content ? { content } : {}) }]);
         break;
       }
       case 'function':
-        throw new UnsupportedFeatureError(
-          'Messages with role "function" are not supported for this model; use tool messages',
-          `messages[${i}].role`,
-        );
+        throw new UnsupportedFeatureError('Messages with role "function" are not supported for this model; use tool messages', `messages[${i}].role`);
     }
   });
 
@@ -399,11 +370,7 @@ export function anthropicUsageToOpenAI(u: AnthropicUsage | undefined | null): Us
   return usage;
 }
 
-export function fromAnthropicResponse(
-  res: AnthropicResponse,
-  clientModelName: string,
-  requestId: string,
-): ChatCompletion {
+export function fromAnthropicResponse(res: AnthropicResponse, clientModelName: string, requestId: string): ChatCompletion {
   let text = '';
   let hasText = false;
   const toolCalls: ResponseToolCall[] = [];
@@ -445,7 +412,6 @@ export function fromAnthropicResponse(
 // ---------------------------------------------------------------------------------------------
 // Streaming
 // ---------------------------------------------------------------------------------------------
-
 
 /**
  * Consumes parsed Anthropic stream events (the JSON `data` of each SSE event) and produces

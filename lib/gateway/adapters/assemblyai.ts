@@ -33,8 +33,8 @@ import {
   type TranscriptionAdapter,
   type TranscriptionRequest,
   type TranscriptionResult,
-} from "./media";
-import { isRecord, num } from "./shared";
+} from './media';
+import { isRecord, num } from './shared';
 
 const aaiError =
   (label: string): ErrorTranslator =>
@@ -42,29 +42,24 @@ const aaiError =
     genericUpstreamError(label, status, text, headers);
 
 export const assemblyaiTranscription: TranscriptionAdapter = {
-  supports: (id) => id === "best",
+  supports: (id) => id === 'best',
 
-  async transcribe(
-    req: TranscriptionRequest,
-    ctx: MediaCallContext,
-  ): Promise<TranscriptionResult> {
+  async transcribe(req: TranscriptionRequest, ctx: MediaCallContext): Promise<TranscriptionResult> {
     const deadline = Date.now() + ctx.timeoutMs;
     const label = ctx.providerLabel;
-    const auth: Record<string, string> = ctx.ep.apiKey
-      ? { authorization: ctx.ep.apiKey }
-      : {};
+    const auth: Record<string, string> = ctx.ep.apiKey ? { authorization: ctx.ep.apiKey } : {};
     const up = await callJson(
       ctx,
       deadline,
       {
         url: `${ctx.ep.baseUrl}/upload`,
-        headers: { ...auth, "content-type": "application/octet-stream" },
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
         body: req.file.open(),
         contentLength: req.file.size,
       },
       aaiError(label),
     );
-    if (typeof up.upload_url !== "string") throw invalidUpstream(label);
+    if (typeof up.upload_url !== 'string') throw invalidUpstream(label);
     const create: Record<string, unknown> = {
       audio_url: up.upload_url,
       speech_model: ctx.providerModelId,
@@ -78,16 +73,14 @@ export const assemblyaiTranscription: TranscriptionAdapter = {
       deadline,
       {
         url: `${ctx.ep.baseUrl}/transcript`,
-        headers: { ...auth, "content-type": "application/json" },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify(create),
       },
       aaiError(label),
     );
-    if (typeof job.id !== "string") throw invalidUpstream(label);
+    if (typeof job.id !== 'string') throw invalidUpstream(label);
     const id = job.id;
-    return afterSubmit(label, "transcription", () =>
-      poll(req, ctx, deadline, id, auth),
-    );
+    return afterSubmit(label, 'transcription', () => poll(req, ctx, deadline, id, auth));
   },
 };
 
@@ -105,28 +98,24 @@ async function poll(
       ctx,
       deadline,
       {
-        method: "GET",
+        method: 'GET',
         url: `${ctx.ep.baseUrl}/transcript/${encodeURIComponent(id)}`,
         headers: auth,
       },
       aaiError(label),
     );
-    if (t.status === "completed") {
+    if (t.status === 'completed') {
       const words = Array.isArray(t.words)
-        ? t.words
-            .filter(isRecord)
-            .map((w) => ({
-              word: typeof w.text === "string" ? w.text : "",
-              start: num(w.start) / 1000,
-              end: num(w.end) / 1000,
-            }))
+        ? t.words.filter(isRecord).map((w) => ({
+            word: typeof w.text === 'string' ? w.text : '',
+            start: num(w.start) / 1000,
+            end: num(w.end) / 1000,
+          }))
         : [];
-      const providerDurationSeconds =
-        typeof t.audio_duration === "number" ? t.audio_duration : null;
+      const providerDurationSeconds = typeof t.audio_duration === 'number' ? t.audio_duration : null;
       const transcript = {
-        text: typeof t.text === "string" ? t.text : "",
-        language:
-          typeof t.language_code === "string" ? t.language_code : req.language,
+        text: typeof t.text === 'string' ? t.text : '',
+        language: typeof t.language_code === 'string' ? t.language_code : req.language,
         providerDurationSeconds,
         segments: segmentsFromWords(words),
         words,
@@ -136,20 +125,12 @@ async function poll(
         units: audioUnits(req.file, providerDurationSeconds, label),
       };
     }
-    if (t.status === "error") {
-      const msg =
-        typeof t.error === "string" ? t.error : "transcription failed";
-      if (/audio|file|format|transcod|duration|decode/i.test(msg))
-        throw upstreamError(label, 400, "invalid_request", msg, null, "file");
-      throw upstreamError(
-        label,
-        502,
-        "server",
-        `The upstream provider (${label}) failed the transcription: ${msg}`,
-      );
+    if (t.status === 'error') {
+      const msg = typeof t.error === 'string' ? t.error : 'transcription failed';
+      if (/audio|file|format|transcod|duration|decode/i.test(msg)) throw upstreamError(label, 400, 'invalid_request', msg, null, 'file');
+      throw upstreamError(label, 502, 'server', `The upstream provider (${label}) failed the transcription: ${msg}`);
     }
-    if (Date.now() + interval >= deadline)
-      throw pollingDeadline(label, "transcription");
+    if (Date.now() + interval >= deadline) throw pollingDeadline(label, 'transcription');
     await pause(interval, ctx.signal);
   }
 }

@@ -46,20 +46,34 @@ describe('ElevenLabs', () => {
     expect(rec.path).toBe(`/v1/text-to-speech/${ELEVENLABS_VOICES.alloy}/stream`);
     expect(rec.query.get('output_format')).toBe('mp3_44100_128');
     expect(rec.headers['xi-api-key']).toBe('test-key');
-    expect(JSON.parse(rec.body.toString())).toEqual({ text: 'Bonjour à tous', model_id: 'eleven_multilingual_v2', voice_settings: { stability: 0.5, similarity_boost: 0.75, speed: 1.1 } });
+    expect(JSON.parse(rec.body.toString())).toEqual({
+      text: 'Bonjour à tous',
+      model_id: 'eleven_multilingual_v2',
+      voice_settings: { stability: 0.5, similarity_boost: 0.75, speed: 1.1 },
+    });
   });
 
   it('pcm -> pcm_24000; ElevenLabs voice ids accepted; unknown ids -> 400 naming voice', async () => {
     const turbo = elevenlabsSpeech.spec('eleven_turbo_v2_5')!;
-    const r = await elevenlabsSpeech.synthesize(validateSpeechRequest({ input: 'hi', voice: 'pNInz6obpgDQGcFmaJgB', response_format: 'pcm' }, turbo, 'turbo-v2.5'), ctxFor(base, 'eleven_turbo_v2_5'));
+    const r = await elevenlabsSpeech.synthesize(
+      validateSpeechRequest({ input: 'hi', voice: 'pNInz6obpgDQGcFmaJgB', response_format: 'pcm' }, turbo, 'turbo-v2.5'),
+      ctxFor(base, 'eleven_turbo_v2_5'),
+    );
     const chunks: Buffer[] = [];
     for await (const c of r.body) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks)).toEqual(pcm(0.5));
     expect(fake.requests[0]!.query.get('output_format')).toBe('pcm_24000');
     const unknown = validateSpeechRequest({ input: 'hi', voice: 'AAAAAAAAAAAAAAAAAAAA' }, turbo, 'turbo-v2.5');
-    expect(await failure(() => elevenlabsSpeech.synthesize(unknown, ctxFor(base, 'eleven_turbo_v2_5')))).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false, body: { error: { param: 'voice' } } });
+    expect(await failure(() => elevenlabsSpeech.synthesize(unknown, ctxFor(base, 'eleven_turbo_v2_5')))).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      retryable: false,
+      body: { error: { param: 'voice' } },
+    });
     expect(() => validateSpeechRequest({ input: 'hi', voice: 'bob' }, turbo, 'turbo-v2.5')).toThrow(expect.objectContaining({ param: 'voice' }));
-    expect(() => validateSpeechRequest({ input: 'hi', voice: 'nova', response_format: 'flac' }, turbo, 'turbo-v2.5')).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() => validateSpeechRequest({ input: 'hi', voice: 'nova', response_format: 'flac' }, turbo, 'turbo-v2.5')).toThrow(
+      expect.objectContaining({ param: 'response_format' }),
+    );
     expect(() => validateSpeechRequest({ input: 'hi', voice: 'nova', speed: 2 }, turbo, 'turbo-v2.5')).toThrow(expect.objectContaining({ param: 'speed' }));
   });
 
@@ -68,7 +82,12 @@ describe('ElevenLabs', () => {
     const a = await failure(() => elevenlabsSpeech.synthesize(req, ctxFor(base, 'eleven_multilingual_v2', { key: 'bad-key' })));
     expect(a).toMatchObject({ status: 502, kind: 'authentication', retryable: false });
     fake.fail({ kind: 'rate_limit', retryAfter: 2 });
-    expect(await failure(() => elevenlabsSpeech.synthesize(req, ctxFor(base, 'eleven_multilingual_v2')))).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true, retryAfterMs: 2000 });
+    expect(await failure(() => elevenlabsSpeech.synthesize(req, ctxFor(base, 'eleven_multilingual_v2')))).toMatchObject({
+      status: 429,
+      kind: 'rate_limit',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
     fake.fail({ kind: 'status', status: 500 });
     expect(await failure(() => elevenlabsSpeech.synthesize(req, ctxFor(base, 'eleven_multilingual_v2')))).toMatchObject({ status: 500, retryable: true });
   });
@@ -115,12 +134,27 @@ describe('Deepgram', () => {
   });
 
   it('errors: bad audio 400, INVALID_AUTH -> auth, 429 Retry-After, 502 retryable', async () => {
-    expect(await failure(() => deepgramTranscription.transcribe(tr(Buffer.from('nope'), null), ctxFor(base, 'nova-2')))).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false });
-    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2', { key: 'bad-key' })))).toMatchObject({ status: 502, kind: 'authentication' });
+    expect(await failure(() => deepgramTranscription.transcribe(tr(Buffer.from('nope'), null), ctxFor(base, 'nova-2')))).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      retryable: false,
+    });
+    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2', { key: 'bad-key' })))).toMatchObject({
+      status: 502,
+      kind: 'authentication',
+    });
     fake.fail({ kind: 'rate_limit', retryAfter: 5 });
-    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2')))).toMatchObject({ status: 429, retryAfterMs: 5000, retryable: true });
+    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2')))).toMatchObject({
+      status: 429,
+      retryAfterMs: 5000,
+      retryable: true,
+    });
     fake.fail({ kind: 'status', status: 502 });
-    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2')))).toMatchObject({ status: 502, kind: 'server', retryable: true });
+    expect(await failure(() => deepgramTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'nova-2')))).toMatchObject({
+      status: 502,
+      kind: 'server',
+      retryable: true,
+    });
   });
 });
 
@@ -145,17 +179,33 @@ describe('AssemblyAI', () => {
     expect(r.transcript.text).toBe('Hello from fake AssemblyAI.');
     expect(r.transcript.words[1]).toEqual({ word: 'from', start: 0.325, end: 0.65 });
     expect(r.transcript.segments).toHaveLength(1);
-    expect(fake.requests.map((q) => `${q.method} ${q.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual(['POST /v2/upload', 'POST /v2/transcript', 'GET /v2/transcript/:id', 'GET /v2/transcript/:id', 'GET /v2/transcript/:id']);
+    expect(fake.requests.map((q) => `${q.method} ${q.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual([
+      'POST /v2/upload',
+      'POST /v2/transcript',
+      'GET /v2/transcript/:id',
+      'GET /v2/transcript/:id',
+      'GET /v2/transcript/:id',
+    ]);
     expect(fake.requests.every((q) => q.headers.authorization === 'test-key')).toBe(true);
     expect(fake.requests[0]!.body.equals(audio)).toBe(true);
     expect(JSON.parse(fake.requests[1]!.body.toString())).toMatchObject({ speech_model: 'best', language_detection: true });
   });
 
   it('a transcript that fails because the file is not audio -> 400 naming file; 401 auth; deadline -> non-retryable timeout', async () => {
-    expect(await failure(() => assemblyaiTranscription.transcribe(tr(Buffer.from('hello'), 1), ctxFor(base, 'best')))).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false, body: { error: { param: 'file' } } });
-    expect(await failure(() => assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { key: 'bad-key' })))).toMatchObject({ status: 502, kind: 'authentication' });
+    expect(await failure(() => assemblyaiTranscription.transcribe(tr(Buffer.from('hello'), 1), ctxFor(base, 'best')))).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      retryable: false,
+      body: { error: { param: 'file' } },
+    });
+    expect(await failure(() => assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { key: 'bad-key' })))).toMatchObject({
+      status: 502,
+      kind: 'authentication',
+    });
     fake.pendingPolls = 10_000;
-    expect(await failure(() => assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { timeoutMs: 200, pollIntervalMs: 20 })))).toMatchObject({ status: 504, kind: 'timeout', retryable: false });
+    expect(
+      await failure(() => assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { timeoutMs: 200, pollIntervalMs: 20 }))),
+    ).toMatchObject({ status: 504, kind: 'timeout', retryable: false });
     fake.pendingPolls = 2;
     fake.fail({ kind: 'status', status: 500, path: '/v2/upload' });
     expect(await failure(() => assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best')))).toMatchObject({ status: 500, retryable: true });
@@ -166,7 +216,9 @@ describe('AssemblyAI', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 80);
     const started = Date.now();
-    await expect(assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { signal: ac.signal, timeoutMs: 5000, pollIntervalMs: 20 }))).rejects.toThrow(/client went away/);
+    await expect(
+      assemblyaiTranscription.transcribe(tr(wav(0.2), 0.2), ctxFor(base, 'best', { signal: ac.signal, timeoutMs: 5000, pollIntervalMs: 20 })),
+    ).rejects.toThrow(/client went away/);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -45,8 +45,26 @@ import { ASPECT_BY_SIZE } from './stability';
 const PRO_SIZES = ['1024x1024', '1344x768', '768x1344', '1216x832', '832x1216'] as const;
 
 const SPECS: Record<string, ImageModelSpec> = {
-  'flux-pro-1.1': { sizes: PRO_SIZES, defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', styles: [], maxN: 4, urls: 'provider_signed', edits: false },
-  'flux-pro-1.1-ultra': { sizes: PRO_SIZES, defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', styles: [], maxN: 4, urls: 'provider_signed', edits: false },
+  'flux-pro-1.1': {
+    sizes: PRO_SIZES,
+    defaultSize: '1024x1024',
+    qualities: ['standard'],
+    defaultQuality: 'standard',
+    styles: [],
+    maxN: 4,
+    urls: 'provider_signed',
+    edits: false,
+  },
+  'flux-pro-1.1-ultra': {
+    sizes: PRO_SIZES,
+    defaultSize: '1024x1024',
+    qualities: ['standard'],
+    defaultQuality: 'standard',
+    styles: [],
+    maxN: 4,
+    urls: 'provider_signed',
+    edits: false,
+  },
 };
 
 const bflError =
@@ -84,7 +102,12 @@ async function one(req: ImageRequest, ctx: MediaCallContext, deadline: number): 
           const [width, height] = req.size.split('x').map(Number);
           return { prompt: req.prompt, width, height, output_format: 'png', prompt_upsampling: false };
         })();
-  const task = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/v1/${ctx.providerModelId}`, headers: keyHeaders(ctx, true), body: JSON.stringify(body) }, bflError(label));
+  const task = await callJson(
+    ctx,
+    deadline,
+    { url: `${ctx.ep.baseUrl}/v1/${ctx.providerModelId}`, headers: keyHeaders(ctx, true), body: JSON.stringify(body) },
+    bflError(label),
+  );
   if (typeof task.id !== 'string') throw invalidUpstream(label);
   const pollUrl = pollUrlFor(ctx.ep.baseUrl, task.id, task.polling_url);
   return afterSubmit(label, 'image', () => poll(req, ctx, deadline, pollUrl));

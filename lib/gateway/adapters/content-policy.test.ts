@@ -17,10 +17,18 @@ describe('isContentPolicyRefusal', () => {
     expect(isContentPolicyRefusal(200, { type: 'message', stop_reason: 'refusal', content: [] }, 'anthropic')).toBe(true);
     expect(isContentPolicyRefusal(200, { type: 'message_delta', delta: { stop_reason: 'refusal' } }, 'anthropic')).toBe(true);
     expect(
-      isContentPolicyRefusal(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Output blocked by content filtering policy' } }, 'anthropic'),
+      isContentPolicyRefusal(
+        400,
+        { type: 'error', error: { type: 'invalid_request_error', message: 'Output blocked by content filtering policy' } },
+        'anthropic',
+      ),
     ).toBe(true);
     expect(
-      isContentPolicyRefusal(400, { type: 'error', error: { type: 'invalid_request_error', message: 'This request would violate our Usage Policy' } }, 'anthropic'),
+      isContentPolicyRefusal(
+        400,
+        { type: 'error', error: { type: 'invalid_request_error', message: 'This request would violate our Usage Policy' } },
+        'anthropic',
+      ),
     ).toBe(true);
     expect(isContentPolicyRefusal(400, { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens too big' } }, 'anthropic')).toBe(false);
     expect(isContentPolicyRefusal(200, { type: 'message', stop_reason: 'end_turn' }, 'anthropic')).toBe(false);

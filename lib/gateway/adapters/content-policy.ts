@@ -28,7 +28,8 @@ export const GEMINI_BLOCKING_FINISH_REASONS: ReadonlySet<string> = new Set([
   'IMAGE_PROHIBITED_CONTENT',
 ]);
 
-const POLICY_TEXT = /content[ _-]?(policy|filter|management)|usage polic|safety (system|polic)|acceptable use|violat\w* (our|the) (usage|content)|output blocked/i;
+const POLICY_TEXT =
+  /content[ _-]?(policy|filter|management)|usage polic|safety (system|polic)|acceptable use|violat\w* (our|the) (usage|content)|output blocked/i;
 
 export function isContentPolicyRefusal(status: number, errorBody: unknown, wireFormat: WireFormat): boolean {
   const body = parseJsonBody(errorBody);

@@ -82,7 +82,14 @@ export const elevenlabsSpeech: SpeechAdapter = {
       const parsed = parseJsonBody(text);
       const status = isRecord(parsed) && isRecord(parsed.detail) ? parsed.detail.status : null;
       if (status === 'voice_not_found') {
-        throw upstreamError(label, 400, 'invalid_request', errorMessageOf(parsed) || `The voice '${req.voice}' does not exist.`, retryAfterFrom(res.headers), 'voice');
+        throw upstreamError(
+          label,
+          400,
+          'invalid_request',
+          errorMessageOf(parsed) || `The voice '${req.voice}' does not exist.`,
+          retryAfterFrom(res.headers),
+          'voice',
+        );
       }
       throw genericUpstreamError(label, res.status, text, res.headers);
     }

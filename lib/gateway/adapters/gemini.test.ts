@@ -15,8 +15,7 @@ import { UnsupportedFeatureError } from './shared';
 import { SseParser } from './sse';
 import { accumulateChunks } from './test-helpers';
 
-const req = (body: Record<string, unknown>): ChatCompletionRequest =>
-  chatCompletionRequestSchema.parse({ model: 'gemini-test', ...body });
+const req = (body: Record<string, unknown>): ChatCompletionRequest => chatCompletionRequestSchema.parse({ model: 'gemini-test', ...body });
 
 const weatherTool = {
   type: 'function',
@@ -135,9 +134,7 @@ describe('toGeminiRequest', () => {
     );
     expect(out.tools).toEqual([
       {
-        functionDeclarations: [
-          { name: 'get_weather', description: 'Weather for a city', parametersJsonSchema: weatherTool.function.parameters },
-        ],
+        functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', parametersJsonSchema: weatherTool.function.parameters }],
       },
     ]);
     expect(out.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
@@ -181,7 +178,14 @@ describe('toGeminiRequest', () => {
 
   it('rejects a tool result without a matching tool call', () => {
     expect(() =>
-      toGeminiRequest(req({ messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'nope', content: '1' }] })),
+      toGeminiRequest(
+        req({
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'tool', tool_call_id: 'nope', content: '1' },
+          ],
+        }),
+      ),
     ).toThrow(UnsupportedFeatureError);
   });
 });
@@ -247,14 +251,8 @@ describe('fromGeminiResponse', () => {
   });
 
   it('gives one content_filter choice for a blocked prompt', () => {
-    const out = fromGeminiResponse(
-      { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 } },
-      'm',
-      'r',
-    );
-    expect(out.choices).toEqual([
-      { index: 0, message: { role: 'assistant', content: '', refusal: null }, finish_reason: 'content_filter', logprobs: null },
-    ]);
+    const out = fromGeminiResponse({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 } }, 'm', 'r');
+    expect(out.choices).toEqual([{ index: 0, message: { role: 'assistant', content: '', refusal: null }, finish_reason: 'content_filter', logprobs: null }]);
     expect(out.usage?.prompt_tokens).toBe(7);
   });
 
@@ -292,9 +290,7 @@ describe('fromGeminiResponse', () => {
       { text: 'Let me check.' },
       { functionCall: { id: call.id, name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'SIG' },
     ]);
-    expect(next.contents[2]?.parts).toEqual([
-      { functionResponse: { id: call.id, name: 'get_weather', response: { temp: 18 } } },
-    ]);
+    expect(next.contents[2]?.parts).toEqual([{ functionResponse: { id: call.id, name: 'get_weather', response: { temp: 18 } } }]);
   });
 
   it('usage: tool-use prompt tokens count as prompt', () => {
@@ -309,8 +305,14 @@ describe('fromGeminiResponse', () => {
 
 /** Real-shaped Gemini SSE (CRLF framing) for the same answer as geminiToolResponse. */
 const geminiSse = [
-  { candidates: [{ content: { role: 'model', parts: [{ text: 'Let me' }] }, index: 0 }], usageMetadata: { promptTokenCount: 400, cachedContentTokenCount: 300, candidatesTokenCount: 2, totalTokenCount: 402 } },
-  { candidates: [{ content: { role: 'model', parts: [{ text: ' check.' }] }, index: 0 }], usageMetadata: { promptTokenCount: 400, cachedContentTokenCount: 300, candidatesTokenCount: 5, totalTokenCount: 405 } },
+  {
+    candidates: [{ content: { role: 'model', parts: [{ text: 'Let me' }] }, index: 0 }],
+    usageMetadata: { promptTokenCount: 400, cachedContentTokenCount: 300, candidatesTokenCount: 2, totalTokenCount: 402 },
+  },
+  {
+    candidates: [{ content: { role: 'model', parts: [{ text: ' check.' }] }, index: 0 }],
+    usageMetadata: { promptTokenCount: 400, cachedContentTokenCount: 300, candidatesTokenCount: 5, totalTokenCount: 405 },
+  },
   {
     candidates: [
       {
@@ -383,8 +385,18 @@ describe('GeminiStreamTranslator', () => {
   it('streams several candidates independently', () => {
     const t = new GeminiStreamTranslator({ model: 'm', requestId: 'r', includeUsage: false });
     const chunks = [
-      ...t.push({ candidates: [{ content: { parts: [{ text: 'A' }] }, index: 0 }, { content: { parts: [{ text: 'B' }] }, index: 1 }] }),
-      ...t.push({ candidates: [{ content: { parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }, { finishReason: 'MAX_TOKENS', index: 1 }] }),
+      ...t.push({
+        candidates: [
+          { content: { parts: [{ text: 'A' }] }, index: 0 },
+          { content: { parts: [{ text: 'B' }] }, index: 1 },
+        ],
+      }),
+      ...t.push({
+        candidates: [
+          { content: { parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 },
+          { finishReason: 'MAX_TOKENS', index: 1 },
+        ],
+      }),
     ];
     const acc = accumulateChunks(chunks);
     expect(acc.choices.get(0)).toMatchObject({ content: 'A!', finishReason: 'stop', role: 'assistant' });

@@ -191,10 +191,7 @@ function toolResultToResponse(content: string): Record<string, unknown> {
 
 export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
   if (req.functions !== undefined || req.function_call !== undefined) {
-    throw new UnsupportedFeatureError(
-      'The deprecated functions/function_call parameters are not supported for this model; use tools/tool_choice',
-      'functions',
-    );
+    throw new UnsupportedFeatureError('The deprecated functions/function_call parameters are not supported for this model; use tools/tool_choice', 'functions');
   }
   const systemParts: Array<{ text: string }> = [];
   const contents: GeminiContent[] = [];
@@ -244,10 +241,7 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
               case 'file': {
                 const d = part.file.file_data ? parseDataUrl(part.file.file_data) : null;
                 if (!d) {
-                  throw new UnsupportedFeatureError(
-                    'Only files sent inline as a base64 data URL are supported for this model',
-                    param,
-                  );
+                  throw new UnsupportedFeatureError('Only files sent inline as a base64 data URL are supported for this model', param);
                 }
                 parts.push({ inlineData: { mimeType: d.mediaType, data: d.data } });
                 break;
@@ -284,16 +278,11 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
             'invalid_tool_call_id',
           );
         }
-        pushParts('user', [
-          { functionResponse: { id: m.tool_call_id, name, response: toolResultToResponse(textOf(m.content)) } },
-        ]);
+        pushParts('user', [{ functionResponse: { id: m.tool_call_id, name, response: toolResultToResponse(textOf(m.content)) } }]);
         break;
       }
       case 'function':
-        throw new UnsupportedFeatureError(
-          'Messages with role "function" are not supported for this model; use tool messages',
-          `messages[${i}].role`,
-        );
+        throw new UnsupportedFeatureError('Messages with role "function" are not supported for this model; use tool messages', `messages[${i}].role`);
     }
   });
 

@@ -43,14 +43,25 @@ const ASPECTS: Record<string, string> = {
   '832x1216': 'ASPECT_2_3',
 };
 
-const SPEC: ImageModelSpec = { sizes: Object.keys(ASPECTS), defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', styles: [], maxN: 8, urls: 'provider_signed', edits: false };
+const SPEC: ImageModelSpec = {
+  sizes: Object.keys(ASPECTS),
+  defaultSize: '1024x1024',
+  qualities: ['standard'],
+  defaultQuality: 'standard',
+  styles: [],
+  maxN: 8,
+  urls: 'provider_signed',
+  edits: false,
+};
 
 const WIRE_MODEL: Record<string, string> = { 'ideogram-v2': 'V_2', 'ideogram-v2-turbo': 'V_2_TURBO' };
 
 const ideogramError =
   (label: string): ErrorTranslator =>
   (status, text, headers) =>
-    genericUpstreamError(label, status, text, headers, (parsed, st) => (st === 422 && /safety|unsafe|policy/i.test(errorMessageOf(parsed)) ? 'content_policy' : null));
+    genericUpstreamError(label, status, text, headers, (parsed, st) =>
+      st === 422 && /safety|unsafe|policy/i.test(errorMessageOf(parsed)) ? 'content_policy' : null,
+    );
 
 export const ideogramImages: ImageAdapter = {
   spec: (id) => (WIRE_MODEL[id] ? SPEC : null),
@@ -61,12 +72,19 @@ export const ideogramImages: ImageAdapter = {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (ctx.ep.apiKey) headers['api-key'] = ctx.ep.apiKey;
     const body = {
-      image_request: { prompt: req.prompt, model: WIRE_MODEL[ctx.providerModelId], aspect_ratio: ASPECTS[req.size] ?? 'ASPECT_1_1', num_images: req.n, magic_prompt_option: 'OFF' },
+      image_request: {
+        prompt: req.prompt,
+        model: WIRE_MODEL[ctx.providerModelId],
+        aspect_ratio: ASPECTS[req.size] ?? 'ASPECT_1_1',
+        num_images: req.n,
+        magic_prompt_option: 'OFF',
+      },
     };
     const parsed = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/generate`, headers, body: JSON.stringify(body) }, ideogramError(label));
     if (!Array.isArray(parsed.data)) throw invalidUpstream(label);
     const safe = parsed.data.filter((d): d is Record<string, unknown> => isRecord(d) && d.is_image_safe !== false && typeof d.url === 'string' && d.url !== '');
-    if (safe.length === 0) throw upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) withheld the generated image under its safety policy.`);
+    if (safe.length === 0)
+      throw upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) withheld the generated image under its safety policy.`);
     const images: ImageOut[] = [];
     for (const d of safe) {
       const url = d.url as string;

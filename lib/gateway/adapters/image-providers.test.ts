@@ -38,12 +38,17 @@ describe('Stability', () => {
     const r = await stabilityImages.generate(validateImageRequest({ prompt: 'x', n: 4 }, spec, 'sdxl'), ctxFor(fake.url, 'stable-diffusion-xl-1024-v1-0'));
     expect(r.units.images).toBe(2);
     fake.fail({ kind: 'content_policy' });
-    expect(await failure(() => stabilityImages.generate(validateImageRequest({ prompt: 'x' }, spec, 'sdxl'), ctxFor(fake.url, 'stable-diffusion-xl-1024-v1-0')))).toMatchObject({ status: 400, kind: 'content_policy' });
+    expect(
+      await failure(() => stabilityImages.generate(validateImageRequest({ prompt: 'x' }, spec, 'sdxl'), ctxFor(fake.url, 'stable-diffusion-xl-1024-v1-0'))),
+    ).toMatchObject({ status: 400, kind: 'content_policy' });
     expect(() => validateImageRequest({ prompt: 'x', size: '1024x1792' }, spec, 'sdxl')).toThrow(expect.objectContaining({ param: 'size' }));
   });
 
   it('sd3-large and ultra: v2beta multipart with aspect ratio, one request per image', async () => {
-    for (const [id, path] of [['sd3-large', '/v2beta/stable-image/generate/sd3'], ['stable-image-ultra', '/v2beta/stable-image/generate/ultra']] as const) {
+    for (const [id, path] of [
+      ['sd3-large', '/v2beta/stable-image/generate/sd3'],
+      ['stable-image-ultra', '/v2beta/stable-image/generate/ultra'],
+    ] as const) {
       fake.reset();
       const req = validateImageRequest({ prompt: 'a castle', n: 2, size: '768x1344', response_format: 'b64_json' }, stabilityImages.spec(id)!, id);
       const r = await stabilityImages.generate(req, ctxFor(fake.url, id));
@@ -61,12 +66,29 @@ describe('Stability', () => {
   it('v2beta: 403 content_moderation is a content-policy refusal, not a credential problem; 401 is auth', async () => {
     const req = validateImageRequest({ prompt: 'x' }, stabilityImages.spec('stable-image-ultra')!, 'stable-image-ultra');
     fake.fail({ kind: 'content_policy' });
-    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({ status: 403, kind: 'content_policy', retryable: false, body: { error: { code: 'content_policy_violation' } } });
-    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra', { key: 'bad-key' })))).toMatchObject({ status: 502, kind: 'authentication' });
+    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({
+      status: 403,
+      kind: 'content_policy',
+      retryable: false,
+      body: { error: { code: 'content_policy_violation' } },
+    });
+    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra', { key: 'bad-key' })))).toMatchObject({
+      status: 502,
+      kind: 'authentication',
+    });
     fake.fail({ kind: 'rate_limit', retryAfter: 4 });
-    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({ status: 429, retryable: true, retryAfterMs: 4000 });
+    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 4000,
+    });
     fake.fail({ kind: 'status', status: 500, message: 'boom' });
-    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({ status: 500, kind: 'server', retryable: true, body: { error: { message: 'boom' } } });
+    expect(await failure(() => stabilityImages.generate(req, ctxFor(fake.url, 'stable-image-ultra')))).toMatchObject({
+      status: 500,
+      kind: 'server',
+      retryable: true,
+      body: { error: { message: 'boom' } },
+    });
   });
 
   it('n>1 on v2beta: the images that were made are returned and counted when a sibling failed', async () => {
@@ -91,14 +113,28 @@ describe('Black Forest Labs', () => {
     const r = await bflImages.generate(validateImageRequest({ prompt: 'a fox', size: '1216x832' }, spec, 'flux-pro-1.1'), ctxFor(fake.url, 'flux-pro-1.1'));
     expect(r.units.images).toBe(1);
     expect(r.images[0]!.url).toMatch(new RegExp(`^${fake.url}/delivery/.+sig=`));
-    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/flux-pro-1.1', 'GET /v1/get_result', 'GET /v1/get_result', 'GET /v1/get_result']);
+    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'POST /v1/flux-pro-1.1',
+      'GET /v1/get_result',
+      'GET /v1/get_result',
+      'GET /v1/get_result',
+    ]);
     expect(fake.requests.every((q) => q.headers['x-key'] === 'test-key')).toBe(true);
-    expect(JSON.parse(fake.requests[0]!.body.toString())).toEqual({ prompt: 'a fox', width: 1216, height: 832, output_format: 'png', prompt_upsampling: false });
+    expect(JSON.parse(fake.requests[0]!.body.toString())).toEqual({
+      prompt: 'a fox',
+      width: 1216,
+      height: 832,
+      output_format: 'png',
+      prompt_upsampling: false,
+    });
   });
 
   it('flux-pro-1.1-ultra: aspect ratio, n tasks in parallel, b64_json downloaded from the delivery URL', async () => {
     const spec = bflImages.spec('flux-pro-1.1-ultra')!;
-    const r = await bflImages.generate(validateImageRequest({ prompt: 'x', n: 2, size: '1344x768', response_format: 'b64_json' }, spec, 'flux-pro-1.1-ultra'), ctxFor(fake.url, 'flux-pro-1.1-ultra'));
+    const r = await bflImages.generate(
+      validateImageRequest({ prompt: 'x', n: 2, size: '1344x768', response_format: 'b64_json' }, spec, 'flux-pro-1.1-ultra'),
+      ctxFor(fake.url, 'flux-pro-1.1-ultra'),
+    );
     expect(r.units.images).toBe(2);
     r.images.forEach((i) => isPng(i.b64Json));
     const posts = fake.requests.filter((q) => q.method === 'POST');
@@ -111,8 +147,16 @@ describe('Black Forest Labs', () => {
   it('a moderated task is a content-policy refusal; a bad key is 403 "Not authenticated" -> auth', async () => {
     const req = validateImageRequest({ prompt: 'x' }, bflImages.spec('flux-pro-1.1')!, 'flux-pro-1.1');
     fake.fail({ kind: 'content_policy' });
-    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1')))).toMatchObject({ status: 400, kind: 'content_policy', retryable: false });
-    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1', { key: 'bad-key' })))).toMatchObject({ status: 502, kind: 'permission', retryable: false });
+    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1')))).toMatchObject({
+      status: 400,
+      kind: 'content_policy',
+      retryable: false,
+    });
+    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1', { key: 'bad-key' })))).toMatchObject({
+      status: 502,
+      kind: 'permission',
+      retryable: false,
+    });
     fake.fail({ kind: 'rate_limit', retryAfter: 1, path: '/v1/flux' });
     expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1')))).toMatchObject({ status: 429, retryable: true, retryAfterMs: 1000 });
   });
@@ -120,7 +164,11 @@ describe('Black Forest Labs', () => {
   it('bounded wait: a task still pending at the deadline is a non-retryable timeout', async () => {
     fake.pendingPolls = 1000;
     const req = validateImageRequest({ prompt: 'x' }, bflImages.spec('flux-pro-1.1')!, 'flux-pro-1.1');
-    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1', { timeoutMs: 200, pollIntervalMs: 20 })))).toMatchObject({ status: 504, kind: 'timeout', retryable: false });
+    expect(await failure(() => bflImages.generate(req, ctxFor(fake.url, 'flux-pro-1.1', { timeoutMs: 200, pollIntervalMs: 20 })))).toMatchObject({
+      status: 504,
+      kind: 'timeout',
+      retryable: false,
+    });
   });
 
   it('flux-schnell is not served by BFL; the key only goes to BFL hosts', () => {
@@ -141,19 +189,30 @@ describe('Ideogram', () => {
   });
 
   it('ideogram-v2 and -turbo: image_request with model, aspect ratio, num_images; signed URLs', async () => {
-    for (const [id, wire] of [['ideogram-v2', 'V_2'], ['ideogram-v2-turbo', 'V_2_TURBO']] as const) {
+    for (const [id, wire] of [
+      ['ideogram-v2', 'V_2'],
+      ['ideogram-v2-turbo', 'V_2_TURBO'],
+    ] as const) {
       fake.reset();
-      const r = await ideogramImages.generate(validateImageRequest({ prompt: 'logo with text RADIANT', n: 3, size: '1344x768' }, ideogramImages.spec(id)!, id), ctxFor(fake.url, id));
+      const r = await ideogramImages.generate(
+        validateImageRequest({ prompt: 'logo with text RADIANT', n: 3, size: '1344x768' }, ideogramImages.spec(id)!, id),
+        ctxFor(fake.url, id),
+      );
       expect(r.units.images).toBe(3);
       expect(r.images[0]!.url).toMatch(/\/api\/images\/ephemeral\/.+signature=/);
-      expect(JSON.parse(fake.requests[0]!.body.toString())).toEqual({ image_request: { prompt: 'logo with text RADIANT', model: wire, aspect_ratio: 'ASPECT_16_9', num_images: 3, magic_prompt_option: 'OFF' } });
+      expect(JSON.parse(fake.requests[0]!.body.toString())).toEqual({
+        image_request: { prompt: 'logo with text RADIANT', model: wire, aspect_ratio: 'ASPECT_16_9', num_images: 3, magic_prompt_option: 'OFF' },
+      });
       expect(fake.requests[0]!.headers['api-key']).toBe('test-key');
     }
   });
 
   it('unsafe images are dropped and not counted; b64_json is downloaded', async () => {
     fake.unsafeImages = true;
-    const r = await ideogramImages.generate(validateImageRequest({ prompt: 'x', n: 4, response_format: 'b64_json' }, ideogramImages.spec('ideogram-v2')!, 'ideogram-v2'), ctxFor(fake.url, 'ideogram-v2'));
+    const r = await ideogramImages.generate(
+      validateImageRequest({ prompt: 'x', n: 4, response_format: 'b64_json' }, ideogramImages.spec('ideogram-v2')!, 'ideogram-v2'),
+      ctxFor(fake.url, 'ideogram-v2'),
+    );
     expect(r.units.images).toBe(2);
     r.images.forEach((i) => isPng(i.b64Json));
   });
@@ -161,10 +220,19 @@ describe('Ideogram', () => {
   it('422 safety check -> content policy; 401 -> auth; 500 retryable', async () => {
     const req = validateImageRequest({ prompt: 'x' }, ideogramImages.spec('ideogram-v2')!, 'ideogram-v2');
     fake.fail({ kind: 'content_policy' });
-    expect(await failure(() => ideogramImages.generate(req, ctxFor(fake.url, 'ideogram-v2')))).toMatchObject({ status: 422, kind: 'content_policy', retryable: false });
-    expect(await failure(() => ideogramImages.generate(req, ctxFor(fake.url, 'ideogram-v2', { key: 'bad-key' })))).toMatchObject({ status: 502, kind: 'authentication' });
+    expect(await failure(() => ideogramImages.generate(req, ctxFor(fake.url, 'ideogram-v2')))).toMatchObject({
+      status: 422,
+      kind: 'content_policy',
+      retryable: false,
+    });
+    expect(await failure(() => ideogramImages.generate(req, ctxFor(fake.url, 'ideogram-v2', { key: 'bad-key' })))).toMatchObject({
+      status: 502,
+      kind: 'authentication',
+    });
     fake.fail({ kind: 'status', status: 503 });
     expect(await failure(() => ideogramImages.generate(req, ctxFor(fake.url, 'ideogram-v2')))).toMatchObject({ status: 503, retryable: true });
-    expect(() => validateImageRequest({ prompt: 'x', n: 9 }, ideogramImages.spec('ideogram-v2')!, 'ideogram-v2')).toThrow(expect.objectContaining({ param: 'n' }));
+    expect(() => validateImageRequest({ prompt: 'x', n: 9 }, ideogramImages.spec('ideogram-v2')!, 'ideogram-v2')).toThrow(
+      expect.objectContaining({ param: 'n' }),
+    );
   });
 });

@@ -26,14 +26,27 @@ beforeAll(async () => {
   const meta = { model: 'm', query: 'q', requestId: 'req_1' };
   fakes.voyage = {
     fake: voyage,
-    call: (timeoutMs, signal) => callVoyageEmbeddings({ baseUrl: voyage.baseUrl, apiKey: 'test-voyage-key', timeoutMs, signal }, embeddingRequestSchema.parse({ model: 'voyage-3', input: 'x' }), 'voyage-3', 'voyage-3'),
+    call: (timeoutMs, signal) =>
+      callVoyageEmbeddings(
+        { baseUrl: voyage.baseUrl, apiKey: 'test-voyage-key', timeoutMs, signal },
+        embeddingRequestSchema.parse({ model: 'voyage-3', input: 'x' }),
+        'voyage-3',
+        'voyage-3',
+      ),
   };
   fakes.exa = { fake: exa, call: (timeoutMs, signal) => callExaSearch({ baseUrl: exa.url, apiKey: 'test-exa-key', timeoutMs, signal }, search, meta) };
-  fakes.tavily = { fake: tavily, call: (timeoutMs, signal) => callTavilySearch({ baseUrl: tavily.url, apiKey: 'tvly-test-key', timeoutMs, signal }, search, meta) };
+  fakes.tavily = {
+    fake: tavily,
+    call: (timeoutMs, signal) => callTavilySearch({ baseUrl: tavily.url, apiKey: 'tvly-test-key', timeoutMs, signal }, search, meta),
+  };
 });
 afterAll(() => Promise.all(Object.values(fakes).map((f) => f.fake.close())));
 
-const failure = async (p: Promise<unknown>) => (await p.then(() => expect.unreachable(), (e: unknown) => e)) as TranslatedUpstreamError;
+const failure = async (p: Promise<unknown>) =>
+  (await p.then(
+    () => expect.unreachable(),
+    (e: unknown) => e,
+  )) as TranslatedUpstreamError;
 
 describe.each(['voyage', 'exa', 'tavily'])('%s failures', (name) => {
   it('500 -> retryable server error with the provider message', async () => {
@@ -50,7 +63,12 @@ describe.each(['voyage', 'exa', 'tavily'])('%s failures', (name) => {
     const { fake, call } = fakes[name]!;
     fake.setBehavior({ status: 429, retryAfter: 2, times: 1 });
     const e = await failure(call(2000));
-    expect(e.translated).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true, body: { error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } } });
+    expect(e.translated).toMatchObject({
+      status: 429,
+      kind: 'rate_limit',
+      retryable: true,
+      body: { error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } },
+    });
     expect(e.retryAfterMs).toBe(2000);
   });
 
@@ -62,7 +80,10 @@ describe.each(['voyage', 'exa', 'tavily'])('%s failures', (name) => {
 
   it('connection reset and a non-JSON 200 -> retryable 502', async () => {
     const { fake, call } = fakes[name]!;
-    fake.setBehavior([{ mode: 'reset', times: 1 }, { mode: 'invalid_json', times: 1 }]);
+    fake.setBehavior([
+      { mode: 'reset', times: 1 },
+      { mode: 'invalid_json', times: 1 },
+    ]);
     expect((await failure(call(2000))).translated).toMatchObject({ status: 502, kind: 'server', retryable: true });
     expect((await failure(call(2000))).translated).toMatchObject({ status: 502, kind: 'server', retryable: true });
   });

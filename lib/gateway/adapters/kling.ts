@@ -12,8 +12,19 @@
  */
 import crypto from 'node:crypto';
 import {
-  ProviderTaskError, callJson, failed, looksLikePolicy, oneOf, pending, rec, secondsString, str,
-  type TaskAdapter, type TaskEndpoint, type TaskRequest, type TaskState,
+  ProviderTaskError,
+  callJson,
+  failed,
+  looksLikePolicy,
+  oneOf,
+  pending,
+  rec,
+  secondsString,
+  str,
+  type TaskAdapter,
+  type TaskEndpoint,
+  type TaskRequest,
+  type TaskState,
 } from '../jobs/task-types';
 
 const MODEL: Record<string, { name: string; mode: string }> = {

@@ -8,8 +8,18 @@
  * The generation echoes the requested duration ("5s"): that is what it produced.
  */
 import {
-  callJson, failed, looksLikePolicy, oneOf, pending, rec, secondsString, str,
-  type TaskAdapter, type TaskEndpoint, type TaskRequest, type TaskState,
+  callJson,
+  failed,
+  looksLikePolicy,
+  oneOf,
+  pending,
+  rec,
+  secondsString,
+  str,
+  type TaskAdapter,
+  type TaskEndpoint,
+  type TaskRequest,
+  type TaskState,
 } from '../jobs/task-types';
 
 const MODEL: Record<string, string> = { 'dream-machine': 'ray-1-6', 'ray-2': 'ray-2' };

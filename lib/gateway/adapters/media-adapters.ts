@@ -14,7 +14,11 @@ import { stabilityImages } from './stability';
 
 const IMAGES: Partial<Record<WireFormat, ImageAdapter>> = { openai: openaiImages, stability: stabilityImages, bfl: bflImages, ideogram: ideogramImages };
 const SPEECH: Partial<Record<WireFormat, SpeechAdapter>> = { openai: openaiSpeech, elevenlabs: elevenlabsSpeech };
-const TRANSCRIPTION: Partial<Record<WireFormat, TranscriptionAdapter>> = { openai: openaiTranscription, deepgram: deepgramTranscription, assemblyai: assemblyaiTranscription };
+const TRANSCRIPTION: Partial<Record<WireFormat, TranscriptionAdapter>> = {
+  openai: openaiTranscription,
+  deepgram: deepgramTranscription,
+  assemblyai: assemblyaiTranscription,
+};
 
 export const imageAdapterFor = (w: WireFormat): ImageAdapter | null => IMAGES[w] ?? null;
 export const speechAdapterFor = (w: WireFormat): SpeechAdapter | null => SPEECH[w] ?? null;

@@ -122,7 +122,12 @@ export function validateImageRequest(body: unknown, spec: ImageModelSpec, modelN
     const v = typeof body.n === 'string' && /^\d+$/.test(body.n) ? Number(body.n) : body.n;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw badParam('n', "'n' must be an integer of at least 1.");
     if (v > spec.maxN) {
-      throw badParam('n', spec.maxN === 1 ? `The model '${modelName}' generates one image per request: 'n' must be 1.` : `The model '${modelName}' generates at most ${spec.maxN} images per request: 'n' must be between 1 and ${spec.maxN}.`);
+      throw badParam(
+        'n',
+        spec.maxN === 1
+          ? `The model '${modelName}' generates one image per request: 'n' must be 1.`
+          : `The model '${modelName}' generates at most ${spec.maxN} images per request: 'n' must be between 1 and ${spec.maxN}.`,
+      );
     }
     n = v;
   }
@@ -137,7 +142,12 @@ export function validateImageRequest(body: unknown, spec: ImageModelSpec, modelN
   let style: string | null = null;
   if (body.style !== undefined && body.style !== null) {
     if (typeof body.style !== 'string' || !spec.styles.includes(body.style)) {
-      throw badParam('style', spec.styles.length ? `The style '${String(body.style)}' is not supported by the model '${modelName}'. Supported: ${spec.styles.join(', ')}.` : `The model '${modelName}' does not take a 'style'.`);
+      throw badParam(
+        'style',
+        spec.styles.length
+          ? `The style '${String(body.style)}' is not supported by the model '${modelName}'. Supported: ${spec.styles.join(', ')}.`
+          : `The model '${modelName}' does not take a 'style'.`,
+      );
     }
     style = body.style;
   }
@@ -336,7 +346,18 @@ export function renderTranscription(
     case 'verbose_json': {
       const out: Record<string, unknown> = { task: 'transcribe', language: t.language ?? 'unknown', duration: audioSeconds, text: t.text };
       if (granularities.includes('segment') || !granularities.length) {
-        out.segments = segments.map((s) => ({ id: s.id, seek: 0, start: s.start, end: s.end, text: s.text, tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0, no_speech_prob: 0 }));
+        out.segments = segments.map((s) => ({
+          id: s.id,
+          seek: 0,
+          start: s.start,
+          end: s.end,
+          text: s.text,
+          tokens: [],
+          temperature: 0,
+          avg_logprob: 0,
+          compression_ratio: 0,
+          no_speech_prob: 0,
+        }));
       }
       if (granularities.includes('word')) out.words = t.words.map((w) => ({ word: w.word, start: w.start, end: w.end }));
       out.usage = { type: 'duration', seconds: audioSeconds };

@@ -8,8 +8,16 @@
  * (DELETE removes a task's files). Failed tasks are refunded by Meshy.
  */
 import {
-  callJson, failed, looksLikePolicy, pending, rec, str,
-  type TaskAdapter, type TaskEndpoint, type TaskRequest, type TaskState,
+  callJson,
+  failed,
+  looksLikePolicy,
+  pending,
+  rec,
+  str,
+  type TaskAdapter,
+  type TaskEndpoint,
+  type TaskRequest,
+  type TaskState,
 } from '../jobs/task-types';
 
 const MODEL: Record<string, { aiModel: string; image: boolean }> = {
@@ -65,9 +73,7 @@ export const meshyAdapter: TaskAdapter = {
   },
   async create(ep, req) {
     const m = MODEL[req.providerModelId] ?? { aiModel: req.providerModelId, image: true };
-    const body = req.inputReference
-      ? { image_url: req.inputReference, ai_model: m.aiModel }
-      : { mode: 'preview', prompt: req.prompt, ai_model: m.aiModel };
+    const body = req.inputReference ? { image_url: req.inputReference, ai_model: m.aiModel } : { mode: 'preview', prompt: req.prompt, ai_model: m.aiModel };
     const json = rec(await callJson(ep, 'POST', `${ep.baseUrl}${path(req)}`, headers(ep), body, 'Meshy', messageOf));
     const id = str(json.result);
     if (!id) throw new Error('Meshy returned no task id');

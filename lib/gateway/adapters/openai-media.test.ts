@@ -27,7 +27,15 @@ describe('OpenAI images', () => {
     expect(r.images[0]!.url).toMatch(new RegExp(`^${fake.url}/blob/.+sig=`));
     expect(r.images[0]!.revisedPrompt).toBe('revised: a red fox');
     const sent = JSON.parse(fake.requests[0]!.body.toString()) as Record<string, unknown>;
-    expect(sent).toMatchObject({ model: 'dall-e-3', prompt: 'a red fox', n: 1, size: '1792x1024', quality: 'standard', style: 'natural', response_format: 'url' });
+    expect(sent).toMatchObject({
+      model: 'dall-e-3',
+      prompt: 'a red fox',
+      n: 1,
+      size: '1792x1024',
+      quality: 'standard',
+      style: 'natural',
+      response_format: 'url',
+    });
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer test-key');
     // the URL needs no key
     const img = await fetch(r.images[0]!.url!);
@@ -46,7 +54,9 @@ describe('OpenAI images', () => {
     expect(() => validateImageRequest({ prompt: 'x', size: '512x512' }, spec3, 'dall-e-3')).toThrow(expect.objectContaining({ param: 'size' }));
     expect(() => validateImageRequest({ prompt: 'x', quality: 'standard' }, specHd, 'dall-e-3-hd')).toThrow(expect.objectContaining({ param: 'quality' }));
     expect(() => validateImageRequest({ prompt: '' }, spec3, 'dall-e-3')).toThrow(expect.objectContaining({ param: 'prompt' }));
-    expect(() => validateImageRequest({ prompt: 'x', response_format: 'png' }, spec3, 'dall-e-3')).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() => validateImageRequest({ prompt: 'x', response_format: 'png' }, spec3, 'dall-e-3')).toThrow(
+      expect.objectContaining({ param: 'response_format' }),
+    );
     expect(fake.requests).toHaveLength(0);
     expect(spec3.edits).toBe(false);
   });
@@ -55,7 +65,12 @@ describe('OpenAI images', () => {
     const req = validateImageRequest({ prompt: 'x' }, spec3, 'dall-e-3');
     const ctx = ctxFor(base, 'dall-e-3');
     fake.fail({ kind: 'content_policy' });
-    expect(await failure(() => openaiImages.generate(req, ctx))).toMatchObject({ status: 400, kind: 'content_policy', retryable: false, body: { error: { code: 'content_policy_violation' } } });
+    expect(await failure(() => openaiImages.generate(req, ctx))).toMatchObject({
+      status: 400,
+      kind: 'content_policy',
+      retryable: false,
+      body: { error: { code: 'content_policy_violation' } },
+    });
     fake.fail({ kind: 'rate_limit', retryAfter: 3 });
     expect(await failure(() => openaiImages.generate(req, ctx))).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true, retryAfterMs: 3000 });
     fake.fail({ kind: 'status', status: 500 });
@@ -68,16 +83,31 @@ describe('OpenAI images', () => {
   it('times out a slow provider as a retryable timeout', async () => {
     fake.fail({ kind: 'slow', delayMs: 500 });
     const req = validateImageRequest({ prompt: 'x' }, spec3, 'dall-e-3');
-    expect(await failure(() => openaiImages.generate(req, ctxFor(base, 'dall-e-3', { timeoutMs: 100 })))).toMatchObject({ status: 504, kind: 'timeout', retryable: true });
+    expect(await failure(() => openaiImages.generate(req, ctxFor(base, 'dall-e-3', { timeoutMs: 100 })))).toMatchObject({
+      status: 504,
+      kind: 'timeout',
+      retryable: true,
+    });
   });
 
   it('edits through multipart where the model supports it (dall-e-2), with OpenAI refusing dall-e-3', async () => {
-    const req = { ...validateImageRequest({ prompt: 'add a hat', size: '1024x1024' }, { ...spec3, sizes: ['1024x1024'] }, 'dall-e-2'), image: { filename: 'in.png', mediaType: 'image/png', data: PNG_SIGNATURE } as never, mask: null };
-    const r = await openaiImages.edit!({ ...req, image: { filename: 'in.png', mediaType: 'image/png', data: Buffer.from(PNG_SIGNATURE) } }, ctxFor(base, 'dall-e-2'));
+    const req = {
+      ...validateImageRequest({ prompt: 'add a hat', size: '1024x1024' }, { ...spec3, sizes: ['1024x1024'] }, 'dall-e-2'),
+      image: { filename: 'in.png', mediaType: 'image/png', data: PNG_SIGNATURE } as never,
+      mask: null,
+    };
+    const r = await openaiImages.edit!(
+      { ...req, image: { filename: 'in.png', mediaType: 'image/png', data: Buffer.from(PNG_SIGNATURE) } },
+      ctxFor(base, 'dall-e-2'),
+    );
     expect(r.units.images).toBe(1);
     expect(String(fake.requests[0]!.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
     expect(Number(fake.requests[0]!.headers['content-length'])).toBe(fake.requests[0]!.body.length);
-    expect(await failure(() => openaiImages.edit!({ ...req, image: { filename: 'in.png', mediaType: 'image/png', data: Buffer.from(PNG_SIGNATURE) } }, ctxFor(base, 'dall-e-3')))).toMatchObject({ status: 400, kind: 'invalid_request' });
+    expect(
+      await failure(() =>
+        openaiImages.edit!({ ...req, image: { filename: 'in.png', mediaType: 'image/png', data: Buffer.from(PNG_SIGNATURE) } }, ctxFor(base, 'dall-e-3')),
+      ),
+    ).toMatchObject({ status: 400, kind: 'invalid_request' });
   });
 });
 
@@ -96,7 +126,9 @@ describe('OpenAI speech', () => {
   });
   it('refuses unknown voices, formats and speeds before calling OpenAI', () => {
     expect(() => validateSpeechRequest({ input: 'x', voice: 'bob' }, spec, 'tts-1')).toThrow(expect.objectContaining({ param: 'voice' }));
-    expect(() => validateSpeechRequest({ input: 'x', voice: 'nova', response_format: 'ogg' }, spec, 'tts-1')).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() => validateSpeechRequest({ input: 'x', voice: 'nova', response_format: 'ogg' }, spec, 'tts-1')).toThrow(
+      expect.objectContaining({ param: 'response_format' }),
+    );
     expect(() => validateSpeechRequest({ input: 'x', voice: 'nova', speed: 5 }, spec, 'tts-1')).toThrow(expect.objectContaining({ param: 'speed' }));
     expect(() => validateSpeechRequest({ input: 'x'.repeat(4097), voice: 'nova' }, spec, 'tts-1')).toThrow(expect.objectContaining({ param: 'input' }));
     expect(() => validateSpeechRequest({ voice: 'nova' }, spec, 'tts-1')).toThrow(expect.objectContaining({ param: 'input' }));
@@ -113,7 +145,10 @@ describe('OpenAI transcription', () => {
   it('streams the file as multipart, asks verbose_json, meters the header duration exactly', async () => {
     const audio = wav(1.25);
     const file = audioFileFromBuffer(audio, 'a.wav', 'audio/wav', 1.25);
-    const r = await openaiTranscription.transcribe({ file, language: 'de', prompt: 'names', responseFormat: 'json', temperature: 0, timestampGranularities: ['word', 'segment'] }, ctxFor(base, 'whisper-1'));
+    const r = await openaiTranscription.transcribe(
+      { file, language: 'de', prompt: 'names', responseFormat: 'json', temperature: 0, timestampGranularities: ['word', 'segment'] },
+      ctxFor(base, 'whisper-1'),
+    );
     expect(r.units).toEqual({ audioSeconds: 1.25, source: 'header' });
     expect(r.transcript.providerDurationSeconds).toBe(1.25);
     expect(r.transcript.text).toBe('Hello from fake whisper.');
@@ -124,10 +159,20 @@ describe('OpenAI transcription', () => {
     expect(body).toContain('name="response_format"\r\n\r\nverbose_json');
     expect(body).toContain('name="timestamp_granularities[]"\r\n\r\nword');
     expect(rec.body.includes(audio)).toBe(true);
-    expect(JSON.parse(renderTranscription(r.transcript, 'json', r.units.audioSeconds).body)).toEqual({ text: 'Hello from fake whisper.', usage: { type: 'duration', seconds: 1.25 } });
+    expect(JSON.parse(renderTranscription(r.transcript, 'json', r.units.audioSeconds).body)).toEqual({
+      text: 'Hello from fake whisper.',
+      usage: { type: 'duration', seconds: 1.25 },
+    });
   });
-  it('passes OpenAI\'s 400 for a file it cannot decode', async () => {
+  it("passes OpenAI's 400 for a file it cannot decode", async () => {
     const file = audioFileFromBuffer(Buffer.from('not audio'), 'a.txt', 'text/plain', null);
-    expect(await failure(() => openaiTranscription.transcribe({ file, language: null, prompt: null, responseFormat: 'json', temperature: null, timestampGranularities: [] }, ctxFor(base, 'whisper-1')))).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false });
+    expect(
+      await failure(() =>
+        openaiTranscription.transcribe(
+          { file, language: null, prompt: null, responseFormat: 'json', temperature: null, timestampGranularities: [] },
+          ctxFor(base, 'whisper-1'),
+        ),
+      ),
+    ).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false });
   });
 });

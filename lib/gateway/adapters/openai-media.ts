@@ -77,8 +77,26 @@ function authHeaders(ctx: MediaCallContext, contentType: string | null): Record<
 const DALLE3_SIZES = ['1024x1024', '1792x1024', '1024x1792'] as const;
 
 const IMAGE_SPECS: Record<string, ImageModelSpec> = {
-  'dall-e-3': { sizes: DALLE3_SIZES, defaultSize: '1024x1024', qualities: ['standard', 'hd'], defaultQuality: 'standard', styles: ['vivid', 'natural'], maxN: 1, urls: 'provider_signed', edits: false },
-  'dall-e-3-hd': { sizes: DALLE3_SIZES, defaultSize: '1024x1024', qualities: ['hd'], defaultQuality: 'hd', styles: ['vivid', 'natural'], maxN: 1, urls: 'provider_signed', edits: false },
+  'dall-e-3': {
+    sizes: DALLE3_SIZES,
+    defaultSize: '1024x1024',
+    qualities: ['standard', 'hd'],
+    defaultQuality: 'standard',
+    styles: ['vivid', 'natural'],
+    maxN: 1,
+    urls: 'provider_signed',
+    edits: false,
+  },
+  'dall-e-3-hd': {
+    sizes: DALLE3_SIZES,
+    defaultSize: '1024x1024',
+    qualities: ['hd'],
+    defaultQuality: 'hd',
+    styles: ['vivid', 'natural'],
+    maxN: 1,
+    urls: 'provider_signed',
+    edits: false,
+  },
 };
 
 /** Catalog provider model id -> what OpenAI is sent. */
@@ -114,14 +132,24 @@ export const openaiImages: ImageAdapter = {
     const body: Record<string, unknown> = { model, prompt: req.prompt, n: req.n, size: req.size, quality, response_format: req.responseFormat };
     if (req.style) body.style = req.style;
     if (req.user) body.user = req.user;
-    const parsed = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/images/generations`, headers: authHeaders(ctx, 'application/json'), body: JSON.stringify(body) }, openAIError(ctx.providerLabel));
+    const parsed = await callJson(
+      ctx,
+      deadline,
+      { url: `${ctx.ep.baseUrl}/images/generations`, headers: authHeaders(ctx, 'application/json'), body: JSON.stringify(body) },
+      openAIError(ctx.providerLabel),
+    );
     return checkImages(imagesFrom(parsed, ctx.providerLabel), ctx.providerLabel);
   },
 
   async edit(req: ImageEditRequest, ctx: MediaCallContext): Promise<ImageResult> {
     const deadline = Date.now() + ctx.timeoutMs;
     const { model } = wireModel(ctx.providerModelId, req.quality);
-    const asFile = (f: { filename: string; mediaType: string; data: Buffer }) => ({ filename: f.filename, mediaType: f.mediaType, size: f.data.length, open: () => Readable.from([f.data]) });
+    const asFile = (f: { filename: string; mediaType: string; data: Buffer }) => ({
+      filename: f.filename,
+      mediaType: f.mediaType,
+      size: f.data.length,
+      open: () => Readable.from([f.data]),
+    });
     const mp = multipartBody([
       { name: 'model', value: model },
       { name: 'prompt', value: req.prompt },
@@ -131,7 +159,12 @@ export const openaiImages: ImageAdapter = {
       { name: 'image', file: asFile(req.image) },
       { name: 'mask', file: req.mask ? asFile(req.mask) : null },
     ]);
-    const parsed = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/images/edits`, headers: authHeaders(ctx, mp.contentType), body: mp.stream(), contentLength: mp.length }, openAIError(ctx.providerLabel));
+    const parsed = await callJson(
+      ctx,
+      deadline,
+      { url: `${ctx.ep.baseUrl}/images/edits`, headers: authHeaders(ctx, mp.contentType), body: mp.stream(), contentLength: mp.length },
+      openAIError(ctx.providerLabel),
+    );
     return checkImages(imagesFrom(parsed, ctx.providerLabel), ctx.providerLabel);
   },
 };
@@ -184,9 +217,13 @@ export const openaiSpeech: SpeechAdapter = {
 
 function transcriptFromVerbose(p: Record<string, unknown>): Transcript {
   const segments = Array.isArray(p.segments)
-    ? p.segments.filter(isRecord).map((s, i) => ({ id: typeof s.id === 'number' ? s.id : i, start: num(s.start), end: num(s.end), text: typeof s.text === 'string' ? s.text : '' }))
+    ? p.segments
+        .filter(isRecord)
+        .map((s, i) => ({ id: typeof s.id === 'number' ? s.id : i, start: num(s.start), end: num(s.end), text: typeof s.text === 'string' ? s.text : '' }))
     : [];
-  const words = Array.isArray(p.words) ? p.words.filter(isRecord).map((w) => ({ word: typeof w.word === 'string' ? w.word : '', start: num(w.start), end: num(w.end) })) : [];
+  const words = Array.isArray(p.words)
+    ? p.words.filter(isRecord).map((w) => ({ word: typeof w.word === 'string' ? w.word : '', start: num(w.start), end: num(w.end) }))
+    : [];
   return {
     text: typeof p.text === 'string' ? p.text : '',
     language: typeof p.language === 'string' ? p.language : null,

@@ -17,7 +17,14 @@ describe('prepareOpenAIUpstreamBody', () => {
 describe('OpenAIStreamObserver', () => {
   const chunk = (delta: object, finish: string | null = null) =>
     JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }], usage: null });
-  const usageChunk = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+  const usageChunk = JSON.stringify({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [],
+    usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+  });
 
   it('tracks output, finish and usage; drops the usage chunk the client did not ask for', () => {
     const o = new OpenAIStreamObserver(false);

@@ -53,12 +53,7 @@ export const refusalPartSchema = z.looseObject({
   refusal: z.string(),
 });
 
-const userContentPartSchema = z.discriminatedUnion('type', [
-  textPartSchema,
-  imageUrlPartSchema,
-  inputAudioPartSchema,
-  filePartSchema,
-]);
+const userContentPartSchema = z.discriminatedUnion('type', [textPartSchema, imageUrlPartSchema, inputAudioPartSchema, filePartSchema]);
 
 const assistantContentPartSchema = z.discriminatedUnion('type', [textPartSchema, refusalPartSchema]);
 
@@ -97,14 +92,14 @@ export const userMessageSchema = z.looseObject({
 
 export const assistantMessageSchema = z.looseObject({
   role: z.literal('assistant'),
-  content: z.union([z.string(), z.array(assistantContentPartSchema)]).nullable().optional(),
+  content: z
+    .union([z.string(), z.array(assistantContentPartSchema)])
+    .nullable()
+    .optional(),
   refusal: z.string().nullable().optional(),
   name: z.string().optional(),
   tool_calls: z.array(toolCallSchema).optional(),
-  function_call: z
-    .looseObject({ name: z.string(), arguments: z.string() })
-    .nullable()
-    .optional(),
+  function_call: z.looseObject({ name: z.string(), arguments: z.string() }).nullable().optional(),
 });
 
 export const toolMessageSchema = z.looseObject({
@@ -203,7 +198,10 @@ export const chatCompletionRequestSchema = z.looseObject({
   n: z.number().int().min(1).max(128).nullable().optional(),
   max_tokens: optPosInt,
   max_completion_tokens: optPosInt,
-  stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: streamOptionsSchema.nullable().optional(),
   presence_penalty: optNum(-2, 2),
@@ -241,12 +239,7 @@ export type RequestToolCall = z.infer<typeof toolCallSchema>;
 
 export const embeddingRequestSchema = z.looseObject({
   model: z.string().min(1),
-  input: z.union([
-    z.string(),
-    z.array(z.string()).min(1),
-    z.array(z.number().int()).min(1),
-    z.array(z.array(z.number().int()).min(1)).min(1),
-  ]),
+  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1), z.array(z.array(z.number().int()).min(1)).min(1)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().positive().optional(),
   user: z.string().optional(),
@@ -363,12 +356,7 @@ export interface OpenAIErrorBody {
   };
 }
 
-export function openAIError(
-  message: string,
-  type: string,
-  code: string | null = null,
-  param: string | null = null,
-): OpenAIErrorBody {
+export function openAIError(message: string, type: string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
   return { error: { message, type, param, code } };
 }
 

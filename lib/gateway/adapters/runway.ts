@@ -7,8 +7,17 @@
  * the duration it was asked for. Failure codes starting with SAFETY are content-policy refusals.
  */
 import {
-  callJson, failed, oneOf, parseSize, pending, rec, str,
-  type TaskAdapter, type TaskEndpoint, type TaskRequest, type TaskState,
+  callJson,
+  failed,
+  oneOf,
+  parseSize,
+  pending,
+  rec,
+  str,
+  type TaskAdapter,
+  type TaskEndpoint,
+  type TaskRequest,
+  type TaskState,
 } from '../jobs/task-types';
 
 export const RUNWAY_VERSION = '2024-11-06';

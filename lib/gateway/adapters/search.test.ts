@@ -12,7 +12,10 @@ const meta = { model: 'exa-search', query: 'vector databases', requestId: 'req_a
 
 describe('searchRequestSchema', () => {
   it('accepts the documented fields and refuses unknown ones by name', () => {
-    expect(req({ max_results: 5, include_domains: ['arxiv.org'], start_published_date: '2024-01-01', include_content: true, provider_options: { type: 'neural' } }).max_results).toBe(5);
+    expect(
+      req({ max_results: 5, include_domains: ['arxiv.org'], start_published_date: '2024-01-01', include_content: true, provider_options: { type: 'neural' } })
+        .max_results,
+    ).toBe(5);
     const bad = searchRequestSchema.safeParse({ model: 'exa-search', query: 'x', max_result: 3 });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error!.issues)).toContain('max_result');
@@ -24,7 +27,19 @@ describe('searchRequestSchema', () => {
 
 describe('Exa mapping', () => {
   it('builds Exa request fields, highlights always, text with include_content, options merged', () => {
-    expect(toExaRequest(req({ max_results: 3, include_domains: ['arxiv.org'], exclude_domains: ['x.com'], start_published_date: '2024-01-01', end_published_date: '2024-06-30T12:00:00Z', include_content: true, provider_options: { type: 'keyword', contents: { summary: true } } }))).toEqual({
+    expect(
+      toExaRequest(
+        req({
+          max_results: 3,
+          include_domains: ['arxiv.org'],
+          exclude_domains: ['x.com'],
+          start_published_date: '2024-01-01',
+          end_published_date: '2024-06-30T12:00:00Z',
+          include_content: true,
+          provider_options: { type: 'keyword', contents: { summary: true } },
+        }),
+      ),
+    ).toEqual({
       type: 'keyword',
       query: 'vector databases',
       numResults: 3,
@@ -44,7 +59,17 @@ describe('Exa mapping', () => {
         resolvedSearchType: 'neural',
         costDollars: { total: 0.005 },
         results: [
-          { id: 'u1', title: 'T', url: 'https://a.example/1', publishedDate: '2024-02-03T04:05:06.000Z', author: 'Ann', score: 0.81, highlights: ['Key line.'], highlightScores: [0.5], text: 'Full text' },
+          {
+            id: 'u1',
+            title: 'T',
+            url: 'https://a.example/1',
+            publishedDate: '2024-02-03T04:05:06.000Z',
+            author: 'Ann',
+            score: 0.81,
+            highlights: ['Key line.'],
+            highlightScores: [0.5],
+            text: 'Full text',
+          },
           { id: 'u2', title: null, url: 'https://b.example/2', publishedDate: 'sometime', text: '  Long  text  ' },
         ],
       },
@@ -57,8 +82,22 @@ describe('Exa mapping', () => {
       model: 'exa-search',
       query: 'vector databases',
       results: [
-        { title: 'T', url: 'https://a.example/1', snippet: 'Key line.', published_at: '2024-02-03T04:05:06.000Z', score: 0.81, provider: { id: 'u1', author: 'Ann', highlights: ['Key line.'], highlightScores: [0.5], text: 'Full text' } },
-        { title: null, url: 'https://b.example/2', snippet: 'Long text', published_at: null, score: null, provider: { id: 'u2', text: '  Long  text  ', publishedDate: 'sometime' } },
+        {
+          title: 'T',
+          url: 'https://a.example/1',
+          snippet: 'Key line.',
+          published_at: '2024-02-03T04:05:06.000Z',
+          score: 0.81,
+          provider: { id: 'u1', author: 'Ann', highlights: ['Key line.'], highlightScores: [0.5], text: 'Full text' },
+        },
+        {
+          title: null,
+          url: 'https://b.example/2',
+          snippet: 'Long text',
+          published_at: null,
+          score: null,
+          provider: { id: 'u2', text: '  Long  text  ', publishedDate: 'sometime' },
+        },
       ],
       provider: { requestId: 'r1', resolvedSearchType: 'neural' },
     });
@@ -66,7 +105,11 @@ describe('Exa mapping', () => {
   });
 
   it('maps Exa errors: 402 (no credits) moves on like a permission failure', () => {
-    expect(fromExaError(400, { requestId: 'x', error: 'numResults: too big', tag: 'INVALID_REQUEST_BODY' })).toMatchObject({ status: 400, kind: 'invalid_request', body: { error: { message: 'numResults: too big' } } });
+    expect(fromExaError(400, { requestId: 'x', error: 'numResults: too big', tag: 'INVALID_REQUEST_BODY' })).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      body: { error: { message: 'numResults: too big' } },
+    });
     expect(fromExaError(402, { error: 'out of credits' })).toMatchObject({ status: 502, kind: 'permission', retryable: false });
     expect(fromExaError(429, 'nope')).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true });
   });
@@ -74,7 +117,18 @@ describe('Exa mapping', () => {
 
 describe('Tavily mapping', () => {
   it('builds Tavily request fields and refuses more than 20 results before any call', () => {
-    expect(toTavilyRequest(req({ max_results: 7, include_domains: ['bbc.co.uk'], start_published_date: '2024-01-01T10:00:00Z', end_published_date: '2024-02-01', include_content: true, provider_options: { topic: 'news', include_answer: true } }))).toEqual({
+    expect(
+      toTavilyRequest(
+        req({
+          max_results: 7,
+          include_domains: ['bbc.co.uk'],
+          start_published_date: '2024-01-01T10:00:00Z',
+          end_published_date: '2024-02-01',
+          include_content: true,
+          provider_options: { topic: 'news', include_answer: true },
+        }),
+      ),
+    ).toEqual({
       topic: 'news',
       include_answer: true,
       query: 'vector databases',
@@ -99,7 +153,17 @@ describe('Tavily mapping', () => {
         query: 'q',
         answer: 'An answer',
         images: [],
-        results: [{ title: 'T', url: 'https://n.example/1', content: 'Snippet.', score: 0.7, raw_content: '# Page', published_date: 'Wed, 15 Jan 2025 14:30:00 GMT', favicon: 'f' }],
+        results: [
+          {
+            title: 'T',
+            url: 'https://n.example/1',
+            content: 'Snippet.',
+            score: 0.7,
+            raw_content: '# Page',
+            published_date: 'Wed, 15 Jan 2025 14:30:00 GMT',
+            favicon: 'f',
+          },
+        ],
         response_time: '0.4',
         request_id: 'rid',
         usage: { credits: 1 },
@@ -107,12 +171,26 @@ describe('Tavily mapping', () => {
       { ...meta, model: 'tavily-search' },
       true,
     )!;
-    expect(out.results).toEqual([{ title: 'T', url: 'https://n.example/1', snippet: 'Snippet.', published_at: '2025-01-15T14:30:00.000Z', score: 0.7, content: '# Page', provider: { favicon: 'f' } }]);
+    expect(out.results).toEqual([
+      {
+        title: 'T',
+        url: 'https://n.example/1',
+        snippet: 'Snippet.',
+        published_at: '2025-01-15T14:30:00.000Z',
+        score: 0.7,
+        content: '# Page',
+        provider: { favicon: 'f' },
+      },
+    ]);
     expect(out.provider).toEqual({ answer: 'An answer', images: [], response_time: '0.4', request_id: 'rid' });
   });
 
   it('maps Tavily errors: 432/433 plan limits move on like a permission failure', () => {
-    expect(fromTavilyError(400, { detail: { error: 'Query is missing.' } })).toMatchObject({ status: 400, kind: 'invalid_request', body: { error: { message: 'Query is missing.' } } });
+    expect(fromTavilyError(400, { detail: { error: 'Query is missing.' } })).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      body: { error: { message: 'Query is missing.' } },
+    });
     expect(fromTavilyError(432, { detail: { error: 'plan limit' } })).toMatchObject({ status: 502, kind: 'permission', retryable: false });
     expect(fromTavilyError(433, { detail: { error: 'paygo limit' } })).toMatchObject({ status: 502, kind: 'permission' });
   });
@@ -133,7 +211,11 @@ describe('search adapters through HTTP (fakes speaking the real wire formats)', 
 
   it('Exa: x-api-key, numResults, domains, normalized answer', async () => {
     exa.reset();
-    const out = await callExaSearch({ baseUrl: exa.url, apiKey: 'test-exa-key', timeoutMs: 2000 }, req({ max_results: 4, include_domains: ['arxiv.org', 'nature.com'] }), meta);
+    const out = await callExaSearch(
+      { baseUrl: exa.url, apiKey: 'test-exa-key', timeoutMs: 2000 },
+      req({ max_results: 4, include_domains: ['arxiv.org', 'nature.com'] }),
+      meta,
+    );
     expect(exa.requests[0]!.path).toBe('/search');
     expect(exa.requests[0]!.headers['x-api-key']).toBe('test-exa-key');
     expect(exa.requests[0]!.headers.authorization).toBeUndefined();
@@ -175,7 +257,11 @@ describe('search adapters through HTTP (fakes speaking the real wire formats)', 
   });
 
   it("passes a provider's 400 on as the client's", async () => {
-    const e = (await callTavilySearch({ baseUrl: tavily.url, apiKey: 'tvly-test-key', timeoutMs: 2000 }, req({ provider_options: { search_depth: 'extreme' } }), meta).catch((x: unknown) => x)) as TranslatedUpstreamError;
+    const e = (await callTavilySearch(
+      { baseUrl: tavily.url, apiKey: 'tvly-test-key', timeoutMs: 2000 },
+      req({ provider_options: { search_depth: 'extreme' } }),
+      meta,
+    ).catch((x: unknown) => x)) as TranslatedUpstreamError;
     expect(e).toBeInstanceOf(TranslatedUpstreamError);
     expect(e.translated).toMatchObject({ status: 400, kind: 'invalid_request', body: { error: { message: 'Invalid search_depth.' } } });
   });

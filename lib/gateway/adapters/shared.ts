@@ -3,7 +3,6 @@
  */
 import { openAIError, type OpenAIErrorBody } from './openai-types';
 
-
 /**
  * The client asked for something the target provider cannot do (and silently dropping it would
  * change the meaning of the request), e.g. `n > 1` on Anthropic or an audio part on Anthropic.
@@ -203,12 +202,7 @@ export interface StreamTranslatorOptions {
   created?: number;
 }
 
-export function buildTranslatedError(
-  upstreamStatus: number,
-  kind: UpstreamErrorKind,
-  upstreamMessage: string,
-  providerLabel: string,
-): TranslatedError {
+export function buildTranslatedError(upstreamStatus: number, kind: UpstreamErrorKind, upstreamMessage: string, providerLabel: string): TranslatedError {
   const { type, code } = openAITypeFor(kind);
   let message: string;
   if (kind === 'authentication' || kind === 'permission') {

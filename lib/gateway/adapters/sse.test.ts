@@ -21,9 +21,7 @@ describe('SseParser', () => {
   });
 
   it('parses Anthropic-style named events', () => {
-    const events = parseAll(
-      'event: message_start\ndata: {"type":"message_start"}\n\nevent: ping\ndata: {"type": "ping"}\n\n',
-    );
+    const events = parseAll('event: message_start\ndata: {"type":"message_start"}\n\nevent: ping\ndata: {"type": "ping"}\n\n');
     expect(simplify(events)).toEqual([
       { event: 'message_start', data: '{"type":"message_start"}', id: null },
       { event: 'ping', data: '{"type": "ping"}', id: null },
@@ -112,33 +110,28 @@ describe('SseParser property: random chunking yields identical events', () => {
 
   it('splitting bytes anywhere does not change the parse', () => {
     fc.assert(
-      fc.property(
-        fc.array(eventArb, { minLength: 1, maxLength: 8 }),
-        eol,
-        fc.array(fc.nat(), { maxLength: 12 }),
-        (events, nl, cutsRaw) => {
-          let text = '';
-          for (const e of events) {
-            if (e.comment) text += `: comment${nl}`;
-            if (e.event) text += `event: ${e.event}${nl}`;
-            for (const l of e.lines) text += `data: ${l}${nl}`;
-            text += nl;
-          }
-          const bytes = enc.encode(text);
-          const cuts = [...new Set(cutsRaw.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          const p = new SseParser();
-          const got: SseEvent[] = [];
-          let prev = 0;
-          for (const c of [...cuts, bytes.length]) {
-            got.push(...p.push(bytes.subarray(prev, c)));
-            prev = c;
-          }
-          got.push(...p.end());
-          const expected = events.map((e) => ({ event: e.event, data: e.lines.join('\n'), id: null }));
-          expect(simplify(got)).toEqual(expected);
-          expect(simplify(got)).toEqual(simplify(parseAll(text)));
-        },
-      ),
+      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 8 }), eol, fc.array(fc.nat(), { maxLength: 12 }), (events, nl, cutsRaw) => {
+        let text = '';
+        for (const e of events) {
+          if (e.comment) text += `: comment${nl}`;
+          if (e.event) text += `event: ${e.event}${nl}`;
+          for (const l of e.lines) text += `data: ${l}${nl}`;
+          text += nl;
+        }
+        const bytes = enc.encode(text);
+        const cuts = [...new Set(cutsRaw.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const p = new SseParser();
+        const got: SseEvent[] = [];
+        let prev = 0;
+        for (const c of [...cuts, bytes.length]) {
+          got.push(...p.push(bytes.subarray(prev, c)));
+          prev = c;
+        }
+        got.push(...p.end());
+        const expected = events.map((e) => ({ event: e.event, data: e.lines.join('\n'), id: null }));
+        expect(simplify(got)).toEqual(expected);
+        expect(simplify(got)).toEqual(simplify(parseAll(text)));
+      }),
       { numRuns: 300 },
     );
   });

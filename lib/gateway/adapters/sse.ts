@@ -174,14 +174,10 @@ export class SseParser {
 }
 
 /** Iterates the SSE events of a byte stream (e.g. `response.body` of a fetch). */
-export async function* iterateSse(
-  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
-): AsyncGenerator<SseEvent> {
+export async function* iterateSse(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const parser = new SseParser();
   const iterable: AsyncIterable<Uint8Array> =
-    Symbol.asyncIterator in body
-      ? (body as AsyncIterable<Uint8Array>)
-      : readableToIterable(body as ReadableStream<Uint8Array>);
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : readableToIterable(body as ReadableStream<Uint8Array>);
   for await (const chunk of iterable) {
     for (const ev of parser.push(chunk)) yield ev;
   }

@@ -53,10 +53,28 @@ export const ASPECT_BY_SIZE: Record<string, string> = {
   '640x1536': '9:21',
 };
 
-const V2_SPEC: ImageModelSpec = { sizes: Object.keys(ASPECT_BY_SIZE), defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', styles: [], maxN: 4, urls: 'radiant', edits: false };
+const V2_SPEC: ImageModelSpec = {
+  sizes: Object.keys(ASPECT_BY_SIZE),
+  defaultSize: '1024x1024',
+  qualities: ['standard'],
+  defaultQuality: 'standard',
+  styles: [],
+  maxN: 4,
+  urls: 'radiant',
+  edits: false,
+};
 
 const SPECS: Record<string, ImageModelSpec> = {
-  'stable-diffusion-xl-1024-v1-0': { sizes: SDXL_SIZES, defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', styles: [], maxN: 10, urls: 'radiant', edits: false },
+  'stable-diffusion-xl-1024-v1-0': {
+    sizes: SDXL_SIZES,
+    defaultSize: '1024x1024',
+    qualities: ['standard'],
+    defaultQuality: 'standard',
+    styles: [],
+    maxN: 10,
+    urls: 'radiant',
+    edits: false,
+  },
   'sd3-large': V2_SPEC,
   'stable-image-ultra': V2_SPEC,
 };
@@ -72,7 +90,8 @@ const stabilityError =
   (status, text, headers) =>
     genericUpstreamError(label, status, text, headers, classify);
 
-const refused = (label: string) => upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) filtered the generated image under its content policy.`);
+const refused = (label: string) =>
+  upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) filtered the generated image under its content policy.`);
 
 function headers(ctx: MediaCallContext, contentType: string): Record<string, string> {
   const h: Record<string, string> = { accept: 'application/json', 'content-type': contentType };
@@ -86,7 +105,11 @@ async function sdxl(req: ImageRequest, ctx: MediaCallContext, deadline: number):
   const parsed = await callJson(
     ctx,
     deadline,
-    { url: `${ctx.ep.baseUrl}/v1/generation/${encodeURIComponent(ctx.providerModelId)}/text-to-image`, headers: headers(ctx, 'application/json'), body: JSON.stringify(body) },
+    {
+      url: `${ctx.ep.baseUrl}/v1/generation/${encodeURIComponent(ctx.providerModelId)}/text-to-image`,
+      headers: headers(ctx, 'application/json'),
+      body: JSON.stringify(body),
+    },
     stabilityError(ctx.providerLabel),
   );
   if (!Array.isArray(parsed.artifacts)) throw invalidUpstream(ctx.providerLabel);
@@ -101,7 +124,12 @@ async function v2(req: ImageRequest, ctx: MediaCallContext, deadline: number): P
     { name: 'prompt', value: req.prompt },
     { name: 'aspect_ratio', value: ASPECT_BY_SIZE[req.size] ?? '1:1' },
     { name: 'output_format', value: 'png' },
-    ...(service === 'sd3' ? [{ name: 'model', value: ctx.providerModelId }, { name: 'mode', value: 'text-to-image' }] : []),
+    ...(service === 'sd3'
+      ? [
+          { name: 'model', value: ctx.providerModelId },
+          { name: 'mode', value: 'text-to-image' },
+        ]
+      : []),
   ]);
   const parsed = await callJson(
     ctx,

@@ -7,10 +7,7 @@
  * (e.g. 1002 authentication). `banned` is a content-policy refusal. No cancellation; Tripo's
  * webhooks are per account.
  */
-import {
-  callJson, failed, pending, rec, str,
-  type TaskAdapter, type TaskEndpoint, type TaskState,
-} from '../jobs/task-types';
+import { callJson, failed, pending, rec, str, type TaskAdapter, type TaskEndpoint, type TaskState } from '../jobs/task-types';
 
 const MODEL: Record<string, string> = { 'tripo-v2': 'v2.0-20240919' };
 

@@ -9,10 +9,7 @@
  * of a Veo operation. Veo 2 makes 5-8 s at 16:9 or 9:16; the operation does not report the
  * duration, so a finished operation produced what was asked.
  */
-import {
-  callJson, failed, oneOf, pending, rec, str,
-  type TaskAdapter, type TaskEndpoint, type TaskState,
-} from '../jobs/task-types';
+import { callJson, failed, oneOf, pending, rec, str, type TaskAdapter, type TaskEndpoint, type TaskState } from '../jobs/task-types';
 
 const MODEL: Record<string, string> = { 'veo-2.0': 'veo-2.0-generate-001' };
 const DURATIONS = [5, 6, 7, 8] as const;
@@ -65,7 +62,8 @@ export const veoAdapter: TaskAdapter = {
     const uri = samples.map((s) => str(rec(s.video).uri)).find((u): u is string => !!u);
     if (!uri) {
       const reasons = Array.isArray(gvr.raiMediaFilteredReasons) ? gvr.raiMediaFilteredReasons.filter((r): r is string => typeof r === 'string') : [];
-      if (reasons.length > 0 || Number(gvr.raiMediaFilteredCount ?? 0) > 0) return failed('content_policy', reasons[0] ?? 'The video was blocked by the provider\'s safety filters.', true);
+      if (reasons.length > 0 || Number(gvr.raiMediaFilteredCount ?? 0) > 0)
+        return failed('content_policy', reasons[0] ?? "The video was blocked by the provider's safety filters.", true);
       return failed('no_output', 'The provider finished without a video.');
     }
     return {

@@ -9,7 +9,12 @@ const req = (body: Record<string, unknown>): EmbeddingRequest => embeddingReques
 
 describe('toVoyageRequest', () => {
   it('maps dimensions and passes Voyage fields, dropping OpenAI-only ones', () => {
-    expect(toVoyageRequest(req({ input: ['a', 'b'], dimensions: 512, input_type: 'query', truncation: false, output_dtype: 'int8', user: 'u1', encoding_format: 'base64' }), 'voyage-code-3')).toEqual({
+    expect(
+      toVoyageRequest(
+        req({ input: ['a', 'b'], dimensions: 512, input_type: 'query', truncation: false, output_dtype: 'int8', user: 'u1', encoding_format: 'base64' }),
+        'voyage-code-3',
+      ),
+    ).toEqual({
       input: ['a', 'b'],
       model: 'voyage-code-3',
       input_type: 'query',
@@ -31,14 +36,24 @@ describe('toVoyageRequest', () => {
   });
 
   it('reads FastAPI detail errors', () => {
-    expect(fromVoyageError(400, '{"detail":"bad dim"}')).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false, body: { error: { message: 'bad dim' } } });
+    expect(fromVoyageError(400, '{"detail":"bad dim"}')).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      retryable: false,
+      body: { error: { message: 'bad dim' } },
+    });
     expect(fromVoyageError(422, { detail: [{ msg: 'field required' }] }).body.error.message).toBe('field required');
   });
 });
 
 describe('Voyage through HTTP (fake speaking the real wire format)', () => {
   let fake: FakeVoyage;
-  const call = (over: Partial<{ apiKey: string; timeoutMs: number; signal: AbortSignal }> = {}) => ({ baseUrl: fake.baseUrl, apiKey: 'test-voyage-key', timeoutMs: 2000, ...over });
+  const call = (over: Partial<{ apiKey: string; timeoutMs: number; signal: AbortSignal }> = {}) => ({
+    baseUrl: fake.baseUrl,
+    apiKey: 'test-voyage-key',
+    timeoutMs: 2000,
+    ...over,
+  });
   beforeAll(async () => {
     fake = await startFakeVoyage();
   });
@@ -71,14 +86,18 @@ describe('Voyage through HTTP (fake speaking the real wire format)', () => {
   });
 
   it("passes the provider's validation error on as the client's 400", async () => {
-    const e = (await callVoyageEmbeddings(call(), req({ input: 'x', dimensions: 300 }), 'voyage-3', 'voyage-3').catch((x: unknown) => x)) as TranslatedUpstreamError;
+    const e = (await callVoyageEmbeddings(call(), req({ input: 'x', dimensions: 300 }), 'voyage-3', 'voyage-3').catch(
+      (x: unknown) => x,
+    )) as TranslatedUpstreamError;
     expect(e).toBeInstanceOf(TranslatedUpstreamError);
     expect(e.translated).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false });
     expect(e.translated.body.error.message).toContain('output_dimension');
   });
 
   it('turns a rejected gateway key into a 502 that does not echo the provider message', async () => {
-    const e = (await callVoyageEmbeddings(call({ apiKey: 'wrong' }), req({ input: 'x' }), 'voyage-3', 'voyage-3').catch((x: unknown) => x)) as TranslatedUpstreamError;
+    const e = (await callVoyageEmbeddings(call({ apiKey: 'wrong' }), req({ input: 'x' }), 'voyage-3', 'voyage-3').catch(
+      (x: unknown) => x,
+    )) as TranslatedUpstreamError;
     expect(e.translated).toMatchObject({ status: 502, upstreamStatus: 401, kind: 'authentication', retryable: false });
     expect(e.translated.body.error.message).not.toContain('Provided API key');
   });

@@ -89,7 +89,11 @@ export function fromVoyageError(status: number, body: unknown): TranslatedError 
   if (isRecord(parsed)) {
     const d = parsed.detail;
     if (typeof d === 'string') message = d;
-    else if (Array.isArray(d)) message = d.map((x) => (isRecord(x) && typeof x.msg === 'string' ? x.msg : '')).filter(Boolean).join('; ');
+    else if (Array.isArray(d))
+      message = d
+        .map((x) => (isRecord(x) && typeof x.msg === 'string' ? x.msg : ''))
+        .filter(Boolean)
+        .join('; ');
     else if (typeof parsed.message === 'string') message = parsed.message;
   }
   return buildTranslatedError(status, kindForStatus(status), message, 'Voyage AI');

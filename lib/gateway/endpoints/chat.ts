@@ -73,7 +73,10 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     meter(
       gw,
       buildUsageEvent(ctx, {
-        key, tenant, snap, model,
+        key,
+        tenant,
+        snap,
+        model,
         requested: plan.requested,
         endpoint: USAGE_ENDPOINT[endpoint],
         usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
@@ -95,7 +98,12 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
 
   const outputEstimate = (requestedOut || o.defaultOutputEstimateTokens) * completions;
   await reserveBudget(gw, ctx, key, admission, () =>
-    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({ inputTokens: Math.ceil(promptTokens * 1.1) + 16, outputTokens: outputEstimate, requests: 1, coldStart })),
+    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({
+      inputTokens: Math.ceil(promptTokens * 1.1) + 16,
+      outputTokens: outputEstimate,
+      requests: 1,
+      coldStart,
+    })),
   );
 
   // ---- upstream ----
@@ -105,7 +113,19 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   let failure: unknown = null;
   try {
     outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, ({ model, provider, ep }) => {
-      const args = { endpoint, model, provider, ep, body, raw, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs, forwardHeaders: forward };
+      const args = {
+        endpoint,
+        model,
+        provider,
+        ep,
+        body,
+        raw,
+        requestId: ctx.requestId,
+        signal: ctx.req.signal,
+        timeoutMs: o.upstreamTimeoutMs,
+        idleTimeoutMs: o.streamIdleTimeoutMs,
+        forwardHeaders: forward,
+      };
       if (provider.wireFormat === 'voyage') return attemptVoyage(args);
       return stream
         ? attemptStream(args, {
@@ -135,7 +155,13 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     ttfb = Date.now() - ctx.start;
     status = 'success';
     usage = outcome.usage;
-    storeInCache(gw, key, cache, { body: outcome.body, modelId: trace.model.id, inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output });
+    storeInCache(gw, key, cache, {
+      body: outcome.body,
+      modelId: trace.model.id,
+      inputTokens: usage.input,
+      cachedInputTokens: usage.cached,
+      outputTokens: usage.output,
+    });
   } else if (outcome?.kind === 'stream') {
     status = outcome.status;
     usage = outcome.usage;
@@ -158,7 +184,10 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: USAGE_ENDPOINT[endpoint],
       usage: { inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output, requests: 1, coldStart },

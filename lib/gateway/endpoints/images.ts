@@ -41,7 +41,8 @@ const PATH = '/api/v1/images/generations';
 function adapterAndSpec(model: GatewayModel, provider: GatewayProvider): { adapter: ImageAdapter; spec: ImageModelSpec } {
   const adapter = imageAdapterFor(provider.wireFormat);
   const spec = adapter?.spec(model.providerModelId) ?? null;
-  if (!adapter || !spec) throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support image generation through this API.`, { param: 'model' });
+  if (!adapter || !spec)
+    throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support image generation through this API.`, { param: 'model' });
   return { adapter, spec };
 }
 
@@ -141,7 +142,10 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: 'images.generations',
       usage: { images, requests: 1 },

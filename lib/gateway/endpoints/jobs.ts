@@ -46,7 +46,12 @@ function internalId(kind: JobKind, publicId: string): string {
 }
 
 function notFound(kind: JobKind, id: string): GatewayError {
-  return new GatewayError(404, kind === 'video' ? 'video_not_found' : 'generation_not_found', `No ${kind === 'video' ? 'video' : '3D generation'} found with id '${id}'.`, { param: 'id' });
+  return new GatewayError(
+    404,
+    kind === 'video' ? 'video_not_found' : 'generation_not_found',
+    `No ${kind === 'video' ? 'video' : '3D generation'} found with id '${id}'.`,
+    { param: 'id' },
+  );
 }
 
 const secs = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
@@ -74,14 +79,19 @@ export function jobObject(j: GenerationJob): Record<string, unknown> {
   return { ...common, prompt: j.prompt, files: j.files.map((f) => ({ variant: f.role, content_type: f.contentType, bytes: f.bytes })) };
 }
 
-const secondsField = z.union([z.number().int(), z.string().regex(/^\d+$/, 'seconds must be a whole number').transform(Number)]).pipe(z.number().int().min(1).max(60));
+const secondsField = z
+  .union([z.number().int(), z.string().regex(/^\d+$/, 'seconds must be a whole number').transform(Number)])
+  .pipe(z.number().int().min(1).max(60));
 
 const createSchema = z
   .object({
     model: z.string().min(1),
     prompt: z.string().min(1, 'prompt is required').max(4000),
     seconds: secondsField.optional(),
-    size: z.string().regex(/^\d{2,5}x\d{2,5}$/, 'size must look like 1280x720').optional(),
+    size: z
+      .string()
+      .regex(/^\d{2,5}x\d{2,5}$/, 'size must look like 1280x720')
+      .optional(),
     input_reference: z.string().min(1).optional(),
   })
   .loose();
@@ -123,7 +133,8 @@ async function readCreate(ctx: RequestContext, gw: GatewayServices, kind: JobKin
     const mp = await parseMultipart(raw, ct);
     json = { ...mp.fields };
     if (mp.file) {
-      if (!/^image\/(png|jpeg|webp)$/.test(mp.file.mime)) throw new ValidationError('Invalid request body', [{ path: 'input_reference', message: 'input_reference must be a PNG, JPEG or WebP image.' }]);
+      if (!/^image\/(png|jpeg|webp)$/.test(mp.file.mime))
+        throw new ValidationError('Invalid request body', [{ path: 'input_reference', message: 'input_reference must be a PNG, JPEG or WebP image.' }]);
       (json as Record<string, unknown>).input_reference = `data:${mp.file.mime};base64,${mp.file.data.toString('base64')}`;
     }
   } else {
@@ -133,13 +144,28 @@ async function readCreate(ctx: RequestContext, gw: GatewayServices, kind: JobKin
   if (!parsed.success) throw new ValidationError('Invalid request body', fromZodIssues(parsed.error.issues));
   const b = parsed.data;
   if (kind === '3d' && (b.seconds !== undefined || b.size !== undefined)) {
-    throw new ValidationError('Invalid request body', [{ path: b.seconds !== undefined ? 'seconds' : 'size', message: 'is not a parameter of 3D generations.' }]);
+    throw new ValidationError('Invalid request body', [
+      { path: b.seconds !== undefined ? 'seconds' : 'size', message: 'is not a parameter of 3D generations.' },
+    ]);
   }
-  return { kind, model: b.model, prompt: b.prompt, seconds: kind === 'video' ? (b.seconds ?? null) : null, size: kind === 'video' ? (b.size ?? null) : null, inputReference: b.input_reference ?? null };
+  return {
+    kind,
+    model: b.model,
+    prompt: b.prompt,
+    seconds: kind === 'video' ? (b.seconds ?? null) : null,
+    size: kind === 'video' ? (b.size ?? null) : null,
+    inputReference: b.input_reference ?? null,
+  };
 }
 
 function ownerOf(key: KeyRecord) {
-  return { tenantId: key.tenantId, tenantMonthlyBudget: key.tenant.monthlyBudget, apiKeyId: key.keyId, keyMonthlyBudget: key.monthlyBudget, requestId: undefined };
+  return {
+    tenantId: key.tenantId,
+    tenantMonthlyBudget: key.tenant.monthlyBudget,
+    apiKeyId: key.keyId,
+    keyMonthlyBudget: key.monthlyBudget,
+    requestId: undefined,
+  };
 }
 
 function json(ctx: RequestContext, status: number, body: unknown): void {
@@ -156,7 +182,14 @@ export function jobsCollectionEndpoint(kind: JobKind): EndpointHandler {
       ctx.model = plan.model.name;
       ctx.provider = plan.model.providerId;
       const tenant = await gw.tenantConfig(key.tenantId);
-      await admitRate(gw, ctx, key, tenant, { requested: input.model, primary: plan.model, chain: [plan.model], chainFromRule: false, rateRules: [], auto: null }, 0);
+      await admitRate(
+        gw,
+        ctx,
+        key,
+        tenant,
+        { requested: input.model, primary: plan.model, chain: [plan.model], chainFromRule: false, rateRules: [], auto: null },
+        0,
+      );
       const job = await createJob(rt, { ctx: ownerOf(key), input, plan });
       json(ctx, 200, jobObject(job));
       return;
@@ -164,7 +197,8 @@ export function jobsCollectionEndpoint(kind: JobKind): EndpointHandler {
     const q = new URLSearchParams(ctx.req.query ?? '');
     const limitRaw = q.get('limit');
     const limit = limitRaw === null ? 20 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new GatewayError(400, 'invalid_value', 'limit must be an integer between 1 and 100.', { param: 'limit' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw new GatewayError(400, 'invalid_value', 'limit must be an integer between 1 and 100.', { param: 'limit' });
     const after = q.get('after');
     const order = q.get('order') ?? 'desc';
     if (order !== 'desc') throw new GatewayError(400, 'invalid_value', "order must be 'desc'.", { param: 'order' });
@@ -178,7 +212,13 @@ export function jobsCollectionEndpoint(kind: JobKind): EndpointHandler {
     }
     const page = await listJobs(rt, key.tenantId, { kind, limit, after: afterId });
     const data = page.rows.map(jobObject);
-    json(ctx, 200, { object: 'list', data, first_id: (data[0]?.id as string | undefined) ?? null, last_id: (data.at(-1)?.id as string | undefined) ?? null, has_more: page.hasMore });
+    json(ctx, 200, {
+      object: 'list',
+      data,
+      first_id: (data[0]?.id as string | undefined) ?? null,
+      last_id: (data.at(-1)?.id as string | undefined) ?? null,
+      has_more: page.hasMore,
+    });
   };
 }
 
@@ -187,17 +227,30 @@ export function jobItemEndpoint(kind: JobKind, rest: string): EndpointHandler {
     const key = await authenticateStage(gw, ctx, 'videos');
     const rt = jobsRuntimeFor(gw);
     const [pid, sub, ...more] = rest.split('/');
-    if (!pid || more.length > 0 || (sub !== undefined && sub !== 'content')) throw new GatewayError(404, 'unknown_url', `Unknown request URL: ${ctx.req.method} ${ctx.req.path}.`);
+    if (!pid || more.length > 0 || (sub !== undefined && sub !== 'content'))
+      throw new GatewayError(404, 'unknown_url', `Unknown request URL: ${ctx.req.method} ${ctx.req.path}.`);
     const id = internalId(kind, pid);
     try {
       if (sub === 'content') {
         if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw new GatewayError(405, 'method_not_allowed', 'Use GET.', { headers: { allow: 'GET' } });
         const variant = new URLSearchParams(ctx.req.query ?? '').get('variant');
         const role =
-          variant === null ? 'default' : kind === 'video' ? ({ video: 'video', thumbnail: 'preview' } as const)[variant as 'video' | 'thumbnail'] : ({ model: 'model', preview: 'preview' } as const)[variant as 'model' | 'preview'];
-        if (!role) throw new GatewayError(400, 'invalid_value', kind === 'video' ? "variant must be 'video' or 'thumbnail'." : "variant must be 'model' or 'preview'.", { param: 'variant' });
+          variant === null
+            ? 'default'
+            : kind === 'video'
+              ? ({ video: 'video', thumbnail: 'preview' } as const)[variant as 'video' | 'thumbnail']
+              : ({ model: 'model', preview: 'preview' } as const)[variant as 'model' | 'preview'];
+        if (!role)
+          throw new GatewayError(400, 'invalid_value', kind === 'video' ? "variant must be 'video' or 'thumbnail'." : "variant must be 'model' or 'preview'.", {
+            param: 'variant',
+          });
         const c = await jobContent(rt, key.tenantId, id, role, kind);
-        ctx.sink.start(200, { ...ctx.headers, 'content-type': c.contentType, 'content-length': String(c.body.byteLength), 'cache-control': 'private, no-store' });
+        ctx.sink.start(200, {
+          ...ctx.headers,
+          'content-type': c.contentType,
+          'content-length': String(c.body.byteLength),
+          'cache-control': 'private, no-store',
+        });
         ctx.sink.end(ctx.req.method === 'HEAD' ? undefined : c.body);
         return;
       }

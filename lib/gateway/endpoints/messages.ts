@@ -101,12 +101,19 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     neutral = null;
   }
   const routeBody = (neutral ?? { model: body.model, messages: [] }) as Record<string, unknown>;
-  const promptTokens = neutral ? estimatePromptTokens(neutral as Record<string, unknown>) : Math.ceil(JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]).length / 4);
+  const promptTokens = neutral
+    ? estimatePromptTokens(neutral as Record<string, unknown>)
+    : Math.ceil(JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]).length / 4);
   const plan = routeStage(gw, ctx, { endpoint: 'chat', key, snap, tenant, body: routeBody, promptTokens });
 
   const admission = await admitRate(gw, ctx, key, tenant, plan, promptTokens + body.max_tokens);
   await reserveBudget(gw, ctx, key, admission, () =>
-    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({ inputTokens: Math.ceil(promptTokens * 1.1) + 16, outputTokens: body.max_tokens, requests: 1, coldStart })),
+    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, (_m, coldStart) => ({
+      inputTokens: Math.ceil(promptTokens * 1.1) + 16,
+      outputTokens: body.max_tokens,
+      requests: 1,
+      coldStart,
+    })),
   );
 
   const trace = newTrace(plan);
@@ -124,7 +131,16 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     outcome = await callUpstream<CompleteAnswer | StreamedAnswer>(gw, ctx, plan, snap, trace, (a) => {
       passthrough = a.provider.wireFormat === 'anthropic';
       if (passthrough) {
-        const args = { ...a, body: body as Record<string, unknown>, client, forwardHeaders: forward, requestId: ctx.requestId, signal: ctx.req.signal, timeoutMs: o.upstreamTimeoutMs, idleTimeoutMs: o.streamIdleTimeoutMs };
+        const args = {
+          ...a,
+          body: body as Record<string, unknown>,
+          client,
+          forwardHeaders: forward,
+          requestId: ctx.requestId,
+          signal: ctx.req.signal,
+          timeoutMs: o.upstreamTimeoutMs,
+          idleTimeoutMs: o.streamIdleTimeoutMs,
+        };
         return stream ? passthroughStream(args, { sink: ctx.sink, startedAt: ctx.start, headers: streamHeaders }) : passthroughComplete(args);
       }
       const args = translatedArgs(a, body, ctx, forward, o.upstreamTimeoutMs, o.streamIdleTimeoutMs);
@@ -165,7 +181,10 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: USAGE_ENDPOINT,
       usage: { inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output, requests: 1, coldStart },
@@ -207,7 +226,14 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
 // Non-Claude models: translated to the internal OpenAI request and back
 // ---------------------------------------------------------------------------------------------
 
-function translatedArgs(a: Attempt, body: AnthropicMessagesRequest, ctx: RequestContext, forward: Record<string, string>, timeoutMs: number, idleTimeoutMs: number): AttemptArgs {
+function translatedArgs(
+  a: Attempt,
+  body: AnthropicMessagesRequest,
+  ctx: RequestContext,
+  forward: Record<string, string>,
+  timeoutMs: number,
+  idleTimeoutMs: number,
+): AttemptArgs {
   // OpenAI's own API wants max_completion_tokens (its reasoning models reject max_tokens).
   const oai = fromAnthropicMessagesRequest(body, { maxTokensParam: a.provider.id === 'openai' ? 'max_completion_tokens' : 'max_tokens' });
   const json = JSON.stringify(oai);
@@ -303,7 +329,10 @@ class AnthropicTranscodingSink implements ResponseSink {
         // attemptStream's final event for a broken stream: Anthropic's in-stream error instead.
         const e = rec.error as Record<string, unknown>;
         this.errored = true;
-        out += this.enc.error(e.code === 'upstream_timeout' ? 'timeout_error' : anthropicErrorTypeFor(502), typeof e.message === 'string' ? e.message : 'The upstream stream failed.');
+        out += this.enc.error(
+          e.code === 'upstream_timeout' ? 'timeout_error' : anthropicErrorTypeFor(502),
+          typeof e.message === 'string' ? e.message : 'The upstream stream failed.',
+        );
         continue;
       }
       out += this.enc.push(obj as ChatCompletionChunk);

@@ -83,4 +83,3 @@ function releaseSeconds(date: string | null): number {
   const t = Date.parse(`${date}T00:00:00Z`);
   return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
 }
-

@@ -92,7 +92,10 @@ async function search(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, 
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: USAGE_ENDPOINT,
       usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },

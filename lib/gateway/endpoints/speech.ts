@@ -30,7 +30,8 @@ import { authenticateMedia, mediaContext, notForThisModel, requireModel } from '
 function adapterAndSpec(model: GatewayModel, provider: GatewayProvider): { adapter: SpeechAdapter; spec: SpeechModelSpec } {
   const adapter = speechAdapterFor(provider.wireFormat);
   const spec = adapter?.spec(model.providerModelId) ?? null;
-  if (!adapter || !spec) throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support speech through this API.`, { param: 'model' });
+  if (!adapter || !spec)
+    throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support speech through this API.`, { param: 'model' });
   return { adapter, spec };
 }
 
@@ -117,7 +118,10 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: 'audio.speech',
       usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
@@ -137,7 +141,9 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
   logRequest(gw, ctx, key, tenant, {
     model: model.name,
     requestBody: body,
-    responseBody: answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: toOpenAIError(failure, ctx.requestId).body.error },
+    responseBody: answer
+      ? { audio_bytes: bytes, content_type: answer.result.contentType, status }
+      : { error: toOpenAIError(failure, ctx.requestId).body.error },
   });
   if (failure !== null) throw failure;
 };

@@ -15,7 +15,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { UsageStatus } from '../metering/writer';
 import { transcriptionAdapterFor } from '../adapters/media-adapters';
-import { renderTranscription, TRANSCRIPTION_FORMATS, type TranscriptionAdapter, type TranscriptionFormat, type TranscriptionRequest, type TranscriptionResult } from '../adapters/media';
+import {
+  renderTranscription,
+  TRANSCRIPTION_FORMATS,
+  type TranscriptionAdapter,
+  type TranscriptionFormat,
+  type TranscriptionRequest,
+  type TranscriptionResult,
+} from '../adapters/media';
 import type { KeyRecord } from '../auth';
 import { GatewayError, toOpenAIError } from '../errors';
 import { parseAudioUpload, type AudioUpload } from '../media/audio-upload';
@@ -54,11 +61,13 @@ function requestFrom(upload: AudioUpload): TranscriptionRequest {
   const t = one(f, 'temperature');
   if (t !== null && t !== '') {
     temperature = Number(t);
-    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) throw new GatewayError(400, 'invalid_value', "'temperature' must be a number between 0 and 1.", { param: 'temperature' });
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1)
+      throw new GatewayError(400, 'invalid_value', "'temperature' must be a number between 0 and 1.", { param: 'temperature' });
   }
   const gran = [...(f['timestamp_granularities[]'] ?? []), ...(f.timestamp_granularities ?? [])];
   for (const g of gran) {
-    if (g !== 'word' && g !== 'segment') throw new GatewayError(400, 'invalid_value', "'timestamp_granularities' takes 'word' and/or 'segment'.", { param: 'timestamp_granularities' });
+    if (g !== 'word' && g !== 'segment')
+      throw new GatewayError(400, 'invalid_value', "'timestamp_granularities' takes 'word' and/or 'segment'.", { param: 'timestamp_granularities' });
   }
   return {
     file: upload.file,
@@ -107,7 +116,9 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   adapterFor(plan.primary, snap.providers.get(plan.primary.providerId)!);
 
   const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
-  await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ minutes: seconds / 60, seconds, requests: 1 })));
+  await reserveBudget(gw, ctx, key, admission, () =>
+    upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ minutes: seconds / 60, seconds, requests: 1 })),
+  );
 
   const trace = newTrace(plan);
   let answer: TranscriptionAnswer | null = null;
@@ -128,7 +139,12 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   let responseBody: unknown;
   if (answer) {
     const r = answer.result;
-    const rendered = renderTranscription(r.transcript, req.responseFormat, r.units.audioSeconds, req.timestampGranularities.length ? req.timestampGranularities : ['segment']);
+    const rendered = renderTranscription(
+      r.transcript,
+      req.responseFormat,
+      r.units.audioSeconds,
+      req.timestampGranularities.length ? req.timestampGranularities : ['segment'],
+    );
     answerHeaders(ctx, trace);
     if (ctx.req.signal.aborted) status = 'cancelled';
     else sendComplete(ctx, rendered.body, rendered.contentType);
@@ -148,7 +164,10 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   meter(
     gw,
     buildUsageEvent(ctx, {
-      key, tenant, snap, model,
+      key,
+      tenant,
+      snap,
+      model,
       requested: plan.requested,
       endpoint: 'audio.transcriptions',
       usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
@@ -171,6 +190,10 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   );
   admission.refundTokens();
   meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } }, responseBody });
+  logRequest(gw, ctx, key, tenant, {
+    model: model.name,
+    requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
+    responseBody,
+  });
   if (failure !== null) throw failure;
 }

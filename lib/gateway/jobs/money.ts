@@ -56,7 +56,14 @@ export interface BudgetOwner {
 export function jobBudgetScopes(o: BudgetOwner): BudgetScope[] {
   const scopes: BudgetScope[] = [];
   if (o.tenantMonthlyBudget !== null) {
-    scopes.push({ id: `t:${o.tenantId}`, kind: 'tenant', tenantId: o.tenantId, keyId: null, capNano: toNano(o.tenantMonthlyBudget), cap: o.tenantMonthlyBudget });
+    scopes.push({
+      id: `t:${o.tenantId}`,
+      kind: 'tenant',
+      tenantId: o.tenantId,
+      keyId: null,
+      capNano: toNano(o.tenantMonthlyBudget),
+      cap: o.tenantMonthlyBudget,
+    });
   }
   if (o.apiKeyId && o.keyMonthlyBudget !== null) {
     scopes.push({ id: `k:${o.apiKeyId}`, kind: 'key', tenantId: o.tenantId, keyId: o.apiKeyId, capNano: toNano(o.keyMonthlyBudget), cap: o.keyMonthlyBudget });
@@ -89,7 +96,13 @@ export function jobAwareBudgetSources(db: () => Promise<Db>, pending: (s: Budget
 
 /** Reserve the job's price (throws BudgetExceededError); `keep()` once the job row exists turns
  * the reservation into the hold, `drop()` gives it back if the job could not be recorded. */
-export async function reserveJobPrice(ledger: BudgetLedger, scopes: BudgetScope[], price: Decimal, jobId: string, at: Date): Promise<{ keep(): void; drop(): void }> {
+export async function reserveJobPrice(
+  ledger: BudgetLedger,
+  scopes: BudgetScope[],
+  price: Decimal,
+  jobId: string,
+  at: Date,
+): Promise<{ keep(): void; drop(): void }> {
   if (scopes.length === 0) return { keep: () => {}, drop: () => {} };
   const amount = toNano(price);
   const r = await ledger.reserve(scopes, amount, `job:${jobId}`, at);

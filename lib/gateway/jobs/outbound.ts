@@ -23,7 +23,16 @@ export function outboundPolicyFromEnv(env: Record<string, string | undefined> = 
 export function isPrivateAddress(ip: string): boolean {
   if (net.isIPv4(ip)) {
     const [a, b] = ip.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      a >= 224
+    );
   }
   const l = ip.toLowerCase();
   if (l.startsWith('::ffff:')) return isPrivateAddress(l.slice(7));
@@ -47,8 +56,13 @@ export async function checkOutboundUrl(raw: string, policy: OutboundPolicy = out
   if (policy.allowPrivate) return u;
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) throw bad('The URL must point to a public host.');
-  const addrs = net.isIP(host) ? [host] : await dns.lookup(host, { all: true }).then((r) => r.map((x) => x.address)).catch(() => [] as string[]);
-  if (addrs.length === 0) throw bad('The URL\'s host does not resolve.');
+  const addrs = net.isIP(host)
+    ? [host]
+    : await dns
+        .lookup(host, { all: true })
+        .then((r) => r.map((x) => x.address))
+        .catch(() => [] as string[]);
+  if (addrs.length === 0) throw bad("The URL's host does not resolve.");
   if (addrs.some(isPrivateAddress)) throw bad('The URL must point to a public address.');
   return u;
 }

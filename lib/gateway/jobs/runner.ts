@@ -39,7 +39,10 @@ export interface FinishOutcome {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function requestOf(job: Job, rt: JobsRuntime): TaskRequest {
-  const cb = job.callbackToken && rt.options.publicBaseUrl ? `${rt.options.publicBaseUrl}/api/v1/jobs/callbacks/${job.providerId}/${job.id}?token=${job.callbackToken}` : null;
+  const cb =
+    job.callbackToken && rt.options.publicBaseUrl
+      ? `${rt.options.publicBaseUrl}/api/v1/jobs/callbacks/${job.providerId}/${job.id}?token=${job.callbackToken}`
+      : null;
   return {
     kind: job.kind,
     providerModelId: '',
@@ -107,7 +110,12 @@ export async function finishJob(rt: JobsRuntime, job: Job, o: FinishOutcome, fro
   }, db);
   if (!result) return null;
   const { row, owner } = result;
-  const scopes = jobBudgetScopes({ tenantId: row.tenantId, tenantMonthlyBudget: owner?.tenantBudget ?? null, apiKeyId: row.apiKeyId, keyMonthlyBudget: owner?.keyBudget ?? null });
+  const scopes = jobBudgetScopes({
+    tenantId: row.tenantId,
+    tenantMonthlyBudget: owner?.tenantBudget ?? null,
+    apiKeyId: row.apiKeyId,
+    keyMonthlyBudget: owner?.keyBudget ?? null,
+  });
   settleJobHold(rt.ledger, scopes, dec(job.reservedAmount), job.createdAt, price, new Date(now), job.id);
   gatewayLog.info({ jobId: row.id, tenantId: row.tenantId, status: row.status, provider: row.providerId }, 'generation job finished');
   return row;
@@ -128,7 +136,11 @@ export function webhookData(j: Job): Record<string, unknown> {
   };
 }
 
-async function recordUsage(tx: Tx, j: Job, a: { cost: Decimal; price: Decimal; units: { seconds: string | null; requests: number }; pricing: JobPricing; now: number }): Promise<void> {
+async function recordUsage(
+  tx: Tx,
+  j: Job,
+  a: { cost: Decimal; price: Decimal; units: { seconds: string | null; requests: number }; pricing: JobPricing; now: number },
+): Promise<void> {
   const status = j.status === 'completed' ? 'success' : j.status === 'cancelled' ? 'cancelled' : 'error';
   await tx.execute(sql`
     INSERT INTO usage_events (tenant_id, api_key_id, request_id, model_id, provider_id, requested_model, endpoint,
@@ -146,7 +158,12 @@ async function recordUsage(tx: Tx, j: Job, a: { cost: Decimal; price: Decimal; u
 export function tenantScope(rt: JobsRuntime) {
   const only = rt.options.onlyTenants?.();
   if (!only) return sql``;
-  return only.length ? sql`AND tenant_id IN (${sql.join(only.map((t) => sql`${t}::uuid`), sql`, `)})` : sql`AND false`;
+  return only.length
+    ? sql`AND tenant_id IN (${sql.join(
+        only.map((t) => sql`${t}::uuid`),
+        sql`, `,
+      )})`
+    : sql`AND false`;
 }
 
 /** Claim up to `limit` due jobs for this instance. */
@@ -184,20 +201,23 @@ async function release(rt: JobsRuntime, job: Job, set: Partial<typeof generation
 
 /** Mark a queued job in_progress if the provider has a free slot (all instances together). */
 async function takeSlot(rt: JobsRuntime, job: Job, cap: number): Promise<boolean> {
-  return withPlatform(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(7207310, hashtext(${job.providerId}))`);
-    const [c] = await queryRows<{ n: number | string }>(
-      tx,
-      sql`SELECT count(*) AS n FROM generation_jobs WHERE provider_id = ${job.providerId} AND status = 'in_progress' AND id <> ${job.id}`,
-    );
-    if (Number(c?.n ?? 0) >= cap) return false;
-    const r = await tx
-      .update(generationJobs)
-      .set({ status: 'in_progress', startedAt: job.startedAt ?? new Date(rt.now()), attempts: job.attempts + 1, updatedAt: new Date(rt.now()) })
-      .where(and(eq(generationJobs.id, job.id), inArray(generationJobs.status, ['queued', 'in_progress'])))
-      .returning({ id: generationJobs.id });
-    return r.length === 1;
-  }, await rt.db());
+  return withPlatform(
+    async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(7207310, hashtext(${job.providerId}))`);
+      const [c] = await queryRows<{ n: number | string }>(
+        tx,
+        sql`SELECT count(*) AS n FROM generation_jobs WHERE provider_id = ${job.providerId} AND status = 'in_progress' AND id <> ${job.id}`,
+      );
+      if (Number(c?.n ?? 0) >= cap) return false;
+      const r = await tx
+        .update(generationJobs)
+        .set({ status: 'in_progress', startedAt: job.startedAt ?? new Date(rt.now()), attempts: job.attempts + 1, updatedAt: new Date(rt.now()) })
+        .where(and(eq(generationJobs.id, job.id), inArray(generationJobs.status, ['queued', 'in_progress'])))
+        .returning({ id: generationJobs.id });
+      return r.length === 1;
+    },
+    await rt.db(),
+  );
 }
 
 /** Download each result file from the provider and store it under the job. */
@@ -205,7 +225,8 @@ async function copyResults(rt: JobsRuntime, job: Job, files: ResultFile[]): Prom
   const out: StoredJobFile[] = [];
   for (const f of files) {
     const res = await fetch(f.url, { headers: f.headers, signal: AbortSignal.timeout(120_000) });
-    if (!res.ok) throw new ProviderTaskError(`result download failed: HTTP ${res.status}`, res.status === 403 || res.status === 404 ? 'not_found' : 'server', res.status);
+    if (!res.ok)
+      throw new ProviderTaskError(`result download failed: HTTP ${res.status}`, res.status === 403 || res.status === 404 ? 'not_found' : 'server', res.status);
     const body = new Uint8Array(await res.arrayBuffer());
     const contentType = f.contentType;
     const key = storageKey(job.tenantId, job.id, f.role, contentType);
@@ -225,7 +246,12 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
   const model = snap.byId.get(job.modelId);
   if (now >= job.deadlineAt.getTime()) {
     if (job.providerTaskId && provider && adapter) await adapter.cancel(rt.endpoint(provider), job.providerTaskId).catch(() => 'unsupported');
-    await finishJob(rt, job, { status: 'expired', errorCode: 'deadline_exceeded', errorMessage: 'The provider did not finish this job before its deadline; nothing was billed.' }, open);
+    await finishJob(
+      rt,
+      job,
+      { status: 'expired', errorCode: 'deadline_exceeded', errorMessage: 'The provider did not finish this job before its deadline; nothing was billed.' },
+      open,
+    );
     return;
   }
   if (!provider || !adapter || !model) {
@@ -236,7 +262,12 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
   try {
     ep = rt.endpoint(provider);
   } catch {
-    await finishJob(rt, job, { status: 'failed', errorCode: 'provider_not_configured', errorMessage: 'This model is not available right now; nothing was billed.' }, open);
+    await finishJob(
+      rt,
+      job,
+      { status: 'failed', errorCode: 'provider_not_configured', errorMessage: 'This model is not available right now; nothing was billed.' },
+      open,
+    );
     return;
   }
   const req = { ...requestOf(job, rt), providerModelId: model.providerModelId };
@@ -251,11 +282,16 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
       const e = err instanceof ProviderTaskError ? err : null;
       if (e?.retryable && job.attempts < 5) return release(rt, job, { status: 'queued', pollErrors: job.pollErrors + 1 }, backoffMs(rt, job.attempts + 1));
       const policy = e?.kind === 'content_policy';
-      await finishJob(rt, job, {
-        status: 'failed',
-        errorCode: policy ? 'content_policy_violation' : e?.kind === 'invalid_request' ? 'invalid_request' : 'provider_error',
-        errorMessage: e ? e.message : 'The provider could not start this job.',
-      }, open);
+      await finishJob(
+        rt,
+        job,
+        {
+          status: 'failed',
+          errorCode: policy ? 'content_policy_violation' : e?.kind === 'invalid_request' ? 'invalid_request' : 'provider_error',
+          errorMessage: e ? e.message : 'The provider could not start this job.',
+        },
+        open,
+      );
       return;
     }
     return release(rt, job, { providerTaskId: taskId, status: 'in_progress', pollErrors: 0 }, rt.options.pollMinMs);
@@ -267,7 +303,16 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
   } catch (err) {
     const errors = job.pollErrors + 1;
     if (errors >= rt.options.maxPollErrors) {
-      await finishJob(rt, job, { status: 'failed', errorCode: 'provider_error', errorMessage: err instanceof ProviderTaskError ? err.message : 'The provider stopped answering about this job.' }, open);
+      await finishJob(
+        rt,
+        job,
+        {
+          status: 'failed',
+          errorCode: 'provider_error',
+          errorMessage: err instanceof ProviderTaskError ? err.message : 'The provider stopped answering about this job.',
+        },
+        open,
+      );
       return;
     }
     return release(rt, job, { pollErrors: errors }, backoffMs(rt, errors));
@@ -275,7 +320,12 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
   switch (state.status) {
     case 'queued':
     case 'in_progress':
-      return release(rt, job, { progress: Math.max(job.progress, Math.min(99, state.progress ?? job.progress)), attempts: job.attempts + 1, pollErrors: 0 }, backoffMs(rt, job.attempts + 1));
+      return release(
+        rt,
+        job,
+        { progress: Math.max(job.progress, Math.min(99, state.progress ?? job.progress)), attempts: job.attempts + 1, pollErrors: 0 },
+        backoffMs(rt, job.attempts + 1),
+      );
     case 'completed': {
       let files: StoredJobFile[];
       try {
@@ -283,25 +333,40 @@ export async function processJob(rt: JobsRuntime, job: Job): Promise<void> {
       } catch (err) {
         const errors = job.pollErrors + 1;
         if (errors >= rt.options.maxPollErrors) {
-          await finishJob(rt, job, { status: 'failed', errorCode: 'result_unavailable', errorMessage: 'The result could not be retrieved from the provider; nothing was billed.' }, open);
+          await finishJob(
+            rt,
+            job,
+            { status: 'failed', errorCode: 'result_unavailable', errorMessage: 'The result could not be retrieved from the provider; nothing was billed.' },
+            open,
+          );
           return;
         }
         gatewayLog.warn({ jobId: job.id, err: String(err) }, 'copying a job result failed; retrying');
         return release(rt, job, { pollErrors: errors }, 500);
       }
       if (files.length === 0) {
-        await finishJob(rt, job, { status: 'failed', errorCode: 'no_output', errorMessage: 'The provider finished without a result; nothing was billed.' }, open);
+        await finishJob(
+          rt,
+          job,
+          { status: 'failed', errorCode: 'no_output', errorMessage: 'The provider finished without a result; nothing was billed.' },
+          open,
+        );
         return;
       }
       await finishJob(rt, job, { status: 'completed', producedSeconds: state.producedSeconds, files }, open);
       return;
     }
     case 'failed':
-      await finishJob(rt, job, {
-        status: 'failed',
-        errorCode: state.failure?.contentPolicy ? 'content_policy_violation' : (state.failure?.code ?? 'provider_failed').slice(0, 80),
-        errorMessage: state.failure?.message ?? 'The provider could not complete this job.',
-      }, open);
+      await finishJob(
+        rt,
+        job,
+        {
+          status: 'failed',
+          errorCode: state.failure?.contentPolicy ? 'content_policy_violation' : (state.failure?.code ?? 'provider_failed').slice(0, 80),
+          errorMessage: state.failure?.message ?? 'The provider could not complete this job.',
+        },
+        open,
+      );
       return;
     case 'cancelled':
       await finishJob(rt, job, { status: 'cancelled', errorCode: 'cancelled', errorMessage: 'The provider cancelled this job; nothing was billed.' }, open);
@@ -331,7 +396,14 @@ export async function pokeJob(rt: JobsRuntime, providerId: string, jobId: string
       tx
         .update(generationJobs)
         .set({ nextPollAt: new Date(rt.now()) })
-        .where(and(eq(generationJobs.id, jobId), eq(generationJobs.providerId, providerId), eq(generationJobs.callbackToken, token), inArray(generationJobs.status, ['queued', 'in_progress'])))
+        .where(
+          and(
+            eq(generationJobs.id, jobId),
+            eq(generationJobs.providerId, providerId),
+            eq(generationJobs.callbackToken, token),
+            inArray(generationJobs.status, ['queued', 'in_progress']),
+          ),
+        )
         .returning({ id: generationJobs.id }),
     await rt.db(),
   );
@@ -344,7 +416,12 @@ export async function applyRetention(rt: JobsRuntime, limit = 200): Promise<{ jo
   const now = iso(rt.now());
   const db = await rt.db();
   const due = await withPlatform(
-    (tx) => tx.select({ id: generationJobs.id, files: generationJobs.files }).from(generationJobs).where(sql`expires_at IS NOT NULL AND expires_at < ${now} ${tenantScope(rt)}`).limit(limit),
+    (tx) =>
+      tx
+        .select({ id: generationJobs.id, files: generationJobs.files })
+        .from(generationJobs)
+        .where(sql`expires_at IS NOT NULL AND expires_at < ${now} ${tenantScope(rt)}`)
+        .limit(limit),
     db,
   );
   let files = 0;
@@ -356,8 +433,15 @@ export async function applyRetention(rt: JobsRuntime, limit = 200): Promise<{ jo
   }
   if (due.length) {
     await withPlatform(async (tx) => {
-      await tx.delete(generationJobs).where(inArray(generationJobs.id, due.map((j) => j.id)));
-      await tx.execute(sql`DELETE FROM webhook_deliveries WHERE created_at < ${now}::timestamptz - make_interval(days => ${Math.max(rt.options.retentionDays, 30)}) ${tenantScope(rt)}`);
+      await tx.delete(generationJobs).where(
+        inArray(
+          generationJobs.id,
+          due.map((j) => j.id),
+        ),
+      );
+      await tx.execute(
+        sql`DELETE FROM webhook_deliveries WHERE created_at < ${now}::timestamptz - make_interval(days => ${Math.max(rt.options.retentionDays, 30)}) ${tenantScope(rt)}`,
+      );
     }, db);
   }
   return { jobs: due.length, files };
@@ -418,7 +502,11 @@ export function startJobPoller(rt: JobsRuntime, opts: { intervalMs?: number; ret
 /** A finished job's content deleted at the client's request (the row stays for billing). */
 export async function clearJobFiles(rt: JobsRuntime, job: Job): Promise<void> {
   await withPlatform(
-    (tx) => tx.update(generationJobs).set({ files: [], updatedAt: new Date(rt.now()) }).where(and(eq(generationJobs.id, job.id), eq(generationJobs.tenantId, job.tenantId))),
+    (tx) =>
+      tx
+        .update(generationJobs)
+        .set({ files: [], updatedAt: new Date(rt.now()) })
+        .where(and(eq(generationJobs.id, job.id), eq(generationJobs.tenantId, job.tenantId))),
     await rt.db(),
   );
 }

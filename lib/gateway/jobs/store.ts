@@ -47,7 +47,9 @@ export async function planJob(rt: JobsRuntime, tenantId: string, input: CreateJo
   const provider = model ? snap.providers.get(model.providerId) : undefined;
   const adapter = provider ? taskAdapterFor(provider.wireFormat) : null;
   if (!model || model.category !== CATEGORY[input.kind] || !provider || !adapter || !tenant.allows(model, snap)) {
-    throw new NotFoundError(`The model \`${input.model}\` does not exist or you do not have access to it.`, { details: { param: 'model', code: 'model_not_found' } });
+    throw new NotFoundError(`The model \`${input.model}\` does not exist or you do not have access to it.`, {
+      details: { param: 'model', code: 'model_not_found' },
+    });
   }
   const req: TaskRequest = {
     kind: input.kind,
@@ -116,20 +118,35 @@ export async function createJob(rt: JobsRuntime, args: { ctx: JobCtx; input: Cre
 
 export async function getJob(rt: JobsRuntime, tenantId: string, id: string, kind?: JobKind): Promise<GenerationJob> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such job.');
-  const [row] = await withTenant(tenantId, (tx) => tx.select().from(generationJobs).where(and(eq(generationJobs.id, id), eq(generationJobs.tenantId, tenantId))), await rt.db());
+  const [row] = await withTenant(
+    tenantId,
+    (tx) =>
+      tx
+        .select()
+        .from(generationJobs)
+        .where(and(eq(generationJobs.id, id), eq(generationJobs.tenantId, tenantId))),
+    await rt.db(),
+  );
   if (!row || (kind && row.kind !== kind)) throw new NotFoundError('No such job.');
   return row;
 }
 
 /** Newest first; `after` = the id of the last job of the previous page (OpenAI's cursor). */
-export async function listJobs(rt: JobsRuntime, tenantId: string, opts: { kind?: JobKind; limit?: number; after?: string | null; status?: string | null; offset?: number }) {
+export async function listJobs(
+  rt: JobsRuntime,
+  tenantId: string,
+  opts: { kind?: JobKind; limit?: number; after?: string | null; status?: string | null; offset?: number },
+) {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
   return withTenant(
     tenantId,
     async (tx) => {
       let before: Date | null = null;
       if (opts.after) {
-        const [a] = await tx.select({ createdAt: generationJobs.createdAt }).from(generationJobs).where(and(eq(generationJobs.id, opts.after), eq(generationJobs.tenantId, tenantId)));
+        const [a] = await tx
+          .select({ createdAt: generationJobs.createdAt })
+          .from(generationJobs)
+          .where(and(eq(generationJobs.id, opts.after), eq(generationJobs.tenantId, tenantId)));
         if (!a) throw invalid('after', 'after must be the id of a job in the list.');
         before = a.createdAt;
       }

@@ -138,11 +138,7 @@ export async function callJson(
     });
   } catch (err) {
     const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new ProviderTaskError(
-      timeout ? `${provider} did not answer in time.` : `Could not reach ${provider}.`,
-      timeout ? 'timeout' : 'server',
-      0,
-    );
+    throw new ProviderTaskError(timeout ? `${provider} did not answer in time.` : `Could not reach ${provider}.`, timeout ? 'timeout' : 'server', 0);
   }
   const text = await res.text();
   let json: unknown = null;
@@ -154,7 +150,12 @@ export async function callJson(
   if (!res.ok) {
     const { message, code } = messageOf(json, text);
     const kind = kindForStatus(res.status);
-    throw new ProviderTaskError(`${provider}: ${message || `HTTP ${res.status}`}`, looksLikePolicy(message) && kind === 'invalid_request' ? 'content_policy' : kind, res.status, code);
+    throw new ProviderTaskError(
+      `${provider}: ${message || `HTTP ${res.status}`}`,
+      looksLikePolicy(message) && kind === 'invalid_request' ? 'content_policy' : kind,
+      res.status,
+      code,
+    );
   }
   return json;
 }

@@ -54,7 +54,8 @@ export async function createWebhook(args: {
   const u = await checkOutboundUrl(args.url.trim(), args.policy ?? outboundPolicyFromEnv());
   const events = args.events && args.events.length > 0 ? args.events : [...WEBHOOK_EVENTS];
   const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
-  if (unknown.length) throw new ValidationError(`Unknown event(s): ${unknown.join(', ')}.`, [{ path: 'events', message: `Choose from ${WEBHOOK_EVENTS.join(', ')}.` }]);
+  if (unknown.length)
+    throw new ValidationError(`Unknown event(s): ${unknown.join(', ')}.`, [{ path: 'events', message: `Choose from ${WEBHOOK_EVENTS.join(', ')}.` }]);
   const secret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
   const [row] = await withTenant(
     args.tenantId,
@@ -76,17 +77,38 @@ export async function createWebhook(args: {
 }
 
 export async function listWebhooks(tenantId: string, db?: Db): Promise<WebhookView[]> {
-  const rows = await withTenant(tenantId, (tx) => tx.select().from(tenantWebhooks).where(eq(tenantWebhooks.tenantId, tenantId)).orderBy(desc(tenantWebhooks.createdAt)), db);
+  const rows = await withTenant(
+    tenantId,
+    (tx) => tx.select().from(tenantWebhooks).where(eq(tenantWebhooks.tenantId, tenantId)).orderBy(desc(tenantWebhooks.createdAt)),
+    db,
+  );
   return rows.map(view);
 }
 
 export async function setWebhookEnabled(tenantId: string, id: string, enabled: boolean, db?: Db): Promise<void> {
-  const r = await withTenant(tenantId, (tx) => tx.update(tenantWebhooks).set({ enabled, updatedAt: new Date() }).where(and(eq(tenantWebhooks.id, id), eq(tenantWebhooks.tenantId, tenantId))).returning({ id: tenantWebhooks.id }), db);
+  const r = await withTenant(
+    tenantId,
+    (tx) =>
+      tx
+        .update(tenantWebhooks)
+        .set({ enabled, updatedAt: new Date() })
+        .where(and(eq(tenantWebhooks.id, id), eq(tenantWebhooks.tenantId, tenantId)))
+        .returning({ id: tenantWebhooks.id }),
+    db,
+  );
   if (r.length === 0) throw new NotFoundError('Webhook not found.');
 }
 
 export async function deleteWebhook(tenantId: string, id: string, db?: Db): Promise<void> {
-  const r = await withTenant(tenantId, (tx) => tx.delete(tenantWebhooks).where(and(eq(tenantWebhooks.id, id), eq(tenantWebhooks.tenantId, tenantId))).returning({ id: tenantWebhooks.id }), db);
+  const r = await withTenant(
+    tenantId,
+    (tx) =>
+      tx
+        .delete(tenantWebhooks)
+        .where(and(eq(tenantWebhooks.id, id), eq(tenantWebhooks.tenantId, tenantId)))
+        .returning({ id: tenantWebhooks.id }),
+    db,
+  );
   if (r.length === 0) throw new NotFoundError('Webhook not found.');
 }
 
@@ -122,7 +144,11 @@ export interface DeliveryView {
   createdAt: Date;
 }
 
-export async function listDeliveries(tenantId: string, opts: { page?: number; pageSize?: number } = {}, db?: Db): Promise<{ rows: DeliveryView[]; total: number }> {
+export async function listDeliveries(
+  tenantId: string,
+  opts: { page?: number; pageSize?: number } = {},
+  db?: Db,
+): Promise<{ rows: DeliveryView[]; total: number }> {
   const pageSize = Math.min(Math.max(opts.pageSize ?? 20, 1), 100);
   const page = Math.max(opts.page ?? 1, 1);
   return withTenant(
@@ -140,8 +166,19 @@ export async function listDeliveries(tenantId: string, opts: { page?: number; pa
       return {
         total: Number(c?.n ?? 0),
         rows: rows.map(({ d, url }) => ({
-          id: d.id, webhookId: d.webhookId, url, event: d.event, messageId: d.messageId, jobId: d.jobId, status: d.status, attempts: d.attempts,
-          lastStatusCode: d.lastStatusCode, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, deliveredAt: d.deliveredAt, createdAt: d.createdAt,
+          id: d.id,
+          webhookId: d.webhookId,
+          url,
+          event: d.event,
+          messageId: d.messageId,
+          jobId: d.jobId,
+          status: d.status,
+          attempts: d.attempts,
+          lastStatusCode: d.lastStatusCode,
+          lastError: d.lastError,
+          nextAttemptAt: d.nextAttemptAt,
+          deliveredAt: d.deliveredAt,
+          createdAt: d.createdAt,
         })),
       };
     },
@@ -231,7 +268,12 @@ export async function deliverDueWebhooks(o: DeliveryOptions = {}): Promise<{ del
         await res.arrayBuffer().catch(() => null);
         if (!res.ok) error = `HTTP ${res.status}`;
       } catch (err) {
-        error = err instanceof ValidationError ? `URL refused: ${err.message}` : err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not connect';
+        error =
+          err instanceof ValidationError
+            ? `URL refused: ${err.message}`
+            : err instanceof Error && err.name === 'TimeoutError'
+              ? 'timed out'
+              : 'could not connect';
       }
       const attempts = Number(d.attempts) + 1;
       const ok = error === null;

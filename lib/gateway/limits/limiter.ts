@@ -188,7 +188,10 @@ export class RedisLimiter implements Limiter {
   private readonly redis: RedisWithLimit;
   private readonly fallback = new InProcessLimiter();
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
     if (!(redis as unknown as Partial<RedisWithLimit>).radiantLimit) redis.defineCommand('radiantLimit', { lua: CONSUME_LUA });
     this.redis = redis as RedisWithLimit;
   }
@@ -239,7 +242,9 @@ export class RedisLimiter implements Limiter {
         });
       }
     });
-    return violated ? { allowed: false, violated, retryAfterSeconds: retry, states, windowIndex: win } : { allowed, retryAfterSeconds: 0, states, windowIndex: win };
+    return violated
+      ? { allowed: false, violated, retryAfterSeconds: retry, states, windowIndex: win }
+      : { allowed, retryAfterSeconds: 0, states, windowIndex: win };
   }
 
   adjust(key: string, windowIndex: number, delta: number): void {

@@ -13,7 +13,11 @@ function multipart(parts: Array<{ name: string; value?: string; file?: { filenam
   const bufs: Buffer[] = [];
   for (const p of parts) {
     if (p.file) {
-      bufs.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.file.filename}"\r\nContent-Type: ${p.file.type}\r\n\r\n`), p.file.data, Buffer.from('\r\n'));
+      bufs.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.file.filename}"\r\nContent-Type: ${p.file.type}\r\n\r\n`),
+        p.file.data,
+        Buffer.from('\r\n'),
+      );
     } else bufs.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`));
   }
   bufs.push(Buffer.from(`--${boundary}--\r\n`));
@@ -26,7 +30,12 @@ function multipart(parts: Array<{ name: string; value?: string; file?: { filenam
 
 describe('parseAudioUpload', () => {
   it('writes the file to disk and reads its exact duration from the WAV header', async () => {
-    const m = multipart([{ name: 'model', value: 'whisper-1' }, { name: 'timestamp_granularities[]', value: 'word' }, { name: 'timestamp_granularities[]', value: 'segment' }, { name: 'file', file: { filename: 'a.wav', type: 'audio/wav', data: wav(3.2) } }]);
+    const m = multipart([
+      { name: 'model', value: 'whisper-1' },
+      { name: 'timestamp_granularities[]', value: 'word' },
+      { name: 'timestamp_granularities[]', value: 'segment' },
+      { name: 'file', file: { filename: 'a.wav', type: 'audio/wav', data: wav(3.2) } },
+    ]);
     const u = await parseAudioUpload(m.body, m.type, { tmpDir });
     expect(u.file.durationSeconds).toBe(3.2);
     expect(u.file.size).toBe(wav(3.2).length);
@@ -48,11 +57,16 @@ describe('parseAudioUpload', () => {
   it('413 naming file over the limit, 400 naming file for non-audio, missing file or non-multipart; no temp file left', async () => {
     const big = multipart([{ name: 'file', file: { filename: 'a.wav', type: 'audio/wav', data: wav(10) } }]);
     await expect(parseAudioUpload(big.body, big.type, { tmpDir, maxBytes: 50_000 })).rejects.toMatchObject({ httpStatus: 413, param: 'file' });
-    const text = multipart([{ name: 'file', file: { filename: 'notes.wav', type: 'audio/wav', data: Buffer.from('just some text, not audio at all'.repeat(20)) } }]);
+    const text = multipart([
+      { name: 'file', file: { filename: 'notes.wav', type: 'audio/wav', data: Buffer.from('just some text, not audio at all'.repeat(20)) } },
+    ]);
     await expect(parseAudioUpload(text.body, text.type, { tmpDir })).rejects.toMatchObject({ httpStatus: 400, param: 'file' });
     const none = multipart([{ name: 'model', value: 'whisper-1' }]);
     await expect(parseAudioUpload(none.body, none.type, { tmpDir })).rejects.toMatchObject({ httpStatus: 400, param: 'file' });
-    await expect(parseAudioUpload(Readable.from([Buffer.from('{}')]), 'application/json', { tmpDir })).rejects.toMatchObject({ httpStatus: 400, param: 'file' });
+    await expect(parseAudioUpload(Readable.from([Buffer.from('{}')]), 'application/json', { tmpDir })).rejects.toMatchObject({
+      httpStatus: 400,
+      param: 'file',
+    });
     expect(fs.readdirSync(tmpDir).filter((f) => f.startsWith('upload-'))).toEqual([]);
   });
 });

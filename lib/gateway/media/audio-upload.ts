@@ -29,7 +29,7 @@ const CONTAINER_TYPES: Record<string, string> = {
   'M4A/mp42': 'audio/mp4',
   'M4A/isom': 'audio/mp4',
   EBML: 'audio/webm',
-  'matroska': 'audio/webm',
+  matroska: 'audio/webm',
 };
 
 export interface AudioUpload {
@@ -111,9 +111,14 @@ export async function parseAudioUpload(body: Readable, contentType: string | und
       duration = undefined;
     }
     if (!duration || !Number.isFinite(duration) || duration <= 0) {
-      throw fileError(400, 'invalid_file', `The file '${f.filename}' is not an audio file this endpoint can read (supported: mp3, mp4/m4a, wav, flac, ogg, webm).`);
+      throw fileError(
+        400,
+        'invalid_file',
+        `The file '${f.filename}' is not an audio file this endpoint can read (supported: mp3, mp4/m4a, wav, flac, ogg, webm).`,
+      );
     }
-    const mediaType = f.mimeType.startsWith('audio/') || f.mimeType.startsWith('video/') ? f.mimeType : (container && CONTAINER_TYPES[container]) || 'application/octet-stream';
+    const mediaType =
+      f.mimeType.startsWith('audio/') || f.mimeType.startsWith('video/') ? f.mimeType : (container && CONTAINER_TYPES[container]) || 'application/octet-stream';
     return {
       file: { path: tmpPath, filename: f.filename, mediaType, size: f.size, durationSeconds: duration, open: () => fs.createReadStream(tmpPath) },
       fields,

@@ -27,7 +27,14 @@ function tenantDir(root: string, tenantId: string): string {
   return path.join(root, tenantId);
 }
 
-export async function storeImage(root: string, tenantId: string, data: Buffer, mediaType: string, now = Date.now(), ttlMs = IMAGE_TTL_MS): Promise<{ id: string; expiresAt: number }> {
+export async function storeImage(
+  root: string,
+  tenantId: string,
+  data: Buffer,
+  mediaType: string,
+  now = Date.now(),
+  ttlMs = IMAGE_TTL_MS,
+): Promise<{ id: string; expiresAt: number }> {
   const dir = tenantDir(root, tenantId);
   await fsp.mkdir(dir, { recursive: true });
   void sweep(dir, now);

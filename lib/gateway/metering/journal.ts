@@ -156,12 +156,16 @@ export class Journal {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: process.pid, since: new Date().toISOString() }));
       this.adoptOrphans();
-      for (const f of fs.readdirSync(dir).filter((x) => SEGMENT.test(x)).sort()) {
+      for (const f of fs
+        .readdirSync(dir)
+        .filter((x) => SEGMENT.test(x))
+        .sort()) {
         const s = new Segment(path.join(dir, f));
         s.state = 'disk';
         this.diskSegments.push(s);
       }
-      if (this.diskSegments.length) gatewayLog.warn({ dir, segments: this.diskSegments.length }, 'metering journal: segments left by a previous run will be replayed');
+      if (this.diskSegments.length)
+        gatewayLog.warn({ dir, segments: this.diskSegments.length }, 'metering journal: segments left by a previous run will be replayed');
     } catch (err) {
       this.fail(err);
     }

@@ -97,7 +97,9 @@ export function recordQuarantined(n = 1): void {
 }
 
 export function recordJournalError(code: string): void {
-  metrics().journalErrors.labels(/^E[A-Z]+$/.test(code) ? code : 'other').inc();
+  metrics()
+    .journalErrors.labels(/^E[A-Z]+$/.test(code) ? code : 'other')
+    .inc();
 }
 
 export function observeWriterHealth(probe: () => { journalHealthy: boolean; unjournaled: number; accepting: boolean }): () => void {

@@ -55,7 +55,10 @@ export async function quarantineRows(db: Db, records: QuarantineRecord[]): Promi
   }, db);
   recordQuarantined(records.length);
   for (const r of records.slice(0, 20)) {
-    gatewayLog.error({ kind: r.kind, requestId: r.requestId, sqlState: r.sqlState, reason: r.reason.slice(0, 300) }, 'metering row refused; quarantined (admin: /admin/metering)');
+    gatewayLog.error(
+      { kind: r.kind, requestId: r.requestId, sqlState: r.sqlState, reason: r.reason.slice(0, 300) },
+      'metering row refused; quarantined (admin: /admin/metering)',
+    );
   }
   await raiseQuarantineNotice(db, records[0]!.reason).catch(() => {});
 }

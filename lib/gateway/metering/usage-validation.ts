@@ -83,7 +83,10 @@ const NOTICE_EVERY_MS = 60_000;
 function reportInvalidUsage(src: UsageSource, problems: string[]): void {
   const text = problems.join('; ').slice(0, 1000);
   try {
-    gatewayLog.warn({ provider: src.providerId, model: src.modelId, requestId: src.requestId, problems: text }, 'provider usage impossible; billed from our own token count');
+    gatewayLog.warn(
+      { provider: src.providerId, model: src.modelId, requestId: src.requestId, problems: text },
+      'provider usage impossible; billed from our own token count',
+    );
     recordUsageInvalid(src.providerId);
     const key = `${src.providerId}\u0001${src.modelId}`;
     const now = Date.now();

@@ -119,7 +119,11 @@ export class MeteringWriter {
 
   constructor(private readonly o: WriterOptions) {
     this.journal = new Journal({ dir: o.journalDir, instanceId: o.instanceId, syncMs: o.journalSyncMs });
-    this.unobserve = observeWriterHealth(() => ({ journalHealthy: this.journal.healthy, unjournaled: this.stats.unjournaled, accepting: this.acceptingPaidRequests }));
+    this.unobserve = observeWriterHealth(() => ({
+      journalHealthy: this.journal.healthy,
+      unjournaled: this.stats.unjournaled,
+      accepting: this.acceptingPaidRequests,
+    }));
   }
 
   /** The instance's journal folder (after start). */
@@ -233,7 +237,11 @@ export class MeteringWriter {
       const started = Date.now();
       this.writing = batch.length;
       try {
-        await this.writeLines(db, batch.map((e) => e.line), this.stats.consecutiveFailures >= 3);
+        await this.writeLines(
+          db,
+          batch.map((e) => e.line),
+          this.stats.consecutiveFailures >= 3,
+        );
       } catch (err) {
         this.writing = 0;
         this.o.onWriteFailure?.(batch.filter((e) => e.line.kind === 'usage').length);
@@ -319,7 +327,8 @@ export class MeteringWriter {
     this.stats.lastError = errorText(err);
     const n = this.stats.consecutiveFailures;
     this.nextAttemptAt = Date.now() + Math.min(5000, 250 * 2 ** Math.min(n - 1, 5));
-    if (n === 1 || n % 20 === 0) gatewayLog.warn({ err: this.stats.lastError, sqlState: sqlState(err), queued: this.queue.length }, 'metering write failed; will retry');
+    if (n === 1 || n % 20 === 0)
+      gatewayLog.warn({ err: this.stats.lastError, sqlState: sqlState(err), queued: this.queue.length }, 'metering write failed; will retry');
     if (this.queue.length > this.o.maxQueued) this.evict();
     this.stats.queued = this.queue.length;
   }
@@ -350,7 +359,10 @@ export class MeteringWriter {
       }
       if (contents.torn) {
         this.stats.tornLines++;
-        gatewayLog.warn({ file: seg.file }, 'metering journal: torn last line skipped (the process died mid-write; that event had not been answered as journaled)');
+        gatewayLog.warn(
+          { file: seg.file },
+          'metering journal: torn last line skipped (the process died mid-write; that event had not been answered as journaled)',
+        );
       }
       if (contents.corrupt) {
         this.stats.corruptLines += contents.corrupt;
@@ -399,7 +411,8 @@ export class MeteringWriter {
     if (this.journal.healthy) this.rejournalAll();
     const lost = this.queue.filter((e) => !e.seg).length;
     if (lost > 0) gatewayLog.error({ events: lost, err: this.journal.lastError }, 'metering: events could not be journaled before exit and are lost');
-    else if (this.queue.length > 0) gatewayLog.warn({ events: this.queue.length, dir: this.journal.dir }, 'metering not flushed before shutdown; left in the journal for the next start');
+    else if (this.queue.length > 0)
+      gatewayLog.warn({ events: this.queue.length, dir: this.journal.dir }, 'metering not flushed before shutdown; left in the journal for the next start');
     this.journal.close();
     this.unobserve();
   }

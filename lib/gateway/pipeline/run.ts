@@ -53,8 +53,18 @@ const ROUTES: Route[] = [
   { template: '/api/v1/videos', method: ['POST', 'GET'], match: { exact: '/api/v1/videos' }, handler: () => jobsCollectionEndpoint('video') },
   { template: '/api/v1/videos/{id}', method: ['GET', 'DELETE'], match: { prefix: '/api/v1/videos/' }, handler: (rest) => jobItemEndpoint('video', rest) },
   { template: '/api/v1/3d/generations', method: ['POST', 'GET'], match: { exact: '/api/v1/3d/generations' }, handler: () => jobsCollectionEndpoint('3d') },
-  { template: '/api/v1/3d/generations/{id}', method: ['GET', 'DELETE'], match: { prefix: '/api/v1/3d/generations/' }, handler: (rest) => jobItemEndpoint('3d', rest) },
-  { template: '/api/v1/jobs/callbacks/{provider}/{id}', method: 'POST', match: { prefix: '/api/v1/jobs/callbacks/' }, handler: (rest) => jobCallbackEndpoint(rest) },
+  {
+    template: '/api/v1/3d/generations/{id}',
+    method: ['GET', 'DELETE'],
+    match: { prefix: '/api/v1/3d/generations/' },
+    handler: (rest) => jobItemEndpoint('3d', rest),
+  },
+  {
+    template: '/api/v1/jobs/callbacks/{provider}/{id}',
+    method: 'POST',
+    match: { prefix: '/api/v1/jobs/callbacks/' },
+    handler: (rest) => jobCallbackEndpoint(rest),
+  },
 ];
 
 const EXACT = new Map<string, Route>();
@@ -93,7 +103,16 @@ export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink:
     const status = req.signal.aborted && !ctx.sink.headersSent ? 499 : ctx.sink.statusCode || 500;
     const ms = Date.now() - ctx.start;
     recordGatewayRequest({ route: ctx.route, model: ctx.model, provider: ctx.provider, status }, ms / 1000);
-    logGatewayRequest({ requestId: ctx.requestId, tenantId: ctx.tenantId, route: ctx.route, method: req.method, status, latencyMs: ms, model: ctx.model, provider: ctx.provider });
+    logGatewayRequest({
+      requestId: ctx.requestId,
+      tenantId: ctx.tenantId,
+      route: ctx.route,
+      method: req.method,
+      status,
+      latencyMs: ms,
+      model: ctx.model,
+      provider: ctx.provider,
+    });
   }
 }
 

@@ -62,7 +62,11 @@ describe('admit stage', () => {
     gw = testGateway();
     const tenant = testTenant();
     const cheap = upperPriceEstimate(gw, plan(['gpt-4.1-mini']), tenant, snap, Date.now(), () => ({ inputTokens: 1000, outputTokens: 1000, requests: 1 }));
-    const both = upperPriceEstimate(gw, plan(['gpt-4.1-mini', 'gpt-4.1']), tenant, snap, Date.now(), () => ({ inputTokens: 1000, outputTokens: 1000, requests: 1 }));
+    const both = upperPriceEstimate(gw, plan(['gpt-4.1-mini', 'gpt-4.1']), tenant, snap, Date.now(), () => ({
+      inputTokens: 1000,
+      outputTokens: 1000,
+      requests: 1,
+    }));
     expect(both.greaterThan(cheap)).toBe(true);
     expect(cheap.greaterThan(0)).toBe(true);
   });

@@ -67,7 +67,14 @@ function admitMetering(gw: GatewayServices): void {
 
 /** Metering admission, then rate limits. Throws RateLimitedError (429); sets the rate-limit headers
  * either way. Every paid endpoint admits its requests here. */
-export async function admitRate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, tenant: TenantConfig, plan: RoutePlan, tokenCost: number): Promise<Admission> {
+export async function admitRate(
+  gw: GatewayServices,
+  ctx: RequestContext,
+  key: KeyRecord,
+  tenant: TenantConfig,
+  plan: RoutePlan,
+  tokenCost: number,
+): Promise<Admission> {
   admitMetering(gw);
   const checks = limitChecks(key, tenant, plan, tokenCost);
   const decision = await gw.limiter.consume(checks, ctx.start);
@@ -106,7 +113,14 @@ export async function reserveBudget(gw: GatewayServices, ctx: RequestContext, ke
 export function budgetScopes(key: KeyRecord): BudgetScope[] {
   const scopes: BudgetScope[] = [];
   if (key.tenant.monthlyBudget !== null) {
-    scopes.push({ id: `t:${key.tenantId}`, kind: 'tenant', tenantId: key.tenantId, keyId: null, capNano: toNano(key.tenant.monthlyBudget), cap: key.tenant.monthlyBudget });
+    scopes.push({
+      id: `t:${key.tenantId}`,
+      kind: 'tenant',
+      tenantId: key.tenantId,
+      keyId: null,
+      capNano: toNano(key.tenant.monthlyBudget),
+      cap: key.tenant.monthlyBudget,
+    });
   }
   if (key.monthlyBudget !== null) {
     scopes.push({ id: `k:${key.keyId}`, kind: 'key', tenantId: key.tenantId, keyId: key.keyId, capNano: toNano(key.monthlyBudget), cap: key.monthlyBudget });

@@ -16,7 +16,15 @@ export interface CacheLookup {
 
 const NO_CACHE: CacheLookup = { key: null, hit: null };
 
-export async function lookupCache(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, endpoint: string, modelId: string, body: unknown, cacheable: boolean): Promise<CacheLookup> {
+export async function lookupCache(
+  gw: GatewayServices,
+  ctx: RequestContext,
+  key: KeyRecord,
+  endpoint: string,
+  modelId: string,
+  body: unknown,
+  cacheable: boolean,
+): Promise<CacheLookup> {
   if (!cacheable || !key.tenant.responseCacheEnabled || /no-cache|no-store/i.test(ctx.req.header('cache-control') ?? '')) return NO_CACHE;
   const cacheKey = responseCacheKey(key.tenantId, endpoint, modelId, body);
   const hit = await gw.responseCache.get(cacheKey);

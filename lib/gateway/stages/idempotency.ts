@@ -38,7 +38,12 @@ export async function withIdempotency(
     out = await beginIdempotent(db, key.tenantId, idemKey, requestHash('POST', path, raw), ctx.requestId);
   } catch (err) {
     if (isAppError(err)) throw err;
-    throw new GatewayError(503, 'service_unavailable', 'Idempotency keys cannot be checked right now; retry shortly or send the request without Idempotency-Key.', { cause: err });
+    throw new GatewayError(
+      503,
+      'service_unavailable',
+      'Idempotency keys cannot be checked right now; retry shortly or send the request without Idempotency-Key.',
+      { cause: err },
+    );
   }
   if (out.kind === 'replay') {
     const r = out.response;

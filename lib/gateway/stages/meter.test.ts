@@ -32,7 +32,15 @@ describe('meter stage', () => {
       attemptCount: 1,
       fallbackFrom: null,
     });
-    expect(ev).toMatchObject({ kind: 'usage', requestId: ctx.requestId, modelId: model.id, endpoint: 'images.generations', markupPercent: '40', cacheHit: false, createdAt: ctx.start });
+    expect(ev).toMatchObject({
+      kind: 'usage',
+      requestId: ctx.requestId,
+      modelId: model.id,
+      endpoint: 'images.generations',
+      markupPercent: '40',
+      cacheHit: false,
+      createdAt: ctx.start,
+    });
     // price = 2 images x per-image cost x 1.40, exactly
     const { cost, price } = priceOf(ev);
     expect(model.cost.perImage).toBe('0.04');
@@ -44,8 +52,20 @@ describe('meter stage', () => {
     gw = testGateway();
     const snap = testSnapshot();
     const ev = buildUsageEvent(testContext(), {
-      key: testKey(), tenant: testTenant(), snap, model: snap.find('gpt-4.1-mini')!, requested: null, endpoint: 'chat.completions',
-      usage: { inputTokens: 10, outputTokens: 5, requests: 1 }, free: true, ttfbMs: null, status: 'error', httpStatus: 502, errorCode: 'x', attemptCount: 1, fallbackFrom: null,
+      key: testKey(),
+      tenant: testTenant(),
+      snap,
+      model: snap.find('gpt-4.1-mini')!,
+      requested: null,
+      endpoint: 'chat.completions',
+      usage: { inputTokens: 10, outputTokens: 5, requests: 1 },
+      free: true,
+      ttfbMs: null,
+      status: 'error',
+      httpStatus: 502,
+      errorCode: 'x',
+      attemptCount: 1,
+      fallbackFrom: null,
     });
     meter(gw, ev, null);
     expect(gw.writer.depth).toBe(1);

@@ -21,7 +21,12 @@ export function validate<S extends z.ZodType>(schema: S, json: unknown, what = '
 }
 
 /** Reads the whole body (413 above the limit) and validates it as JSON against `schema`. */
-export async function readJsonBody<S extends z.ZodType>(ctx: RequestContext, schema: S, limitBytes: number, what?: string): Promise<{ raw: Buffer; body: z.output<S> }> {
+export async function readJsonBody<S extends z.ZodType>(
+  ctx: RequestContext,
+  schema: S,
+  limitBytes: number,
+  what?: string,
+): Promise<{ raw: Buffer; body: z.output<S> }> {
   const raw = await ctx.req.readBody(limitBytes);
   return { raw, body: validate(schema, parseJson(raw), what) };
 }

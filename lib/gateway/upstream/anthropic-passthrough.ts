@@ -45,7 +45,11 @@ export function tokenUsageOf(u: Usage): TokenUsage {
 
 async function send(a: PassthroughArgs, stream: boolean): Promise<UpstreamResponse> {
   const body = anthropicPassthroughBody(stream ? { ...a.body, stream: true } : a.body, a.model.providerModelId);
-  const headers = { ...anthropicPassthroughHeaders(a.ep.apiKey ?? '', a.client), accept: stream ? 'text/event-stream' : 'application/json', ...a.forwardHeaders };
+  const headers = {
+    ...anthropicPassthroughHeaders(a.ep.apiKey ?? '', a.client),
+    accept: stream ? 'text/event-stream' : 'application/json',
+    ...a.forwardHeaders,
+  };
   try {
     return await upstreamRequest({ url: `${a.ep.baseUrl}/messages`, headers, body, timeoutMs: a.timeoutMs, signal: a.signal });
   } catch (err) {
@@ -177,7 +181,10 @@ export async function passthroughStream(a: PassthroughArgs, h: PassthroughStream
     }
     if (!a.signal.aborted && !committed) {
       res.abort();
-      throw connectionToTranslated(new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'), a.provider);
+      throw connectionToTranslated(
+        new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'),
+        a.provider,
+      );
     }
     truncated = true;
   } finally {
@@ -196,7 +203,9 @@ export async function passthroughStream(a: PassthroughArgs, h: PassthroughStream
     errorCode = idleTimedOut ? 'upstream_timeout' : upstreamError ? 'upstream_error' : 'upstream_stream_truncated';
     // Anthropic's own error event was forwarded already; a cut or a silence gets one from us.
     if (!upstreamError && !sink.closed) {
-      const message = idleTimedOut ? 'The upstream provider stopped sending data; the response is incomplete.' : 'The upstream stream ended unexpectedly; the response is incomplete.';
+      const message = idleTimedOut
+        ? 'The upstream provider stopped sending data; the response is incomplete.'
+        : 'The upstream stream ended unexpectedly; the response is incomplete.';
       await write(encodeSse({ type: 'error', error: { type: idleTimedOut ? 'timeout_error' : 'api_error', message } }, 'error'));
     }
   }

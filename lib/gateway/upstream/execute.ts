@@ -6,8 +6,23 @@
  */
 import { SseParser, SSE_DONE, encodeSse } from '../adapters/sse';
 import { OpenAIStreamObserver, fromOpenAIError, normalizeUsage, prepareOpenAIUpstreamBody, rewriteJsonModel } from '../adapters/openai-passthrough';
-import { AnthropicStreamTranslator, anthropicHeaders, fromAnthropicError, fromAnthropicResponse, toAnthropicRequest, type AnthropicResponse } from '../adapters/anthropic';
-import { GeminiStreamTranslator, fromGeminiError, fromGeminiResponse, geminiHeaders, geminiPath, toGeminiRequest, type GeminiResponse } from '../adapters/gemini';
+import {
+  AnthropicStreamTranslator,
+  anthropicHeaders,
+  fromAnthropicError,
+  fromAnthropicResponse,
+  toAnthropicRequest,
+  type AnthropicResponse,
+} from '../adapters/anthropic';
+import {
+  GeminiStreamTranslator,
+  fromGeminiError,
+  fromGeminiResponse,
+  geminiHeaders,
+  geminiPath,
+  toGeminiRequest,
+  type GeminiResponse,
+} from '../adapters/gemini';
 import { isContentPolicyRefusal } from '../adapters/content-policy';
 import { buildTranslatedError, isRecord, UnsupportedFeatureError } from '../adapters/shared';
 import type { ChatCompletionRequest, Usage } from '../adapters/openai-types';
@@ -91,8 +106,18 @@ function answerText(obj: unknown): string {
   return out;
 }
 
-export function translateUpstreamError(p: GatewayProvider, status: number, text: string, headers: Record<string, string | string[] | undefined>): TranslatedUpstreamError {
-  const t = p.wireFormat === 'anthropic' ? fromAnthropicError(status, text) : p.wireFormat === 'gemini' ? fromGeminiError(status, text) : fromOpenAIError(status, text, p.displayName);
+export function translateUpstreamError(
+  p: GatewayProvider,
+  status: number,
+  text: string,
+  headers: Record<string, string | string[] | undefined>,
+): TranslatedUpstreamError {
+  const t =
+    p.wireFormat === 'anthropic'
+      ? fromAnthropicError(status, text)
+      : p.wireFormat === 'gemini'
+        ? fromGeminiError(status, text)
+        : fromOpenAIError(status, text, p.displayName);
   return new TranslatedUpstreamError(t, retryAfterMs(headers, text));
 }
 
@@ -170,7 +195,12 @@ function buildRequest(a: AttemptArgs, stream: boolean): BuiltRequest {
     }
     case 'gemini': {
       const req = toGeminiRequest(body as ChatCompletionRequest);
-      built = { url: ep.baseUrl + geminiPath(upstreamModel, stream), headers: geminiHeaders(ep.apiKey ?? ''), body: JSON.stringify(req), clientWantsUsage: false };
+      built = {
+        url: ep.baseUrl + geminiPath(upstreamModel, stream),
+        headers: geminiHeaders(ep.apiKey ?? ''),
+        body: JSON.stringify(req),
+        clientWantsUsage: false,
+      };
       break;
     }
     default:
@@ -386,8 +416,20 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
       await write(handle(parser.end()));
       const early = earlyError();
       if (early) throw early;
-      if (anth) await write(anth.finish().map((c) => encodeSse(c)).join('') + (anth.complete ? SSE_DONE : ''));
-      if (gem) await write(gem.finish().map((c) => encodeSse(c)).join('') + (gem.complete ? SSE_DONE : ''));
+      if (anth)
+        await write(
+          anth
+            .finish()
+            .map((c) => encodeSse(c))
+            .join('') + (anth.complete ? SSE_DONE : ''),
+        );
+      if (gem)
+        await write(
+          gem
+            .finish()
+            .map((c) => encodeSse(c))
+            .join('') + (gem.complete ? SSE_DONE : ''),
+        );
     }
   } catch (err) {
     if (err instanceof TranslatedUpstreamError) {
@@ -396,7 +438,10 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
     }
     if (!a.signal.aborted && !committed) {
       res.abort();
-      throw connectionToTranslated(new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'), a.provider);
+      throw connectionToTranslated(
+        new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'),
+        a.provider,
+      );
     }
     failure = 'truncated';
   } finally {
@@ -417,14 +462,20 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
     errorCode = 'client_disconnected';
   } else if (failure || !complete) {
     status = 'partial';
-    errorCode = shutdownEnded ? 'server_shutdown' : idleTimedOut ? 'upstream_timeout' : failure === 'upstream_error' ? 'upstream_error' : 'upstream_stream_truncated';
+    errorCode = shutdownEnded
+      ? 'server_shutdown'
+      : idleTimedOut
+        ? 'upstream_timeout'
+        : failure === 'upstream_error'
+          ? 'upstream_error'
+          : 'upstream_stream_truncated';
     const message = shutdownEnded
       ? 'The server is restarting; the response is incomplete. Retry the request.'
       : idleTimedOut
-      ? 'The upstream provider stopped sending data; the response is incomplete.'
-      : failure === 'upstream_error' && upstreamErr && typeof upstreamErr.message === 'string'
-        ? upstreamErr.message
-        : 'The upstream stream ended unexpectedly; the response is incomplete.';
+        ? 'The upstream provider stopped sending data; the response is incomplete.'
+        : failure === 'upstream_error' && upstreamErr && typeof upstreamErr.message === 'string'
+          ? upstreamErr.message
+          : 'The upstream stream ended unexpectedly; the response is incomplete.';
     const errEvent = encodeSse({ error: { message, type: 'server_error', code: errorCode, param: null } });
     if (!sink.closed) await write(errEvent);
   }

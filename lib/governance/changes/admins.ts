@@ -49,17 +49,15 @@ export const adminExecutors: RegisteredExecutor[] = [
           .select({ id: administrators.id })
           .from(administrators)
           .where(
-            and(
-              eq(administrators.role, 'super_admin'),
-              eq(administrators.status, 'active'),
-              ne(administrators.id, a.id),
-              isNull(administrators.deletedAt),
-            ),
+            and(eq(administrators.role, 'super_admin'), eq(administrators.status, 'active'), ne(administrators.id, a.id), isNull(administrators.deletedAt)),
           )
           .for('update');
         if (others.length === 0) throw new InvalidStateError('The last active super_admin cannot be demoted');
       }
-      await tx.update(administrators).set({ role: p.role, updatedAt: sql`now()` }).where(eq(administrators.id, a.id));
+      await tx
+        .update(administrators)
+        .set({ role: p.role, updatedAt: sql`now()` })
+        .where(eq(administrators.id, a.id));
       return [{ resourceType: 'administrator', resourceId: a.id, oldValues: { email: a.email, role: a.role }, newValues: { email: a.email, role: p.role } }];
     },
   }),

@@ -39,10 +39,7 @@ async function loadModel(tx: Tx, id: string, lock = false) {
 }
 
 async function loadProvider(tx: Tx, id: string, lock = false) {
-  const q = tx
-    .select({ id: providers.id, enabled: providers.enabled, apiBaseUrl: providers.apiBaseUrl })
-    .from(providers)
-    .where(eq(providers.id, id));
+  const q = tx.select({ id: providers.id, enabled: providers.enabled, apiBaseUrl: providers.apiBaseUrl }).from(providers).where(eq(providers.id, id));
   const [p] = lock ? await q.for('update') : await q;
   if (!p) throw new NotFoundError(`Provider ${id} does not exist`);
   return p;

@@ -170,9 +170,14 @@ export const invitationExecutors: RegisteredExecutor[] = [
           .for('update');
         if (others.length === 0) throw new InvalidStateError('The last active super_admin cannot be deactivated');
       }
-      await tx.update(administrators).set({ status: 'inactive', updatedAt: sql`now()` }).where(eq(administrators.id, a.id));
+      await tx
+        .update(administrators)
+        .set({ status: 'inactive', updatedAt: sql`now()` })
+        .where(eq(administrators.id, a.id));
       await revokeAdminSessions(tx, a.id);
-      return [{ resourceType: 'administrator', resourceId: a.id, oldValues: { email: a.email, status: a.status }, newValues: { email: a.email, status: 'inactive' } }];
+      return [
+        { resourceType: 'administrator', resourceId: a.id, oldValues: { email: a.email, status: a.status }, newValues: { email: a.email, status: 'inactive' } },
+      ];
     },
   }),
 ];

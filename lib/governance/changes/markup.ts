@@ -126,7 +126,9 @@ function builtInDefault(scope: PlatformScope): Record<string, unknown> | null {
 async function inherited(tx: Tx, t: { scope: PlatformScope | 'tenant_model'; providerId?: string | null; modelId?: string | null }) {
   if (t.scope === 'default_external' || t.scope === 'default_self_hosted') return builtInDefault(t.scope);
   const overrides = (await loadPlatformOverrides(tx)).filter(
-    (o) => !(t.scope === 'model' && o.scope === 'model' && o.modelId === t.modelId) && !(t.scope === 'provider' && o.scope === 'provider' && o.providerId === t.providerId),
+    (o) =>
+      !(t.scope === 'model' && o.scope === 'model' && o.modelId === t.modelId) &&
+      !(t.scope === 'provider' && o.scope === 'provider' && o.providerId === t.providerId),
   );
   let model: { id: string; providerId: string; isSelfHosted: boolean } | undefined;
   if (t.modelId) {
@@ -140,11 +142,7 @@ async function inherited(tx: Tx, t: { scope: PlatformScope | 'tenant_model'; pro
   return { markupPercent: r.markupPercent.toFixed(), source: `inherited (${r.source})` };
 }
 
-async function previewPlatform(
-  tx: Tx,
-  t: PlatformTarget,
-  p: { markupPercent: string; reason: string; expiresAt?: string | null },
-): Promise<PreviewChange[]> {
+async function previewPlatform(tx: Tx, t: PlatformTarget, p: { markupPercent: string; reason: string; expiresAt?: string | null }): Promise<PreviewChange[]> {
   const row = await findOverride(tx, t, false);
   return [
     {
@@ -300,7 +298,10 @@ export const markupExecutors: RegisteredExecutor[] = [
       };
       const [row] = existing
         ? await tx.update(tenantModelAccess).set(values).where(eq(tenantModelAccess.id, existing.id)).returning()
-        : await tx.insert(tenantModelAccess).values({ tenantId: p.tenantId, modelId: p.modelId, ...values }).returning();
+        : await tx
+            .insert(tenantModelAccess)
+            .values({ tenantId: p.tenantId, modelId: p.modelId, ...values })
+            .returning();
       return [
         {
           resourceType: 'tenant_model_markup',

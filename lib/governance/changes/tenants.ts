@@ -48,14 +48,18 @@ export const tenantExecutors: RegisteredExecutor[] = [
     async preview(tx, p) {
       const [t] = await tx.select({ id: tenants.id, slug: tenants.slug, status: tenants.status }).from(tenants).where(eq(tenants.id, p.tenantId));
       if (!t) throw new NotFoundError('No such tenant');
-      return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, before: { slug: t.slug, status: t.status }, after: { slug: t.slug, status: TARGET[p.change] } }];
+      return [
+        {
+          resourceType: 'tenant',
+          resourceId: t.id,
+          tenantId: t.id,
+          before: { slug: t.slug, status: t.status },
+          after: { slug: t.slug, status: TARGET[p.change] },
+        },
+      ];
     },
     async execute(tx, p, ctx) {
-      const [t] = await tx
-        .select({ id: tenants.id, slug: tenants.slug, status: tenants.status })
-        .from(tenants)
-        .where(eq(tenants.id, p.tenantId))
-        .for('update');
+      const [t] = await tx.select({ id: tenants.id, slug: tenants.slug, status: tenants.status }).from(tenants).where(eq(tenants.id, p.tenantId)).for('update');
       if (!t) throw new NotFoundError('No such tenant');
       if (!(FROM[p.change] as readonly string[]).includes(t.status)) {
         throw new InvalidStateError(`Tenant ${t.slug} is ${t.status}: it cannot be ${TARGET[p.change] === 'active' ? 'reactivated' : TARGET[p.change]}`);
@@ -71,7 +75,15 @@ export const tenantExecutors: RegisteredExecutor[] = [
           ...(to === 'cancelled' ? { cancelledAt: ctx.now } : {}),
         })
         .where(eq(tenants.id, t.id));
-      return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, status: t.status }, newValues: { slug: t.slug, status: to, reason: p.reason } }];
+      return [
+        {
+          resourceType: 'tenant',
+          resourceId: t.id,
+          tenantId: t.id,
+          oldValues: { slug: t.slug, status: t.status },
+          newValues: { slug: t.slug, status: to, reason: p.reason },
+        },
+      ];
     },
   }),
 
@@ -110,7 +122,11 @@ export const tenantExecutors: RegisteredExecutor[] = [
         .where(and(eq(tenantModelAccess.tenantId, p.tenantId), eq(tenantModelAccess.modelId, p.modelId)))
         .for('update');
       const next = { enabled: p.enabled, rateLimitRpm: p.rateLimitRpm, rateLimitTpm: p.rateLimitTpm };
-      if (a) await tx.update(tenantModelAccess).set({ ...next, updatedAt: ctx.now }).where(eq(tenantModelAccess.id, a.id));
+      if (a)
+        await tx
+          .update(tenantModelAccess)
+          .set({ ...next, updatedAt: ctx.now })
+          .where(eq(tenantModelAccess.id, a.id));
       else await tx.insert(tenantModelAccess).values({ tenantId: p.tenantId, modelId: p.modelId, ...next });
       return [
         {
@@ -137,15 +153,13 @@ export const tenantExecutors: RegisteredExecutor[] = [
       return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, before: { slug: t.slug, tier: t.tier }, after: { slug: t.slug, tier: p.tier } }];
     },
     async execute(tx, p, ctx) {
-      const [t] = await tx
-        .select({ id: tenants.id, slug: tenants.slug, tier: tenants.tier })
-        .from(tenants)
-        .where(eq(tenants.id, p.tenantId))
-        .for('update');
+      const [t] = await tx.select({ id: tenants.id, slug: tenants.slug, tier: tenants.tier }).from(tenants).where(eq(tenants.id, p.tenantId)).for('update');
       if (!t) throw new NotFoundError('No such tenant');
       if (t.tier === p.tier) throw new ValidationError(`Tenant ${t.slug} is already on tier ${p.tier}`);
       await tx.update(tenants).set({ tier: p.tier, updatedAt: ctx.now }).where(eq(tenants.id, t.id));
-      return [{ resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, tier: t.tier }, newValues: { slug: t.slug, tier: p.tier } }];
+      return [
+        { resourceType: 'tenant', resourceId: t.id, tenantId: t.id, oldValues: { slug: t.slug, tier: t.tier }, newValues: { slug: t.slug, tier: p.tier } },
+      ];
     },
   }),
 ];

@@ -42,12 +42,26 @@ export default async function AdminsPage() {
           <table className="min-w-full text-sm" aria-label="Administrators">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
-                <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                <th scope="col" className="px-4 py-2 font-medium">Role</th>
-                <th scope="col" className="px-4 py-2 font-medium">MFA</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last sign-in</th>
-                {canProposeRole ? <th scope="col" className="px-4 py-2 font-medium">Change role</th> : null}
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Role
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  MFA
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Last sign-in
+                </th>
+                {canProposeRole ? (
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Change role
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -105,11 +119,23 @@ export default async function AdminsPage() {
               <table className="min-w-full text-sm" aria-label="Invitations">
                 <thead>
                   <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
-                    <th scope="col" className="px-4 py-2 font-medium">E-mail</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Role</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Expires</th>
-                    {canInvite ? <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      E-mail
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      Role
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      Status
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      Expires
+                    </th>
+                    {canInvite ? (
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        <span className="sr-only">Actions</span>
+                      </th>
+                    ) : null}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">

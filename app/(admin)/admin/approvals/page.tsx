@@ -124,12 +124,24 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
           <table className="min-w-full text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
-                <th scope="col" className="px-4 py-2 font-medium">Request</th>
-                <th scope="col" className="px-4 py-2 font-medium">Type</th>
-                <th scope="col" className="px-4 py-2 font-medium">Risk</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Proposed by</th>
-                <th scope="col" className="px-4 py-2 font-medium">{view === 'pending' ? 'Expires' : 'Decided by'}</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Request
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Type
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Risk
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Proposed by
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  {view === 'pending' ? 'Expires' : 'Decided by'}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

@@ -95,12 +95,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <table className="min-w-full text-sm" aria-label="Audit entries">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
-                <th scope="col" className="px-3 py-2 font-medium">When</th>
-                <th scope="col" className="px-3 py-2 font-medium">Actor</th>
-                <th scope="col" className="px-3 py-2 font-medium">Action</th>
-                <th scope="col" className="px-3 py-2 font-medium">Resource</th>
-                <th scope="col" className="px-3 py-2 font-medium">Old → new</th>
-                <th scope="col" className="px-3 py-2 font-medium">From</th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  When
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Actor
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Action
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Resource
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Old → new
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  From
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 align-top">

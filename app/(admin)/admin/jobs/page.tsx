@@ -23,7 +23,10 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
   const [data, stats] = await withPlatform((tx) => Promise.all([consoleJobsPage(tx, { page, filter }), providerJobStats(tx)]));
   return (
     <>
-      <PageHeader title="Video & 3D jobs" description="Generation jobs across tenants. Stuck: open for more than 15 minutes, or three or more failed polls in a row." />
+      <PageHeader
+        title="Video & 3D jobs"
+        description="Generation jobs across tenants. Stuck: open for more than 15 minutes, or three or more failed polls in a row."
+      />
       <StatGrid className="mb-6">
         <Stat label="Stuck now" value={data.stuckCount} tone={data.stuckCount > 0 ? 'warn' : 'good'} />
         <Stat label="Jobs (30 days)" value={stats.reduce((a, s) => a + s.total, 0)} />
@@ -45,7 +48,11 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
           </thead>
           <tbody>
             {stats.length === 0 ? (
-              <tr><td colSpan={8} className="px-3 py-4 text-center text-slate-500">No jobs in the last 30 days.</td></tr>
+              <tr>
+                <td colSpan={8} className="px-3 py-4 text-center text-slate-500">
+                  No jobs in the last 30 days.
+                </td>
+              </tr>
             ) : (
               stats.map((s) => (
                 <tr key={s.providerId} className="border-t border-slate-100">
@@ -65,7 +72,12 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
       </div>
       <nav aria-label="Filter" className="mb-2 flex gap-3 text-sm">
         {FILTERS.map((f) => (
-          <Link key={f} href={`/admin/jobs?filter=${f}`} aria-current={f === filter ? 'page' : undefined} className={f === filter ? 'font-semibold underline' : 'underline'}>
+          <Link
+            key={f}
+            href={`/admin/jobs?filter=${f}`}
+            aria-current={f === filter ? 'page' : undefined}
+            className={f === filter ? 'font-semibold underline' : 'underline'}
+          >
             {f === 'all' ? 'All' : f === 'stuck' ? 'Stuck' : 'Failed'}
           </Link>
         ))}
@@ -86,21 +98,38 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
           </thead>
           <tbody>
             {data.rows.length === 0 ? (
-              <tr><td colSpan={8} className="px-3 py-4 text-center text-slate-500">Nothing here.</td></tr>
+              <tr>
+                <td colSpan={8} className="px-3 py-4 text-center text-slate-500">
+                  Nothing here.
+                </td>
+              </tr>
             ) : (
               data.rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2 font-mono text-xs">{r.id}</td>
                   <td className="px-3 py-2">{r.tenantName}</td>
-                  <td className="px-3 py-2">{r.model}<div className="text-xs text-slate-500">{r.providerId} · {r.kind}</div></td>
+                  <td className="px-3 py-2">
+                    {r.model}
+                    <div className="text-xs text-slate-500">
+                      {r.providerId} · {r.kind}
+                    </div>
+                  </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={r.status} /> {r.stuck ? <StatusBadge status="warning" label="stuck" /> : null}
                     {r.error ? <div className="mt-1 max-w-xs text-xs text-slate-600">{r.error}</div> : null}
                   </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{r.attempts} / {r.pollErrors}</td>
-                  <td className="px-3 py-2 text-right"><Money value={r.price} kind="small" /></td>
-                  <td className="px-3 py-2"><LocalTime value={r.createdAt.toISOString()} /></td>
-                  <td className="px-3 py-2"><LocalTime value={r.deadlineAt.toISOString()} /></td>
+                  <td className="px-3 py-2 text-right tabular-nums">
+                    {r.attempts} / {r.pollErrors}
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Money value={r.price} kind="small" />
+                  </td>
+                  <td className="px-3 py-2">
+                    <LocalTime value={r.createdAt.toISOString()} />
+                  </td>
+                  <td className="px-3 py-2">
+                    <LocalTime value={r.deadlineAt.toISOString()} />
+                  </td>
                 </tr>
               ))
             )}

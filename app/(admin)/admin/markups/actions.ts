@@ -9,7 +9,10 @@ export async function proposeDefaultMarkupAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('pricing.propose');
     const p = defaultMarkupSchema.parse(input);
-    const v = await proposeChange({ ctx, input: { action: 'markup.set_default', payload: { scope: p.scope, markupPercent: p.markupPercent, reason: p.reason }, description: p.reason } });
+    const v = await proposeChange({
+      ctx,
+      input: { action: 'markup.set_default', payload: { scope: p.scope, markupPercent: p.markupPercent, reason: p.reason }, description: p.reason },
+    });
     return { id: v.id, title: v.title };
   });
 }

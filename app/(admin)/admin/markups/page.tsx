@@ -15,8 +15,16 @@ export default async function MarkupsPage() {
   const data = await withPlatform((tx) => listMarkups(tx));
   return (
     <>
-      <PageHeader title="Markups" description="The defaults and every override, with who set it, when, why and until when. Overrides expiring within 14 days are highlighted." />
-      <MarkupsView data={data} canPropose={hasPermission(access.ctx.role, 'pricing.propose')} proposeDefault={proposeDefaultMarkupAction} proposeClear={proposeClearMarkupAction} />
+      <PageHeader
+        title="Markups"
+        description="The defaults and every override, with who set it, when, why and until when. Overrides expiring within 14 days are highlighted."
+      />
+      <MarkupsView
+        data={data}
+        canPropose={hasPermission(access.ctx.role, 'pricing.propose')}
+        proposeDefault={proposeDefaultMarkupAction}
+        proposeClear={proposeClearMarkupAction}
+      />
     </>
   );
 }

@@ -20,8 +20,12 @@ export default async function ModelsPage() {
         title="Models & pricing"
         description={
           <>
-            Every model with what it costs us, the markup in force (and where it comes from), the price customers pay and our margin. Token
-            rates are per 1M tokens. Markup changes go through <Link className="text-brand-700 underline" href="/admin/approvals">approvals</Link>.
+            Every model with what it costs us, the markup in force (and where it comes from), the price customers pay and our margin. Token rates are per 1M
+            tokens. Markup changes go through{' '}
+            <Link className="text-brand-700 underline" href="/admin/approvals">
+              approvals
+            </Link>
+            .
           </>
         }
       />

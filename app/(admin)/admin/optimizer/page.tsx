@@ -14,7 +14,10 @@ export default async function OptimizerPage() {
   const options = await withPlatform((tx) => getOptimizerOptions(tx));
   return (
     <>
-      <PageHeader title="Price optimizer playground" description='What "model: auto" would pick for a request: candidates ranked by price (what the customer pays), with our cost and margin alongside.' />
+      <PageHeader
+        title="Price optimizer playground"
+        description='What "model: auto" would pick for a request: candidates ranked by price (what the customer pays), with our cost and margin alongside.'
+      />
       <OptimizerPlayground options={options} run={runOptimizerAction} />
     </>
   );

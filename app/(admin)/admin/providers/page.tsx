@@ -19,7 +19,12 @@ export default async function ProvidersPage() {
       <ProvidersView
         data={data}
         canChange={hasPermission(access.ctx.role, 'catalog.propose')}
-        actions={{ toggle: proposeProviderToggleAction, baseUrl: proposeProviderBaseUrlAction, saveRule: saveRoutingRuleAction, deleteRule: deleteRoutingRuleAction }}
+        actions={{
+          toggle: proposeProviderToggleAction,
+          baseUrl: proposeProviderBaseUrlAction,
+          saveRule: saveRoutingRuleAction,
+          deleteRule: deleteRoutingRuleAction,
+        }}
       />
     </>
   );

@@ -20,7 +20,10 @@ export default async function AdminRequestLogPage({ searchParams }: { searchPara
   qs.delete('cursor');
   return (
     <>
-      <PageHeader title="Request logs" description="Prompts and answers of tenants that turned request logging on, newest first. Reading them is limited to super admins and auditors." />
+      <PageHeader
+        title="Request logs"
+        description="Prompts and answers of tenants that turned request logging on, newest first. Reading them is limited to super admins and auditors."
+      />
       <div className="space-y-3">
         <ListFilters
           values={values}

@@ -18,7 +18,14 @@ export async function proposeTierAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('tenants.propose');
     const p = tierSchema.parse(input);
-    const v = await proposeChange({ ctx, input: { action: 'tenant.set_tier', payload: { tenantId: p.tenantId, tier: p.tier, ...(p.reason ? { reason: p.reason } : {}) }, ...(p.reason ? { description: p.reason } : {}) } });
+    const v = await proposeChange({
+      ctx,
+      input: {
+        action: 'tenant.set_tier',
+        payload: { tenantId: p.tenantId, tier: p.tier, ...(p.reason ? { reason: p.reason } : {}) },
+        ...(p.reason ? { description: p.reason } : {}),
+      },
+    });
     return { id: v.id, title: v.title };
   });
 }
@@ -86,7 +93,13 @@ export async function proposeContractPriceAction(input: unknown) {
       ctx,
       input: {
         action: 'markup.set_tenant_model',
-        payload: { tenantId: p.tenantId, modelId: p.modelId, markupPercent: p.markupPercent, reason: p.reason, expiresAt: p.expiresOn ? `${p.expiresOn}T23:59:59Z` : null },
+        payload: {
+          tenantId: p.tenantId,
+          modelId: p.modelId,
+          markupPercent: p.markupPercent,
+          reason: p.reason,
+          expiresAt: p.expiresOn ? `${p.expiresOn}T23:59:59Z` : null,
+        },
         description: p.reason,
       },
     });

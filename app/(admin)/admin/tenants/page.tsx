@@ -33,7 +33,12 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           fields={[
             { name: 'q', label: 'Search', type: 'search', placeholder: 'Name, slug or billing e-mail' },
             { name: 'status', label: 'Status', type: 'select', options: ['active', 'suspended', 'cancelled'].map((s) => ({ value: s, label: s })) },
-            { name: 'tier', label: 'Tier', type: 'select', options: ['Seed', 'Startup', 'Growth', 'Scale', 'Enterprise'].map((l, i) => ({ value: String(i + 1), label: `${i + 1} · ${l}` })) },
+            {
+              name: 'tier',
+              label: 'Tier',
+              type: 'select',
+              options: ['Seed', 'Startup', 'Growth', 'Scale', 'Enterprise'].map((l, i) => ({ value: String(i + 1), label: `${i + 1} · ${l}` })),
+            },
           ]}
         />
         <TenantsTable page={page} sort={params.sort} dir={params.dir} csvHref={`/api/admin/tenants?format=csv&${qs.toString()}`} />

@@ -16,7 +16,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const data = await withPlatform((tx) => exploreUsage(tx, parsed.success ? parsed.data : {}));
   return (
     <>
-      <PageHeader title="Usage explorer" description="Every metered request with the cost, markup and price recorded when it ran. Days are UTC; times show in your timezone." />
+      <PageHeader
+        title="Usage explorer"
+        description="Every metered request with the cost, markup and price recorded when it ran. Days are UTC; times show in your timezone."
+      />
       {!parsed.success ? (
         <div className="mb-4">
           <Alert tone="warning" title="Some filters were invalid and were ignored">

@@ -17,7 +17,15 @@ export default async function AdminSignInPage({ searchParams }: { searchParams: 
   const callbackUrl = safeCallbackUrl(typeof sp.callbackUrl === 'string' ? sp.callbackUrl : undefined, '/admin');
   const error = typeof sp.error === 'string' ? sp.error : null;
   return (
-    <AuthCard eyebrow="Admin console" title="Sign in" footer={<Link className="underline" href="/portal/sign-in">Customer? Sign in to the portal</Link>}>
+    <AuthCard
+      eyebrow="Admin console"
+      title="Sign in"
+      footer={
+        <Link className="underline" href="/portal/sign-in">
+          Customer? Sign in to the portal
+        </Link>
+      }
+    >
       <SignInForm action={adminSignInAction} callbackUrl={callbackUrl} notice={error ? (NOTICES[error] ?? null) : null} />
     </AuthCard>
   );

@@ -17,7 +17,10 @@ export default async function PortalSignInPage({ searchParams }: { searchParams:
   const callbackUrl = safeCallbackUrl(typeof sp.callbackUrl === 'string' ? sp.callbackUrl : undefined, '/portal');
   const error = typeof sp.error === 'string' ? sp.error : null;
   return (
-    <AuthCard eyebrow="Customer portal" title="Sign in" footer={
+    <AuthCard
+      eyebrow="Customer portal"
+      title="Sign in"
+      footer={
         <span className="flex flex-col gap-1">
           <Link className="underline" href="/password/forgot">
             Forgot your password?

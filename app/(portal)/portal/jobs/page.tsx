@@ -20,8 +20,12 @@ export default async function PortalJobsPage({ searchParams }: { searchParams: P
         title="Video & 3D jobs"
         description={
           <>
-            Generations created through <code>/api/v1/videos</code> and <code>/api/v1/3d/generations</code>: status, progress, price and results.
-            Running jobs show the most they can cost (held against your budget). <Link className="underline" href="/portal/webhooks">Webhooks</Link> tell your systems when a job ends.
+            Generations created through <code>/api/v1/videos</code> and <code>/api/v1/3d/generations</code>: status, progress, price and results. Running jobs
+            show the most they can cost (held against your budget).{' '}
+            <Link className="underline" href="/portal/webhooks">
+              Webhooks
+            </Link>{' '}
+            tell your systems when a job ends.
           </>
         }
       />

@@ -33,7 +33,11 @@ export default async function RequestLogPage({ searchParams }: { searchParams: P
     <>
       <PageHeader title="Request log" description="Your logged requests with their prompt and answer, newest first. Prices as billed." />
       <div className="space-y-3">
-        {!logging ? <Alert tone="info" title="Request logging is off">New requests are not being logged. Ask your account manager to turn it on.</Alert> : null}
+        {!logging ? (
+          <Alert tone="info" title="Request logging is off">
+            New requests are not being logged. Ask your account manager to turn it on.
+          </Alert>
+        ) : null}
         <ListFilters
           values={values}
           fields={[

@@ -22,11 +22,16 @@ export default async function PortalWebhooksPage({ searchParams }: { searchParam
   const [hooks, log] = await Promise.all([listWebhooks(tenantId), listDeliveries(tenantId, { page, pageSize: PAGE_SIZE })]);
   return (
     <>
-      <PageHeader title="Webhooks" description="RADIANT POSTs job.completed and job.failed to these URLs, signed the Standard Webhooks way, and retries with backoff for about a day." />
+      <PageHeader
+        title="Webhooks"
+        description="RADIANT POSTs job.completed and job.failed to these URLs, signed the Standard Webhooks way, and retries with backoff for about a day."
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <WebhookForm action={createWebhookAction} />
         <section aria-labelledby="wh-list" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="wh-list" className="mb-2 font-medium">Endpoints</h2>
+          <h2 id="wh-list" className="mb-2 font-medium">
+            Endpoints
+          </h2>
           {hooks.length === 0 ? (
             <p className="text-sm text-slate-600">No webhooks yet.</p>
           ) : (
@@ -41,7 +46,9 @@ export default async function PortalWebhooksPage({ searchParams }: { searchParam
                   </div>
                   <form action={deleteWebhookAction}>
                     <input type="hidden" name="id" value={h.id} />
-                    <button type="submit" className={buttonClasses('secondary', 'sm')} aria-label={`Delete webhook ${h.url}`}>Delete</button>
+                    <button type="submit" className={buttonClasses('secondary', 'sm')} aria-label={`Delete webhook ${h.url}`}>
+                      Delete
+                    </button>
                   </form>
                 </li>
               ))}
@@ -64,7 +71,9 @@ export default async function PortalWebhooksPage({ searchParams }: { searchParam
                   <th className="px-3 py-2 text-right">Attempts</th>
                   <th className="px-3 py-2">Last answer</th>
                   <th className="px-3 py-2">Created</th>
-                  <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
+                  <th className="px-3 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -75,14 +84,20 @@ export default async function PortalWebhooksPage({ searchParams }: { searchParam
                       <div className="font-mono text-xs text-slate-500">{d.messageId}</div>
                     </td>
                     <td className="max-w-xs break-all px-3 py-2 font-mono text-xs">{d.url}</td>
-                    <td className="px-3 py-2"><StatusBadge status={d.status} /></td>
+                    <td className="px-3 py-2">
+                      <StatusBadge status={d.status} />
+                    </td>
                     <td className="px-3 py-2 text-right tabular-nums">{d.attempts}</td>
                     <td className="px-3 py-2 text-xs">{d.lastStatusCode ?? d.lastError ?? '—'}</td>
-                    <td className="px-3 py-2"><LocalTime value={d.createdAt.toISOString()} /></td>
+                    <td className="px-3 py-2">
+                      <LocalTime value={d.createdAt.toISOString()} />
+                    </td>
                     <td className="px-3 py-2">
                       <form action={redeliverAction}>
                         <input type="hidden" name="id" value={d.id} />
-                        <button type="submit" className={buttonClasses('secondary', 'sm')}>Redeliver</button>
+                        <button type="submit" className={buttonClasses('secondary', 'sm')}>
+                          Redeliver
+                        </button>
                       </form>
                     </td>
                   </tr>

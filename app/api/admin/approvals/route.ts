@@ -7,8 +7,6 @@ export const dynamic = 'force-dynamic';
 export const GET = adminRoute('approvals.read', ({ req, ctx }) => listRequests({ ctx, input: queryOf(req) }));
 
 /** Propose a change: { action, payload, title?, description?, riskLevel?, impactAnalysis?, rollbackPlan?, environment? }. */
-export const POST = adminRoute(
-  'approvals.propose',
-  async ({ req, ctx }) => proposeChange({ ctx, input: (await readJson(req)) as ProposeInput }),
-  { status: 201 },
-);
+export const POST = adminRoute('approvals.propose', async ({ req, ctx }) => proposeChange({ ctx, input: (await readJson(req)) as ProposeInput }), {
+  status: 201,
+});

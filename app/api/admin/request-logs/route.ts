@@ -14,7 +14,16 @@ export const GET = adminRoute('request_logs.read', async ({ req, ctx }) => {
   const { format, ...q } = queryOf(req);
   const params = requestLogParamsSchema.parse(q);
   if (format === 'csv') {
-    return csvStreamResponse(allPages((fn) => withPlatform(fn), { ...params, limit: 100 as const }, (tx, p) => listRequestLogs(tx, null, p)), REQUEST_LOG_CSV, 'radiant-request-logs.csv', ctx.requestId);
+    return csvStreamResponse(
+      allPages(
+        (fn) => withPlatform(fn),
+        { ...params, limit: 100 as const },
+        (tx, p) => listRequestLogs(tx, null, p),
+      ),
+      REQUEST_LOG_CSV,
+      'radiant-request-logs.csv',
+      ctx.requestId,
+    );
   }
   const page = await withPlatform((tx) => listRequestLogs(tx, null, params));
   return { items: page.rows, next: page.next };

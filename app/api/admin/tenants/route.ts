@@ -30,10 +30,19 @@ export const GET = adminRoute('tenants.read', async ({ req, ctx }) => {
   const { format, ...q } = queryOf(req);
   const params = tenantListParamsSchema.parse(q);
   if (format === 'csv') {
-    return csvStreamResponse(allPages((fn) => withPlatform(fn), { ...params, limit: 100 as const }, listTenantsPage), CSV, 'radiant-tenants.csv', ctx.requestId);
+    return csvStreamResponse(
+      allPages((fn) => withPlatform(fn), { ...params, limit: 100 as const }, listTenantsPage),
+      CSV,
+      'radiant-tenants.csv',
+      ctx.requestId,
+    );
   }
   const page = await withPlatform((tx) => listTenantsPage(tx, params));
   return { items: page.rows, next: page.next };
 });
 
-export const POST = adminRoute('tenants.manage', async ({ req, ctx }) => createTenant({ ctx, input: (await readJson(req)) as never, baseUrl: new URL(req.url).origin }), { status: 201 });
+export const POST = adminRoute(
+  'tenants.manage',
+  async ({ req, ctx }) => createTenant({ ctx, input: (await readJson(req)) as never, baseUrl: new URL(req.url).origin }),
+  { status: 201 },
+);

@@ -18,7 +18,11 @@ export const GET = portalRoute('usage.read', async ({ req, ctx }) => {
   const tenantId = ctx.tenantId;
   if (format === 'csv') {
     return csvStreamResponse(
-      allPages((fn) => withTenant(tenantId, fn), { ...params, limit: 100 as const }, (tx, p) => listRequestLogs(tx, tenantId, p)),
+      allPages(
+        (fn) => withTenant(tenantId, fn),
+        { ...params, limit: 100 as const },
+        (tx, p) => listRequestLogs(tx, tenantId, p),
+      ),
       REQUEST_LOG_CSV,
       'radiant-request-log.csv',
       ctx.requestId,

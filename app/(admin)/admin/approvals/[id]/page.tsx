@@ -29,7 +29,12 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
     throw err;
   }
   const { request: r, preview, previewError, eligibility, history } = detail;
-  const executed = (r.executionResult as { ok?: boolean; changes?: Array<{ resourceType: string; resourceId: string; oldValues: Record<string, unknown> | null; newValues: Record<string, unknown> | null }>; error?: string } | null) ?? null;
+  const executed =
+    (r.executionResult as {
+      ok?: boolean;
+      changes?: Array<{ resourceType: string; resourceId: string; oldValues: Record<string, unknown> | null; newValues: Record<string, unknown> | null }>;
+      error?: string;
+    } | null) ?? null;
   const diff: DiffChange[] | null = preview
     ? preview
     : executed?.changes
@@ -48,14 +53,19 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
             <ApprovalStatusBadge status={r.status} /> <RiskBadge risk={r.riskLevel} /> <code className="text-xs">{r.action}</code>
-            <span className="text-xs text-slate-600">{r.type.replace(/_/g, ' ')} · {r.environment}</span>
+            <span className="text-xs text-slate-600">
+              {r.type.replace(/_/g, ' ')} · {r.environment}
+            </span>
           </span>
         }
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card>
-            <CardHeader title={r.status === 'pending' ? 'What changes' : 'What changed'} description={r.status === 'pending' ? 'Current values against the proposed ones, computed now.' : undefined} />
+            <CardHeader
+              title={r.status === 'pending' ? 'What changes' : 'What changed'}
+              description={r.status === 'pending' ? 'Current values against the proposed ones, computed now.' : undefined}
+            />
             <CardBody>
               {previewError ? <Alert tone="warning">{previewError}</Alert> : null}
               {diff ? (

@@ -11,5 +11,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const access = await requireAdminPage('billing.read');
   if (!access.ok) return <Forbidden reason={access.reason} />;
   const data = await getReconciliationPage(periodOrDefault((await searchParams).period));
-  return <ReconciliationView key={data.overview.period} data={data} canAdjust={hasPermission(access.ctx.role, 'billing.propose')} create={createAdjustmentAction} />;
+  return (
+    <ReconciliationView key={data.overview.period} data={data} canAdjust={hasPermission(access.ctx.role, 'billing.propose')} create={createAdjustmentAction} />
+  );
 }

@@ -39,7 +39,9 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
   const canPrice = hasPermission(role, 'pricing.propose');
   const [modelRows, invitations] = await Promise.all([
     canPropose || canPrice
-      ? withPlatform((tx) => tx.select({ value: models.id, label: models.displayName }).from(models).where(eq(models.enabled, true)).orderBy(asc(models.displayName)))
+      ? withPlatform((tx) =>
+          tx.select({ value: models.id, label: models.displayName }).from(models).where(eq(models.enabled, true)).orderBy(asc(models.displayName)),
+        )
       : Promise.resolve([]),
     listTenantInvitations({ actor: asAdmin(access.ctx), tenantId: id }),
   ]);

@@ -10,8 +10,38 @@ export async function GET(req: Request): Promise<Response> {
     await requireAdminFromRequest(req, 'usage.read', requestId);
     const filters = usageFiltersSchema.parse(Object.fromEntries(new URL(req.url).searchParams));
     const data = await withPlatform((tx) => exploreUsage(tx, filters, { limit: 100_000 }));
-    const header = ['time', 'tenant', 'model', 'provider', 'status', 'http_status', 'input_tokens', 'output_tokens', 'cost', 'markup_percent', 'price', 'margin', 'latency_ms', 'request_id'];
-    const rows = data.events.map((e) => [e.createdAt, e.tenant, e.modelId, e.providerId, e.status, e.httpStatus, e.inputTokens, e.outputTokens, e.cost, e.markupPercent, e.price, e.margin, e.latencyMs, e.requestId]);
+    const header = [
+      'time',
+      'tenant',
+      'model',
+      'provider',
+      'status',
+      'http_status',
+      'input_tokens',
+      'output_tokens',
+      'cost',
+      'markup_percent',
+      'price',
+      'margin',
+      'latency_ms',
+      'request_id',
+    ];
+    const rows = data.events.map((e) => [
+      e.createdAt,
+      e.tenant,
+      e.modelId,
+      e.providerId,
+      e.status,
+      e.httpStatus,
+      e.inputTokens,
+      e.outputTokens,
+      e.cost,
+      e.markupPercent,
+      e.price,
+      e.margin,
+      e.latencyMs,
+      e.requestId,
+    ]);
     return new Response(toCsv(header, rows), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',

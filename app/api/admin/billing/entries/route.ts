@@ -22,10 +22,7 @@ const query = z.object({
 
 export const GET = adminRoute('billing.read', async ({ req }) => listEntries(parseWith(query, queryOf(req))));
 
-const body = z.discriminatedUnion('book', [
-  z.object({ book: z.literal('revenue') }).loose(),
-  z.object({ book: z.literal('cost') }).loose(),
-]);
+const body = z.discriminatedUnion('book', [z.object({ book: z.literal('revenue') }).loose(), z.object({ book: z.literal('cost') }).loose()]);
 
 export const POST = adminRoute(
   'billing.run',
