@@ -62,13 +62,13 @@ function vitestStage(name: string, env: NodeJS.ProcessEnv, extraArgs: string[] =
   results.push({ name: `vitest (${name})`, passed, failed, skipped, ok: code === 0, seconds: (Date.now() - started) / 1000 });
 }
 
-/** Type-check and lint the whole tree (the architecture rules live in eslint.config.mjs). */
+/** Type-check, lint (the architecture rules live in eslint.config.mjs) and check the formatting
+ * (Prettier, .prettierrc.json; `npm run format` fixes it) of the whole tree. */
 function staticStage(env: NodeJS.ProcessEnv): void {
   const started = Date.now();
-  const tsc = run('npx', ['tsc', '--noEmit'], env);
-  const eslint = run('npx', ['eslint', '.'], env);
-  const failed = (tsc === 0 ? 0 : 1) + (eslint === 0 ? 0 : 1);
-  results.push({ name: 'typecheck + lint', passed: 2 - failed, failed, skipped: 0, ok: failed === 0, seconds: (Date.now() - started) / 1000 });
+  const codes = [run('npx', ['tsc', '--noEmit'], env), run('npx', ['eslint', '.'], env), run('npx', ['prettier', '--check', '--log-level', 'warn', '.'], env)];
+  const failed = codes.filter((c) => c !== 0).length;
+  results.push({ name: 'typecheck + lint + format', passed: codes.length - failed, failed, skipped: 0, ok: failed === 0, seconds: (Date.now() - started) / 1000 });
 }
 
 async function freshPostgresDatabase(serverUrl: string, label: string): Promise<string> {
