@@ -68,7 +68,14 @@ function staticStage(env: NodeJS.ProcessEnv): void {
   const started = Date.now();
   const codes = [run('npx', ['tsc', '--noEmit'], env), run('npx', ['eslint', '.'], env), run('npx', ['prettier', '--check', '--log-level', 'warn', '.'], env)];
   const failed = codes.filter((c) => c !== 0).length;
-  results.push({ name: 'typecheck + lint + format', passed: codes.length - failed, failed, skipped: 0, ok: failed === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({
+    name: 'typecheck + lint + format',
+    passed: codes.length - failed,
+    failed,
+    skipped: 0,
+    ok: failed === 0,
+    seconds: (Date.now() - started) / 1000,
+  });
 }
 
 async function freshPostgresDatabase(serverUrl: string, label: string): Promise<string> {

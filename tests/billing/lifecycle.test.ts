@@ -171,16 +171,14 @@ describe('an issued invoice is immutable', () => {
       await refused(
         withPlatform(
           (tx) =>
-            tx
-              .insert(invoices)
-              .values({
-                tenantId: t.id,
-                period: '2021-09',
-                periodStart: '2021-09-01',
-                periodEnd: '2021-09-30',
-                status: 'pending',
-                invoiceNumber: 'RAD-2021-999999',
-              }),
+            tx.insert(invoices).values({
+              tenantId: t.id,
+              period: '2021-09',
+              periodStart: '2021-09-01',
+              periodEnd: '2021-09-30',
+              status: 'pending',
+              invoiceNumber: 'RAD-2021-999999',
+            }),
           db,
         ),
       ),

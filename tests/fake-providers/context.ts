@@ -17,9 +17,7 @@ export function ctxFor(
 }
 
 /** Runs `fn` and returns the TranslatedUpstreamError (or other error) it throws. */
-export async function failure(
-  fn: () => Promise<unknown>,
-): Promise<{
+export async function failure(fn: () => Promise<unknown>): Promise<{
   name: string;
   status: number;
   kind: string;

@@ -54,13 +54,11 @@ export const deepgramTranscription: TranscriptionAdapter = {
     const alt = channel && Array.isArray(channel.alternatives) && isRecord(channel.alternatives[0]) ? channel.alternatives[0] : null;
     if (!alt) throw invalidUpstream(label);
     const words: TranscriptWord[] = Array.isArray(alt.words)
-      ? alt.words
-          .filter(isRecord)
-          .map((w) => ({
-            word: typeof w.punctuated_word === 'string' ? w.punctuated_word : typeof w.word === 'string' ? w.word : '',
-            start: num(w.start),
-            end: num(w.end),
-          }))
+      ? alt.words.filter(isRecord).map((w) => ({
+          word: typeof w.punctuated_word === 'string' ? w.punctuated_word : typeof w.word === 'string' ? w.word : '',
+          start: num(w.start),
+          end: num(w.end),
+        }))
       : [];
     const utterances = isRecord(results) && Array.isArray(results.utterances) ? results.utterances.filter(isRecord) : [];
     const segments: TranscriptSegment[] = utterances.length
