@@ -163,11 +163,11 @@ export function presentedKey(req: GatewayRequest): string | null {
   return req.header('x-api-key') ?? req.header('api-key') ?? null;
 }
 
-/** Guards the database behind key lookups: asked before a key that is not cached is looked up,
- * told when a key turned out unknown. */
+/** Guards the database behind key lookups: asked before a key that is not cached is looked up
+ * (may refuse), told when that key turned out to exist. */
 export interface LookupGuard {
   admit(): Promise<void>;
-  failed(): void;
+  found(): void;
 }
 
 export async function authenticate(cache: KeyCache, req: GatewayRequest, now = Date.now(), guard?: LookupGuard): Promise<KeyRecord> {
@@ -184,10 +184,12 @@ export async function authenticate(cache: KeyCache, req: GatewayRequest, now = D
   if (key.length <= 200) {
     const hash = hashApiKey(key);
     const cached = cache.cached(hash, now);
-    if (cached === undefined && guard) await guard.admit();
-    rec = cached === undefined ? await cache.lookup(hash, now) : cached;
+    if (cached === undefined && guard) {
+      await guard.admit();
+      rec = await cache.lookup(hash, now);
+      if (rec) guard.found();
+    } else rec = cached === undefined ? await cache.lookup(hash, now) : cached;
   }
-  if (!rec) guard?.failed();
   if (!rec || rec.tenant.deleted) {
     throw new GatewayError(401, 'invalid_api_key', 'Incorrect API key provided. Create or look up your keys in the RADIANT portal.', {
       type: 'invalid_request_error',

@@ -25,15 +25,15 @@ function failureGuard(gw: GatewayServices, ctx: RequestContext): LookupGuard | u
   let windowIndex = -1;
   return {
     async admit() {
-      // A zero-cost check reads the address's failures without counting this request.
-      const d = await gw.limiter.consume([{ key: counter, kind: 'tokens', limit, cost: 0 }], ctx.start);
-      windowIndex = d.windowIndex;
+      // Counted as a failure until the key turns out to exist (then given back in found()).
+      const d = await gw.limiter.consume([{ key: counter, kind: 'tokens', limit, cost: 1 }], ctx.start);
       if (!d.allowed) {
         throw new RateLimitedError(`Too many requests with invalid API keys from your address. Retry after ${d.retryAfterSeconds}s.`, d.retryAfterSeconds);
       }
+      windowIndex = d.windowIndex;
     },
-    failed() {
-      if (windowIndex >= 0) gw.limiter.adjust(counter, windowIndex, 1);
+    found() {
+      if (windowIndex >= 0) gw.limiter.adjust(counter, windowIndex, -1);
     },
   };
 }
