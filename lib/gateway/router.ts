@@ -75,8 +75,8 @@ const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: R
   speech: { categories: new Set(['text_to_speech', 'audio_generation']), wireFormats: new Set(['openai', 'elevenlabs']) },
   transcriptions: { categories: new Set(['speech_to_text', 'audio_generation']), wireFormats: new Set(['openai', 'deepgram', 'assemblyai']) },
   search: { categories: new Set(['search']), wireFormats: new Set(['exa', 'tavily']) },
-  videos: { categories: new Set(['video_generation']), wireFormats: new Set() },
-  '3d': { categories: new Set(['3d_generation']), wireFormats: new Set() },
+  videos: { categories: new Set(['video_generation']), wireFormats: new Set(['runway', 'luma', 'kling', 'veo']) },
+  '3d': { categories: new Set(['3d_generation']), wireFormats: new Set(['meshy', 'tripo']) },
 };
 
 export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint: Endpoint): boolean {
