@@ -56,7 +56,8 @@ test('auditor can read every screen but has no mutating control, and writes are 
 
   await test.step('tenant detail and an invoice are readable', async () => {
     await page.goto('/admin/tenants');
-    await page.getByTestId('tenants-table').getByRole('link').first().click();
+    // The first tenant's link (the header's links sort the list).
+    await page.getByTestId('tenants-table').locator('tbody').getByRole('link').first().click();
     await expect(page.getByRole('tab', { name: /Model access/ })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Change tier…' })).toHaveCount(0);
   });

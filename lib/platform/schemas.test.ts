@@ -21,6 +21,10 @@ describe('shared zod primitives', () => {
     expect(percentString.parse('37.5')).toBe('37.5');
     expect(percentString.safeParse('1000.5').success).toBe(false);
     expect(percentString.safeParse('-1').success).toBe(false);
+    // An empty field is a field error, not an exception (the forms validate in the browser).
+    const empty = percentString.safeParse('');
+    expect(empty.success).toBe(false);
+    expect(empty.error?.issues[0]?.message).toBe('Enter a percent');
   });
 
   it('pagination: limit bounds and default, blank fields, sort keys, cursors', () => {

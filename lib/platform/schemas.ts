@@ -53,7 +53,8 @@ export const percentString = z
   .trim()
   .min(1, 'Enter a percent')
   .regex(PERCENT_RE, 'A percent such as 40 or 37.5 (at most 4 decimals)')
-  .refine((v) => dec(v).lte(1000), 'At most 1000%');
+  // Checks run on even after one failed: only a well-formed percent is compared (dec('') throws).
+  .refine((v) => !PERCENT_RE.test(v) || dec(v).lte(1000), 'At most 1000%');
 
 // ---- calendar ------------------------------------------------------------------------------
 

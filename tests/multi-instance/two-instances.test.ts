@@ -108,8 +108,8 @@ function startInstance(name: 'A' | 'B', port: number, upstream: FakeUpstream): I
     RADIANT_ROLLUP_CRON: '* * * * *',
     RADIANT_BILLING_CRON: '* * * * *',
     METRICS_TOKEN: 'multi-instance-metrics-token',
-    LOG_LEVEL: 'warn',
-    RADIANT_GATEWAY_LOG_LEVEL: 'warn',
+    // info: the job worker's lines (which instance billed, who enqueued the catch-up) are read below.
+    LOG_LEVEL: 'info',
     OPENAI_BASE_URL: upstream.openaiBaseUrl,
     OPENAI_API_KEY: 'multi-fake-openai-key',
     ANTHROPIC_BASE_URL: upstream.anthropicBaseUrl,
@@ -454,8 +454,10 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
       sql`SELECT name, singleton_key AS key, state, to_char(created_on, 'HH24:MI:SS') AS at, extract(epoch FROM created_on) AS epoch, output->>'skipped' AS skipped
             FROM pgboss.job WHERE name IN ('billing-monthly', 'billing-rollup') ORDER BY created_on`,
     );
-    const billedBy = instances.filter((i) => i.log.some((l) => l.includes(`[jobs] billing ${period}:`)));
-    const enqueuedBy = instances.filter((i) => i.log.some((l) => l.includes(`[jobs] catch-up: billing of ${period} enqueued`)));
+    // The job worker logs through the redacting logger: one JSON line per event.
+    const logged = (l: string, msg: string) => l.includes(`"msg":"${msg}"`) && l.includes(`"period":"${period}"`);
+    const billedBy = instances.filter((i) => i.log.some((l) => logged(l, 'jobs: billing')));
+    const enqueuedBy = instances.filter((i) => i.log.some((l) => logged(l, 'jobs: catch-up billing enqueued')));
     const ticks = jobs.filter((j) => j.name === 'billing-monthly' && j.key === 'billing-monthly');
     const catchUps = jobs.filter((j) => j.name === 'billing-monthly' && j.key === `billing-monthly:${period}`);
     const rollups = jobs.filter((j) => j.name === 'billing-rollup');
@@ -487,7 +489,7 @@ describe.runIf(!!SERVER_URL)('two RADIANT instances on one PostgreSQL and one Re
     expect(minGap(rollups)).toBeGreaterThanOrEqual(20);
     for (const inst of instances)
       expect(
-        inst.log.some((l) => l.includes('[jobs] scheduled with pg-boss')),
+        inst.log.some((l) => l.includes('"msg":"jobs: scheduled with pg-boss (UTC)"')),
         `instance ${inst.name} started its jobs`,
       ).toBe(true);
   }, 240_000);

@@ -150,8 +150,9 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   let ttfb: number | null = null;
   let failureBody: MappedError | null = null;
   if (outcome?.kind === 'complete') {
+    // Sent below, once its usage event is journaled: a process killed after the client has the
+    // answer must still find the event on disk when it restarts.
     answerHeaders(ctx, trace);
-    sendComplete(ctx, outcome.body);
     ttfb = Date.now() - ctx.start;
     status = 'success';
     usage = outcome.usage;
@@ -174,7 +175,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (failureBody.body.error.code ?? failureBody.body.error.type);
   }
 
-  // ---- meter, settle, log (off the response path) ----
+  // ---- meter (journaled before a complete answer goes out), settle, log ----
   const model = trace.model;
   ctx.model ??= model.name;
   ctx.provider ??= model.providerId;
@@ -208,6 +209,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     }),
     admission,
   );
+  if (outcome?.kind === 'complete') sendComplete(ctx, outcome.body);
   if (answered) admission.settleTokens(usage.input + usage.output);
   else admission.refundTokens();
   meterRefusals(gw, ctx, key, trace, status);
