@@ -21,7 +21,7 @@ export default async function PortalJobsPage({ searchParams }: { searchParams: P
         description={
           <>
             Generations created through <code>/api/v1/videos</code> and <code>/api/v1/3d/generations</code>: status, progress, price and results. Running jobs
-            show the most they can cost (held against your budget).{' '}
+            show the most they can be charged (held against your budget).{' '}
             <Link className="underline" href="/portal/webhooks">
               Webhooks
             </Link>{' '}
