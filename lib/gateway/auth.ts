@@ -164,10 +164,10 @@ export function presentedKey(req: GatewayRequest): string | null {
 }
 
 /** Guards the database behind key lookups: asked before a key that is not cached is looked up
- * (may refuse), told when that key turned out to exist. */
+ * (may refuse), told when the lookup found no such key. */
 export interface LookupGuard {
   admit(): Promise<void>;
-  found(): void;
+  failed(): void;
 }
 
 export async function authenticate(cache: KeyCache, req: GatewayRequest, now = Date.now(), guard?: LookupGuard): Promise<KeyRecord> {
@@ -187,7 +187,7 @@ export async function authenticate(cache: KeyCache, req: GatewayRequest, now = D
     if (cached === undefined && guard) {
       await guard.admit();
       rec = await cache.lookup(hash, now);
-      if (rec) guard.found();
+      if (!rec) guard.failed();
     } else rec = cached === undefined ? await cache.lookup(hash, now) : cached;
   }
   if (!rec || rec.tenant.deleted) {

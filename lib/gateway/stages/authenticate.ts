@@ -25,15 +25,17 @@ function failureGuard(gw: GatewayServices, ctx: RequestContext): LookupGuard | u
   let windowIndex = -1;
   return {
     async admit() {
-      // Counted as a failure until the key turns out to exist (then given back in found()).
-      const d = await gw.limiter.consume([{ key: counter, kind: 'tokens', limit, cost: 1 }], ctx.start);
+      // Reads the address's failures without counting this request (cost 0): admitted while
+      // fewer than `limit` failed. Only a lookup that finds no key counts (failed() below), so
+      // many concurrent first uses of one real key never trip it.
+      const d = await gw.limiter.consume([{ key: counter, kind: 'tokens', limit: limit - 1, cost: 0 }], ctx.start);
       if (!d.allowed) {
         throw new RateLimitedError(`Too many requests with invalid API keys from your address. Retry after ${d.retryAfterSeconds}s.`, d.retryAfterSeconds);
       }
       windowIndex = d.windowIndex;
     },
-    found() {
-      if (windowIndex >= 0) gw.limiter.adjust(counter, windowIndex, -1);
+    failed() {
+      if (windowIndex >= 0) gw.limiter.adjust(counter, windowIndex, 1);
     },
   };
 }
