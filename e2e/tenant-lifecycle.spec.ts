@@ -105,7 +105,10 @@ test('a tenant from creation to suspension: owner, member, key, gateway call, re
 
   await expect(async () => {
     await owner.goto(`/portal/requests?q=${encodeURIComponent(stamp)}`);
-    await expect(owner.getByTestId('request-log-table').locator('tbody tr')).toHaveCount(1, { timeout: 1500 });
+    // The log is written by the metering writer shortly after the answer: reload until it is
+    // there (the empty list's "No logged requests" row is a row too, so count alone is not enough).
+    await expect(owner.getByTestId('request-log-table').locator('tbody tr').first()).toContainText(prompt, { timeout: 1500 });
+    await expect(owner.getByTestId('request-log-table').locator('tbody tr')).toHaveCount(1);
   }).toPass({ timeout: 30_000, intervals: [1000, 2000] });
   const row = owner.getByTestId('request-log-table').locator('tbody tr').first();
   await expect(row).toContainText(prompt);
