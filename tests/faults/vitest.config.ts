@@ -23,10 +23,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 1,
-    // A scenario runs once more if it fails: postgres.js 3.4.9 can crash the server process
-    // (TypeError in connection.js nextWrite) when the proxy cuts a connection mid-write. Seen
-    // once in the unwritable-journal scenario; the verdicts (nothing lost, nothing doubled) are
-    // unchanged. Tracked in the stop note: upgrade postgres.js or guard the socket.
-    retry: 1,
   },
 });

@@ -293,6 +293,38 @@ describe('the write-ahead journal', () => {
     }
   });
 
+  it('adopts, while running, the segments of an instance that was still alive (or not yet reaped) when it started', { timeout: 30_000 }, async () => {
+    const t = await createTenant(h.db);
+    const base = tmp('wal-late-orphan');
+    const other = path.join(base, 'other');
+    fs.mkdirSync(other, { recursive: true });
+    // Owned by a live process (this test's parent): not adopted at start.
+    fs.writeFileSync(path.join(other, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: process.ppid }));
+    const events = Array.from({ length: 12 }, () => usageEvent(t.id));
+    const { toLine } = await import('../../lib/gateway/metering/rows');
+    fs.writeFileSync(path.join(other, 'seg-1-1-000000.ndjson'), events.map((e) => JSON.stringify(toLine(e)) + '\n').join(''));
+    const w = writer(async () => h.db, base, { instanceId: 'runner', journalOrphanScanMs: 100 });
+    w.start();
+    try {
+      await w.tick();
+      await sleep(250);
+      await w.tick();
+      expect(w.stats.replayedEvents).toBe(0); // its owner is alive: left alone
+      // The owner dies (a pid that does not exist): the next scan adopts and replays its segment.
+      fs.writeFileSync(path.join(other, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 54321 }));
+      for (let i = 0; i < 100 && w.stats.replayedEvents < 12; i++) {
+        await sleep(50);
+        await w.tick();
+      }
+      const counts = await countByRequest(events.map((e) => e.requestId));
+      expect(counts.size).toBe(12);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expect(fs.readdirSync(other).filter((f) => f.includes('ndjson'))).toEqual([]);
+    } finally {
+      await w.stop(2000);
+    }
+  });
+
   it('keeps events journaled while the database is away and writes them after a restart', { timeout: 30_000 }, async () => {
     const t = await createTenant(h.db);
     const base = tmp('wal-outage');

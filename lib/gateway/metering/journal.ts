@@ -38,6 +38,8 @@ export interface JournalOptions {
   /** Seal the active segment past this size or age. */
   segmentMaxBytes?: number;
   segmentMaxAgeMs?: number;
+  /** How often a running instance adopts segments of instances that stopped (ms). */
+  orphanScanMs?: number;
 }
 
 type SegmentState = 'active' | 'sealed' | 'disk';
@@ -70,9 +72,18 @@ function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process killed a moment ago can still be a zombie (signalable, not yet reaped): it will
+  // never write again, so its segments are orphans. Linux only; elsewhere it counts as alive
+  // until reaped, and the periodic orphan scan picks its segments up then.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
   }
 }
 
@@ -119,10 +130,12 @@ export class Journal {
   private active: Segment | null = null;
   private readonly live = new Set<Segment>();
   private opened = false;
+  private lastOrphanScan = 0;
   private syncing: Promise<void> | null = null;
   private readonly syncMs: number;
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
+  private readonly orphanScanMs: number;
   private readonly instanceId: string;
 
   constructor(o: JournalOptions) {
@@ -132,6 +145,7 @@ export class Journal {
     this.syncMs = o.syncMs ?? 20;
     this.maxBytes = o.segmentMaxBytes ?? 8 * 1024 * 1024;
     this.maxAgeMs = o.segmentMaxAgeMs ?? 2000;
+    this.orphanScanMs = o.orphanScanMs ?? 5000;
   }
 
   get syncIntervalMs(): number {
@@ -156,6 +170,7 @@ export class Journal {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: process.pid, since: new Date().toISOString() }));
       this.adoptOrphans();
+      this.lastOrphanScan = Date.now();
       for (const f of fs
         .readdirSync(dir)
         .filter((x) => SEGMENT.test(x))
@@ -171,8 +186,9 @@ export class Journal {
     }
   }
 
-  /** Segments of dead instances on this host (same base folder) become ours. */
-  private adoptOrphans(): void {
+  /** Segments of dead instances on this host (same base folder) become ours. Returns their new paths. */
+  private adoptOrphans(): string[] {
+    const adopted: string[] = [];
     for (const d of fs.readdirSync(this.baseDir, { withFileTypes: true })) {
       if (!d.isDirectory()) continue;
       const full = path.join(this.baseDir, d.name);
@@ -186,13 +202,16 @@ export class Journal {
         continue;
       }
       for (const f of files) {
+        const to = path.join(this.dir, `adopted-${d.name}-${f}`);
         try {
-          fs.renameSync(path.join(full, f), path.join(this.dir, `adopted-${d.name}-${f}`));
+          fs.renameSync(path.join(full, f), to);
+          adopted.push(to);
         } catch {
           /* another instance adopted it first */
         }
       }
     }
+    return adopted;
   }
 
   private fail(err: unknown): void {
@@ -266,6 +285,23 @@ export class Journal {
   maintain(): void {
     const a = this.active;
     if (a && Date.now() - a.createdAt > this.maxAgeMs) this.seal(a);
+    // An instance that died after this one started (or was still dying when it started: a
+    // restart right after `kill -9` can find the old owner not yet reaped) left segments nobody
+    // would replay until the next restart; adopt them while running.
+    if (this.healthy && this.opened && Date.now() - this.lastOrphanScan > this.orphanScanMs) {
+      this.lastOrphanScan = Date.now();
+      try {
+        const adopted = this.adoptOrphans();
+        for (const file of adopted.sort()) {
+          const s = new Segment(file);
+          s.state = 'disk';
+          this.diskSegments.push(s);
+        }
+        if (adopted.length) gatewayLog.warn({ dir: this.dir, segments: adopted.length }, 'metering journal: adopted segments of an instance that stopped; replaying');
+      } catch (err) {
+        gatewayLog.warn({ dir: this.baseDir, err: err instanceof Error ? err.message : String(err) }, 'metering journal: orphan scan failed; will retry');
+      }
+    }
   }
 
   /** Whether the disk takes writes again (creates a fresh segment). */

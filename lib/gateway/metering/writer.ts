@@ -48,6 +48,8 @@ export interface WriterOptions {
   maxUnjournaled?: number;
   /** Group fsync interval (default 20 ms). */
   journalSyncMs?: number;
+  /** How often segments of instances that stopped are adopted while running (default 5 s). */
+  journalOrphanScanMs?: number;
 }
 
 export interface WriterStats {
@@ -118,7 +120,7 @@ export class MeteringWriter {
   };
 
   constructor(private readonly o: WriterOptions) {
-    this.journal = new Journal({ dir: o.journalDir, instanceId: o.instanceId, syncMs: o.journalSyncMs });
+    this.journal = new Journal({ dir: o.journalDir, instanceId: o.instanceId, syncMs: o.journalSyncMs, orphanScanMs: o.journalOrphanScanMs });
     this.unobserve = observeWriterHealth(() => ({
       journalHealthy: this.journal.healthy,
       unjournaled: this.stats.unjournaled,
