@@ -593,7 +593,7 @@ const adminRoutes: RouteSpec[] = [
     summary: 'Create an API key for a tenant',
     tags: ['Tenants'],
     auth: 'adminSession',
-    permission: 'tenants.propose',
+    permission: 'tenants.keys',
     body: CreateApiKey,
     responses: [created('The key, shown once.', CreatedApiKey)],
   },
@@ -603,7 +603,7 @@ const adminRoutes: RouteSpec[] = [
     summary: "Revoke a tenant's API key",
     tags: ['Tenants'],
     auth: 'adminSession',
-    permission: 'tenants.propose',
+    permission: 'tenants.keys',
     responses: [ok('The revoked key.', ApiKey)],
   },
   // notifications (lib/notifications/inbox.ts)
