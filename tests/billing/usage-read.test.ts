@@ -9,6 +9,8 @@ import { rollupUsage } from '../../lib/billing/rollups';
 import { tenantSpendSince, tenantUsageByDay, tenantUsageByModel, utcDay } from '../../lib/billing/usage-read';
 import { getTenantDetail, listTenantsPage, tenantListParamsSchema } from '../../lib/admin-views/tenants';
 import { ZERO, toDbString } from '../../lib/pricing/money';
+import { getDashboard } from '../../lib/admin-views/dashboard';
+import { revenueDashboard } from '../../lib/billing/dashboard';
 import { testDb } from '../support/db';
 import { createTenant, uniqueSuffix } from '../support/factories';
 import { insertEvents, type InsertedEvent } from './helpers';
@@ -80,5 +82,40 @@ describe('usage read model: rollups plus the unrolled tail', () => {
     expect(detail.revenue30d).toBe(total([...first, ...late], 'price'));
     expect(detail.tenant.monthToDateSpend).toBe(total([...first, ...late], 'price'));
     expect(detail.usageByModel.reduce((n, m) => n + m.requests, 0)).toBe(4);
+  });
+});
+
+describe('dashboard read model: the page and the report API agree, before and after a rollup', () => {
+  it('counts each event once and tells the same figures to both', async () => {
+    // A day of its own (random, long ago) so other files' events never fall into the window.
+    const day = new Date(Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 360) * 86_400_000 + 12 * 3_600_000);
+    const until = utcDay(day);
+    const t = await createTenant(db, { name: `Dash ${uniqueSuffix()}` });
+    const spec = (modelId: string, status?: 'error') => ({
+      tenantId: t.id,
+      modelId,
+      at: day,
+      usage: { inputTokens: 5000, outputTokens: 700 },
+      markupPercent: '25',
+      ...(status ? { status } : {}),
+    });
+    const events = await insertEvents(db, [spec('openai-gpt-4o'), spec('openai-gpt-4o'), spec('openai-gpt-4-1-mini', 'error')]);
+    const read = async () => {
+      const page = await withPlatform((tx) => getDashboard(tx, { days: 7, now: day }), db);
+      const api = await revenueDashboard({ days: 7, until }, db);
+      return { page, api };
+    };
+    const check = async () => {
+      const { page, api } = await read();
+      expect(page.totals).toMatchObject({ revenue: total(events, 'price'), cost: total(events, 'cost'), requests: 3, errors: 1 });
+      expect(api.totals).toMatchObject({ revenue: total(events, 'price'), cost: total(events, 'cost'), requests: 3, errors: 1 });
+      expect(page.series.day).toEqual([expect.objectContaining({ bucket: until, requests: 3, errors: 1, revenue: total(events, 'price') })]);
+      expect(page.topTenants.map((x) => [x.tenantId, x.revenue])).toEqual([[t.id, total(events, 'price')]]);
+      expect(api.topTenants.map((x) => [x.id, x.revenue])).toEqual([[t.id, total(events, 'price')]]);
+      expect(page.topModels.map((m) => m.modelId).sort()).toEqual(['openai-gpt-4-1-mini', 'openai-gpt-4o']);
+    };
+    await check();
+    await rollupUsage({ db, waitForLocked: true, today: until });
+    await check();
   });
 });

@@ -1,9 +1,8 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useActionForm } from '../../forms/use-action-form';
 import type { ActionResult } from '@/lib/http/action-result';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { RunsPageData } from '@/lib/admin-views/billing';
 import type { BillingRunView } from '@/lib/billing/runs';
 import { columnHelper, DataTable, exactFilter } from '../../data-table/data-table';
@@ -45,12 +44,9 @@ const runColumns = (tenantName: (id: string | null) => string) => [
 ];
 
 export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: boolean; start: (input: unknown) => Promise<ActionResult<BillingRunView>> }) {
-  const router = useRouter();
   const [period, setPeriod] = useState(data.defaultPeriod);
   const [tenantSlug, setTenant] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [msg, setMsg] = useState<ActionResult<BillingRunView> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, result: msg, busy, submit } = useActionForm(startRunSchema, start);
   const names = new Map(data.tenants.map((t) => [t.id, t.name]));
   const tenantName = (id: string | null) => (id ? (names.get(id) ?? id) : 'All tenants');
   return (
@@ -68,16 +64,7 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
               className="flex flex-wrap items-end gap-3"
               onSubmit={async (e) => {
                 e.preventDefault();
-                const input = { period, ...(tenantSlug ? { tenantSlug } : {}) };
-                const p = startRunSchema.safeParse(input);
-                if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
-                setErrors({});
-                setBusy(true);
-                const r = await start(input);
-                setBusy(false);
-                setMsg(r);
-                if (r.ok) router.refresh();
-                else setErrors(r.fieldErrors ?? {});
+                await submit({ period, ...(tenantSlug ? { tenantSlug } : {}) });
               }}
             >
               <Field label="Month" errors={errors.period}>

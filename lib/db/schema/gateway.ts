@@ -58,7 +58,7 @@ export const usageEvents = pgTable(
     errorCode: varchar('error_code', { length: 80 }),
     attemptCount: integer('attempt_count').notNull().default(1),
     fallbackFrom: varchar('fallback_from', { length: 100 }),
-    metadata: jsonb('metadata').notNull().default({}),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     /** When the request happened (not when the row was written). */
     createdAt: ts('created_at').notNull().defaultNow(),
     /** Set by the incremental rollup; late events have it null until folded in. */
@@ -90,7 +90,7 @@ export const routingRules = pgTable(
     priority: integer('priority').notNull().default(100),
     enabled: boolean('enabled').notNull().default(true),
     /** { tenantIds?, models?, categories?, capabilities? } — all given must match. */
-    conditions: jsonb('conditions').notNull().default({}),
+    conditions: jsonb('conditions').$type<Record<string, unknown>>().notNull().default({}),
     action: varchar('action', { length: 20, enum: ROUTING_ACTIONS }).notNull(),
     targetProvider: varchar('target_provider', { length: 50 }),
     targetModel: varchar('target_model', { length: 100 }),
