@@ -271,7 +271,7 @@ export async function getPortalUsage(tenantId: string, opts: { period?: string; 
                        sum(output_tokens) AS output, sum(image_count) AS images, sum(video_seconds)::text AS video,
                        sum(audio_minutes)::text AS audio, sum(characters) AS chars
                   FROM usage_events
-                 WHERE tenant_id = ${tenantId} AND rolled_up_at IS NULL
+                 WHERE tenant_id = ${tenantId} AND seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1)
                    AND created_at >= (${r.start}::timestamp AT TIME ZONE 'UTC') AND created_at < (${r.nextStart}::timestamp AT TIME ZONE 'UTC')
                  GROUP BY 1, model_id`,
           )
