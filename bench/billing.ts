@@ -32,7 +32,8 @@ import { rollupUsage } from '../lib/billing/rollups';
 import { runBilling } from '../lib/billing/runs';
 import { revenueByDay, topModels, topTenants } from '../lib/billing/dashboard';
 import { getMarginReport } from '../lib/billing/books';
-import { getPortalUsage } from '../lib/billing/portal';
+import { getPortalUsage } from '../lib/portal-views/usage';
+import { withTenant } from '../lib/db/tenant';
 import { previousPeriod, periodRange } from '../lib/billing/period';
 import { dec } from '../lib/pricing/money';
 import { writeRows, type RowLine } from '../lib/gateway/metering/rows';
@@ -357,7 +358,7 @@ async function main(): Promise<void> {
       ['Margin report by tenant (month, from rollups)', () => getMarginReport({ period, groupBy: 'tenant' })],
     ];
     const [someTenant] = await queryRows<{ id: string }>(handle.db, sql`SELECT id FROM tenants WHERE slug = 'bench-00001'`);
-    queries.push(['Portal usage for one tenant (month)', () => getPortalUsage(someTenant!.id, { period })]);
+    queries.push(['Portal usage for one tenant (month)', () => withTenant(someTenant!.id, (tx) => getPortalUsage(tx, someTenant!.id, { period }))]);
     for (const [label, fn] of queries) {
       const m = await measure(label, fn);
       const dash = label.startsWith('Dashboard');

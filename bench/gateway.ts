@@ -5,7 +5,12 @@
  *       concurrency 1, 16 and 64, non-streaming;
  *   (b) streaming time-to-first-byte overhead with an upstream that paces chunks 10 ms apart;
  *   (c) gateway CPU time per request and peak RSS (vs. its idle footprint);
- *   (d) the same load through Portkey's open-source gateway and through a bare Node pipe proxy.
+ *   (d) the same load through Portkey's open-source gateway and through a bare Node pipe proxy;
+ *   (e) images: latency added at c=1 to POST /api/v1/images/generations (dall-e-3) over calling
+ *       the fake provider directly, interleaved request by request (target <= 2 ms at p50);
+ *   (f) transcription: 10 MB WAV uploads to POST /api/v1/audio/transcriptions (whisper-1) at
+ *       c=8; the server's RSS is sampled through the phase (and its high-water mark reset just
+ *       before) against its idle footprint (target <= 1.3x: the upload is streamed, not held).
  * Then it stops RADIANT gracefully and counts usage events: every successful request must be
  * metered exactly once. Results go to BENCHMARKS.md (date, machine, raw numbers) and
  * bench/results/latest.json.
@@ -14,7 +19,11 @@
  * latency percentiles at c=1 and for TTFB (autocannon's histogram has 1 ms resolution, too
  * coarse for sub-millisecond overheads).
  *
- * Options: --duration S (default 10), --skip-portkey, --no-write.
+ * Options: --duration S (default 10), --skip-portkey, --no-write,
+ *   --phases chat,images,transcription (default all three; `--phases media` = images +
+ *   transcription, a quick run of about a minute), --uploads N (transcription uploads, default 64),
+ *   --serve gateway (RADIANT_SERVE=gateway: the gateway alone, no Next and no build needed; its
+ *   idle footprint is Next-free, so the RSS ratio is stricter than with the full server).
  */
 import crypto from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -34,8 +43,18 @@ const opt = (name: string, dflt: string) => {
 const DURATION = Number(opt('--duration', '10'));
 const SKIP_PORTKEY = args.includes('--skip-portkey');
 const WRITE = !args.includes('--no-write');
+const PHASES = new Set(
+  opt('--phases', 'chat,images,transcription')
+    .split(',')
+    .flatMap((p) => (p === 'media' ? ['images', 'transcription'] : [p.trim()])),
+);
+const RUN_CHAT = PHASES.has('chat');
+const RUN_IMAGES = PHASES.has('images');
+const RUN_TRANSCRIPTION = PHASES.has('transcription');
+const UPLOADS = Number(opt('--uploads', '64'));
+const GATEWAY_ONLY = opt('--serve', 'all') === 'gateway';
 
-const PORTS = { upstream: 19001, slowUpstream: 19002, radiant: 19010, pipe: 19020, pipeSlow: 19021, portkey: 19030 };
+const PORTS = { upstream: 19001, slowUpstream: 19002, media: 19003, radiant: 19010, pipe: 19020, pipeSlow: 19021, portkey: 19030 };
 const API_KEY = 'rk_live_bench_key_for_local_benchmarks_only_000000000';
 const MODEL = 'gpt-4.1-mini';
 const STREAM_MODEL = 'llama-3.1-8b-instruct'; // self-hosted provider -> the pacing upstream
@@ -91,7 +110,12 @@ interface Target {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /** One request with a precise clock; resolves with [total ms, ttfb ms (first body chunk)]. */
-function timedRequest(url: string, headers: Record<string, string>, body: string): Promise<{ ms: number; ttfbMs: number; status: number }> {
+function timedRequest(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  via: http.Agent = agent,
+): Promise<{ ms: number; ttfbMs: number; status: number }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const t0 = process.hrtime.bigint();
@@ -102,7 +126,7 @@ function timedRequest(url: string, headers: Record<string, string>, body: string
         port: u.port,
         path: u.pathname,
         method: 'POST',
-        agent,
+        agent: via,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
       },
       (res) => {
@@ -191,6 +215,151 @@ async function ttfb(t: Target, n: number): Promise<{ p50: number; p90: number; o
   return { p50: round(pct(xs, 50)), p90: round(pct(xs, 90)), ok };
 }
 
+// ---- media phases -------------------------------------------------------------------------
+
+const IMAGE_BODY = JSON.stringify({ model: 'dall-e-3', prompt: 'A lighthouse at dawn, watercolour', size: '1024x1024', response_format: 'url' });
+
+interface ImagesResult {
+  n: number;
+  direct: { p50: number; p90: number; p99: number };
+  radiant: { p50: number; p90: number; p99: number };
+  addedP50: number;
+  addedP90: number;
+  ok: number;
+  cpuMsPerReq: number;
+}
+
+/** c=1, direct and through RADIANT interleaved request by request, so the machine's drift (it
+ * is shared) lands on both sides alike. */
+async function imagesPhase(radiantPid: number, auth: Record<string, string>, n: number): Promise<ImagesResult> {
+  const direct: number[] = [];
+  const rad: number[] = [];
+  let ok = 0;
+  let cpu = 0;
+  for (let i = 0; i < n; i++) {
+    direct.push((await timedRequest(`http://127.0.0.1:${PORTS.media}/v1/images/generations`, { authorization: 'Bearer x' }, IMAGE_BODY)).ms);
+    const c0 = cpuMs(radiantPid);
+    const r = await timedRequest(`http://127.0.0.1:${PORTS.radiant}/api/v1/images/generations`, auth, IMAGE_BODY);
+    cpu += cpuMs(radiantPid) - c0;
+    if (r.status === 200) ok++;
+    rad.push(r.ms);
+  }
+  direct.sort((a, b) => a - b);
+  rad.sort((a, b) => a - b);
+  const stats = (xs: number[]) => ({ p50: round(pct(xs, 50)), p90: round(pct(xs, 90)), p99: round(pct(xs, 99)) });
+  return {
+    n,
+    direct: stats(direct),
+    radiant: stats(rad),
+    addedP50: round(pct(rad, 50) - pct(direct, 50)),
+    addedP90: round(pct(rad, 90) - pct(direct, 90)),
+    ok,
+    cpuMsPerReq: round(cpu / n),
+  };
+}
+
+/** A WAV file of `bytes` (16 kHz mono 16-bit PCM, a 440 Hz tone) and its duration in seconds. */
+function wavOf(bytes: number): { data: Buffer; seconds: number } {
+  const sampleRate = 16_000;
+  const samples = Math.floor((bytes - 44) / 2);
+  const data = Buffer.alloc(44 + samples * 2);
+  data.write('RIFF', 0, 'ascii');
+  data.writeUInt32LE(36 + samples * 2, 4);
+  data.write('WAVE', 8, 'ascii');
+  data.write('fmt ', 12, 'ascii');
+  data.writeUInt32LE(16, 16);
+  data.writeUInt16LE(1, 20);
+  data.writeUInt16LE(1, 22);
+  data.writeUInt32LE(sampleRate, 24);
+  data.writeUInt32LE(sampleRate * 2, 28);
+  data.writeUInt16LE(2, 32);
+  data.writeUInt16LE(16, 34);
+  data.write('data', 36, 'ascii');
+  data.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / sampleRate) * 8000), 44 + i * 2);
+  return { data, seconds: samples / sampleRate };
+}
+
+const UPLOAD = wavOf(10 * 1024 * 1024);
+const BOUNDARY = 'radiantbenchboundary7MA4YWxkTrZu0gW';
+const UPLOAD_BODY = Buffer.concat([
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n` +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="bench.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+  ),
+  UPLOAD.data,
+  Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+]);
+const UPLOAD_HEADERS = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+
+interface TranscriptionResult {
+  uploads: number;
+  concurrency: number;
+  fileMiB: number;
+  audioSeconds: number;
+  ok: number;
+  statuses: Record<string, number>;
+  p50: number;
+  p90: number;
+  seconds: number;
+  idleRssKb: number;
+  peakRssKb: number;
+  ratio: number;
+  cpuMsPerReq: number;
+}
+
+/** `uploads` 10 MB uploads, `concurrency` at a time; RSS sampled every 20 ms, and the kernel's
+ * high-water mark (reset first through /proc/<pid>/clear_refs) read at the end. */
+async function transcriptionPhase(pid: number, auth: Record<string, string>, uploads: number, concurrency: number): Promise<TranscriptionResult> {
+  const uploadAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = `http://127.0.0.1:${PORTS.radiant}/api/v1/audio/transcriptions`;
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRssKb = memKb(pid, 'VmRSS');
+  let hwmReset = true;
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    hwmReset = false;
+  }
+  let sampled = idleRssKb;
+  const sampler = setInterval(() => (sampled = Math.max(sampled, memKb(pid, 'VmRSS'))), 20);
+  const cpu0 = cpuMs(pid);
+  const t0 = process.hrtime.bigint();
+  const lat: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const worker = async () => {
+    while (next < uploads) {
+      next++;
+      const r = await timedRequest(url, { ...auth, ...UPLOAD_HEADERS }, UPLOAD_BODY, uploadAgent);
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      lat.push(r.ms);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  clearInterval(sampler);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = cpuMs(pid) - cpu0;
+  const peakRssKb = Math.max(sampled, hwmReset ? memKb(pid, 'VmHWM') : 0);
+  uploadAgent.destroy();
+  lat.sort((a, b) => a - b);
+  return {
+    uploads,
+    concurrency,
+    fileMiB: round(UPLOAD_BODY.length / 2 ** 20, 2),
+    audioSeconds: round(UPLOAD.seconds, 2),
+    ok: statuses['200'] ?? 0,
+    statuses,
+    p50: round(pct(lat, 50), 1),
+    p90: round(pct(lat, 90), 1),
+    seconds: round(seconds, 1),
+    idleRssKb,
+    peakRssKb,
+    ratio: round(peakRssKb / idleRssKb, 2),
+    cpuMsPerReq: round(cpu / uploads, 1),
+  };
+}
+
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `radiant_bench_${Date.now()}`;
@@ -216,7 +385,7 @@ function machine(): string {
 
 async function main(): Promise<void> {
   fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  if (!GATEWAY_ONLY && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     console.log('building the app first...');
     if (spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
   }
@@ -233,25 +402,37 @@ async function main(): Promise<void> {
     OPENAI_API_KEY: 'bench-upstream-key',
     SELF_HOSTED_BASE_URL: `http://127.0.0.1:${PORTS.slowUpstream}/v1`,
     SELF_HOSTED_API_KEY: 'bench-upstream-key',
+    // Images and transcription go to the media fake (the providers share OPENAI_API_KEY).
+    OPENAI_IMAGES_BASE_URL: `http://127.0.0.1:${PORTS.media}/v1`,
+    OPENAI_AUDIO_BASE_URL: `http://127.0.0.1:${PORTS.media}/v1`,
+    ...(GATEWAY_ONLY ? { RADIANT_SERVE: 'gateway' } : {}),
     LOG_LEVEL: 'warn',
     // The scheduled billing work (rollup every 10 minutes, last month's catch-up at start) would
     // land inside a measured phase at random; `npm run bench:billing` measures it on its own.
     RADIANT_JOBS: 'off',
   };
   try {
-    // Upstreams and the floor proxies.
+    // Upstreams and the floor proxies (the chat upstream also answers the readiness probe).
     start('fake-upstream', process.execPath, tsx('tests/fake-upstream/server.ts', ['--port', String(PORTS.upstream)]));
-    start('fake-upstream-slow', process.execPath, tsx('tests/fake-upstream/server.ts', ['--port', String(PORTS.slowUpstream), '--behavior', 'slow_stream:10']));
-    const pipe = start(
-      'pipe-proxy',
-      process.execPath,
-      tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipe), '--upstream', `http://127.0.0.1:${PORTS.upstream}`]),
-    );
-    start(
-      'pipe-proxy-slow',
-      process.execPath,
-      tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipeSlow), '--upstream', `http://127.0.0.1:${PORTS.slowUpstream}`]),
-    );
+    start('fake-media', process.execPath, tsx('bench/fake-media.ts', ['--port', String(PORTS.media), '--audio-seconds', String(UPLOAD.seconds)]));
+    let pipe: ChildProcess | null = null;
+    if (RUN_CHAT) {
+      start(
+        'fake-upstream-slow',
+        process.execPath,
+        tsx('tests/fake-upstream/server.ts', ['--port', String(PORTS.slowUpstream), '--behavior', 'slow_stream:10']),
+      );
+      pipe = start(
+        'pipe-proxy',
+        process.execPath,
+        tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipe), '--upstream', `http://127.0.0.1:${PORTS.upstream}`]),
+      );
+      start(
+        'pipe-proxy-slow',
+        process.execPath,
+        tsx('bench/pipe-proxy.ts', ['--port', String(PORTS.pipeSlow), '--upstream', `http://127.0.0.1:${PORTS.slowUpstream}`]),
+      );
+    }
 
     // RADIANT: migrate + demo world (with the bench key), lift the bench tenant's limits so the
     // load measures the gateway rather than our own 429s (limits are still checked per request).
@@ -261,10 +442,11 @@ async function main(): Promise<void> {
     await sql`UPDATE tenants SET tier = 5, monthly_budget = NULL,
                 settings = settings || '{"rateLimits":{"rpm":1000000000,"tpm":100000000000}}'::jsonb
               WHERE slug = 'acme'`;
-    await sql`UPDATE api_keys SET rate_limit_rpm = NULL, rate_limit_tpm = NULL, monthly_budget = NULL`;
+    await sql`UPDATE api_keys SET rate_limit_rpm = NULL, rate_limit_tpm = NULL, monthly_budget = NULL,
+                scopes = ARRAY['chat','embeddings','models','images','audio','search']::text[]`;
     const radiant = start('radiant', process.execPath, tsx('scripts/start.ts'), { ...env, PORT: String(PORTS.radiant), HOST: '127.0.0.1' });
     let portkey: ChildProcess | null = null;
-    if (!SKIP_PORTKEY) {
+    if (RUN_CHAT && !SKIP_PORTKEY) {
       const pkDir = path.join(root, 'bench', 'portkey');
       if (!fs.existsSync(path.join(pkDir, 'node_modules', '@portkey-ai', 'gateway'))) {
         console.log('installing Portkey (bench/portkey)...');
@@ -284,52 +466,55 @@ async function main(): Promise<void> {
       );
     }
     await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
+    await waitFor(`http://127.0.0.1:${PORTS.media}/v1/models`);
     await waitFor(`http://127.0.0.1:${PORTS.radiant}/api/health`);
     if (portkey) await waitFor(`http://127.0.0.1:${PORTS.portkey}/`, 60_000);
 
     const auth = { authorization: `Bearer ${API_KEY}` };
     const pk = (port: number) => ({ 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${port}/v1`, authorization: 'Bearer bench' });
-    const targets: Target[] = [
-      {
-        name: 'direct (fake upstream)',
-        url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`,
-        headers: { authorization: 'Bearer x' },
-        streamUrl: `http://127.0.0.1:${PORTS.slowUpstream}/v1/chat/completions`,
-        streamHeaders: { authorization: 'Bearer x' },
-        streamModel: STREAM_MODEL,
-      },
-      {
-        name: 'RADIANT',
-        url: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
-        headers: auth,
-        pid: radiant.pid,
-        streamUrl: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
-        streamHeaders: auth,
-        streamModel: STREAM_MODEL,
-      },
-      ...(portkey
-        ? [
-            {
-              name: 'Portkey OSS 1.15.2',
-              url: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
-              headers: pk(PORTS.upstream),
-              pid: portkey.pid,
-              streamUrl: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
-              streamHeaders: pk(PORTS.slowUpstream),
-              streamModel: STREAM_MODEL,
-            },
-          ]
-        : []),
-      {
-        name: 'bare pipe proxy',
-        url: `http://127.0.0.1:${PORTS.pipe}/v1/chat/completions`,
-        headers: { authorization: 'Bearer x' },
-        pid: pipe.pid,
-        streamUrl: `http://127.0.0.1:${PORTS.pipeSlow}/v1/chat/completions`,
-        streamHeaders: { authorization: 'Bearer x' },
-        streamModel: STREAM_MODEL,
-      },
-    ];
+    const targets: Target[] = !RUN_CHAT
+      ? []
+      : [
+          {
+            name: 'direct (fake upstream)',
+            url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`,
+            headers: { authorization: 'Bearer x' },
+            streamUrl: `http://127.0.0.1:${PORTS.slowUpstream}/v1/chat/completions`,
+            streamHeaders: { authorization: 'Bearer x' },
+            streamModel: STREAM_MODEL,
+          },
+          {
+            name: 'RADIANT',
+            url: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
+            headers: auth,
+            pid: radiant.pid,
+            streamUrl: `http://127.0.0.1:${PORTS.radiant}/api/v1/chat/completions`,
+            streamHeaders: auth,
+            streamModel: STREAM_MODEL,
+          },
+          ...(portkey
+            ? [
+                {
+                  name: 'Portkey OSS 1.15.2',
+                  url: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
+                  headers: pk(PORTS.upstream),
+                  pid: portkey.pid,
+                  streamUrl: `http://127.0.0.1:${PORTS.portkey}/v1/chat/completions`,
+                  streamHeaders: pk(PORTS.slowUpstream),
+                  streamModel: STREAM_MODEL,
+                },
+              ]
+            : []),
+          {
+            name: 'bare pipe proxy',
+            url: `http://127.0.0.1:${PORTS.pipe}/v1/chat/completions`,
+            headers: { authorization: 'Bearer x' },
+            pid: pipe?.pid,
+            streamUrl: `http://127.0.0.1:${PORTS.pipeSlow}/v1/chat/completions`,
+            streamHeaders: { authorization: 'Bearer x' },
+            streamModel: STREAM_MODEL,
+          },
+        ];
 
     // Warm up every path (JIT, connection pools, caches), then take the idle footprint.
     let radiantSent = 0;
@@ -339,14 +524,48 @@ async function main(): Promise<void> {
       const s = await ttfb(t, 5);
       if (t.name === 'RADIANT') radiantSent += s.ok;
     }
+    // The media paths warm too (their modules load lazily: busboy, music-metadata).
+    let mediaSent = 0;
+    if (RUN_IMAGES || RUN_TRANSCRIPTION) {
+      for (let i = 0; i < 50; i++)
+        mediaSent += (await timedRequest(`http://127.0.0.1:${PORTS.radiant}/api/v1/images/generations`, auth, IMAGE_BODY)).status === 200 ? 1 : 0;
+      for (let i = 0; i < 2; i++) {
+        const r = await timedRequest(`http://127.0.0.1:${PORTS.radiant}/api/v1/audio/transcriptions`, { ...auth, ...UPLOAD_HEADERS }, UPLOAD_BODY);
+        if (r.status !== 200) throw new Error(`transcription warm-up answered ${r.status}`);
+        mediaSent++;
+      }
+      if (mediaSent < 52) throw new Error('an image warm-up request failed (see bench/results/radiant.log)');
+    }
     // The app's own idle footprint: Next with its pages loaded, the gateway warm, no load.
-    for (const p of ['/', '/admin/sign-in', '/portal/sign-in', '/api/health', '/docs/api', '/api/openapi.json']) {
+    for (const p of GATEWAY_ONLY ? ['/api/health'] : ['/', '/admin/sign-in', '/portal/sign-in', '/api/health', '/docs/api', '/api/openapi.json']) {
       await fetch(`http://127.0.0.1:${PORTS.radiant}${p}`)
         .then((r) => r.arrayBuffer())
         .catch(() => {});
     }
     await new Promise((r) => setTimeout(r, 1500));
     const idleRssKb = memKb(radiant.pid!, 'VmRSS');
+
+    // Media first, so the chat phases' heap growth does not flatter the upload's RSS ratio.
+    let images: ImagesResult | null = null;
+    let transcription: TranscriptionResult | null = null;
+    if (RUN_IMAGES) {
+      console.log('measuring images (c=1, direct and RADIANT interleaved)...');
+      images = await imagesPhase(radiant.pid!, auth, 1000);
+      mediaSent += images.ok;
+      console.log(JSON.stringify(images));
+    }
+    if (RUN_TRANSCRIPTION) {
+      console.log(`measuring transcription (${UPLOADS} uploads of 10 MB, c=8)...`);
+      transcription = await transcriptionPhase(radiant.pid!, auth, UPLOADS, 8);
+      mediaSent += transcription.ok;
+      console.log(JSON.stringify(transcription));
+    }
+    radiantSent += mediaSent;
+    try {
+      fs.writeFileSync(`/proc/${radiant.pid}/clear_refs`, '5'); // the chat phases' peak is their own
+    } catch {
+      /* not Linux: the chat peak then includes the uploads' */
+    }
 
     const results: Record<
       string,
@@ -379,60 +598,85 @@ async function main(): Promise<void> {
     await sql.end();
     const metered = Number(n);
 
-    const direct = results['direct (fake upstream)']!;
-    const rows: string[] = [];
-    const add = (a: number, b: number) => round(a - b, 3);
-    rows.push(
-      '| path | c=1 p50 / p90 / p99 (ms) | added p50 / p99 at c=1 (ms) | req/s c=1 / c=16 / c=64 | p99 c=64 (ms) | CPU per request (ms) | stream TTFB p50 (ms) | TTFB added (ms) |',
-    );
-    rows.push('|---|---|---|---|---|---|---|---|');
-    for (const [name, r] of Object.entries(results)) {
-      const isDirect = r === direct;
+    const stamp = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const metering = `- Metering: ${radiantSent} requests sent to RADIANT (incl. those the load generator cut off at the end of each phase), ${metered} usage events written, ${radiantSent - metered} lost, ${dup} duplicates`;
+    const direct = results['direct (fake upstream)'];
+    const rad = results.RADIANT;
+    let chatSection: string | null = null;
+    if (direct && rad) {
+      const rows: string[] = [];
+      const add = (a: number, b: number) => round(a - b, 3);
       rows.push(
-        `| ${name} | ${r.c1.p50} / ${r.c1.p90} / ${r.c1.p99} | ${isDirect ? '—' : `${add(r.c1.p50, direct.c1.p50)} / ${add(r.c1.p99, direct.c1.p99)}`} | ${r.c1.rps} / ${r.c16.rps} / ${r.c64.rps} | ${r.c64.p99} | ${r.c16.cpuMsPerReq ?? '—'} | ${r.ttfb.p50} | ${isDirect ? '—' : add(r.ttfb.p50, direct.ttfb.p50)} |`,
+        '| path | c=1 p50 / p90 / p99 (ms) | added p50 / p99 at c=1 (ms) | req/s c=1 / c=16 / c=64 | p99 c=64 (ms) | CPU per request (ms) | stream TTFB p50 (ms) | TTFB added (ms) |',
       );
+      rows.push('|---|---|---|---|---|---|---|---|');
+      for (const [name, r] of Object.entries(results)) {
+        const isDirect = r === direct;
+        rows.push(
+          `| ${name} | ${r.c1.p50} / ${r.c1.p90} / ${r.c1.p99} | ${isDirect ? '—' : `${add(r.c1.p50, direct.c1.p50)} / ${add(r.c1.p99, direct.c1.p99)}`} | ${r.c1.rps} / ${r.c16.rps} / ${r.c64.rps} | ${r.c64.p99} | ${r.c16.cpuMsPerReq ?? '—'} | ${r.ttfb.p50} | ${isDirect ? '—' : add(r.ttfb.p50, direct.ttfb.p50)} |`,
+        );
+      }
+      const pkr = portkey ? results['Portkey OSS 1.15.2'] : undefined;
+      const summary = [
+        `- Throughput vs Portkey: c=16 ${pkr ? round(rad.c16.rps / pkr.c16.rps, 2) : '—'}x, c=64 ${pkr ? round(rad.c64.rps / pkr.c64.rps, 2) : '—'}x (target >= 2x)`,
+        `- RADIANT CPU per request: ${rad.c16.cpuMsPerReq} ms at c=16, ${rad.c1.cpuMsPerReq} ms at c=1 (target < 0.5 ms)`,
+        `- Added latency at c=1: p50 ${add(rad.c1.p50, direct.c1.p50)} ms, p99 ${add(rad.c1.p99, direct.c1.p99)} ms (targets < 0.7 / < 3 ms)`,
+        `- Streaming TTFB overhead: ${add(rad.ttfb.p50, direct.ttfb.p50)} ms at p50 (target < 2 ms)`,
+        `- RADIANT RSS: idle ${Math.round(idleRssKb / 1024)} MiB, peak ${Math.round(peakRssKb / 1024)} MiB = ${round(peakRssKb / idleRssKb, 2)}x idle (target < 1.2x)${portkeyPeakKb ? `; Portkey peak ${Math.round(portkeyPeakKb / 1024)} MiB` : ''}`,
+        metering,
+        `- Non-2xx under load: RADIANT c=16 ${rad.c16.non2xx}, c=64 ${rad.c64.non2xx}`,
+      ];
+      chatSection = [
+        `## Gateway benchmark — ${stamp}`,
+        '',
+        `Machine: ${machine()}. PostgreSQL 15 (local) for RADIANT; fake upstream answering at once; autocannon ${DURATION} s per phase for c=16/64, 2,000 sequential requests for c=1, 100 streamed requests (10 ms chunk pacing) for TTFB. All processes share the same 2 cores, so compare within one run, as ratios; CPU time per request is the steadier figure (req/s moves with whatever else the shared machine runs).`,
+        '',
+        ...rows,
+        '',
+        ...summary,
+        '',
+      ].join('\n');
     }
-    const rad = results.RADIANT!;
-    const pkr = portkey ? results['Portkey OSS 1.15.2'] : undefined;
-    const summary = [
-      `- Throughput vs Portkey: c=16 ${pkr ? round(rad.c16.rps / pkr.c16.rps, 2) : '—'}x, c=64 ${pkr ? round(rad.c64.rps / pkr.c64.rps, 2) : '—'}x (target >= 2x)`,
-      `- RADIANT CPU per request: ${rad.c16.cpuMsPerReq} ms at c=16, ${rad.c1.cpuMsPerReq} ms at c=1 (target < 0.5 ms)`,
-      `- Added latency at c=1: p50 ${add(rad.c1.p50, direct.c1.p50)} ms, p99 ${add(rad.c1.p99, direct.c1.p99)} ms (targets < 0.7 / < 3 ms)`,
-      `- Streaming TTFB overhead: ${add(rad.ttfb.p50, direct.ttfb.p50)} ms at p50 (target < 2 ms)`,
-      `- RADIANT RSS: idle ${Math.round(idleRssKb / 1024)} MiB, peak ${Math.round(peakRssKb / 1024)} MiB = ${round(peakRssKb / idleRssKb, 2)}x idle (target < 1.2x)${portkeyPeakKb ? `; Portkey peak ${Math.round(portkeyPeakKb / 1024)} MiB` : ''}`,
-      `- Metering: ${radiantSent} requests sent to RADIANT (incl. those the load generator cut off at the end of each phase), ${metered} usage events written, ${radiantSent - metered} lost, ${dup} duplicates`,
-      `- Non-2xx under load: RADIANT c=16 ${rad.c16.non2xx}, c=64 ${rad.c64.non2xx}`,
-    ];
-    const section = [
-      `## Gateway benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      '',
-      `Machine: ${machine()}. PostgreSQL 15 (local) for RADIANT; fake upstream answering at once; autocannon ${DURATION} s per phase for c=16/64, 2,000 sequential requests for c=1, 100 streamed requests (10 ms chunk pacing) for TTFB. All processes share the same 2 cores, so compare within one run, as ratios.`,
-      '',
-      ...rows,
-      '',
-      ...summary,
-      '',
-    ].join('\n');
-    console.log(`\n${section}`);
+    let mediaSection: string | null = null;
+    if (images || transcription) {
+      const lines = [
+        `## Media endpoints benchmark — ${stamp}`,
+        '',
+        `Machine: ${machine()}. PostgreSQL 15 (local); fake OpenAI images/transcription provider answering at once (\`bench/fake-media.ts\`); server ${GATEWAY_ONLY ? 'gateway only (`RADIANT_SERVE=gateway`, no Next: the stricter idle footprint)' : 'with Next'}. \`npm run bench -- --phases media${GATEWAY_ONLY ? ' --serve gateway' : ''}\`.`,
+        '',
+      ];
+      if (images) {
+        lines.push(
+          `| images (dall-e-3, c=1, ${images.n} requests each, interleaved) | p50 / p90 / p99 (ms) |`,
+          '|---|---|',
+          `| direct (fake provider) | ${images.direct.p50} / ${images.direct.p90} / ${images.direct.p99} |`,
+          `| RADIANT /api/v1/images/generations | ${images.radiant.p50} / ${images.radiant.p90} / ${images.radiant.p99} |`,
+          '',
+          `- Images: added latency at c=1 p50 ${images.addedP50} ms, p90 ${images.addedP90} ms (target <= 2 ms at p50) — ${images.addedP50 <= 2 ? 'met' : 'NOT met'}; ${images.ok}/${images.n} answered 200; RADIANT CPU ${images.cpuMsPerReq} ms per request`,
+        );
+      }
+      if (transcription) {
+        const t = transcription;
+        lines.push(
+          `- Transcription: ${t.uploads} uploads of ${t.fileMiB} MiB (WAV, ${t.audioSeconds} s of audio) at c=${t.concurrency} in ${t.seconds} s; latency p50 ${t.p50} ms, p90 ${t.p90} ms; statuses ${JSON.stringify(t.statuses)}; RADIANT CPU ${t.cpuMsPerReq} ms per upload`,
+          `- Transcription RSS: idle ${Math.round(t.idleRssKb / 1024)} MiB, peak ${Math.round(t.peakRssKb / 1024)} MiB = ${t.ratio}x idle (target <= 1.3x) — ${t.ratio <= 1.3 ? 'met' : 'NOT met'}`,
+        );
+      }
+      if (!chatSection) lines.push(metering);
+      mediaSection = `${lines.join('\n')}\n`;
+    }
+    for (const sec of [chatSection, mediaSection]) if (sec) console.log(`\n${sec}`);
     fs.writeFileSync(
       path.join(root, 'bench', 'results', 'latest.json'),
-      JSON.stringify({ date: new Date().toISOString(), machine: machine(), results, idleRssKb, peakRssKb, portkeyPeakKb, radiantSent, metered }, null, 2),
+      JSON.stringify(
+        { date: new Date().toISOString(), machine: machine(), results, images, transcription, idleRssKb, peakRssKb, portkeyPeakKb, radiantSent, metered },
+        null,
+        2,
+      ),
     );
     if (WRITE) {
-      const file = path.join(root, 'BENCHMARKS.md');
-      const existing = fs.existsSync(file)
-        ? fs.readFileSync(file, 'utf8')
-        : '# Benchmarks\n\nMeasured with `npm run bench` (gateway) and `npm run bench:billing` (billing at scale).\n\n';
-      const marker = '<!-- gateway-bench -->';
-      const start = existing.indexOf(marker);
-      const end = existing.indexOf('<!-- /gateway-bench -->');
-      const block = `${marker}\n${section}\n<!-- /gateway-bench -->`;
-      fs.writeFileSync(
-        file,
-        start >= 0 && end > start
-          ? existing.slice(0, start) + block + existing.slice(end + '<!-- /gateway-bench -->'.length)
-          : `${existing.trimEnd()}\n\n${block}\n`,
-      );
+      if (chatSection) writeSection('gateway-bench', chatSection);
+      if (mediaSection) writeSection('media-bench', mediaSection);
       console.log('written to BENCHMARKS.md');
     }
   } finally {
@@ -440,6 +684,23 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     await db.drop().catch(() => {});
   }
+}
+
+/** Replaces the section between <!-- name --> and <!-- /name --> in BENCHMARKS.md (appends it when absent). */
+function writeSection(name: string, section: string): void {
+  const file = path.join(root, 'BENCHMARKS.md');
+  const existing = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nMeasured with `npm run bench` (gateway) and `npm run bench:billing` (billing at scale).\n\n';
+  const open = `<!-- ${name} -->`;
+  const close = `<!-- /${name} -->`;
+  const start = existing.indexOf(open);
+  const end = existing.indexOf(close);
+  const block = `${open}\n${section}\n${close}`;
+  fs.writeFileSync(
+    file,
+    start >= 0 && end > start ? existing.slice(0, start) + block + existing.slice(end + close.length) : `${existing.trimEnd()}\n\n${block}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

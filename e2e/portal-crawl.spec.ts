@@ -58,7 +58,7 @@ test('no cost, markup or margin anywhere under /portal', async ({ page }, info) 
 
   await signInTenant(page);
   const visited = new Set<string>();
-  const queue = ['/portal', '/portal/prices', '/portal/usage', '/portal/usage?days=90', '/portal/invoices', '/portal/keys'];
+  const queue = ['/portal', '/portal/prices', '/portal/usage', '/portal/usage?status=error', '/portal/invoices', '/portal/keys'];
   while (queue.length) {
     const path = queue.shift()!;
     if (visited.has(path)) continue;

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useActionForm } from '../forms/use-action-form';
 import type { ActionResult } from '@/lib/http/action-result';
-import { fieldErrorsFrom } from '@/lib/http/action-result';
 import type { AlertRow } from '@/lib/admin-views/alerts';
 import { adjustCostSchema } from '@/lib/admin-views/schemas';
 import { dec } from '@/lib/pricing/money';
@@ -34,11 +34,9 @@ function AdjustDialog({ row, action, available }: { row: AlertRow; action: Adjus
   const [inputPer1k, setIn] = useState(row.currentInputPer1k ?? '');
   const [outputPer1k, setOut] = useState(row.currentOutputPer1k ?? '');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [res, setRes] = useState<ActionResult<{ id: string; title: string }> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, result: res, busy, submit, reset } = useActionForm(adjustCostSchema, action, { refresh: false });
   return (
-    <DialogRoot open={open} onOpenChange={(o) => (setOpen(o), o ? null : (setRes(null), setErrors({})))}>
+    <DialogRoot open={open} onOpenChange={(o) => (setOpen(o), o ? null : reset())}>
       <DialogTrigger asChild>
         <Button size="sm" variant="secondary">
           Adjust cost…
@@ -64,14 +62,7 @@ function AdjustDialog({ row, action, available }: { row: AlertRow; action: Adjus
             className="space-y-4"
             onSubmit={async (e) => {
               e.preventDefault();
-              const input = { alertId: row.id, modelId: row.modelId, inputPer1k, outputPer1k, reason };
-              const p = adjustCostSchema.safeParse(input);
-              if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
-              setBusy(true);
-              const r = await action(input);
-              setBusy(false);
-              setRes(r);
-              setErrors(r.ok ? {} : (r.fieldErrors ?? {}));
+              await submit({ alertId: row.id, modelId: row.modelId, inputPer1k, outputPer1k, reason });
             }}
           >
             <div className="grid gap-4 sm:grid-cols-2">

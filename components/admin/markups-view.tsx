@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useActionForm } from '../forms/use-action-form';
 import type { ActionResult } from '@/lib/http/action-result';
-import { fieldErrorsFrom } from '@/lib/http/action-result';
 import type { MarkupRow, MarkupsData } from '@/lib/admin-views/markups';
 import { clearMarkupSchema, defaultMarkupSchema } from '@/lib/admin-views/schemas';
 import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
@@ -55,18 +55,13 @@ function DefaultMarkupDialog({
   const [open, setOpen] = useState(false);
   const [markupPercent, setMarkup] = useState(current);
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [result, setResult] = useState<ProposalResult | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, result, busy, submit, reset } = useActionForm(defaultMarkupSchema, action, { refresh: false });
   return (
     <DialogRoot
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
-        if (!o) {
-          setResult(null);
-          setErrors({});
-        }
+        if (!o) reset();
       }}
     >
       <DialogTrigger asChild>
@@ -86,14 +81,7 @@ function DefaultMarkupDialog({
             className="space-y-4"
             onSubmit={async (e) => {
               e.preventDefault();
-              const input = { scope, markupPercent, reason };
-              const p = defaultMarkupSchema.safeParse(input);
-              if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
-              setBusy(true);
-              const r = await action(input);
-              setBusy(false);
-              setResult(r);
-              setErrors(r.ok ? {} : (r.fieldErrors ?? {}));
+              await submit({ scope, markupPercent, reason });
             }}
           >
             <Field label="New markup %" errors={errors.markupPercent}>

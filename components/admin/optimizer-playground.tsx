@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
+import { useActionForm } from '../forms/use-action-form';
 import type { ActionResult } from '@/lib/http/action-result';
-import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { OptimizerOptions, OptimizerOutcome } from '@/lib/admin-views/optimizer';
 import { optimizerFormSchema } from '@/lib/admin-views/schemas';
 import type { CandidateAnalysis } from '@/lib/pricing/optimizer';
@@ -89,9 +89,8 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
     tenantId: '',
   });
   const [caps, setCaps] = useState<string[]>([]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [res, setRes] = useState<Awaited<ReturnType<OptimizeAction>> | null>(null);
+  // A read, not a change: nothing on the page to refresh.
+  const { errors, result: res, busy, submit } = useActionForm(optimizerFormSchema, run, { refresh: false });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((s) => ({ ...s, [k]: e.target.value }));
   const check = (k: keyof typeof f) => (e: { target: { checked: boolean } }) => setF((s) => ({ ...s, [k]: e.target.checked }));
 
@@ -105,20 +104,14 @@ export function OptimizerPlayground({ options, run }: { options: OptimizerOption
             className="space-y-4"
             onSubmit={async (e) => {
               e.preventDefault();
-              const input = {
+              await submit({
                 ...f,
                 requiredCapabilities: caps,
                 minQualityScore: f.minQualityScore === '' ? undefined : f.minQualityScore,
                 cachedTokenCount: f.cachedTokenCount === '' ? undefined : f.cachedTokenCount,
                 maxPricePerRequest: f.maxPricePerRequest === '' ? undefined : f.maxPricePerRequest,
                 tenantId: f.tenantId === '' ? undefined : f.tenantId,
-              };
-              const p = optimizerFormSchema.safeParse(input);
-              if (!p.success) return setErrors(fieldErrorsFrom(p.error.issues));
-              setErrors({});
-              setBusy(true);
-              setRes(await run(input));
-              setBusy(false);
+              });
             }}
           >
             <div className="grid grid-cols-2 gap-3">

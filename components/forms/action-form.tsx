@@ -4,14 +4,14 @@
  * A small form described by its fields, posting to a server action that returns an
  * ActionResult: field errors land under their fields, a form error above the button, and the
  * success state is whatever `success(data)` renders (e.g. an invitation link). Used by the tenant
- * and people screens. (When the shared `useActionForm` hook lands, these forms move onto it.)
+ * and people screens; the flow itself is `useActionForm`.
  */
-import { useRouter } from 'next/navigation';
-import { useState, useTransition, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ActionResult } from '@/lib/http/action-result';
 import { Button } from '../ui/button';
 import { DialogContent, DialogRoot, DialogTrigger } from '../ui/dialog';
 import { Checkbox, Field, FormError, Input, Select, Textarea } from '../ui/field';
+import { useActionForm } from './use-action-form';
 
 export type FieldSpec =
   | {
@@ -52,12 +52,21 @@ export function ActionForm<T>({
   columns?: 1 | 2;
   ariaLabel?: string;
 }) {
-  const router = useRouter();
-  const [result, setResult] = useState<ActionResult<T> | null>(null);
-  const [pending, start] = useTransition();
   const [formKey, setFormKey] = useState(0);
+  // No client schema here: the fields are plain strings/booleans and the server action
+  // validates (its field errors land under the fields).
+  const {
+    result,
+    busy,
+    errors: fe,
+    submit,
+  } = useActionForm<T>(null, action, {
+    onSuccess: () => {
+      if (!success) setFormKey((k) => k + 1);
+      onDone?.();
+    },
+  });
   if (result?.ok && success) return <>{success(result.data, result.message)}</>;
-  const fe = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
     <form
       key={formKey}
@@ -69,15 +78,7 @@ export function ActionForm<T>({
         const fd = new FormData(e.currentTarget);
         const input: Record<string, unknown> = { ...extra };
         for (const f of fields) input[f.name] = f.type === 'checkbox' ? fd.get(f.name) === 'on' : String(fd.get(f.name) ?? '');
-        start(async () => {
-          const r = await action(input);
-          setResult(r);
-          if (r.ok) {
-            if (!success) setFormKey((k) => k + 1);
-            onDone?.();
-            router.refresh();
-          }
-        });
+        void submit(input);
       }}
     >
       {result?.ok && !success && result.message ? (
@@ -124,7 +125,7 @@ export function ActionForm<T>({
         )}
       </div>
       <FormError message={result && !result.ok ? result.message : null} />
-      <Button type="submit" loading={pending}>
+      <Button type="submit" loading={busy}>
         {submitLabel}
       </Button>
     </form>

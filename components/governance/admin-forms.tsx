@@ -1,6 +1,7 @@
 'use client';
 
-/** Small forms of the administrators screen: invite, revoke an invitation, propose a role change. */
+/** Small forms of the administrators screen: invite, revoke an invitation, propose a role change
+ * or a deactivation. */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
@@ -168,5 +169,58 @@ export function RoleChangeForm({
         </span>
       ) : null}
     </form>
+  );
+}
+
+/** Proposes deactivating an administrator (admin.deactivate); asks once before proposing. */
+export function DeactivateButton({ adminId, email, propose }: { adminId: string; email: string; propose: Act<{ id: string; title: string }> }) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [result, setResult] = useState<Awaited<ReturnType<typeof propose>> | null>(null);
+  const [pending, start] = useTransition();
+  if (result?.ok) {
+    return (
+      <span className="text-xs text-emerald-800" role="status">
+        Deactivation proposed.{' '}
+        <Link className="underline" href={`/admin/approvals/${result.data.id}`}>
+          View request
+        </Link>
+      </span>
+    );
+  }
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      {confirming ? (
+        <>
+          <span className="text-xs text-slate-700">Deactivate {email}? Another super_admin approves.</span>
+          <Button
+            size="sm"
+            variant="danger"
+            loading={pending}
+            onClick={() =>
+              start(async () => {
+                const r = await propose({ adminId });
+                setResult(r);
+                if (r.ok) router.refresh();
+              })
+            }
+          >
+            Propose deactivation
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+            Keep
+          </Button>
+        </>
+      ) : (
+        <Button size="sm" variant="secondary" aria-label={`Deactivate ${email}`} onClick={() => setConfirming(true)}>
+          Deactivate
+        </Button>
+      )}
+      {result && !result.ok ? (
+        <span role="alert" className="text-xs text-red-700">
+          {result.message}
+        </span>
+      ) : null}
+    </span>
   );
 }

@@ -11,6 +11,7 @@ import { humanize } from '../ui/format';
 import { Money } from '../ui/money';
 import { DescriptionList } from '../ui/page';
 import { LocalTime } from '../ui/time';
+import { usageHref } from './usage-view';
 
 const ic = columnHelper<PortalInvoiceSummary>();
 const columns = [
@@ -75,8 +76,19 @@ export function PortalInvoicesTable({ rows }: { rows: PortalInvoiceSummary[] }) 
 
 type Line = PortalInvoice['lines'][number];
 const lc = columnHelper<Line>();
-const lineColumns = [
-  lc.accessor('description', { header: 'Description' }),
+/** Usage lines link to the requests behind them: the invoice's month and the line's model. */
+const lineColumnsFor = (period: string) => [
+  lc.accessor('description', {
+    header: 'Description',
+    cell: (c) =>
+      c.row.original.kind === 'usage' && c.row.original.modelId ? (
+        <Link className="text-brand-700 hover:underline" href={usageHref(period, c.row.original.modelId)}>
+          {c.getValue()}
+        </Link>
+      ) : (
+        c.getValue()
+      ),
+  }),
   lc.accessor('kind', { header: 'Kind', cell: (c) => humanize(c.getValue()) }),
   lc.accessor('quantity', { header: 'Quantity', meta: { align: 'right' } }),
   lc.accessor((r) => r.unit ?? '', { id: 'unit', header: 'Unit' }),
@@ -148,7 +160,7 @@ export function PortalInvoiceDetail({ inv }: { inv: PortalInvoice }) {
       <Card>
         <CardHeader title="Lines" />
         <CardBody>
-          <DataTable data={inv.lines} columns={lineColumns} caption="Invoice lines" getRowId={(r) => String(r.lineNo)} search={false} />
+          <DataTable data={inv.lines} columns={lineColumnsFor(inv.period)} caption="Invoice lines" getRowId={(r) => String(r.lineNo)} search={false} />
         </CardBody>
       </Card>
     </div>

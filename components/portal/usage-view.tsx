@@ -1,9 +1,13 @@
 'use client';
 
+/** The portal's usage screens: a month's figures (from the rollups) and its single requests (a
+ * server-side keyset list, filterable by API key, model and status). Prices only. */
 import Link from 'next/link';
-import type { PortalUsage } from '@/lib/portal-views/usage';
+import type { Page } from '@/lib/lists/keyset';
+import type { PortalUsage, PortalUsageEvent } from '@/lib/portal-views/usage';
 import { BarChart, TimeSeriesChart } from '../charts/charts';
-import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
+import { columnHelper, DataTable, decimalSort } from '../data-table/data-table';
+import { ServerTable, serverColumnHelper } from '../data-table/server-table';
 import { StatusBadge } from '../ui/badge';
 import { Card, CardBody, CardHeader } from '../ui/card';
 import { ProgressBar } from '../ui/feedback';
@@ -12,44 +16,24 @@ import { Money } from '../ui/money';
 import { Stat, StatGrid } from '../ui/page';
 import { LocalTime } from '../ui/time';
 
-type Recent = PortalUsage['recent'][number];
 type ByModel = PortalUsage['byModel'][number];
-
-const rc = columnHelper<Recent>();
-const recentColumns = [
-  rc.accessor('at', { header: 'Time', cell: (c) => <LocalTime value={c.getValue()} /> }),
-  rc.accessor('model', { header: 'Model', filterFn: exactFilter }),
-  rc.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  rc.accessor('inputTokens', { header: 'In tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  rc.accessor('outputTokens', { header: 'Out tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  rc.accessor('price', { header: 'Price', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
-  rc.accessor('requestId', { header: 'Request id', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
-];
-const mc = columnHelper<ByModel>();
-const modelColumns = [
-  mc.accessor('displayName', { header: 'Model', cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
-  mc.accessor('model', { header: 'API name', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
-  mc.accessor('requests', { header: 'Requests', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  mc.accessor('tokens', { header: 'Tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  mc.accessor('spend', { header: 'Spend', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} kind="small" /> }),
-];
 
 export function BudgetCard({ usage }: { usage: PortalUsage }) {
   const b = usage.budget;
   return (
     <Card>
-      <CardHeader title="Monthly budget" description="Spend this calendar month (UTC) against your cap" />
+      <CardHeader title="Monthly budget" description={`Spend in ${usage.period} (UTC) against your cap`} />
       <CardBody className="space-y-3">
-        {b ? (
+        {b.monthlyBudget !== null ? (
           <>
             <ProgressBar
-              value={Math.min(100, Math.round(b.usedPercent))}
+              value={Math.min(100, Math.round(b.percentUsed ?? 100))}
               max={100}
               label="Budget used"
-              valueText={`${b.usedPercent}% of ${formatAmount(b.monthly, usage.currency)}`}
+              valueText={`${b.percentUsed ?? 100}% of ${formatAmount(b.monthlyBudget, usage.currency)}`}
             />
             <p className="text-sm text-slate-700">
-              <strong>{formatAmount(b.remaining, usage.currency)}</strong> left of {formatAmount(b.monthly, usage.currency)}.
+              <strong>{formatAmount(b.remaining ?? '0', usage.currency)}</strong> left of {formatAmount(b.monthlyBudget, usage.currency)}.
             </p>
           </>
         ) : (
@@ -60,29 +44,47 @@ export function BudgetCard({ usage }: { usage: PortalUsage }) {
   );
 }
 
+/** Link to the requests behind a figure (invoice lines and the by-model table use it). */
+export function usageHref(period: string, modelId?: string | null): string {
+  const sp = new URLSearchParams({ period });
+  if (modelId) sp.set('model', modelId);
+  return `/portal/usage?${sp.toString()}#requests`;
+}
+
 export function PortalUsageView({ usage }: { usage: PortalUsage }) {
-  const daily = usage.daily.map((d) => ({ day: d.day, spend: displayNumber(d.spend), requests: d.requests, tokens: d.tokens }));
-  const m = usage.monthToDate;
+  const daily = usage.byDay.map((d) => ({ day: d.date, spend: displayNumber(d.spend), requests: d.requests, tokens: d.tokens }));
+  const t = usage.totals;
+  const mc = columnHelper<ByModel>();
+  const modelColumns = [
+    mc.accessor('displayName', {
+      header: 'Model',
+      cell: (c) => (
+        <Link className="font-medium text-brand-700 hover:underline" href={usageHref(usage.period, c.row.original.modelId)}>
+          {c.getValue()}
+        </Link>
+      ),
+    }),
+    mc.accessor('model', { header: 'API name', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
+    mc.accessor('requests', { header: 'Requests', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
+    mc.accessor('totalTokens', { header: 'Tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
+    mc.accessor('spend', { header: 'Spend', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money value={c.getValue()} kind="small" /> }),
+  ];
   return (
     <div className="space-y-6">
       <StatGrid>
-        <Stat label="Spend this month" value={formatAmount(m.spend, usage.currency)} />
-        <Stat label="Requests this month" value={formatCount(m.requests)} />
-        <Stat
-          label="Tokens this month"
-          value={formatCount(m.inputTokens + m.outputTokens)}
-          hint={`${formatCount(m.inputTokens)} in · ${formatCount(m.outputTokens)} out`}
-        />
+        <Stat label={`Spend in ${usage.period}`} value={formatAmount(t.spend, usage.currency)} />
+        <Stat label="Requests" value={formatCount(t.requests)} />
+        <Stat label="Tokens" value={formatCount(t.totalTokens)} hint={`${formatCount(t.inputTokens)} in · ${formatCount(t.outputTokens)} out`} />
         <Stat
           label="Budget left"
-          value={usage.budget ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'}
-          tone={usage.budget && usage.budget.usedPercent >= 90 ? 'warn' : undefined}
+          value={usage.budget.remaining !== null ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'}
+          tone={(usage.budget.percentUsed ?? 0) >= 90 ? 'warn' : undefined}
         />
       </StatGrid>
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardBody>
-            <TimeSeriesChart title={`Spend per day (last ${usage.rangeDays} days)`} data={daily} xKey="day" series={[{ key: 'spend', label: 'Spend' }]} />
+            <TimeSeriesChart title={`Spend per day (${usage.period})`} data={daily} xKey="day" series={[{ key: 'spend', label: 'Spend' }]} />
           </CardBody>
         </Card>
         <BudgetCard usage={usage} />
@@ -107,42 +109,49 @@ export function PortalUsageView({ usage }: { usage: PortalUsage }) {
         </Card>
       </div>
       <Card>
-        <CardHeader title="By model" description={`Last ${usage.rangeDays} days`} />
+        <CardHeader title="By model" description={usage.period} />
         <CardBody>
           <DataTable
             data={usage.byModel}
             columns={modelColumns}
             caption="Usage by model"
-            getRowId={(r) => r.model}
-            csvFilename="radiant-usage-by-model.csv"
-            empty="No usage yet."
-          />
-        </CardBody>
-      </Card>
-      <Card>
-        <CardHeader
-          title="Recent requests"
-          description="The latest 200"
-          actions={
-            <Link className="text-sm text-brand-700 underline" href="/portal/keys">
-              API keys
-            </Link>
-          }
-        />
-        <CardBody>
-          <DataTable
-            data={usage.recent}
-            columns={recentColumns}
-            caption="Recent requests"
-            testId="portal-recent-table"
-            getRowId={(r) => r.requestId}
-            csvFilename="radiant-recent-requests.csv"
-            initialColumnVisibility={{ requestId: false }}
-            facets={[{ columnId: 'status', label: 'Status' }]}
-            empty="No requests yet. Create an API key and call the gateway."
+            getRowId={(r) => r.modelId}
+            csvFilename={`radiant-usage-by-model-${usage.period}.csv`}
+            empty="No usage in this month."
           />
         </CardBody>
       </Card>
     </div>
+  );
+}
+
+/** The month's single requests, one keyset page at a time (filters and sort in the URL). */
+export function UsageEventsTable({ page, sort, dir, csvHref }: { page: Page<PortalUsageEvent>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
+  const c = serverColumnHelper<PortalUsageEvent>();
+  const columns = [
+    c.accessor('at', { header: 'Time', meta: { priority: 1, sortKey: 'time' }, cell: (x) => <LocalTime value={x.getValue()} /> }),
+    c.accessor((r) => r.keyName ?? '', { id: 'key', header: 'Key', meta: { priority: 3 }, cell: (x) => x.getValue() || '—' }),
+    c.accessor('model', { header: 'Model', meta: { priority: 2 }, cell: (x) => <span className="break-all">{x.getValue()}</span> }),
+    c.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (x) => <StatusBadge status={x.getValue()} /> }),
+    c.accessor('inputTokens', {
+      header: 'Tokens',
+      meta: { align: 'right', priority: 3 },
+      cell: (x) => `${formatCount(x.getValue())} in · ${formatCount(x.row.original.outputTokens)} out`,
+    }),
+    c.accessor('price', { header: 'Price', meta: { align: 'right', priority: 1, sortKey: 'price' }, cell: (x) => <Money value={x.getValue()} kind="small" /> }),
+  ];
+  return (
+    <ServerTable
+      rows={page.rows}
+      columns={columns}
+      caption="Requests"
+      testId="portal-usage-events"
+      getRowId={(r) => r.id}
+      next={page.next}
+      sort={sort}
+      dir={dir}
+      csvHref={csvHref}
+      empty="No requests match. Create an API key and call the gateway."
+    />
   );
 }

@@ -1,12 +1,14 @@
 /**
- * Admin dashboard aggregates, straight from the metering ledger (usage_events: the cost, markup
- * and price snapshots of every request) so they are right even before the billing rollups run.
- * Platform path only (withPlatform). Money stays exact: SUM() over NUMERIC, returned as strings.
+ * The console's dashboard page: revenue, cost and margin from the dashboard read model
+ * (lib/billing/dashboard.ts, the same figures GET /api/admin/reports/dashboard answers: daily
+ * aggregates plus the events not rolled up yet), plus open alerts and pending approvals.
+ * Platform path only (withPlatform). Money stays exact: Decimal, returned as strings.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../db/client';
 import { dec, marginPercentOfPrice } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, tsParam } from '../db/sql-util';
+import { isoOrNull, num } from '../db/sql-util';
+import { readRevenueDashboard, type DayFigures } from '../billing/dashboard';
 
 export type Granularity = 'day' | 'week' | 'month';
 
@@ -23,8 +25,8 @@ export interface DashboardData {
   rangeDays: number;
   totals: { revenue: string; cost: string; margin: string; marginPercent: string; requests: number; errors: number; errorRatePercent: string };
   series: Record<Granularity, SeriesPoint[]>;
-  topModels: Array<{ modelId: string; displayName: string; providerId: string; revenue: string; margin: string; requests: number }>;
-  topTenants: Array<{ tenantId: string; name: string; slug: string; revenue: string; requests: number }>;
+  topModels: Array<{ modelId: string; displayName: string; revenue: string; margin: string; requests: number }>;
+  topTenants: Array<{ tenantId: string; name: string; revenue: string; requests: number }>;
   alerts: {
     open: number;
     bySeverity: Record<'critical' | 'warning' | 'info', number>;
@@ -38,58 +40,41 @@ export interface DashboardData {
 
 type Row = Record<string, unknown>;
 
-function point(r: Row): SeriesPoint {
-  const revenue = decStr(r.revenue);
-  const cost = decStr(r.cost);
-  return {
-    bucket: dayStr(r.bucket),
-    revenue,
-    cost,
-    margin: dec(revenue).minus(dec(cost)).toFixed(),
-    requests: num(r.requests),
-    errors: num(r.errors),
-  };
+/** The Monday (date_trunc('week')) or first of month of a YYYY-MM-DD day. */
+function bucketOf(day: string, g: Granularity): string {
+  if (g === 'day') return day;
+  if (g === 'month') return `${day.slice(0, 7)}-01`;
+  const d = new Date(`${day}T00:00:00Z`);
+  return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
 }
 
+function series(days: DayFigures[], g: Granularity): SeriesPoint[] {
+  const out = new Map<string, { revenue: ReturnType<typeof dec>; cost: ReturnType<typeof dec>; requests: number; errors: number }>();
+  for (const d of days) {
+    const b = bucketOf(d.day, g);
+    const p = out.get(b) ?? { revenue: dec(0), cost: dec(0), requests: 0, errors: 0 };
+    out.set(b, { revenue: p.revenue.plus(d.revenue), cost: p.cost.plus(d.cost), requests: p.requests + d.requests, errors: p.errors + d.errors });
+  }
+  return [...out.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([bucket, p]) => ({
+      bucket,
+      revenue: p.revenue.toFixed(),
+      cost: p.cost.toFixed(),
+      margin: p.revenue.minus(p.cost).toFixed(),
+      requests: p.requests,
+      errors: p.errors,
+    }));
+}
+
+/** The console's dashboard: the money figures from the one dashboard read model
+ * (lib/billing/dashboard.ts: aggregates plus the unrolled tail), then what needs attention. */
 export async function getDashboard(q: Queryable, opts: { days?: number; now?: Date } = {}): Promise<DashboardData> {
   const days = Math.min(Math.max(opts.days ?? 90, 7), 366);
   const now = opts.now ?? new Date();
-  const since = new Date(now.getTime() - days * 86_400_000);
+  const money = await readRevenueDashboard(q, { days, until: now.toISOString().slice(0, 10), limit: 8 });
 
-  const seriesFor = (g: Granularity) =>
-    queryRows<Row>(
-      q,
-      sql`SELECT date_trunc(${g}, created_at AT TIME ZONE 'UTC')::date AS bucket,
-                 COALESCE(SUM(price), 0) AS revenue, COALESCE(SUM(cost), 0) AS cost,
-                 COUNT(*) AS requests, COUNT(*) FILTER (WHERE status = 'error') AS errors
-          FROM usage_events WHERE created_at >= ${tsParam(since)}::timestamptz
-          GROUP BY 1 ORDER BY 1`,
-    );
-
-  const [day, week, month, totalsRows, models, tenantsRows, alertRows, alertLatest, apprCount, apprLatest] = await Promise.all([
-    seriesFor('day'),
-    seriesFor('week'),
-    seriesFor('month'),
-    queryRows<Row>(
-      q,
-      sql`SELECT COALESCE(SUM(price), 0) AS revenue, COALESCE(SUM(cost), 0) AS cost, COUNT(*) AS requests,
-                 COUNT(*) FILTER (WHERE status = 'error') AS errors
-          FROM usage_events WHERE created_at >= ${tsParam(since)}::timestamptz`,
-    ),
-    queryRows<Row>(
-      q,
-      sql`SELECT u.model_id, m.display_name, u.provider_id, SUM(u.price) AS revenue, SUM(u.price - u.cost) AS margin, COUNT(*) AS requests
-          FROM usage_events u JOIN models m ON m.id = u.model_id
-          WHERE u.created_at >= ${tsParam(since)}::timestamptz
-          GROUP BY u.model_id, m.display_name, u.provider_id ORDER BY SUM(u.price) DESC LIMIT 8`,
-    ),
-    queryRows<Row>(
-      q,
-      sql`SELECT u.tenant_id, t.name, t.slug, SUM(u.price) AS revenue, COUNT(*) AS requests
-          FROM usage_events u JOIN tenants t ON t.id = u.tenant_id
-          WHERE u.created_at >= ${tsParam(since)}::timestamptz
-          GROUP BY u.tenant_id, t.name, t.slug ORDER BY SUM(u.price) DESC LIMIT 8`,
-    ),
+  const [alertRows, alertLatest, apprCount, apprLatest] = await Promise.all([
     queryRows<Row>(q, sql`SELECT severity, COUNT(*) AS n FROM estimated_cost_alerts WHERE status <> 'resolved' GROUP BY severity`),
     queryRows<Row>(
       q,
@@ -108,11 +93,7 @@ export async function getDashboard(q: Queryable, opts: { days?: number; now?: Da
     ),
   ]);
 
-  const t = totalsRows[0] ?? {};
-  const revenue = decStr(t.revenue);
-  const cost = decStr(t.cost);
-  const requests = num(t.requests);
-  const errors = num(t.errors);
+  const { revenue, cost, requests, errors } = money.totals;
   const bySeverity = { critical: 0, warning: 0, info: 0 };
   for (const r of alertRows) {
     const s = String(r.severity);
@@ -130,22 +111,9 @@ export async function getDashboard(q: Queryable, opts: { days?: number; now?: Da
       errors,
       errorRatePercent: requests === 0 ? '0' : dec(errors).div(requests).times(100).toDecimalPlaces(2).toFixed(),
     },
-    series: { day: day.map(point), week: week.map(point), month: month.map(point) },
-    topModels: models.map((r) => ({
-      modelId: String(r.model_id),
-      displayName: String(r.display_name),
-      providerId: String(r.provider_id),
-      revenue: decStr(r.revenue),
-      margin: decStr(r.margin),
-      requests: num(r.requests),
-    })),
-    topTenants: tenantsRows.map((r) => ({
-      tenantId: String(r.tenant_id),
-      name: String(r.name),
-      slug: String(r.slug),
-      revenue: decStr(r.revenue),
-      requests: num(r.requests),
-    })),
+    series: { day: series(money.byDay, 'day'), week: series(money.byDay, 'week'), month: series(money.byDay, 'month') },
+    topModels: money.topModels.map((r) => ({ modelId: r.id, displayName: r.label, revenue: r.revenue, margin: r.margin, requests: r.requests })),
+    topTenants: money.topTenants.map((r) => ({ tenantId: r.id, name: r.label, revenue: r.revenue, requests: r.requests })),
     alerts: {
       open: bySeverity.critical + bySeverity.warning + bySeverity.info,
       bySeverity,

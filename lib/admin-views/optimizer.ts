@@ -1,9 +1,11 @@
 /**
  * Price optimizer playground (admin): run lib/pricing/optimizer over the live catalog with the
- * markups in force (platform overrides, plus one tenant's tenant+model overrides when chosen).
+ * markups in force (platform overrides; for a chosen tenant, only the models that tenant may use,
+ * with its tenant+model overrides).
  * The admin result carries cost, markup and margin per candidate (never shown to tenants).
  */
-import { loadCatalog, loadPlatformOverrides, loadTenantOverrides } from '../catalog/repository';
+import { loadCatalog, loadPlatformOverrides } from '../catalog/repository';
+import { loadTenantCatalog } from '../pricing/service';
 import type { Queryable } from '../db/client';
 import { NoEligibleModelError } from '../errors';
 import { resolveMarkup } from '../pricing/markup';
@@ -28,14 +30,19 @@ export type OptimizerOutcome = { ok: true; result: OptimizationResult } | { ok: 
 export async function runOptimizer(q: Queryable, input: unknown): Promise<OptimizerOutcome> {
   const f = optimizerFormSchema.parse(input);
   const [{ models, providers, modelRows }, platform] = await Promise.all([loadCatalog(q), loadPlatformOverrides(q)]);
-  const overrides = [...platform, ...(f.tenantId ? await loadTenantOverrides(q, f.tenantId) : [])];
   const providerOn = new Map(providers.map((p) => [p.id, p.enabled]));
   const thermal = new Map(modelRows.map((r) => [r.id, (r.thermalState ?? null) as ThermalState | null]));
   const now = new Date();
+  // For a chosen tenant: exactly the models it may see and buy, with its markups, from the one
+  // place that decides (loadTenantCatalog -> tenantMayUse: HIPAA-only providers, model access,
+  // providers the gateway cannot call), so the playground never proposes what the tenant's own
+  // request would be refused.
+  const tenantCatalog = f.tenantId ? await loadTenantCatalog(q, f.tenantId, now) : null;
+  const forTenant = tenantCatalog ? new Map(tenantCatalog.entries.map((e) => [e.model.id, e.markup.markupPercent])) : null;
   const candidates = models.map((m) => ({
     model: m,
-    markupPercent: resolveMarkup({ model: m, tenantId: f.tenantId ?? null, overrides, at: now }).markupPercent,
-    isAvailable: m.enabled && providerOn.get(m.providerId) === true,
+    markupPercent: forTenant?.get(m.id) ?? resolveMarkup({ model: m, tenantId: null, overrides: platform, at: now }).markupPercent,
+    isAvailable: forTenant ? forTenant.has(m.id) : m.enabled && providerOn.get(m.providerId) === true,
     isEstimated: m.costIsEstimated,
     thermalState: thermal.get(m.id) ?? null,
   }));

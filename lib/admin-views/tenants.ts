@@ -23,7 +23,8 @@ import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
 import { decodeCursor, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import { NotFoundError } from '../errors';
 import { dec } from '../pricing/money';
-import { dayStr, decStr, isoOrNull, num, startOfUtcMonth, tsParam } from '../db/sql-util';
+import { decStr, isoOrNull, num, startOfUtcMonth } from '../db/sql-util';
+import { tenantSpendSince, tenantUsageByDay, tenantUsageByModel, utcDay } from '../billing/usage-read';
 
 export const TIER_NAMES: Record<number, string> = { 1: 'Seed', 2: 'Startup', 3: 'Growth', 4: 'Scale', 5: 'Enterprise' };
 
@@ -43,10 +44,21 @@ export interface TenantListRow {
   createdAt: string;
 }
 
-const TENANT_ROW_SQL = (monthStart: Date) => sql`t.id, t.slug, t.name, t.tier, t.status, t.currency, t.monthly_budget, t.created_at,
-    (SELECT coalesce(sum(u.price), 0) FROM usage_events u WHERE u.tenant_id = t.id AND u.created_at >= ${tsParam(monthStart)}::timestamptz) AS mtd,
+// Month-to-date spend is not summed here from raw events (2.8 s for a tenant with 500,000 events
+// this month): withSpend() adds it from the rollups for the rows shown (lib/billing/usage-read.ts).
+const TENANT_ROW_SQL = sql`t.id, t.slug, t.name, t.tier, t.status, t.currency, t.monthly_budget, t.created_at,
     (SELECT count(*) FROM users x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS users,
     (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id AND k.status = 'active') AS keys`;
+
+/** Rows with their month-to-date spend, read for just these tenants. */
+async function withSpend(q: Queryable, rows: Record<string, unknown>[], now: Date): Promise<TenantListRow[]> {
+  const spend = await tenantSpendSince(
+    q,
+    rows.map((r) => String(r.id)),
+    utcDay(startOfUtcMonth(now)),
+  );
+  return rows.map((r) => toTenantRow({ ...r, mtd: spend.get(String(r.id)) ?? '0' }));
+}
 
 function toTenantRow(r: Record<string, unknown>): TenantListRow {
   const mtd = decStr(r.mtd);
@@ -70,11 +82,8 @@ function toTenantRow(r: Record<string, unknown>): TenantListRow {
 
 /** Every tenant (small installations, tests). Screens use listTenantsPage. */
 export async function listTenants(q: Queryable, now = new Date()): Promise<TenantListRow[]> {
-  const rows = await queryRows<Record<string, unknown>>(
-    q,
-    sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`,
-  );
-  return rows.map(toTenantRow);
+  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL} FROM tenants t WHERE t.deleted_at IS NULL ORDER BY t.name`);
+  return withSpend(q, rows, now);
 }
 
 export const TENANT_SORTS = ['name', 'created'] as const;
@@ -99,17 +108,17 @@ export async function listTenantsPage(q: Queryable, p: TenantListParams, now = n
   const dir = p.dir === 'asc' ? sql`ASC` : sql`DESC`;
   const rows = await queryRows<Record<string, unknown>>(
     q,
-    sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))}, t.created_at::text AS ck
+    sql`SELECT ${TENANT_ROW_SQL}, t.created_at::text AS ck
         FROM (SELECT * FROM tenants t WHERE ${sql.join(where, sql` AND `)} ORDER BY ${col} ${dir}, t.id ${dir} LIMIT ${p.limit + 1}) t
         ORDER BY ${col} ${dir}, t.id ${dir}`,
   );
   const page = toPage(rows, p.limit, (r) => [p.sort === 'created' ? String(r.ck) : String(r.name), String(r.id)]);
-  return { ...page, rows: page.rows.map(toTenantRow) };
+  return { ...page, rows: await withSpend(q, page.rows, now) };
 }
 
 async function tenantRow(q: Queryable, tenantId: string, now: Date): Promise<TenantListRow | null> {
-  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL(startOfUtcMonth(now))} FROM tenants t WHERE t.id = ${tenantId}`);
-  return rows[0] ? toTenantRow(rows[0]) : null;
+  const rows = await queryRows<Record<string, unknown>>(q, sql`SELECT ${TENANT_ROW_SQL} FROM tenants t WHERE t.id = ${tenantId}`);
+  return rows[0] ? ((await withSpend(q, rows, now))[0] ?? null) : null;
 }
 
 export type TenantKeyRow = TenantDetail['keys'][number];
@@ -210,7 +219,8 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
   const base = await tenantRow(q, tenantId, now);
   const [t] = await q.select().from(tenants).where(eq(tenants.id, tenantId));
   if (!base || !t) throw new NotFoundError('No such tenant');
-  const since = new Date(now.getTime() - 30 * 86_400_000);
+  // The last 30 UTC days, today included, from the rollups plus the not-yet-rolled tail.
+  const fromDay = utcDay(new Date(now.getTime() - 29 * 86_400_000));
   const [retention, hipaa] = await Promise.all([
     q
       .select({ days: dataRetentionPolicies.retentionDays })
@@ -261,19 +271,8 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
       .where(eq(apiKeys.tenantId, tenantId))
       .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
       .limit(DETAIL_KEYS),
-    queryRows<Record<string, unknown>>(
-      q,
-      sql`SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors,
-                 coalesce(sum(price), 0) AS revenue, coalesce(sum(cost), 0) AS cost
-          FROM usage_events WHERE tenant_id = ${tenantId} AND created_at >= ${tsParam(since)}::timestamptz GROUP BY 1 ORDER BY 1`,
-    ),
-    queryRows<Record<string, unknown>>(
-      q,
-      sql`SELECT m.display_name AS model, count(*) AS requests, coalesce(sum(u.price), 0) AS revenue, coalesce(sum(u.cost), 0) AS cost
-          FROM usage_events u JOIN models m ON m.id = u.model_id
-          WHERE u.tenant_id = ${tenantId} AND u.created_at >= ${tsParam(since)}::timestamptz
-          GROUP BY m.display_name ORDER BY sum(u.price) DESC`,
-    ),
+    tenantUsageByDay(q, tenantId, fromDay),
+    tenantUsageByModel(q, tenantId, fromDay),
     q
       .select({
         id: invoices.id,
@@ -321,9 +320,9 @@ export async function getTenantDetail(q: Queryable, tenantId: string, now = new 
       usageCount: num(k.usageCount),
       createdAt: isoOrNull(k.createdAt) ?? '',
     })),
-    usage: usage.map((d) => ({ day: dayStr(d.day), requests: num(d.requests), errors: num(d.errors), revenue: decStr(d.revenue), cost: decStr(d.cost) })),
-    revenue30d: usage.reduce((a, d) => a.plus(dec(decStr(d.revenue))), dec(0)).toFixed(),
-    usageByModel: byModel.map((m) => ({ model: String(m.model), requests: num(m.requests), revenue: decStr(m.revenue), cost: decStr(m.cost) })),
+    usage,
+    revenue30d: usage.reduce((a, d) => a.plus(dec(d.revenue)), dec(0)).toFixed(),
+    usageByModel: byModel.map((m) => ({ model: m.model, requests: m.requests, revenue: m.revenue, cost: m.cost })),
     invoices: invoiceRows.map((i) => ({ ...i, totalAmount: decStr(i.totalAmount), issuedAt: isoOrNull(i.issuedAt) })),
   };
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Db } from '../db/client';
+import type { BudgetScope } from './limits/budget';
 
 export interface GatewayOptions {
   /** Environment to read provider base URLs / credentials from (default process.env). */
@@ -12,6 +13,10 @@ export interface GatewayOptions {
   db?: () => Promise<Db>;
   /** Database used by the metering writer only (tests inject outages here). Default: `db`. */
   meteringDb?: () => Promise<Db>;
+  /** Month-to-date spend of a budget scope in nano-dollars, which the budget ledger starts from.
+   * Default: read from the database (usage events plus running jobs' reservations); stage tests,
+   * which have no database, inject their own. */
+  spentSoFar?: (scope: BudgetScope, monthStart: Date) => Promise<bigint>;
   /** Redis for limits, budgets, cooldowns, response cache and cache invalidation (default REDIS_URL). */
   redisUrl?: string | null;
   /** Prefix of every Redis key and channel (default "radiant:"). */
@@ -64,9 +69,10 @@ export interface GatewayOptions {
   authFailuresPerMinute?: number;
 }
 
-export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'db' | 'meteringDb' | 'redisUrl'>> & {
+export type ResolvedGatewayOptions = Required<Omit<GatewayOptions, 'db' | 'meteringDb' | 'redisUrl' | 'spentSoFar'>> & {
   db: (() => Promise<Db>) | null;
   meteringDb: (() => Promise<Db>) | null;
+  spentSoFar: ((scope: BudgetScope, monthStart: Date) => Promise<bigint>) | null;
   redisUrl: string | null;
 };
 
@@ -83,6 +89,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedGatewayOptions {
     env,
     db: o.db ?? null,
     meteringDb: o.meteringDb ?? null,
+    spentSoFar: o.spentSoFar ?? null,
     redisUrl: o.redisUrl === undefined ? env.REDIS_URL || null : o.redisUrl,
     redisKeyPrefix: o.redisKeyPrefix ?? env.RADIANT_REDIS_PREFIX ?? 'radiant:',
     keyCacheTtlMs: o.keyCacheTtlMs ?? num(env.RADIANT_KEY_CACHE_TTL_MS, 30_000),

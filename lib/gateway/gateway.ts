@@ -98,7 +98,7 @@ export class Gateway implements InvalidationTarget, GatewayServices {
     this.unobserveQueue = observeMeteringQueue(() => this.writer.depth);
     this.budget = new BudgetLedger(
       {
-        loadSpent: (scope, since) => this.loadSpent(scope, since),
+        loadSpent: o.spentSoFar ?? ((scope, since) => this.loadSpent(scope, since)),
         pendingSpent: (scope) =>
           this.writer.pendingSpend((u) => (scope.kind === 'tenant' ? u.tenantId === scope.tenantId : u.apiKeyId === scope.keyId), toNano),
       },

@@ -3,7 +3,8 @@
  * same tables, and tests/governance/permissions.test.ts fails when the two disagree.
  *
  * Platform administrators: super_admin, admin, operator, auditor.
- *   - operators view and PROPOSE changes;
+ *   - operators view and PROPOSE changes (they never mint or revoke a tenant's API keys: a live key
+ *     spends the tenant's money, so that is `tenants.keys`);
  *   - admins also APPROVE (two-person rule) and invite;
  *   - super_admin is needed to approve CRITICAL requests and anything touching admin roles or
  *     security;
@@ -30,6 +31,7 @@ export const ADMIN_PERMISSION_MATRIX = {
   'tenants.read': ['super_admin', 'admin', 'operator', 'auditor'],
   'tenants.propose': ['super_admin', 'admin', 'operator'],
   'tenants.manage': ['super_admin', 'admin'],
+  'tenants.keys': ['super_admin', 'admin'],
   'request_logs.read': ['super_admin', 'auditor'],
   'usage.read': ['super_admin', 'admin', 'operator', 'auditor'],
   'billing.read': ['super_admin', 'admin', 'operator', 'auditor'],

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { costEntryInputSchema, revenueEntryInputSchema } from '../billing/books';
 import { exportInputSchema } from '../billing/exports';
-import { portalInvoiceSchema, portalInvoiceSummarySchema, portalUsageSchema } from '../billing/portal';
+import { portalInvoiceSchema, portalInvoiceSummarySchema } from '../billing/portal';
+import { portalUsageEventSchema, portalUsageSchema } from '../portal-views/usage';
 import { adjustmentInputSchema, providerImportInputSchema } from '../billing/reconciliation';
 import { anthropicMessagesRequestSchema } from '../gateway/adapters/anthropic-inbound';
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../gateway/adapters/openai-types';
@@ -70,6 +71,7 @@ const ExportQuery = named('ExportQuery', exportInputSchema.omit({ type: true }))
 const PortalInvoiceList = named('PortalInvoiceList', z.object({ items: z.array(portalInvoiceSummarySchema) }));
 const PortalInvoice = named('PortalInvoice', portalInvoiceSchema);
 const PortalUsage = named('PortalUsage', portalUsageSchema);
+const PortalUsageRequests = named('PortalUsageRequests', z.object({ items: z.array(portalUsageEventSchema), next: z.string().nullable() }));
 
 const NotificationQuery = named('NotificationListQuery', listNotificationsQuerySchema);
 const NotificationList = named('NotificationList', notificationListSchema);
@@ -594,7 +596,7 @@ const adminRoutes: RouteSpec[] = [
     summary: 'Create an API key for a tenant',
     tags: ['Tenants'],
     auth: 'adminSession',
-    permission: 'tenants.propose',
+    permission: 'tenants.keys',
     body: CreateApiKey,
     responses: [created('The key, shown once.', CreatedApiKey)],
   },
@@ -604,7 +606,7 @@ const adminRoutes: RouteSpec[] = [
     summary: "Revoke a tenant's API key",
     tags: ['Tenants'],
     auth: 'adminSession',
-    permission: 'tenants.propose',
+    permission: 'tenants.keys',
     responses: [ok('The revoked key.', ApiKey)],
   },
   // notifications (lib/notifications/inbox.ts)
@@ -967,6 +969,16 @@ const portalRoutes: RouteSpec[] = [
     tags: ['Portal'],
     auth: 'tenantSession',
     responses: [ok('Spend by day and by model, requests, tokens, budget left (prices only).', PortalUsage)],
+  },
+  {
+    method: 'GET',
+    path: '/api/portal/usage/requests',
+    summary: 'My metered requests in a month',
+    description:
+      'Query: period=YYYY-MM (default: the current month), key (API key id), model (model id), status, sort=time|price, dir=asc|desc, limit=25|50|100, cursor (the `next` of the previous page). `format=csv` streams every matching row.',
+    tags: ['Portal'],
+    auth: 'tenantSession',
+    responses: [ok('One page, newest first, prices only.', PortalUsageRequests)],
   },
   {
     method: 'GET',

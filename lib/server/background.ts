@@ -1,6 +1,6 @@
 /**
  * Background work every app instance runs: the notification delivery worker and the scheduled
- * jobs (usage rollup, monthly billing: lib/jobs). Each is safe to run on several instances at
+ * jobs (usage rollup, monthly billing: lib/jobs), and the retention sweeps (lib/server/retention.ts). Each is safe to run on several instances at
  * once (deliveries are claimed with FOR UPDATE SKIP LOCKED; with PostgreSQL the schedules live in
  * pg-boss, which hands each tick to one instance). Started from Next's instrumentation hook, so
  * `npm start`, `next start` and `next dev` all get it; stopped by scripts/start.ts on SIGTERM.
@@ -12,8 +12,8 @@ export async function startBackgroundWork(): Promise<void> {
   if (process.env.RADIANT_BACKGROUND === '0') return;
   const { startNotificationWorker } = await import('../notifications/worker');
   startNotificationWorker();
-  const { startLoginAttemptsRetention } = await import('../auth/retention');
-  startLoginAttemptsRetention();
+  const { startRetentionSweeps } = await import('./retention');
+  startRetentionSweeps();
   const { startJobs } = await import('../jobs');
   try {
     await startJobs();
@@ -26,8 +26,8 @@ export async function startBackgroundWork(): Promise<void> {
 export async function stopBackgroundWork(): Promise<void> {
   const { stopNotificationWorker } = await import('../notifications/worker');
   await stopNotificationWorker().catch(() => {});
-  const { stopLoginAttemptsRetention } = await import('../auth/retention');
-  stopLoginAttemptsRetention();
+  const { stopRetentionSweeps } = await import('./retention');
+  stopRetentionSweeps();
   const { stopJobs } = await import('../jobs');
   await stopJobs().catch(() => {});
 }

@@ -81,7 +81,7 @@ export async function updateTenant({ ctx, tenantId, input }: { ctx: AdminContext
   await withPlatform(async (tx) => {
     const [t] = await tx.select().from(tenants).where(eq(tenants.id, tenantId)).for('update');
     if (!t) throw new NotFoundError('No such tenant');
-    const settings = { ...((t.settings ?? {}) as Record<string, unknown>) };
+    const settings = { ...t.settings };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const set: Partial<typeof tenants.$inferInsert> = {};

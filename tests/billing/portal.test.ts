@@ -9,7 +9,8 @@ import { invoices } from '../../lib/db/schema';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
 import { systemCtx } from '../../lib/platform/context';
 import { invoiceToCsv, renderInvoicePdf } from '../../lib/billing/documents';
-import { getPortalInvoice, getPortalUsage, listPortalInvoices } from '../../lib/billing/portal';
+import { getPortalInvoice, listPortalInvoices } from '../../lib/billing/portal';
+import { getPortalUsage } from '../../lib/portal-views/usage';
 import { runBilling } from '../../lib/billing/runs';
 import { parseCsv } from '../../lib/billing/csv';
 import { ZERO, dec, sum, toDbString } from '../../lib/pricing/money';
@@ -98,7 +99,7 @@ describe('tenant isolation', () => {
 
   it('usage is the tenant’s own, price only', async () => {
     for (const t of tenants) {
-      const usage = await getPortalUsage(t.id, { period: PERIOD, db });
+      const usage = await withTenant(t.id, (tx) => getPortalUsage(tx, t.id, { period: PERIOD }), db);
       expect(dec(usage.totals.spend).equals(sum(t.events.map((e) => e.price)))).toBe(true);
       expect(usage.totals.requests).toBe(t.events.length);
       expect(sum(usage.byDay.map((d) => d.spend)).equals(usage.totals.spend)).toBe(true);

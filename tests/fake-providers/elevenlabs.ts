@@ -1,14 +1,17 @@
 /**
  * Fake ElevenLabs API (base URL `<url>/v1`), from ElevenLabs' API reference ("Stream speech"):
- *   POST /v1/text-to-speech/{voice_id}/stream?output_format=mp3_44100_128 | pcm_24000 | ...
- *        JSON { text, model_id, voice_settings } -> audio written in chunks 20 ms apart.
+ *   POST /v1/text-to-speech/{voice_id}/stream?output_format=mp3_44100_128 | pcm_24000 |
+ *        opus_48000_128 | ... JSON { text, model_id, voice_settings } -> audio written in chunks
+ *        20 ms apart. wav_* is not a streaming format (422 here).
+ *   POST /v1/text-to-speech/{voice_id}?output_format=... (non-streaming; also wav_8000..wav_48000)
+ *        -> the whole file at once.
  * Auth header `xi-api-key`; missing or `bad-key` -> 401 { detail: { status: "invalid_api_key",
  * message } }. Unknown voice -> 404 { detail: { status: "voice_not_found", message } }. FastAPI
  * validation -> 422 { detail: [{ loc, msg, type }] }. Rate limit -> 429 { detail: { status:
  * "too_many_concurrent_requests", message } }.
  */
 import { sendJson, sleep, startFake, type FakeProvider } from './media-common';
-import { mp3, pcm } from './media-fixtures';
+import { mp3, pcm, wav } from './media-fixtures';
 
 export const FAKE_ELEVENLABS_VOICES = new Set([
   '21m00Tcm4TlvDq8ikWAM',
@@ -18,7 +21,31 @@ export const FAKE_ELEVENLABS_VOICES = new Set([
   'EXAVITQu4vr4xnSDxMaL',
   'MF3mGyEYCl7XYWbV9V6O',
 ]);
-const FORMATS = new Set(['mp3_22050_32', 'mp3_44100_64', 'mp3_44100_128', 'mp3_44100_192', 'pcm_16000', 'pcm_22050', 'pcm_24000', 'pcm_44100', 'ulaw_8000']);
+/** ElevenLabs' output_format values (elevenlabs-js TextToSpeechOutputFormat; wav only without /stream). */
+const FORMATS = new Set([
+  ...['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192'],
+  ...['pcm_8000', 'pcm_16000', 'pcm_22050', 'pcm_24000', 'pcm_32000', 'pcm_44100', 'pcm_48000', 'ulaw_8000', 'alaw_8000'],
+  ...['opus_48000_32', 'opus_48000_64', 'opus_48000_96', 'opus_48000_128', 'opus_48000_192'],
+]);
+const WAV_FORMATS = new Set(['wav_8000', 'wav_16000', 'wav_22050', 'wav_24000', 'wav_32000', 'wav_44100', 'wav_48000']);
+
+/** A first Ogg page carrying an OpusHead (enough for a client to recognise Ogg Opus). */
+export function fakeOggOpus(): Buffer {
+  const head = Buffer.concat([Buffer.from('OpusHead'), Buffer.from([1, 1, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, 0])]);
+  const page = Buffer.alloc(27 + 1);
+  page.write('OggS', 0, 'ascii');
+  page[5] = 2; // beginning of stream
+  page[26] = 1; // one segment
+  page[27] = head.length;
+  return Buffer.concat([page, head, Buffer.alloc(64, 0x55)]);
+}
+
+function audioFor(fmt: string): { audio: Buffer; contentType: string } {
+  if (fmt.startsWith('pcm')) return { audio: pcm(0.5), contentType: 'audio/pcm' };
+  if (fmt.startsWith('opus')) return { audio: fakeOggOpus(), contentType: 'audio/opus' };
+  if (fmt.startsWith('wav')) return { audio: wav(0.5, Number(fmt.slice(4))), contentType: 'audio/wav' };
+  return { audio: mp3(20), contentType: 'audio/mpeg' };
+}
 
 export async function startFakeElevenLabs(): Promise<FakeProvider> {
   return startFake({
@@ -33,13 +60,15 @@ export async function startFakeElevenLabs(): Promise<FakeProvider> {
       detail: { status: status === 429 ? 'too_many_concurrent_requests' : status >= 500 ? 'internal_server_error' : 'bad_request', message },
     }),
     async handle(c) {
-      const m = /^\/v1\/text-to-speech\/([^/]+)\/stream$/.exec(c.path);
+      const m = /^\/v1\/text-to-speech\/([^/]+?)(\/stream)?$/.exec(c.path);
       if (c.method !== 'POST' || !m) return false;
       const voice = decodeURIComponent(m[1]!);
+      const streaming = m[2] !== undefined;
       const fmt = c.query.get('output_format') ?? 'mp3_44100_128';
-      if (!FORMATS.has(fmt))
+      const allowed = streaming ? FORMATS : new Set([...FORMATS, ...WAV_FORMATS]);
+      if (!allowed.has(fmt))
         return (
-          sendJson(c.res, 422, { detail: [{ loc: ['query', 'output_format'], msg: `Input should be one of ${[...FORMATS].join(', ')}`, type: 'enum' }] }),
+          sendJson(c.res, 422, { detail: [{ loc: ['query', 'output_format'], msg: `Input should be one of ${[...allowed].join(', ')}`, type: 'enum' }] }),
           true
         );
       const b = c.json() as Record<string, unknown>;
@@ -55,8 +84,13 @@ export async function startFakeElevenLabs(): Promise<FakeProvider> {
           sendJson(c.res, 422, { detail: [{ loc: ['body', 'voice_settings', 'speed'], msg: 'speed must be between 0.7 and 1.2', type: 'value_error' }] }),
           true
         );
-      const audio = fmt.startsWith('pcm') ? pcm(0.5) : mp3(20);
-      c.res.writeHead(200, { 'content-type': fmt.startsWith('pcm') ? 'audio/pcm' : 'audio/mpeg', 'transfer-encoding': 'chunked', 'request-id': 'fake-req' });
+      const { audio, contentType } = audioFor(fmt);
+      if (!streaming) {
+        c.res.writeHead(200, { 'content-type': contentType, 'content-length': audio.length, 'request-id': 'fake-req' });
+        c.res.end(audio);
+        return true;
+      }
+      c.res.writeHead(200, { 'content-type': contentType, 'transfer-encoding': 'chunked', 'request-id': 'fake-req' });
       const parts = 4;
       const step = Math.ceil(audio.length / parts);
       for (let i = 0; i < parts; i++) {

@@ -174,9 +174,10 @@ describe('portal and admin routes', () => {
     expect(xsite.status).toBe(403);
   });
 
-  it('admin: list, create and revoke a tenant’s keys with tenants.read / tenants.propose', async () => {
+  it('admin: list with tenants.read; create and revoke with tenants.keys, which operators lack', async () => {
     const t = await newTenant(h.db, g.baseURL);
     const operator = await createAdmin(h.db, 'operator');
+    const admin = await createAdmin(h.db, 'admin');
     const auditor = await createAdmin(h.db, 'auditor');
     const params = { params: Promise.resolve({ id: t.tenantId }) };
     setSessionResolverForTests(() => newAdminClaims({ userId: auditor.id, email: auditor.email, role: 'auditor', mfa: false }));
@@ -185,7 +186,16 @@ describe('portal and admin routes', () => {
     expect(((await list.json()) as { data: unknown[] }).data).toHaveLength(1);
     const denied = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"x"}' }), params);
     expect(denied.status).toBe(403);
+    // An operator (who may only propose) cannot mint a live key or revoke one (issue 17).
     setSessionResolverForTests(() => newAdminClaims({ userId: operator.id, email: operator.email, role: 'operator', mfa: false }));
+    const opMint = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"x"}' }), params);
+    expect(opMint.status).toBe(403);
+    const opRevoke = await adminRevoke.POST(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys/${t.keyId}/revoke`, { method: 'POST' }), {
+      params: Promise.resolve({ id: t.tenantId, keyId: t.keyId }),
+    });
+    expect(opRevoke.status).toBe(403);
+    await chat(t.client);
+    setSessionResolverForTests(() => newAdminClaims({ userId: admin.id, email: admin.email, role: 'admin', mfa: false }));
     const made = await adminKeys.POST(
       new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`, { method: 'POST', body: '{"name":"ops key","rateLimitRpm":10}' }),
       params,
@@ -207,12 +217,12 @@ describe('portal and admin routes', () => {
       h.db,
     );
     expect(audit[0]!.actorType).toBe('admin');
-    expect(audit[0]!.actorId).toBe(operator.id);
+    expect(audit[0]!.actorId).toBe(admin.id);
     // A tenant session never reaches the admin routes.
     setSessionResolverForTests(() => newTenantClaims({ userId: t.userId, email: 'o@x.test', role: 'owner', tenantId: t.tenantId }));
     expect((await adminKeys.GET(new Request(`http://localhost/api/admin/tenants/${t.tenantId}/keys`), params)).status).toBe(403);
     // Unknown tenant: 404.
-    setSessionResolverForTests(() => newAdminClaims({ userId: operator.id, email: operator.email, role: 'operator', mfa: false }));
+    setSessionResolverForTests(() => newAdminClaims({ userId: admin.id, email: admin.email, role: 'admin', mfa: false }));
     const ghost = '00000000-0000-4000-8000-000000000000';
     const nf = await adminKeys.POST(new Request(`http://localhost/api/admin/tenants/${ghost}/keys`, { method: 'POST', body: '{"name":"x"}' }), {
       params: Promise.resolve({ id: ghost }),

@@ -17,7 +17,7 @@ import { fakeEnv, newTenant, startFakeUpstream, startGateway, usageRows, type Fa
 import { startFakeOpenAIMedia } from '../fake-providers/openai-media';
 import { startFakeStability } from '../fake-providers/stability';
 import { startFakeBfl, type FakeBfl } from '../fake-providers/bfl';
-import { startFakeElevenLabs } from '../fake-providers/elevenlabs';
+import { fakeOggOpus, startFakeElevenLabs } from '../fake-providers/elevenlabs';
 import { startFakeDeepgram } from '../fake-providers/deepgram';
 import { startFakeIdeogram } from '../fake-providers/ideogram';
 import { startFakeAssemblyAI, type FakeAssemblyAI } from '../fake-providers/assemblyai';
@@ -268,6 +268,26 @@ describe('POST /api/v1/audio/speech', () => {
     const e = (await t.client.audio.speech.create({ model: 'multilingual-v2', input: 'x', voice: 'bob' as never }).catch((x: unknown) => x)) as APIError;
     expect(e.status).toBe(400);
     expect(e.param).toBe('voice');
+  });
+
+  it('ElevenLabs: response_format opus and wav map to its output_format; aac (it cannot produce it) is a 400 naming response_format', async () => {
+    const t = await newTenant(h.db, g.baseURL);
+    eleven.reset();
+    const opus = await t.client.audio.speech.create({ model: 'turbo-v2.5', input: 'Hallo', voice: 'nova', response_format: 'opus' });
+    expect(opus.headers.get('content-type')).toBe('audio/ogg');
+    expect(Buffer.from(await opus.arrayBuffer())).toEqual(fakeOggOpus());
+    const wavRes = await t.client.audio.speech.create({ model: 'turbo-v2.5', input: 'Hallo', voice: 'nova', response_format: 'wav' });
+    expect(Buffer.from(await wavRes.arrayBuffer())).toEqual(wav(0.5, 24000));
+    expect(eleven.requests.map((r) => r.query.get('output_format'))).toEqual(['opus_48000_128', 'wav_24000']);
+    const e = (await t.client.audio.speech
+      .create({ model: 'turbo-v2.5', input: 'Hallo', voice: 'nova', response_format: 'aac' })
+      .catch((x: unknown) => x)) as APIError;
+    expect(e.status).toBe(400);
+    expect(e.param).toBe('response_format');
+    expect(e.message).toContain('Supported: mp3, pcm, opus, wav');
+    expect(eleven.requests).toHaveLength(2); // refused before any provider call
+    const metered = await rows(t.tenantId);
+    expect(metered.map((r) => r.characters)).toEqual([5, 5]);
   });
 
   it('a client that leaves mid-audio is still metered for the whole input (the provider produced it)', async () => {

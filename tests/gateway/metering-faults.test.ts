@@ -439,4 +439,41 @@ describe('shutdown with a deadline', () => {
       await g.close();
     }
   });
+
+  it('ends a Claude pass-through stream on /api/v1/messages the same way: final error event, metered as partial', { timeout: 30_000 }, async () => {
+    const { resetOpenStreams } = await import('../../lib/gateway/upstream/open-streams');
+    const g = await startGateway(h.db, fake, { meteringFlushMs: 50 });
+    try {
+      const t = await newTenant(h.db, g.baseURL);
+      fake.setBehavior({ mode: 'slow_stream', chunks: 200, chunkDelayMs: 50 });
+      const res = await fetch(`${g.baseURL}/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': t.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-4.5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'a long story please' }] }),
+      });
+      expect(res.status).toBe(200);
+      const requestId = res.headers.get('x-request-id')!;
+      const text = res.text();
+      await sleep(400);
+      const started = Date.now();
+      await g.gw.shutdown(2000);
+      expect(Date.now() - started).toBeLessThan(3000);
+      const body = await text;
+      // Anthropic's in-stream error event, as the SDKs read it; no message_stop.
+      expect(body).toContain('event: error');
+      expect(body).toContain('The server is restarting');
+      expect(body).not.toContain('message_stop');
+      const rows = await usageRows(h.db, t.tenantId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.requestId).toBe(requestId);
+      expect(rows[0]!.endpoint).toBe('messages');
+      expect(rows[0]!.status).toBe('partial');
+      expect(rows[0]!.errorCode).toBe('server_shutdown');
+      expect(rows[0]!.outputTokens).toBeGreaterThan(0);
+    } finally {
+      fake.reset();
+      resetOpenStreams();
+      await g.close();
+    }
+  });
 });

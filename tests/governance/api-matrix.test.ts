@@ -31,6 +31,12 @@ import * as mfaDisable from '../../app/api/admin/admins/me/mfa/disable/route';
 import * as mfaCodes from '../../app/api/admin/admins/me/mfa/recovery-codes/route';
 import * as invitations from '../../app/api/admin/invitations/route';
 import * as revoke from '../../app/api/admin/invitations/[id]/revoke/route';
+import * as adminDeactivate from '../../app/api/admin/admins/[id]/deactivate/route';
+import * as myPassword from '../../app/api/admin/admins/me/password/route';
+import { hashPassword } from '../../lib/governance/passwords';
+import * as tenantKeys from '../../app/api/admin/tenants/[id]/keys/route';
+import * as tenantKeyRevoke from '../../app/api/admin/tenants/[id]/keys/[keyId]/revoke/route';
+import { createApiKey } from '../../lib/gateway/keys';
 import * as quarantine from '../../app/api/admin/metering/quarantine/route';
 import * as quarantineReplay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
 import * as quarantineDiscard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
@@ -148,6 +154,17 @@ const CASES: Record<string, Case> = {
     handler: h(adminRole.POST),
     setup: async () => ({ params: { id: (await createAdmin(db, 'operator')).id }, body: { role: 'auditor', reason: 'matrix' } }),
   },
+  'POST /api/admin/admins/:id/deactivate': {
+    handler: h(adminDeactivate.POST),
+    setup: async () => ({ params: { id: (await createAdmin(db, 'operator')).id }, body: { reason: 'matrix' } }),
+  },
+  'POST /api/admin/admins/me/password': {
+    handler: h(myPassword.POST),
+    setup: async (caller) => {
+      if (caller) await queryRows(db, sql`UPDATE administrators SET password_hash = ${await hashPassword('matrix-current-pw')} WHERE id = ${caller.id}`);
+      return { body: { current: 'matrix-current-pw', password: `matrix-new-pw-${uniqueSuffix()}` } };
+    },
+  },
   'GET /api/admin/admins/me/mfa': { handler: h(mfa.GET) },
   'POST /api/admin/admins/me/mfa/enrol': { handler: h(mfaEnrol.POST) },
   'POST /api/admin/admins/me/mfa/verify': {
@@ -170,6 +187,14 @@ const CASES: Record<string, Case> = {
   'POST /api/admin/invitations': {
     handler: h(invitations.POST),
     setup: async () => ({ body: { email: `m-${uniqueSuffix()}@admins.test`, role: 'operator', message: 'hi' } }),
+  },
+  'POST /api/admin/tenants/:id/keys': {
+    handler: h(tenantKeys.POST),
+    setup: async () => ({ params: { id: keyTenantId }, body: { name: `console ${uniqueSuffix()}` } }),
+  },
+  'POST /api/admin/tenants/:id/keys/:keyId/revoke': {
+    handler: h(tenantKeyRevoke.POST),
+    setup: async () => ({ params: { id: keyTenantId, keyId: await tenantKey() } }),
   },
   'GET /api/admin/metering/quarantine': { handler: h(quarantine.GET), setup: async () => ({ query: '?status=open&limit=5' }) },
   'POST /api/admin/metering/quarantine/:id/replay': {
@@ -206,6 +231,21 @@ type Who = AdminRole | 'tenant' | 'none';
 const WHO: Who[] = [...ADMIN_ROLES, 'tenant', 'none'];
 
 let tenantClaims: ReturnType<typeof tenantSession>;
+let keyTenantId: string;
+
+/** A live key of the matrix tenant, minted by its owner (the revoke route's subject). */
+async function tenantKey(): Promise<string> {
+  const made = await createApiKey({
+    ctx: {
+      tenantId: keyTenantId,
+      actor: { type: 'tenant_user', userId: tenantClaims.userId, email: tenantClaims.email, role: 'owner' },
+      requestId: 'req-matrix',
+      db,
+    },
+    input: { name: `matrix ${uniqueSuffix()}` },
+  });
+  return made.apiKey.id;
+}
 const mailer = memoryMailer();
 
 beforeAll(async () => {
@@ -216,6 +256,7 @@ beforeAll(async () => {
   const t = await createTenant(db);
   const u = await createUser(db, t.id, { role: 'owner' });
   tenantClaims = tenantSession({ id: u.id, email: u.email, tenantId: t.id, role: 'owner' });
+  keyTenantId = t.id;
 });
 
 afterAll(() => {

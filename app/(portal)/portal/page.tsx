@@ -16,8 +16,8 @@ export default async function PortalHome() {
   const access = await requireTenantPage();
   if (!access.ok) return <Forbidden reason={access.reason} home="/portal" />;
   const { tenantId } = access.ctx;
-  const usage = await withTenant(tenantId, (tx) => getPortalUsage(tx, tenantId, { days: 30 }));
-  const m = usage.monthToDate;
+  const usage = await withTenant(tenantId, (tx) => getPortalUsage(tx, tenantId));
+  const m = usage.totals;
   return (
     <>
       <PageHeader
@@ -38,15 +38,15 @@ export default async function PortalHome() {
         <StatGrid>
           <Stat label="Spend this month" value={formatAmount(m.spend, usage.currency)} />
           <Stat label="Requests this month" value={formatCount(m.requests)} />
-          <Stat label="Tokens this month" value={formatCount(m.inputTokens + m.outputTokens)} />
-          <Stat label="Budget left" value={usage.budget ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'} />
+          <Stat label="Tokens this month" value={formatCount(m.totalTokens)} />
+          <Stat label="Budget left" value={usage.budget.remaining !== null ? formatAmount(usage.budget.remaining, usage.currency) : 'no cap'} />
         </StatGrid>
         <div className="grid gap-6 lg:grid-cols-3">
           <Card className="lg:col-span-2">
             <CardBody>
               <TimeSeriesChart
-                title="Spend per day (last 30 days)"
-                data={usage.daily.map((d) => ({ day: d.day, spend: displayNumber(d.spend) }))}
+                title="Spend per day this month"
+                data={usage.byDay.map((d) => ({ day: d.date, spend: displayNumber(d.spend) }))}
                 xKey="day"
                 series={[{ key: 'spend', label: 'Spend' }]}
               />

@@ -43,7 +43,7 @@ export const providers = pgTable(
       .default(sql`'{}'::text[]`),
     rateLimitRpm: integer('rate_limit_rpm'),
     rateLimitTpm: integer('rate_limit_tpm'),
-    metadata: jsonb('metadata').notNull().default({}),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     ...timestamps(),
   },
   (t) => [index('idx_providers_category').on(t.category)],
@@ -114,7 +114,7 @@ export const models = pgTable(
     thermalUpdatedAt: ts('thermal_updated_at'),
     deprecated: boolean('deprecated').notNull().default(false),
     enabled: boolean('enabled').notNull().default(true),
-    metadata: jsonb('metadata').notNull().default({}),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     ...timestamps(),
   },
   (t) => [

@@ -75,7 +75,7 @@ export const usageEvents = pgTable(
     price: exact('price').notNull().default('0'),
     videoSeconds: numeric('video_seconds').notNull().default('0'),
     audioMinutes: numeric('audio_minutes').notNull().default('0'),
-    metadata: jsonb('metadata').notNull().default({}),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [
     index('idx_usage_tenant_time').on(t.tenantId, t.createdAt),
@@ -116,7 +116,7 @@ export const routingRules = pgTable(
     priority: integer('priority').notNull().default(100),
     enabled: boolean('enabled').notNull().default(true),
     /** { tenantIds?, models?, categories?, capabilities? } — all given must match. */
-    conditions: jsonb('conditions').notNull().default({}),
+    conditions: jsonb('conditions').$type<Record<string, unknown>>().notNull().default({}),
     action: varchar('action', { length: 20, enum: ROUTING_ACTIONS }).notNull(),
     targetProvider: varchar('target_provider', { length: 50 }),
     targetModel: varchar('target_model', { length: 100 }),

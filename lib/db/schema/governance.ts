@@ -47,7 +47,7 @@ export const administrators = pgTable(
     /** Last TOTP time step accepted (RFC 6238 T): a code is never accepted twice (replay guard). */
     mfaLastTimeStep: integer('mfa_last_time_step'),
     /** The seed's notification_settings: per event, per channel. */
-    notificationSettings: jsonb('notification_settings').notNull().default({}),
+    notificationSettings: jsonb('notification_settings').$type<Record<string, unknown>>().notNull().default({}),
     slackWebhookUrl: text('slack_webhook_url'),
     lastLoginAt: ts('last_login_at'),
     /** Sessions issued before this instant are refused (lib/auth/revocation.ts revokeSessions). */
@@ -99,7 +99,7 @@ export const approvalRequests = pgTable(
     action: varchar('action', { length: 60 }).notNull(),
     title: varchar('title', { length: 255 }).notNull(),
     description: text('description'),
-    payload: jsonb('payload').notNull().default({}),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     riskLevel: varchar('risk_level', { length: 20, enum: RISK_LEVELS }).notNull().default('medium'),
     impactAnalysis: text('impact_analysis'),
     rollbackPlan: text('rollback_plan'),
@@ -115,7 +115,7 @@ export const approvalRequests = pgTable(
     rejectedAt: ts('rejected_at'),
     cancelledAt: ts('cancelled_at'),
     executedAt: ts('executed_at'),
-    executionResult: jsonb('execution_result'),
+    executionResult: jsonb('execution_result').$type<Record<string, unknown>>(),
     expiresAt: ts('expires_at')
       .notNull()
       .default(sql`now() + interval '24 hours'`),
@@ -148,7 +148,7 @@ export const auditLogs = pgTable(
     ipAddress: varchar('ip_address', { length: 64 }),
     userAgent: text('user_agent'),
     requestId: varchar('request_id', { length: 100 }),
-    metadata: jsonb('metadata').notNull().default({}),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('idx_audit_created').on(t.createdAt), index('idx_audit_resource').on(t.resourceType, t.resourceId), index('idx_audit_actor').on(t.actorId)],

@@ -3,6 +3,17 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { exact, id, percent, timestamps, ts } from './_columns';
 
+/** tenants.settings: options without a column of their own. Read from JSON that SQL or an older
+ * version may have written, so every reader still checks each value's type at runtime. */
+export type TenantSettings = {
+  /** Response cache TTL for this tenant (seconds). */
+  responseCacheTtlSeconds?: number;
+  /** Provider extras (service_tier, store, ...) forwarded for this tenant instead of dropped. */
+  allowedProviderExtras?: string[];
+  /** Overrides of the tier's rate limits. */
+  rateLimits?: { rpm?: number; tpm?: number };
+} & Record<string, unknown>;
+
 export const TENANT_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export const TENANT_USER_ROLES = ['owner', 'member', 'billing'] as const;
 /** What an API key may call. 'images', 'audio' (speech + transcription), 'search' and 'videos'
@@ -34,7 +45,7 @@ export const tenants = pgTable(
     monthlyBudget: exact('monthly_budget'),
     responseCacheEnabled: boolean('response_cache_enabled').notNull().default(false),
     requestLoggingEnabled: boolean('request_logging_enabled').notNull().default(false),
-    settings: jsonb('settings').notNull().default({}),
+    settings: jsonb('settings').$type<TenantSettings>().notNull().default({}),
     /** Free text for the platform's staff (contract notes); never shown in the portal. */
     notes: text('notes'),
     /** When the tenant was suspended / cancelled (null while active). */

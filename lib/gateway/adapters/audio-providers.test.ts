@@ -5,7 +5,7 @@ import { deepgramTranscription } from './deepgram';
 import { assemblyaiTranscription } from './assemblyai';
 import { renderTranscription, validateSpeechRequest, type TranscriptionRequest } from './media';
 import { audioFileFromBuffer } from '../media/audio-upload';
-import { startFakeElevenLabs } from '../../../tests/fake-providers/elevenlabs';
+import { fakeOggOpus, startFakeElevenLabs } from '../../../tests/fake-providers/elevenlabs';
 import { startFakeDeepgram } from '../../../tests/fake-providers/deepgram';
 import { startFakeAssemblyAI, type FakeAssemblyAI } from '../../../tests/fake-providers/assemblyai';
 import { ctxFor, failure } from '../../../tests/fake-providers/context';
@@ -75,6 +75,40 @@ describe('ElevenLabs', () => {
       expect.objectContaining({ param: 'response_format' }),
     );
     expect(() => validateSpeechRequest({ input: 'hi', voice: 'nova', speed: 2 }, turbo, 'turbo-v2.5')).toThrow(expect.objectContaining({ param: 'speed' }));
+  });
+
+  it('opus -> opus_48000_128 streamed; wav -> wav_24000 on the non-streaming endpoint; aac and flac -> 400 naming response_format', async () => {
+    const collect = async (r: { body: AsyncIterable<unknown> }) => {
+      const chunks: Buffer[] = [];
+      for await (const c of r.body) chunks.push(c as Buffer);
+      return chunks;
+    };
+    const opus = await elevenlabsSpeech.synthesize(
+      validateSpeechRequest({ input: 'hi', voice: 'nova', response_format: 'opus' }, spec, 'multilingual-v2'),
+      ctxFor(base, 'eleven_multilingual_v2'),
+    );
+    expect(opus.contentType).toBe('audio/ogg');
+    const opusChunks = await collect(opus);
+    expect(opusChunks.length).toBeGreaterThan(1); // streamed as it arrives
+    expect(Buffer.concat(opusChunks)).toEqual(fakeOggOpus());
+    expect(fake.requests[0]!.path).toBe(`/v1/text-to-speech/${ELEVENLABS_VOICES.nova}/stream`);
+    expect(fake.requests[0]!.query.get('output_format')).toBe('opus_48000_128');
+
+    const w = await elevenlabsSpeech.synthesize(
+      validateSpeechRequest({ input: 'hi', voice: 'nova', response_format: 'wav' }, spec, 'multilingual-v2'),
+      ctxFor(base, 'eleven_multilingual_v2'),
+    );
+    expect(w.contentType).toBe('audio/wav');
+    expect(Buffer.concat(await collect(w))).toEqual(wav(0.5, 24000));
+    expect(fake.requests[1]!.path).toBe(`/v1/text-to-speech/${ELEVENLABS_VOICES.nova}`);
+    expect(fake.requests[1]!.query.get('output_format')).toBe('wav_24000');
+
+    for (const rf of ['aac', 'flac', 'ogg']) {
+      expect(() => validateSpeechRequest({ input: 'hi', voice: 'nova', response_format: rf }, spec, 'multilingual-v2')).toThrow(
+        expect.objectContaining({ httpStatus: 400, param: 'response_format', message: expect.stringContaining('Supported: mp3, pcm, opus, wav') }),
+      );
+    }
+    expect(fake.requests).toHaveLength(2); // the refused formats never reached the provider
   });
 
   it('401 invalid_api_key -> auth (credentials never echoed); 429 retryable with Retry-After', async () => {

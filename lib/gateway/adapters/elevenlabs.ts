@@ -8,9 +8,15 @@
  * - POST /text-to-speech/{voice_id}/stream?output_format=<fmt>, JSON { text, model_id,
  *   voice_settings: { stability, similarity_boost, speed } } -> the audio, chunked as it is
  *   generated (streamed on to the client as it arrives).
- * - response_format: mp3 -> mp3_44100_128, pcm -> pcm_24000 (16-bit little-endian mono at
- *   24 kHz, exactly OpenAI's `pcm`). Other OpenAI formats (opus, aac, flac, wav) -> 400 naming
- *   `response_format`.
+ * - response_format -> output_format (ElevenLabs' list: mp3_*, pcm_*, ulaw_8000, alaw_8000,
+ *   opus_48000_*, and wav_* on the non-streaming endpoint only):
+ *     mp3  -> mp3_44100_128 (/stream)
+ *     pcm  -> pcm_24000 (/stream; 16-bit little-endian mono at 24 kHz, exactly OpenAI's `pcm`)
+ *     opus -> opus_48000_128 (/stream; Opus in Ogg, as OpenAI's `opus`)
+ *     wav  -> wav_24000 on POST /text-to-speech/{voice_id} (ElevenLabs writes WAV only whole, so
+ *             it is passed on when it arrives rather than chunk by chunk)
+ *   aac and flac, which ElevenLabs cannot produce, are refused before any call: an OpenAI-shaped
+ *   400 naming `response_format` that lists the four above.
  * - voice: OpenAI's voice names map to ElevenLabs premade voices (alloy Rachel, echo Antoni,
  *   fable Domi, onyx Adam, nova Bella, shimmer Elli); an ElevenLabs voice id (20 letters and
  *   digits) is accepted as is; anything else -> 400 naming `voice`. A voice id ElevenLabs does not
@@ -47,13 +53,20 @@ export const ELEVENLABS_VOICES: Record<string, string> = {
   shimmer: 'MF3mGyEYCl7XYWbV9V6O',
 };
 
-const OUTPUT_FORMAT: Partial<Record<SpeechFormat, string>> = { mp3: 'mp3_44100_128', pcm: 'pcm_24000' };
+/** OpenAI response_format -> ElevenLabs output_format, and whether ElevenLabs streams it. */
+const OUTPUT_FORMAT: Partial<Record<SpeechFormat, { outputFormat: string; stream: boolean }>> = {
+  mp3: { outputFormat: 'mp3_44100_128', stream: true },
+  pcm: { outputFormat: 'pcm_24000', stream: true },
+  opus: { outputFormat: 'opus_48000_128', stream: true },
+  wav: { outputFormat: 'wav_24000', stream: false },
+};
+const FORMATS = Object.keys(OUTPUT_FORMAT) as SpeechFormat[];
 
 const MAX_CHARS: Record<string, number> = { eleven_multilingual_v2: 10_000, eleven_turbo_v2_5: 40_000 };
 
 function specFor(maxChars: number): SpeechModelSpec {
   return {
-    formats: ['mp3', 'pcm'],
+    formats: FORMATS,
     maxChars,
     speed: { min: 0.7, max: 1.2 },
     resolveVoice: (v) => ELEVENLABS_VOICES[v] ?? (/^[A-Za-z0-9]{20}$/.test(v) ? v : null),
@@ -67,13 +80,14 @@ export const elevenlabsSpeech: SpeechAdapter = {
   async synthesize(req: SpeechRequest, ctx: MediaCallContext): Promise<SpeechResult> {
     const deadline = Date.now() + ctx.timeoutMs;
     const label = ctx.providerLabel;
-    const fmt = OUTPUT_FORMAT[req.responseFormat] ?? 'mp3_44100_128';
+    // validateSpeechRequest only lets FORMATS through; mp3 is ElevenLabs' own default.
+    const fmt = OUTPUT_FORMAT[req.responseFormat] ?? OUTPUT_FORMAT.mp3!;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'audio/*' };
     if (ctx.ep.apiKey) headers['xi-api-key'] = ctx.ep.apiKey;
     const body: Record<string, unknown> = { text: req.input, model_id: ctx.providerModelId };
     if (req.speed !== null) body.voice_settings = { stability: 0.5, similarity_boost: 0.75, speed: req.speed };
     const res = await send(ctx, deadline, {
-      url: `${ctx.ep.baseUrl}/text-to-speech/${encodeURIComponent(req.voice)}/stream?output_format=${fmt}`,
+      url: `${ctx.ep.baseUrl}/text-to-speech/${encodeURIComponent(req.voice)}${fmt.stream ? '/stream' : ''}?output_format=${fmt.outputFormat}`,
       headers,
       body: JSON.stringify(body),
     });
@@ -94,7 +108,8 @@ export const elevenlabsSpeech: SpeechAdapter = {
       throw genericUpstreamError(label, res.status, text, res.headers);
     }
     return {
-      contentType: req.responseFormat === 'pcm' ? SPEECH_CONTENT_TYPES.pcm : 'audio/mpeg',
+      // OpenAI's content type for the format asked for (ElevenLabs labels pcm and opus loosely).
+      contentType: SPEECH_CONTENT_TYPES[req.responseFormat],
       body: res.body,
       abort: res.abort,
       units: { characters: countCharacters(req.input) },

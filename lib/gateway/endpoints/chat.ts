@@ -3,26 +3,24 @@
  * composition of stages:
  *
  *   authenticate -> idempotency -> parse/validate -> route -> admit (rate limits) -> cache
- *   -> admit (budget) -> upstream (retries, fallbacks, cooldown; streamed or not) -> respond
- *   -> meter + settle -> request log
+ *   -> admit (budget) -> upstream (retries, fallbacks, cooldown; streamed or not) -> finish
+ *   (meter, then a complete answer is sent, settle, request log: stages/finish.ts)
  *
  * A new endpoint is another composition like this one plus a provider adapter.
  */
-import type { UsageStatus } from '../metering/writer';
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../adapters/openai-types';
 import type { KeyRecord } from '../auth';
-import { GatewayError, toOpenAIError, type MappedError } from '../errors';
+import { GatewayError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
 import type { Endpoint } from '../router';
 import { estimatePromptTokens } from '../tokens';
-import { attemptComplete, attemptStream, type CompleteAnswer, type StreamedAnswer, type TokenUsage } from '../upstream/execute';
+import { attemptComplete, attemptStream, type CompleteAnswer, type StreamedAnswer } from '../upstream/execute';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { lookupCache, storeInCache } from '../stages/cache';
 import { withIdempotency } from '../stages/idempotency';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { completionFinish, finish } from '../stages/finish';
 import { dropProviderExtras, parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -66,33 +64,29 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     // Served without calling a provider: metered as a free event with the original token counts.
     const hit = cache.hit;
     const model = snap.byId.get(hit.modelId) ?? plan.primary;
-    answerHeaders(ctx, newTrace({ ...plan, primary: model }));
-    sendComplete(ctx, hit.body);
-    admission.refundTokens();
-    const now = Date.now() - ctx.start;
-    meter(
-      gw,
-      buildUsageEvent(ctx, {
-        key,
-        tenant,
-        snap,
-        model,
-        requested: plan.requested,
-        endpoint: USAGE_ENDPOINT[endpoint],
-        usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
-        free: true,
-        cacheHit: true,
-        ttfbMs: now,
-        status: 'success',
-        httpStatus: 200,
-        errorCode: null,
-        attemptCount: 0,
-        fallbackFrom: null,
-        metadata: { cacheHit: true },
-      }),
-      null,
-    );
-    logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: body, responseBody: parseOrNull(hit.body) });
+    const trace = newTrace({ ...plan, primary: model });
+    answerHeaders(ctx, trace);
+    finish(gw, ctx, {
+      key,
+      tenant,
+      snap,
+      plan,
+      trace,
+      admission,
+      endpoint: USAGE_ENDPOINT[endpoint],
+      answered: true,
+      usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
+      free: true,
+      cacheHit: true,
+      ttfbMs: Date.now() - ctx.start,
+      status: 'success',
+      httpStatus: 200,
+      errorCode: null,
+      attemptCount: 0,
+      metadata: { cacheHit: true },
+      send: () => sendComplete(ctx, hit.body),
+      log: { requestBody: body, responseBody: parseOrNull(hit.body) },
+    });
     return;
   }
 
@@ -142,88 +136,22 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     failure = err;
   }
 
-  // ---- respond ----
-  let status: UsageStatus;
-  let httpStatus = 200;
-  let errorCode: string | null = null;
-  let usage: TokenUsage = { input: 0, cached: 0, output: 0, estimated: false };
-  let ttfb: number | null = null;
-  let failureBody: MappedError | null = null;
+  // ---- respond, meter (journaled before a complete answer goes out), settle, log ----
   if (outcome?.kind === 'complete') {
-    // Sent below, once its usage event is journaled: a process killed after the client has the
-    // answer must still find the event on disk when it restarts.
     answerHeaders(ctx, trace);
-    ttfb = Date.now() - ctx.start;
-    status = 'success';
-    usage = outcome.usage;
     storeInCache(gw, key, cache, {
       body: outcome.body,
       modelId: trace.model.id,
-      inputTokens: usage.input,
-      cachedInputTokens: usage.cached,
-      outputTokens: usage.output,
+      inputTokens: outcome.usage.input,
+      cachedInputTokens: outcome.usage.cached,
+      outputTokens: outcome.usage.output,
     });
-  } else if (outcome?.kind === 'stream') {
-    status = outcome.status;
-    usage = outcome.usage;
-    ttfb = outcome.ttfbMs;
-    errorCode = outcome.errorCode;
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    failureBody = toOpenAIError(failure, ctx.requestId);
-    httpStatus = failureBody.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (failureBody.body.error.code ?? failureBody.body.error.type);
   }
-
-  // ---- meter (journaled before a complete answer goes out), settle, log ----
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
-  // A request that got no answer at all (error, or the client left before one) costs nothing.
-  const answered = outcome !== null;
-  const coldStart = answered && model.isSelfHosted ? gw.thermal.coldStart(model.id, ctx.start) : false;
-  meter(
+  finish(
     gw,
-    buildUsageEvent(ctx, {
-      key,
-      tenant,
-      snap,
-      model,
-      requested: plan.requested,
-      endpoint: USAGE_ENDPOINT[endpoint],
-      usage: { inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output, requests: 1, coldStart },
-      free: !answered,
-      tokensEstimated: usage.estimated,
-      ttfbMs: ttfb,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: {
-        ...(coldStart ? { coldStart: true } : {}),
-        ...(plan.auto ? { auto: true } : {}),
-        ...(stream ? { stream: true } : {}),
-        ...(trace.refusals.length ? { refusedBy: trace.refusals.map((r) => r.model.name) } : {}),
-      },
-    }),
-    admission,
+    ctx,
+    completionFinish(ctx, { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint], stream, outcome, failure, requestBody: body }),
   );
-  if (outcome?.kind === 'complete') sendComplete(ctx, outcome.body);
-  if (answered) admission.settleTokens(usage.input + usage.output);
-  else admission.refundTokens();
-  meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, {
-    model: model.name,
-    requestBody: body,
-    responseBody:
-      outcome?.kind === 'complete'
-        ? outcome.parsed
-        : outcome?.kind === 'stream'
-          ? { stream: true, content: outcome.summary.content, finish_reason: outcome.summary.finishReason, status }
-          : { error: failureBody?.body.error },
-  });
-  if (failure !== null) throw failure;
 }
 
 /** How many completions the request asks for (`n`, default 1); above the configured cap a 400. */

@@ -5,8 +5,8 @@
  *   within the category) -> validate against the model's spec (400 naming the field, before any
  *   provider) -> admit (rate limits) -> admit (budget: n x the per-image price of the dearest
  *   model of the chain) -> upstream (the provider's image adapter; retries, fallbacks, cooldown)
- *   -> respond (OpenAI's { created, data: [{ url | b64_json, revised_prompt }] }) -> meter (the
- *   images actually returned) + settle -> request log.
+ *   -> finish (meter the images actually returned, then answer OpenAI's { created, data: [{ url |
+ *   b64_json, revised_prompt }] }, settle, request log: stages/finish.ts).
  *
  * `url` answers are the provider's signed, key-less URL (OpenAI, BFL, Ideogram). Stability gives
  * image bytes only: for `url` RADIANT stores them (lib/gateway/media/image-store.ts) and answers
@@ -16,20 +16,18 @@
  * request is not.
  */
 import path from 'node:path';
-import type { UsageStatus } from '../metering/writer';
 import { readImage, storeImage } from '../media/image-store';
 import { imageAdapterFor } from '../adapters/media-adapters';
 import { validateImageRequest, type ImageAdapter, type ImageModelSpec, type ImageRequest, type ImageResult } from '../adapters/media';
 import type { KeyRecord } from '../auth';
-import { GatewayError, toOpenAIError } from '../errors';
+import { GatewayError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
 import type { EndpointHandler } from '../pipeline/run';
 import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { failureFacts, finish } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -106,12 +104,8 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     failure = err;
   }
 
-  let status: UsageStatus = 'success';
-  let httpStatus = 200;
-  let errorCode: string | null = null;
-  let responseBody: unknown;
+  const data: Array<Record<string, unknown>> = [];
   if (answer) {
-    const data: Array<Record<string, unknown>> = [];
     for (const i of answer.result.images) {
       let d: Record<string, unknown>;
       if (req.responseFormat === 'url' && i.url === null && i.b64Json !== null) {
@@ -122,49 +116,34 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
       if (i.revisedPrompt) d.revised_prompt = i.revisedPrompt;
       data.push(d);
     }
-    const out = { created: Math.floor(Date.now() / 1000), data };
     answerHeaders(ctx, trace);
-    if (ctx.req.signal.aborted) status = 'cancelled';
-    else sendComplete(ctx, JSON.stringify(out));
-    responseBody = { created: out.created, images: out.data.length, response_format: req.responseFormat };
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = mapped.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
-    responseBody = { error: mapped.body.error };
   }
-
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
-  const images = answer?.result.units.images ?? 0;
-  meter(
-    gw,
-    buildUsageEvent(ctx, {
-      key,
-      tenant,
-      snap,
-      model,
-      requested: plan.requested,
-      endpoint: 'images.generations',
-      usage: { images, requests: 1 },
-      // The provider made (and bills) the images even when the client left: metered. No answer: free.
-      free: answer === null,
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
-    }),
+  const created = Math.floor(Date.now() / 1000);
+  const failed = answer ? null : failureFacts(ctx, failure);
+  // The provider made (and bills) the images even when the client left: metered. No answer: free.
+  const cancelled = answer !== null && ctx.req.signal.aborted;
+  finish(gw, ctx, {
+    key,
+    tenant,
+    snap,
+    plan,
+    trace,
     admission,
-  );
-  admission.refundTokens();
-  meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, { model: model.name, requestBody: body, responseBody });
-  if (failure !== null) throw failure;
+    endpoint: 'images.generations',
+    answered: answer !== null,
+    usage: { images: answer?.result.units.images ?? 0, requests: 1 },
+    ttfbMs: answer ? Date.now() - ctx.start : null,
+    status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
+    httpStatus: failed?.httpStatus ?? 200,
+    errorCode: failed?.errorCode ?? null,
+    metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
+    send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
+    log: {
+      requestBody: body,
+      responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
+    },
+    failure,
+  });
 }
 
 /** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */

@@ -4,7 +4,7 @@
  *
  *   authenticate (scope `chat`; `x-api-key` or Bearer) -> idempotency -> parse/validate
  *   (adapters/anthropic-inbound.ts) -> route (as chat) -> admit (rate limits, budget) -> upstream
- *   -> respond -> meter (tokens) -> request log
+ *   -> finish (meter tokens, then a complete answer is sent, settle, request log: stages/finish.ts)
  *
  * Per attempt (so a fallback may cross wire formats): a Claude model (provider wire format
  * `anthropic`) gets the client's body as it is (upstream/anthropic-passthrough.ts); any other
@@ -30,17 +30,15 @@ import { SseParser } from '../adapters/sse';
 import type { KeyRecord } from '../auth';
 import { GatewayError, toOpenAIError } from '../errors';
 import { sendJson, type ResponseSink } from '../http/types';
-import type { UsageStatus } from '../metering/writer';
 import type { RequestContext } from '../pipeline/context';
 import type { EndpointHandler } from '../pipeline/run';
 import type { GatewayServices } from '../pipeline/services';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { withIdempotency } from '../stages/idempotency';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { completionFinish, finish } from '../stages/finish';
 import { parseJson } from '../stages/parse';
-import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
+import { answerHeaders, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace, type Attempt } from '../stages/upstream';
 import { estimatePromptTokens } from '../tokens';
@@ -150,76 +148,30 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     failure = err;
   }
 
-  let status: UsageStatus;
-  let httpStatus = 200;
-  let errorCode: string | null = null;
-  let usage: TokenUsage = { input: 0, cached: 0, output: 0, estimated: false };
-  let ttfb: number | null = null;
-  if (outcome?.kind === 'complete') {
-    answerHeaders(ctx, trace);
-    sendComplete(ctx, outcome.body);
-    ttfb = Date.now() - ctx.start;
-    status = 'success';
-    usage = outcome.usage;
-  } else if (outcome?.kind === 'stream') {
-    status = outcome.status;
-    usage = outcome.usage;
-    ttfb = outcome.ttfbMs;
-    errorCode = outcome.errorCode;
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = toAnthropicError(mapped.status, mapped.body).status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
-  }
-
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
-  const answered = outcome !== null;
-  const coldStart = answered && model.isSelfHosted ? gw.thermal.coldStart(model.id, ctx.start) : false;
-  meter(
+  // Sent (when complete) once its usage event is journaled: stages/finish.ts.
+  if (outcome?.kind === 'complete') answerHeaders(ctx, trace);
+  finish(
     gw,
-    buildUsageEvent(ctx, {
+    ctx,
+    completionFinish(ctx, {
       key,
       tenant,
       snap,
-      model,
-      requested: plan.requested,
+      plan,
+      trace,
+      admission,
       endpoint: USAGE_ENDPOINT,
-      usage: { inputTokens: usage.input, cachedInputTokens: usage.cached, outputTokens: usage.output, requests: 1, coldStart },
-      free: !answered,
-      tokensEstimated: usage.estimated,
-      ttfbMs: ttfb,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: {
-        ...(coldStart ? { coldStart: true } : {}),
-        ...(plan.auto ? { auto: true } : {}),
-        ...(stream ? { stream: true } : {}),
-        ...(answered && passthrough ? { passthrough: true } : {}),
-        ...(trace.refusals.length ? { refusedBy: trace.refusals.map((r) => r.model.name) } : {}),
+      stream,
+      outcome,
+      failure,
+      requestBody: body,
+      metadata: outcome !== null && passthrough ? { passthrough: true } : undefined,
+      failureShape: (f) => {
+        const a = toAnthropicError(f.mapped.status, f.mapped.body);
+        return { httpStatus: a.status, error: a.body.error };
       },
     }),
-    admission,
   );
-  if (answered) admission.settleTokens(usage.input + usage.output);
-  else admission.refundTokens();
-  meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, {
-    model: model.name,
-    requestBody: body,
-    responseBody:
-      outcome?.kind === 'complete'
-        ? outcome.parsed
-        : outcome?.kind === 'stream'
-          ? { stream: true, content: outcome.summary.content, finish_reason: outcome.summary.finishReason, status }
-          : { error: toAnthropicError(toOpenAIError(failure, ctx.requestId).status, toOpenAIError(failure, ctx.requestId).body).body.error },
-  });
-  if (failure !== null) throw failure;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  *
  *   authenticate (scope `search`) -> idempotency -> parse/validate -> route -> admit (rate limits)
  *   -> admit (budget: one request at the chain's highest per-request price) -> upstream (retries,
- *   fallbacks along routing rules, cooldown) -> respond -> meter (request_count = 1) -> request log
+ *   fallbacks along routing rules, cooldown) -> finish (meter request_count = 1, then answer,
+ *   request log: stages/finish.ts)
  *
  * Not cached (answers go stale; the response cache covers chat and embeddings).
  */
@@ -12,16 +13,14 @@ import { callExaSearch } from '../adapters/exa';
 import { searchRequestSchema, type SearchRequest, type SearchResponse } from '../adapters/search-types';
 import { callTavilySearch } from '../adapters/tavily';
 import type { KeyRecord } from '../auth';
-import { GatewayError, toOpenAIError } from '../errors';
-import type { UsageStatus } from '../metering/writer';
+import { GatewayError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
 import type { EndpointHandler } from '../pipeline/run';
 import type { GatewayServices } from '../pipeline/services';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { withIdempotency } from '../stages/idempotency';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter } from '../stages/meter';
+import { failureFacts, finish } from '../stages/finish';
 import { parseJson, validate } from '../stages/parse';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -69,52 +68,28 @@ async function search(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, 
     failure = err;
   }
 
-  let status: UsageStatus = 'success';
-  let httpStatus = 200;
-  let errorCode: string | null = null;
-  let ttfb: number | null = null;
-  if (answer) {
-    answerHeaders(ctx, trace);
-    sendComplete(ctx, JSON.stringify(answer.response));
-    ttfb = Date.now() - ctx.start;
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = mapped.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
-  }
-
   // Metered per request; a search that got no answer is free. One the client abandoned after the
   // provider answered is still charged (the provider charged us).
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
-  meter(
-    gw,
-    buildUsageEvent(ctx, {
-      key,
-      tenant,
-      snap,
-      model,
-      requested: plan.requested,
-      endpoint: USAGE_ENDPOINT,
-      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
-      free: answer === null,
-      ttfbMs: ttfb,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: { results: answer ? answer.response.results.length : 0 },
-    }),
+  if (answer) answerHeaders(ctx, trace);
+  const failed = answer ? null : failureFacts(ctx, failure);
+  finish(gw, ctx, {
+    key,
+    tenant,
+    snap,
+    plan,
+    trace,
     admission,
-  );
-  admission.settleTokens(0);
-  logRequest(gw, ctx, key, tenant, {
-    model: model.name,
-    requestBody: body,
-    responseBody: answer ? answer.response : { error: toOpenAIError(failure, ctx.requestId).body.error },
+    endpoint: USAGE_ENDPOINT,
+    answered: answer !== null,
+    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
+    tokensUsed: 0,
+    ttfbMs: answer ? Date.now() - ctx.start : null,
+    status: failed?.status ?? 'success',
+    httpStatus: failed?.httpStatus ?? 200,
+    errorCode: failed?.errorCode ?? null,
+    metadata: { results: answer ? answer.response.results.length : 0 },
+    send: answer ? () => sendComplete(ctx, JSON.stringify(answer.response)) : undefined,
+    log: { requestBody: body, responseBody: answer ? answer.response : { error: failed?.mapped.body.error } },
+    failure,
   });
-  if (failure !== null) throw failure;
 }

@@ -6,7 +6,7 @@
  *   field, before any provider) -> admit (rate limits) -> admit (budget: the input's characters at
  *   the dearest model of the chain) -> upstream (the provider's speech adapter; retries,
  *   fallbacks and cooldown until the provider answers) -> respond: the audio is streamed to the
- *   client as it arrives -> meter (input characters) + settle -> request log.
+ *   client as it arrives -> finish (meter input characters, settle, request log: stages/finish.ts).
  *
  * Once the provider has answered, the characters are metered even if the client leaves mid-audio
  * (the provider bills the whole input). The answer is binary audio, so Idempotency-Key is not
@@ -15,12 +15,11 @@
 import type { UsageStatus } from '../metering/writer';
 import { speechAdapterFor } from '../adapters/media-adapters';
 import { countCharacters, validateSpeechRequest, type SpeechAdapter, type SpeechModelSpec, type SpeechRequest, type SpeechResult } from '../adapters/media';
-import { GatewayError, toOpenAIError } from '../errors';
+import { GatewayError } from '../errors';
 import type { EndpointHandler } from '../pipeline/run';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { failureFacts, finish } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -75,7 +74,6 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
   }
 
   let status: UsageStatus = 'success';
-  let httpStatus = 200;
   let errorCode: string | null = null;
   let ttfb: number | null = null;
   let bytes = 0;
@@ -105,45 +103,28 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
       status = 'cancelled';
       errorCode = 'client_disconnected';
     }
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = mapped.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
   }
+  const failed = answer ? null : failureFacts(ctx, failure);
 
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
-  meter(
-    gw,
-    buildUsageEvent(ctx, {
-      key,
-      tenant,
-      snap,
-      model,
-      requested: plan.requested,
-      endpoint: 'audio.speech',
-      usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
-      free: answer === null,
-      ttfbMs: ttfb,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes },
-    }),
+  finish(gw, ctx, {
+    key,
+    tenant,
+    snap,
+    plan,
+    trace,
     admission,
-  );
-  admission.refundTokens();
-  meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, {
-    model: model.name,
-    requestBody: body,
-    responseBody: answer
-      ? { audio_bytes: bytes, content_type: answer.result.contentType, status }
-      : { error: toOpenAIError(failure, ctx.requestId).body.error },
+    endpoint: 'audio.speech',
+    answered: answer !== null,
+    usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
+    ttfbMs: ttfb,
+    status: failed?.status ?? status,
+    httpStatus: failed?.httpStatus ?? 200,
+    errorCode: failed?.errorCode ?? errorCode,
+    metadata: { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes },
+    log: {
+      requestBody: body,
+      responseBody: answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: failed?.mapped.body.error },
+    },
+    failure,
   });
-  if (failure !== null) throw failure;
 };

@@ -7,13 +7,12 @@
  *   fallbacks within the category) -> validate (response_format, temperature) -> admit (rate
  *   limits) -> admit (budget: the file's minutes at the dearest model of the chain) -> upstream
  *   (the provider's adapter streams the file from disk; retries, fallbacks, cooldown) -> respond
- *   (json, text, verbose_json, srt or vtt in OpenAI's shape) -> meter (audio minutes = the
- *   header duration / 60) + settle -> request log. The temp file is deleted at the end.
+ *   (json, text, verbose_json, srt or vtt in OpenAI's shape, sent once metered) -> finish (audio
+ *   minutes = the header duration / 60; stages/finish.ts). The temp file is deleted at the end.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { UsageStatus } from '../metering/writer';
 import { transcriptionAdapterFor } from '../adapters/media-adapters';
 import {
   renderTranscription,
@@ -24,7 +23,7 @@ import {
   type TranscriptionResult,
 } from '../adapters/media';
 import type { KeyRecord } from '../auth';
-import { GatewayError, toOpenAIError } from '../errors';
+import { GatewayError } from '../errors';
 import { parseAudioUpload, type AudioUpload } from '../media/audio-upload';
 import type { RequestContext } from '../pipeline/context';
 import type { EndpointHandler } from '../pipeline/run';
@@ -32,8 +31,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { logRequest } from '../stages/log';
-import { buildUsageEvent, meter, meterRefusals } from '../stages/meter';
+import { failureFacts, finish } from '../stages/finish';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, newTrace } from '../stages/upstream';
@@ -133,67 +131,46 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
     failure = err;
   }
 
-  let status: UsageStatus = 'success';
-  let httpStatus = 200;
-  let errorCode: string | null = null;
-  let responseBody: unknown;
+  let rendered: { body: string; contentType: string } | null = null;
   if (answer) {
     const r = answer.result;
-    const rendered = renderTranscription(
+    rendered = renderTranscription(
       r.transcript,
       req.responseFormat,
       r.units.audioSeconds,
       req.timestampGranularities.length ? req.timestampGranularities : ['segment'],
     );
     answerHeaders(ctx, trace);
-    if (ctx.req.signal.aborted) status = 'cancelled';
-    else sendComplete(ctx, rendered.body, rendered.contentType);
-    responseBody = { text: r.transcript.text, response_format: req.responseFormat };
-  } else {
-    status = ctx.req.signal.aborted ? 'cancelled' : 'error';
-    const mapped = toOpenAIError(failure, ctx.requestId);
-    httpStatus = mapped.status;
-    errorCode = ctx.req.signal.aborted ? 'client_disconnected' : (mapped.body.error.code ?? mapped.body.error.type);
-    responseBody = { error: mapped.body.error };
   }
-
-  const model = trace.model;
-  ctx.model ??= model.name;
-  ctx.provider ??= model.providerId;
+  const failed = answer ? null : failureFacts(ctx, failure);
+  const cancelled = answer !== null && ctx.req.signal.aborted;
   const units = answer?.result.units ?? null;
-  meter(
-    gw,
-    buildUsageEvent(ctx, {
-      key,
-      tenant,
-      snap,
-      model,
-      requested: plan.requested,
-      endpoint: 'audio.transcriptions',
-      usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
-      free: answer === null,
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status,
-      httpStatus,
-      errorCode,
-      attemptCount: Math.max(1, trace.attempts),
-      fallbackFrom: trace.fallbackFrom,
-      metadata: {
-        audioSeconds: units?.audioSeconds ?? seconds,
-        durationSource: units?.source ?? 'header',
-        providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
-        fileBytes: upload.file.size,
-        responseFormat: req.responseFormat,
-      },
-    }),
+  finish(gw, ctx, {
+    key,
+    tenant,
+    snap,
+    plan,
+    trace,
     admission,
-  );
-  admission.refundTokens();
-  meterRefusals(gw, ctx, key, trace, status);
-  logRequest(gw, ctx, key, tenant, {
-    model: model.name,
-    requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
-    responseBody,
+    endpoint: 'audio.transcriptions',
+    answered: answer !== null,
+    usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
+    ttfbMs: answer ? Date.now() - ctx.start : null,
+    status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
+    httpStatus: failed?.httpStatus ?? 200,
+    errorCode: failed?.errorCode ?? null,
+    metadata: {
+      audioSeconds: units?.audioSeconds ?? seconds,
+      durationSource: units?.source ?? 'header',
+      providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
+      fileBytes: upload.file.size,
+      responseFormat: req.responseFormat,
+    },
+    send: rendered && !cancelled ? () => sendComplete(ctx, rendered.body, rendered.contentType) : undefined,
+    log: {
+      requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
+      responseBody: answer ? { text: answer.result.transcript.text, response_format: req.responseFormat } : { error: failed?.mapped.body.error },
+    },
+    failure,
   });
-  if (failure !== null) throw failure;
 }

@@ -3,7 +3,7 @@ import { BudgetExceededError, RateLimitedError } from '../../errors';
 import { dec } from '../../pricing/money';
 import type { Gateway } from '../gateway';
 import { admitRate, reserveBudget, upperPriceEstimate } from './admit';
-import { testContext, testGateway, testKey, testSnapshot, testTenant } from './testing';
+import { spentSoFar, testContext, testGateway, testKey, testSnapshot, testTenant } from './testing';
 import type { RoutePlan } from '../router';
 
 const snap = testSnapshot();
@@ -47,8 +47,7 @@ describe('admit stage', () => {
   it('a budget refusal names its scope and gives the admission tokens back', async () => {
     gw = testGateway();
     const key = testKey({ monthlyBudget: '0.000001', tpm: 1000 }, {});
-    // The ledger starts from the spend already recorded; none here.
-    (gw.budget as unknown as { sources: { loadSpent: () => Promise<bigint> } }).sources.loadSpent = () => Promise.resolve(0n);
+    // The ledger starts from the spend already recorded: none (testGateway's default).
     const ctx = testContext();
     const a = await admitRate(gw, ctx, key, testTenant(), plan(['gpt-4.1-mini']), 900);
     const err = await reserveBudget(gw, ctx, key, a, () => dec('1')).catch((e: unknown) => e);
@@ -56,6 +55,19 @@ describe('admit stage', () => {
     expect((err as BudgetExceededError).scope).toBe('key');
     // The 900 tokens went back: another 900 fits in the 1000/min.
     await expect(admitRate(gw, testContext(), key, testTenant(), plan(['gpt-4.1-mini']), 900)).resolves.toBeDefined();
+  });
+
+  it('reserves against what the tenant already spent this month', async () => {
+    const key = testKey({}, { monthlyBudget: '1' });
+    // $0.99 of the tenant's $1 cap already spent.
+    gw = testGateway({ spentSoFar: spentSoFar({ [`t:${key.tenantId}`]: 990_000_000n }) });
+    const ctx = testContext();
+    const a = await admitRate(gw, ctx, key, testTenant(), plan(['gpt-4.1-mini']), 10);
+    const err = await reserveBudget(gw, ctx, key, a, () => dec('0.02')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    expect((err as BudgetExceededError).scope).toBe('tenant');
+    const b = await admitRate(gw, testContext(), key, testTenant(), plan(['gpt-4.1-mini']), 10);
+    await expect(reserveBudget(gw, testContext(), key, b, () => dec('0.005'))).resolves.toBeUndefined();
   });
 
   it('estimates the price of the most expensive model of the chain', () => {

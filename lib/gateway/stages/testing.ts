@@ -9,10 +9,13 @@ import path from 'node:path';
 import { CATALOG_MODELS, CATALOG_PROVIDERS } from '../../catalog';
 import { createGateway, type Gateway, type GatewayOptions } from '../index';
 import type { KeyRecord } from '../auth';
+import type { BudgetScope } from '../limits/budget';
 import type { GatewayRequest, ResponseSink } from '../http/types';
 import { newContext, type RequestContext } from '../pipeline/context';
 import { CatalogSnapshot, TenantConfig, toGatewayProvider, type GatewayModel, type GatewayRule } from '../state';
 
+/** A gateway for stage tests. It has no database: the month's spend so far, which budget
+ * reservations start from, is none unless the test passes `spentSoFar` (see spentSoFar()). */
 export function testGateway(options: GatewayOptions = {}): Gateway {
   return createGateway({
     env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k', GOOGLE_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
@@ -22,8 +25,15 @@ export function testGateway(options: GatewayOptions = {}): Gateway {
     maxBackoffMs: 5,
     maxRetries: 2,
     meteringJournalDir: fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-stage-journal-')),
+    spentSoFar: spentSoFar({}),
     ...options,
   });
+}
+
+/** A spent-so-far loader for testGateway: nano-dollars already spent this month by budget scope
+ * id (`t:<tenantId>` or `k:<keyId>`), 0 for any scope not named. */
+export function spentSoFar(byScope: Record<string, bigint>): (scope: BudgetScope) => Promise<bigint> {
+  return (scope) => Promise.resolve(byScope[scope.id] ?? 0n);
 }
 
 export function testSnapshot(rules: GatewayRule[] = []): CatalogSnapshot {

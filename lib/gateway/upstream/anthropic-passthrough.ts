@@ -6,22 +6,23 @@
  * is read from the message, or from message_start / message_delta while the events are forwarded.
  *
  * Failures before anything reached the client throw the typed upstream error (retries, fallbacks,
- * cooldown); a stream that breaks afterwards ends with Anthropic's `event: error` and is metered
- * `partial` with what was produced.
+ * cooldown); a stream that breaks afterwards, or is still open at the shutdown deadline, ends with
+ * Anthropic's `event: error` and is metered `partial` with what was produced (the relay is the
+ * chat stream's: upstream/relay.ts).
  */
 import { AnthropicPassthroughObserver, anthropicMessageUsage, anthropicPassthroughBody, anthropicPassthroughHeaders } from '../adapters/anthropic-inbound';
 import { isContentPolicyRefusal } from '../adapters/content-policy';
 import { rewriteJsonModel } from '../adapters/openai-passthrough';
 import { buildTranslatedError, isRecord } from '../adapters/shared';
-import { SseParser, encodeSse } from '../adapters/sse';
+import { encodeSse } from '../adapters/sse';
 import type { Usage } from '../adapters/openai-types';
 import { TranslatedUpstreamError } from '../errors';
-import type { ResponseSink } from '../http/types';
 import type { ProviderEndpoint } from '../providers';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { countTokens } from '../tokens';
 import { connectionToTranslated, translateUpstreamError, type CompleteAnswer, type StreamedAnswer, type TokenUsage } from './execute';
 import { readAll, upstreamRequest, UpstreamConnectionError, type UpstreamResponse } from './http-client';
+import { relayStream, type RelayTranslator, type StreamHooks } from './relay';
 
 export interface PassthroughArgs {
   model: GatewayModel;
@@ -101,131 +102,68 @@ export async function passthroughComplete(a: PassthroughArgs): Promise<CompleteA
   };
 }
 
-export interface PassthroughStreamHooks {
-  sink: ResponseSink;
-  headers: () => Record<string, string>;
-  startedAt: number;
-}
-
-/** Streamed Messages call: Anthropic's events forwarded one by one as they arrive. */
-export async function passthroughStream(a: PassthroughArgs, h: PassthroughStreamHooks): Promise<StreamedAnswer> {
+/** Streamed Messages call: Anthropic's events forwarded one by one as they arrive (upstream/relay.ts). */
+export async function passthroughStream(a: PassthroughArgs, h: StreamHooks): Promise<StreamedAnswer> {
   const res = await send(a, true);
   if (res.status < 200 || res.status >= 300) return fail(a, res);
   const observer = new AnthropicPassthroughObserver(a.model.name, a.requestId);
-  const parser = new SseParser();
-  const { sink } = h;
-  let committed = false;
-  let ttfb: number | null = null;
-  let idleTimedOut = false;
   let upstreamError: { type: string; message: string } | null = null;
 
-  let idle: NodeJS.Timeout | null = null;
-  const armIdle = () => {
-    if (idle) clearTimeout(idle);
-    idle = setTimeout(() => {
-      idleTimedOut = true;
-      res.abort();
-    }, a.idleTimeoutMs);
-  };
-  const onAbort = () => res.abort();
-  a.signal.addEventListener('abort', onAbort, { once: true });
-
-  const write = async (out: string) => {
-    if (!out) return;
-    if (!committed) {
-      committed = true;
-      sink.start(200, h.headers());
-    }
-    if (ttfb === null) ttfb = Date.now() - h.startedAt;
-    if (!sink.write(out)) await sink.drain();
-  };
-
-  const handle = (events: ReturnType<SseParser['push']>): string => {
-    let out = '';
-    for (const ev of events) {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(ev.data);
-      } catch {
-        continue;
+  const translator: RelayTranslator = {
+    translate(events, committed) {
+      let out = '';
+      for (const ev of events) {
+        let obj: unknown;
+        try {
+          obj = JSON.parse(ev.data);
+        } catch {
+          continue;
+        }
+        observer.observe(obj);
+        const type = isRecord(obj) && typeof obj.type === 'string' ? obj.type : (ev.event ?? 'message');
+        if (type === 'error') {
+          const e = isRecord(obj) && isRecord(obj.error) ? obj.error : {};
+          upstreamError = { type: typeof e.type === 'string' ? e.type : 'api_error', message: typeof e.message === 'string' ? e.message : 'Upstream error' };
+          if (!committed) return out; // nothing sent yet: the chain may retry
+        }
+        const data = type === 'message_start' ? rewriteJsonModel(ev.data, a.model.name) : ev.data;
+        out += `event: ${ev.event ?? type}\ndata: ${data}\n\n`;
       }
-      observer.observe(obj);
-      const type = isRecord(obj) && typeof obj.type === 'string' ? obj.type : (ev.event ?? 'message');
-      if (type === 'error') {
-        const e = isRecord(obj) && isRecord(obj.error) ? obj.error : {};
-        upstreamError = { type: typeof e.type === 'string' ? e.type : 'api_error', message: typeof e.message === 'string' ? e.message : 'Upstream error' };
-        if (!committed) return out; // nothing sent yet: the chain may retry
-      }
-      const data = type === 'message_start' ? rewriteJsonModel(ev.data, a.model.name) : ev.data;
-      out += `event: ${ev.event ?? type}\ndata: ${data}\n\n`;
-    }
-    return out;
+      return out;
+    },
+    get upstreamFailed() {
+      return upstreamError !== null;
+    },
+    earlyError() {
+      return upstreamError && observer.error ? new TranslatedUpstreamError(observer.error) : null;
+    },
+    flush: () => '',
+    get complete() {
+      return observer.complete;
+    },
+    closingEvent(code, message) {
+      // Anthropic's own error event was forwarded already; a cut, a silence or a shutdown gets one from us.
+      if (code === 'upstream_error') return '';
+      return encodeSse({ type: 'error', error: { type: code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message } }, 'error');
+    },
   };
-
-  let truncated = false;
-  try {
-    armIdle();
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      armIdle();
-      const out = handle(parser.push(chunk));
-      if (upstreamError && !committed && observer.error) throw new TranslatedUpstreamError(observer.error);
-      await write(out);
-      if (upstreamError) break;
-    }
-    if (!upstreamError) await write(handle(parser.end()));
-    if (upstreamError && !committed && observer.error) throw new TranslatedUpstreamError(observer.error);
-  } catch (err) {
-    if (err instanceof TranslatedUpstreamError) {
-      res.abort();
-      throw err;
-    }
-    if (!a.signal.aborted && !committed) {
-      res.abort();
-      throw connectionToTranslated(
-        new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'),
-        a.provider,
-      );
-    }
-    truncated = true;
-  } finally {
-    if (idle) clearTimeout(idle);
-    a.signal.removeEventListener('abort', onAbort);
-  }
-
-  if (!committed && !a.signal.aborted) throw connectionToTranslated(new UpstreamConnectionError('empty stream', 'connection'), a.provider);
-  let status: StreamedAnswer['status'] = 'success';
-  let errorCode: string | null = null;
-  if (a.signal.aborted) {
-    status = 'cancelled';
-    errorCode = 'client_disconnected';
-  } else if (upstreamError || truncated || !observer.complete) {
-    status = 'partial';
-    errorCode = idleTimedOut ? 'upstream_timeout' : upstreamError ? 'upstream_error' : 'upstream_stream_truncated';
-    // Anthropic's own error event was forwarded already; a cut or a silence gets one from us.
-    if (!upstreamError && !sink.closed) {
-      const message = idleTimedOut
-        ? 'The upstream provider stopped sending data; the response is incomplete.'
-        : 'The upstream stream ended unexpectedly; the response is incomplete.';
-      await write(encodeSse({ type: 'error', error: { type: idleTimedOut ? 'timeout_error' : 'api_error', message } }, 'error'));
-    }
-  }
-  if (!sink.closed) sink.end();
-  else res.abort();
+  const relayed = await relayStream(res, a, h, translator);
 
   let usage: TokenUsage;
   if (observer.usageFinal) usage = tokenUsageOf(observer.usage);
   else {
-    // No final count (cut, client gone): input from message_start, output counted by the tokenizer.
+    // No final count (cut, client gone): input from message_start, output counted by the tokenizer
+    // (at the shutdown deadline by length: the tokenizer worker's cold start can outlast it).
     const started = tokenUsageOf(observer.usage);
-    const output = await countTokens(observer.text, a.model.providerModelId);
+    const output = relayed.shutdownEnded ? Math.ceil(observer.text.length / 4) : await countTokens(observer.text, a.model.providerModelId);
     usage = { ...started, output: Math.max(started.output, output), estimated: true };
   }
   return {
     kind: 'stream',
-    status,
+    status: relayed.status,
     usage,
-    ttfbMs: ttfb,
-    errorCode,
+    ttfbMs: relayed.ttfbMs,
+    errorCode: relayed.errorCode,
     refusal: observer.finishReason === 'content_filter',
     summary: { content: observer.text, finishReason: observer.finishReason },
   };

@@ -4,7 +4,7 @@
  * or stream it to the client as it arrives. Retries, fallbacks and cooldown are decided by
  * `runChain` from the typed failures thrown here.
  */
-import { SseParser, SSE_DONE, encodeSse } from '../adapters/sse';
+import { SSE_DONE, encodeSse } from '../adapters/sse';
 import { OpenAIStreamObserver, fromOpenAIError, normalizeUsage, prepareOpenAIUpstreamBody, rewriteJsonModel } from '../adapters/openai-passthrough';
 import {
   AnthropicStreamTranslator,
@@ -31,9 +31,8 @@ import type { ProviderEndpoint } from '../providers';
 import type { Endpoint } from '../router';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { countPromptTokens, countTokens, estimatePromptTokens } from '../tokens';
-import type { ResponseSink } from '../http/types';
 import { validateUsage } from '../metering/usage-validation';
-import { registerOpenStream } from './open-streams';
+import { relayStream, type RelayTranslator, type StreamHooks } from './relay';
 import { readAll, upstreamRequest, UpstreamConnectionError, type UpstreamResponse } from './http-client';
 
 /** Providers whose OpenAI-compatible API rejects `stream_options` (their streams are counted
@@ -305,14 +304,9 @@ async function estimateUsage(a: AttemptArgs, outputText: string, knownPrompt?: n
   return { input, cached: 0, output, estimated: true };
 }
 
-export interface StreamHooks {
-  sink: ResponseSink;
-  /** Headers for the client's 200 (sent with the first chunk). */
-  headers: () => Record<string, string>;
-  startedAt: number;
-}
+export type { StreamHooks } from './relay';
 
-/** Streamed chat completion: forwards each upstream chunk as soon as it is translated. */
+/** Streamed chat completion: forwards each upstream chunk as soon as it is translated (upstream/relay.ts). */
 export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<StreamedAnswer> {
   const built = buildRequest(a, true);
   const res = await send(a, built, a.timeoutMs);
@@ -324,163 +318,69 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
   const observer = wire === 'openai' ? new OpenAIStreamObserver(built.clientWantsUsage) : null;
   const anth = wire === 'anthropic' ? new AnthropicStreamTranslator(opts) : null;
   const gem = wire === 'gemini' ? new GeminiStreamTranslator(opts) : null;
-  const parser = new SseParser();
-  const { sink } = h;
-  let committed = false;
-  let ttfb: number | null = null;
-  let idleTimedOut = false;
   let refusal = false;
 
-  let idle: NodeJS.Timeout | null = null;
-  const armIdle = () => {
-    if (idle) clearTimeout(idle);
-    idle = setTimeout(() => {
-      idleTimedOut = true;
-      res.abort();
-    }, a.idleTimeoutMs);
-  };
-  const onAbort = () => res.abort();
-  a.signal.addEventListener('abort', onAbort, { once: true });
-  // Shutdown deadline: end the stream with a final event; metered as partial.
-  let shutdownEnded = false;
-  const unregister = registerOpenStream(() => {
-    shutdownEnded = true;
-    res.abort();
-  });
-
-  const write = async (out: string) => {
-    if (!out) return;
-    if (!committed) {
-      committed = true;
-      sink.start(200, h.headers());
-    }
-    if (ttfb === null) ttfb = Date.now() - h.startedAt;
-    if (!sink.write(out)) await sink.drain();
-  };
-
-  /** In-stream error before anything was sent: the chain may retry / fall back. */
-  const earlyError = (): TranslatedUpstreamError | null => {
-    if (committed) return null;
-    if (observer?.error) return translateUpstreamError(a.provider, 500, JSON.stringify({ error: observer.error }), {});
-    const t = anth?.error ?? gem?.error;
-    return t ? new TranslatedUpstreamError(t) : null;
-  };
-
-  const handle = (events: ReturnType<SseParser['push']>): string => {
-    let out = '';
-    for (const ev of events) {
-      if (observer) {
-        if (ev.data === '[DONE]') {
-          observer.observe(ev.data);
-          out += SSE_DONE;
-          continue;
+  const translator: RelayTranslator = {
+    translate(events) {
+      let out = '';
+      for (const ev of events) {
+        if (observer) {
+          if (ev.data === '[DONE]') {
+            observer.observe(ev.data);
+            out += SSE_DONE;
+            continue;
+          }
+          const fwd = observer.observe(ev.data);
+          if (observer.error) break;
+          if (!refusal && observer.finishReason === 'content_filter') refusal = true;
+          if (fwd) out += `data: ${rewriteJsonModel(ev.data, name)}\n\n`;
+        } else {
+          let obj: unknown;
+          try {
+            obj = JSON.parse(ev.data);
+          } catch {
+            continue;
+          }
+          const t = (anth ?? gem)!;
+          const chunks = t.push(obj);
+          if (t.error) break;
+          if (!refusal && t.finishReason === 'content_filter') refusal = true;
+          for (const c of chunks) out += encodeSse(c);
         }
-        const fwd = observer.observe(ev.data);
-        if (observer.error) break;
-        if (!refusal && observer.finishReason === 'content_filter') refusal = true;
-        if (fwd) out += `data: ${rewriteJsonModel(ev.data, name)}\n\n`;
-      } else {
-        let obj: unknown;
-        try {
-          obj = JSON.parse(ev.data);
-        } catch {
-          continue;
-        }
-        const t = (anth ?? gem)!;
-        const chunks = t.push(obj);
-        if (t.error) break;
-        if (!refusal && t.finishReason === 'content_filter') refusal = true;
-        for (const c of chunks) out += encodeSse(c);
       }
-    }
-    return out;
-  };
-
-  let failure: 'truncated' | 'upstream_error' | null = null;
-  let upstreamErr: Record<string, unknown> | null = null;
-  try {
-    armIdle();
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      armIdle();
-      const out = handle(parser.push(chunk));
-      const early = earlyError();
-      if (early) throw early;
-      await write(out);
-      if (observer?.error || anth?.error || gem?.error) {
-        failure = 'upstream_error';
-        upstreamErr = observer?.error ?? (anth?.error ?? gem?.error)!.body.error;
-        break;
-      }
-    }
-    if (!failure) {
-      await write(handle(parser.end()));
-      const early = earlyError();
-      if (early) throw early;
-      if (anth)
-        await write(
-          anth
-            .finish()
-            .map((c) => encodeSse(c))
-            .join('') + (anth.complete ? SSE_DONE : ''),
-        );
-      if (gem)
-        await write(
-          gem
-            .finish()
-            .map((c) => encodeSse(c))
-            .join('') + (gem.complete ? SSE_DONE : ''),
-        );
-    }
-  } catch (err) {
-    if (err instanceof TranslatedUpstreamError) {
-      res.abort();
-      throw err;
-    }
-    if (!a.signal.aborted && !committed) {
-      res.abort();
-      throw connectionToTranslated(
-        new UpstreamConnectionError(idleTimedOut ? 'stream idle timeout' : 'stream cut', idleTimedOut ? 'timeout' : 'connection'),
-        a.provider,
+      return out;
+    },
+    get upstreamFailed() {
+      return Boolean(observer?.error || anth?.error || gem?.error);
+    },
+    /** In-stream error before anything was sent: the chain may retry / fall back. */
+    earlyError() {
+      if (observer?.error) return translateUpstreamError(a.provider, 500, JSON.stringify({ error: observer.error }), {});
+      const t = anth?.error ?? gem?.error;
+      return t ? new TranslatedUpstreamError(t) : null;
+    },
+    flush() {
+      const t = anth ?? gem;
+      if (!t) return '';
+      return (
+        t
+          .finish()
+          .map((c) => encodeSse(c))
+          .join('') + (t.complete ? SSE_DONE : '')
       );
-    }
-    failure = 'truncated';
-  } finally {
-    if (idle) clearTimeout(idle);
-    a.signal.removeEventListener('abort', onAbort);
-    unregister();
-  }
-
-  const complete = observer ? observer.complete : anth ? anth.complete : gem!.complete;
-  if (!committed && !a.signal.aborted) {
-    // The upstream said 200 and then nothing useful: treat as a connection failure (retryable).
-    if (!complete) throw connectionToTranslated(new UpstreamConnectionError('empty stream', 'connection'), a.provider);
-  }
-  let status: StreamedAnswer['status'] = 'success';
-  let errorCode: string | null = null;
-  if (a.signal.aborted) {
-    status = 'cancelled';
-    errorCode = 'client_disconnected';
-  } else if (failure || !complete) {
-    status = 'partial';
-    errorCode = shutdownEnded
-      ? 'server_shutdown'
-      : idleTimedOut
-        ? 'upstream_timeout'
-        : failure === 'upstream_error'
-          ? 'upstream_error'
-          : 'upstream_stream_truncated';
-    const message = shutdownEnded
-      ? 'The server is restarting; the response is incomplete. Retry the request.'
-      : idleTimedOut
-        ? 'The upstream provider stopped sending data; the response is incomplete.'
-        : failure === 'upstream_error' && upstreamErr && typeof upstreamErr.message === 'string'
-          ? upstreamErr.message
-          : 'The upstream stream ended unexpectedly; the response is incomplete.';
-    const errEvent = encodeSse({ error: { message, type: 'server_error', code: errorCode, param: null } });
-    if (!sink.closed) await write(errEvent);
-  }
-  if (!sink.closed) sink.end();
-  else res.abort();
+    },
+    get complete() {
+      return observer ? observer.complete : anth ? anth.complete : gem!.complete;
+    },
+    closingEvent(code, message) {
+      return encodeSse({ error: { message, type: 'server_error', code, param: null } });
+    },
+  };
+  const upstreamMessage = () => {
+    const e = observer?.error ?? (anth?.error ?? gem?.error)?.body.error;
+    return e && typeof e.message === 'string' ? e.message : null;
+  };
+  const relayed = await relayStream(res, a, h, translator, upstreamMessage);
 
   // Usage: the provider's when it sent a final count, else the tokenizer's.
   let usage: TokenUsage | null = null;
@@ -494,18 +394,18 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
     if (t.usageFinal) usage = usageOf(t.usage, a);
     else {
       const partialPrompt = t.usage.prompt_tokens;
-      usage = await estimateUsage(a, outputText, Number.isInteger(partialPrompt) ? partialPrompt : undefined, shutdownEnded);
+      usage = await estimateUsage(a, outputText, Number.isInteger(partialPrompt) ? partialPrompt : undefined, relayed.shutdownEnded);
       const cached = t.usage.prompt_tokens_details?.cached_tokens ?? 0;
       usage.cached = Number.isInteger(cached) && cached > 0 ? Math.min(usage.input, cached) : 0;
     }
   }
-  if (!usage) usage = await estimateUsage(a, outputText, undefined, shutdownEnded);
+  if (!usage) usage = await estimateUsage(a, outputText, undefined, relayed.shutdownEnded);
   return {
     kind: 'stream',
-    status,
+    status: relayed.status,
     usage,
-    ttfbMs: ttfb,
-    errorCode,
+    ttfbMs: relayed.ttfbMs,
+    errorCode: relayed.errorCode,
     refusal,
     summary: { content: outputText, finishReason: observer?.finishReason ?? anth?.finishReason ?? gem?.finishReason ?? null },
   };

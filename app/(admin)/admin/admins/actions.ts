@@ -5,7 +5,8 @@ import { headers } from 'next/headers';
 import { z } from 'zod';
 import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
-import { proposeRoleChange } from '@/lib/governance/admins';
+import { changeOwnPassword, proposeDeactivation, proposeRoleChange } from '@/lib/governance/admins';
+import { ValidationError } from '@/lib/errors';
 import { inviteAdmin, revokeInvitation } from '@/lib/governance/invitations';
 import { beginMfaEnrolment, confirmMfaEnrolment, disableMfa, regenerateRecoveryCodes } from '@/lib/governance/mfa';
 
@@ -76,4 +77,24 @@ export async function regenerateCodesAction(input: unknown) {
     const ctx = await requireAdmin('account.self');
     return regenerateRecoveryCodes({ ctx, input: input as { code: string } });
   }, 'New recovery codes: the old ones no longer work.');
+}
+
+export async function proposeDeactivationAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('admins.manage');
+    const p = z.object({ adminId: z.uuid(), reason: z.string().max(1000).optional() }).parse(input);
+    const r = await proposeDeactivation({ ctx, input: p });
+    revalidatePath('/admin/admins');
+    return { id: r.id, title: r.title };
+  }, 'Deactivation proposed: another super_admin must approve it.');
+}
+
+export async function changeOwnPasswordAction(input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireAdmin('account.self');
+    const i = (input ?? {}) as { current?: unknown; password?: unknown; confirm?: unknown };
+    if (i.password !== i.confirm) throw new ValidationError('The passwords do not match', [{ path: 'confirm', message: 'does not match the password' }]);
+    await changeOwnPassword({ ctx, input: i });
+    return null;
+  }, 'Password changed. Every session of yours has ended, this one too: sign in again with the new password.');
 }

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { InviteForm, RevokeInvitationButton, RoleChangeForm } from '@/components/governance/admin-forms';
+import { DeactivateButton, InviteForm, RevokeInvitationButton, RoleChangeForm } from '@/components/governance/admin-forms';
 import { RoleBadge } from '@/components/governance/badges';
 import { Forbidden } from '@/components/shell/forbidden';
 import { buttonClasses } from '@/components/ui/button';
@@ -11,7 +11,7 @@ import { requireAdminPage } from '@/lib/auth/session';
 import { listAdmins } from '@/lib/governance/admins';
 import { listInvitations } from '@/lib/governance/invitations';
 import { ADMIN_ROLES, canGrantRole, hasPermission } from '@/lib/governance/permissions';
-import { inviteAction, proposeRoleAction, revokeInvitationAction } from './actions';
+import { inviteAction, proposeDeactivationAction, proposeRoleAction, revokeInvitationAction } from './actions';
 
 export const metadata = { title: 'Administrators' };
 export const dynamic = 'force-dynamic';
@@ -23,13 +23,14 @@ export default async function AdminsPage() {
   const [admins, invitations] = await Promise.all([listAdmins({ ctx }), listInvitations({ ctx })]);
   const canInvite = hasPermission(ctx.role, 'admins.invite');
   const canProposeRole = hasPermission(ctx.role, 'admins.propose_role');
+  const canDeactivate = hasPermission(ctx.role, 'admins.manage');
   const grantable = ADMIN_ROLES.filter((r) => canGrantRole(ctx.role, r));
 
   return (
     <>
       <PageHeader
         title="Administrators"
-        description="Platform staff, their roles and MFA. Role changes are proposed and need a super_admin's approval."
+        description="Platform staff, their roles and MFA. Role changes and deactivations are proposed and need a super_admin's approval."
         actions={
           <Link href="/admin/admins/me" className={buttonClasses('secondary')}>
             My account &amp; MFA
@@ -62,6 +63,11 @@ export default async function AdminsPage() {
                     Change role
                   </th>
                 ) : null}
+                {canDeactivate ? (
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Access
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -92,6 +98,17 @@ export default async function AdminsPage() {
                       ) : (
                         <RoleChangeForm adminId={a.id} email={a.email} currentRole={a.role} roles={[...ADMIN_ROLES]} propose={proposeRoleAction} />
                       )}
+                    </td>
+                  ) : null}
+                  {canDeactivate ? (
+                    <td className="px-4 py-2">
+                      {a.pendingDeactivation ? (
+                        <Link href={`/admin/approvals/${a.pendingDeactivation.requestId}`} className="text-xs text-brand-700 underline">
+                          Pending: deactivation
+                        </Link>
+                      ) : a.status === 'active' && a.id !== ctx.adminId ? (
+                        <DeactivateButton adminId={a.id} email={a.email} propose={proposeDeactivationAction} />
+                      ) : null}
                     </td>
                   ) : null}
                 </tr>

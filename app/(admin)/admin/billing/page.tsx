@@ -1,4 +1,4 @@
-import { RunsView } from '@/components/admin/billing-views';
+import { RunsView } from '@/components/admin/billing/runs-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getRunsPage } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

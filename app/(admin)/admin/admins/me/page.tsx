@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { MfaPanel } from '@/components/governance/mfa-panel';
+import { ChangePasswordForm } from '@/components/portal/password-forms';
 import { RoleBadge } from '@/components/governance/badges';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -7,7 +8,9 @@ import { DescriptionList, PageHeader } from '@/components/ui/page';
 import { requireAdminPage } from '@/lib/auth/session';
 import { requireMfaForApproval } from '@/lib/governance/config';
 import { mfaStatus } from '@/lib/governance/mfa';
-import { beginMfaAction, confirmMfaAction, disableMfaAction, regenerateCodesAction } from '../actions';
+import { PASSWORD_MIN_LENGTH } from '@/lib/governance/passwords';
+import { signOutAdmin } from '../../actions';
+import { beginMfaAction, changeOwnPasswordAction, confirmMfaAction, disableMfaAction, regenerateCodesAction } from '../actions';
 
 export const metadata = { title: 'My account' };
 export const dynamic = 'force-dynamic';
@@ -49,6 +52,12 @@ export default async function MyAccountPage() {
           />
           <CardBody>
             <MfaPanel status={status} begin={beginMfaAction} confirm={confirmMfaAction} disable={disableMfaAction} regenerate={regenerateCodesAction} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Password" description="Every session of yours ends when you change it, on every device, this one too." />
+          <CardBody>
+            <ChangePasswordForm minLength={PASSWORD_MIN_LENGTH} action={changeOwnPasswordAction} signOut={signOutAdmin} />
           </CardBody>
         </Card>
       </div>

@@ -1,4 +1,4 @@
-import { ExportsView } from '@/components/admin/billing-views';
+import { ExportsView } from '@/components/admin/billing/exports-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getExportsPage } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

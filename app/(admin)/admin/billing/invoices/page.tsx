@@ -1,4 +1,4 @@
-import { InvoicesView } from '@/components/admin/billing-views';
+import { InvoicesView } from '@/components/admin/billing/invoices-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getInvoicesPage, INVOICE_STATUS_VALUES } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

@@ -1,4 +1,4 @@
-import { MarginView } from '@/components/admin/billing-views';
+import { MarginView } from '@/components/admin/billing/margin-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getMarginPage, periodOrDefault } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

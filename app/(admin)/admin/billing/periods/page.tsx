@@ -1,4 +1,4 @@
-import { PeriodsView } from '@/components/admin/billing-views';
+import { PeriodsView } from '@/components/admin/billing/periods-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getPeriodsPage } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

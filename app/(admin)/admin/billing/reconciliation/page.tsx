@@ -1,4 +1,4 @@
-import { ReconciliationView } from '@/components/admin/billing-views';
+import { ReconciliationView } from '@/components/admin/billing/reconciliation-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getReconciliationPage, periodOrDefault } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

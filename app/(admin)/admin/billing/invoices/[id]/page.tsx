@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { InvoiceDetailView } from '@/components/admin/billing-views';
+import { InvoiceDetailView } from '@/components/admin/billing/invoice-detail-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { getInvoicePage } from '@/lib/admin-views/billing';
 import { requireAdminPage } from '@/lib/auth/session';

@@ -13,7 +13,7 @@ export const GET = adminRoute<{ id: string }>('tenants.read', async ({ ctx, para
 }));
 
 export const POST = adminRoute<{ id: string }>(
-  'tenants.propose',
+  'tenants.keys',
   async ({ req, ctx, params }) => createApiKey({ ctx: adminKeyCtx(ctx, params.id), input: await readJson(req) }),
   { status: 201 },
 );

@@ -5,6 +5,6 @@ import { adminKeyCtx } from '@/lib/gateway/key-routes';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = adminRoute<{ id: string; keyId: string }>('tenants.propose', async ({ ctx, params }) =>
+export const POST = adminRoute<{ id: string; keyId: string }>('tenants.keys', async ({ ctx, params }) =>
   revokeApiKey({ ctx: adminKeyCtx(ctx, params.id), input: { id: params.keyId } }),
 );

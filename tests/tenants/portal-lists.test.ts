@@ -1,0 +1,144 @@
+/**
+ * The portal's server-side lists at the lib level and through their routes: one keyset page at a
+ * time, sorted and filtered on the server, the streamed CSV holding the whole filtered set, and
+ * each tenant seeing only its own rows through the app role (withTenant: RLS). Prices only.
+ */
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db } from '../../lib/db/client';
+import { usageEvents } from '../../lib/db/schema';
+import { withPlatform, withTenant } from '../../lib/db/tenant';
+import { setSessionResolverForTests } from '../../lib/auth/session';
+import { currentPeriod } from '../../lib/billing/period';
+import { listUsageEvents, usageEventParamsSchema, type PortalUsageEvent } from '../../lib/portal-views/usage';
+import { parseCsv } from '../../lib/billing/csv';
+import { testDb } from '../support/db';
+import { createApiKeyRow, createTenant, createUser } from '../support/factories';
+import { tenantSession, useSession } from '../governance/helpers';
+import * as usageRequestsRoute from '../../app/api/portal/usage/requests/route';
+
+let db: Db;
+const base = 'http://radiant.test';
+const none = { params: Promise.resolve({} as Record<string, never>) };
+
+beforeAll(async () => {
+  db = (await testDb()).db;
+});
+afterAll(() => setSessionResolverForTests(null));
+
+/** `n` events for a tenant this month, a second apart, price = i (so price order = time order). */
+async function events(tenantId: string, keyId: string | null, n: number, opts: { model?: string; status?: 'success' | 'error'; offset?: number } = {}) {
+  const now = Date.now();
+  await withPlatform(
+    (tx) =>
+      tx.insert(usageEvents).values(
+        Array.from({ length: n }, (_, i) => ({
+          tenantId,
+          apiKeyId: keyId,
+          requestId: `pl-${crypto.randomUUID()}`,
+          modelId: opts.model ?? 'openai-gpt-4-1-mini',
+          providerId: 'openai',
+          inputTokens: 10,
+          outputTokens: 5,
+          cost: '0.5',
+          markupPercent: '40',
+          markupSource: 'default',
+          price: `${(opts.offset ?? 0) + i + 1}.25`,
+          status: opts.status ?? 'success',
+          // Within this month even on its first second: spread backwards from now by at most a minute.
+          createdAt: new Date(Math.max(now - (n - i) * 1000, Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1) + i)),
+        })),
+      ),
+    db,
+  );
+}
+
+const P = (x: Record<string, string> = {}) => usageEventParamsSchema.parse(x);
+
+describe('portal usage requests list', () => {
+  it('pages, sorts, filters by key, model and status, and stays within the tenant', async () => {
+    const a = await createTenant(db);
+    const b = await createTenant(db);
+    const k1 = await createApiKeyRow(db, a.id, { name: 'alpha' });
+    const k2 = await createApiKeyRow(db, a.id, { name: 'beta' });
+    await events(a.id, k1.id, 30);
+    await events(a.id, k2.id, 7, { model: 'openai-gpt-4o', offset: 100 });
+    await events(a.id, k2.id, 3, { status: 'error', offset: 200 });
+    await events(b.id, null, 5, { offset: 1000 });
+
+    // Every row, page by page (25 per page): 40 rows, no duplicates, newest first.
+    const seen: PortalUsageEvent[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, { ...P({ limit: '25' }), cursor }), db);
+      seen.push(...page.rows);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(40);
+    const times = seen.map((r) => r.at);
+    expect([...times].sort().reverse()).toEqual(times);
+    // Price only: no cost column reaches the row, and the schema is strict.
+    expect(seen.every((r) => !('cost' in r) && !('markupPercent' in r))).toBe(true);
+
+    // Sorted by price, ascending, across a page boundary.
+    const p1 = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ sort: 'price', dir: 'asc', limit: '25' })), db);
+    const p2 = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, { ...P({ sort: 'price', dir: 'asc', limit: '25' }), cursor: p1.next! }), db);
+    const prices = [...p1.rows, ...p2.rows].map((r) => r.price);
+    expect(prices).toHaveLength(40);
+    expect(prices.slice(0, 3)).toEqual(['1.25', '2.25', '3.25']);
+    expect(prices.at(-1)).toBe('203.25');
+
+    // Filters.
+    const byKey = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ key: k2.id })), db);
+    expect(byKey.rows).toHaveLength(10);
+    expect(byKey.rows.every((r) => r.keyName === 'beta')).toBe(true);
+    const byModel = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ model: 'openai-gpt-4o' })), db);
+    expect(byModel.rows.map((r) => r.model)).toEqual(Array(7).fill('gpt-4o'));
+    const errors = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ status: 'error', key: k2.id })), db);
+    expect(errors.rows).toHaveLength(3);
+    const lastMonth = await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ period: '2001-01' })), db);
+    expect(lastMonth.rows).toEqual([]);
+
+    // Isolation through the app role: tenant B's session asking for A's rows gets nothing (RLS),
+    // and B's own list holds only B's five.
+    const leak = await withTenant(b.id, (tx) => listUsageEvents(tx, a.id, P()), db);
+    expect(leak.rows).toEqual([]);
+    const own = await withTenant(b.id, (tx) => listUsageEvents(tx, b.id, P()), db);
+    expect(own.rows).toHaveLength(5);
+  });
+
+  it('the route answers one page as JSON and streams the whole filtered set as CSV, for the session tenant only', async () => {
+    const a = await createTenant(db);
+    const b = await createTenant(db);
+    const owner = await createUser(db, a.id, { role: 'owner' });
+    const k = await createApiKeyRow(db, a.id, { name: 'csv-key' });
+    await events(a.id, k.id, 120);
+    await events(a.id, null, 4, { offset: 500 });
+    await events(b.id, null, 3);
+    useSession(tenantSession({ ...owner, tenantId: a.id, role: 'owner' }));
+    const page = await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests?limit=25&period=${currentPeriod()}`), none);
+    expect(page.status).toBe(200);
+    const body = (await page.json()) as { items: PortalUsageEvent[]; next: string | null };
+    expect(body.items).toHaveLength(25);
+    expect(body.next).toBeTruthy();
+    const csv = await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests?format=csv&key=${k.id}`), none);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const rows = parseCsv(await csv.text());
+    expect(rows[0]).toContain('price');
+    expect(rows.slice(1).filter((r) => r.length > 1)).toHaveLength(120);
+    expect(rows[0]).not.toContain('cost');
+    // A tenant id in the query is not a way in: the session's tenant decides.
+    const mine = new Set((await withTenant(a.id, (tx) => listUsageEvents(tx, a.id, P({ limit: '100' })), db)).rows.map((r) => r.id));
+    const other = await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests?tenant=${b.id}&limit=25`), none);
+    const otherItems = ((await other.json()) as { items: PortalUsageEvent[] }).items;
+    expect(otherItems).toHaveLength(25);
+    expect(otherItems.filter((r) => !mine.has(r.id))).toEqual([]);
+    expect(
+      ((await (await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests?limit=100`), none)).json()) as { items: unknown[] }).items,
+    ).toHaveLength(100);
+    useSession(null);
+    expect((await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests`), none)).status).toBe(401);
+  });
+});
