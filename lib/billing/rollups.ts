@@ -142,10 +142,10 @@ async function rollupBatch(
     const last = Number(state.last_seq);
     if (last >= high) return { events: 0, done: true, late: 0 };
     const upper = Math.min(high, last + batchSize);
-    const [row] = await queryRows<{ events: number | string; late: number | string }>(
+    const [row] = await queryRows<{ events: number | string; late: number | string; moved: unknown }>(
       tx,
       sql`
-      WITH picked AS (
+      WITH picked AS MATERIALIZED (
         SELECT e.seq, e.created_at, e.tenant_id, e.user_id, e.model_id, e.provider_id, e.status, e.request_count,
                e.input_tokens, e.cached_input_tokens, e.output_tokens, e.image_count, e.video_seconds, e.audio_minutes,
                e.characters, e.tool_calls, e.cost, e.price, coalesce(e.latency_ms, 0) AS latency_ms,
@@ -154,18 +154,10 @@ async function rollupBatch(
          WHERE e.seq > ${last}::bigint AND e.seq <= ${upper}::bigint
       ),
       pairs AS (SELECT DISTINCT tenant_id, occ_period FROM picked),
-      booking AS (
+      booking AS MATERIALIZED (
+        -- Once per (tenant, month) pair, not per event.
         SELECT tenant_id, occ_period, radiant_billing_booking_period(tenant_id, occ_period) AS booked_period
           FROM pairs
-      ),
-      moved AS (
-        -- Late events only: booked to a later open period than the month they happened in.
-        UPDATE usage_events e
-           SET booked_period = b.booked_period
-          FROM picked p
-          JOIN booking b ON b.tenant_id = p.tenant_id AND b.occ_period = p.occ_period
-         WHERE b.booked_period <> p.occ_period AND e.seq = p.seq AND e.created_at = p.created_at
-        RETURNING 1
       ),
       marked AS (
         SELECT p.*, b.booked_period,
@@ -319,11 +311,25 @@ async function rollupBatch(
       )
       SELECT (SELECT count(*) FROM marked) AS events,
              (SELECT count(*) FROM late) AS late,
+             (SELECT json_agg(json_build_object('tenant', tenant_id, 'occ', occ_period, 'booked', booked_period))
+                FROM booking WHERE booked_period <> occ_period) AS moved,
              (SELECT count(*) FROM ru) + (SELECT count(*) FROM rda) + (SELECT count(*) FROM tda) + (SELECT count(*) FROM mrt)
                + (SELECT count(*) FROM rev) + (SELECT count(*) FROM cst) + (SELECT count(*) FROM periods)
-               + (SELECT count(*) FROM moved) + (SELECT count(*) FROM mark) AS touched
+               + (SELECT count(*) FROM mark) AS touched
       `,
     );
+    // Late events only (rare): their rows say which period they were booked to. A statement of
+    // its own, run only when there are any, within the batch's seq range and the month they
+    // happened in (partition pruning); folding it into the statement above made PostgreSQL
+    // hash-join the whole ledger on every batch.
+    const moved = typeof row?.moved === 'string' ? (JSON.parse(row.moved) as unknown[]) : ((row?.moved ?? []) as unknown[]);
+    if (moved.length > 0) {
+      await tx.execute(sql`
+        UPDATE usage_events e SET booked_period = m.booked
+          FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) AS m(tenant uuid, occ text, booked text)
+         WHERE e.seq > ${last}::bigint AND e.seq <= ${upper}::bigint AND e.tenant_id = m.tenant
+           AND to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') = m.occ`);
+    }
     return { events: Number(row?.events ?? 0), done: upper >= high, late: Number(row?.late ?? 0) };
   }, db);
 }
