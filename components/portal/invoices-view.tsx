@@ -1,8 +1,11 @@
 'use client';
 
 import Link from 'next/link';
-import type { PortalInvoice, PortalInvoiceSummary } from '@/lib/billing/portal';
-import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
+import type { PortalInvoice } from '@/lib/billing/portal';
+import type { InvoiceListRow } from '@/lib/billing/invoice-list';
+import type { Page } from '@/lib/lists/keyset';
+import { ServerTable, serverColumnHelper } from '../data-table/server-table';
+import { columnHelper, DataTable } from '../data-table/data-table';
 import { StatusBadge } from '../ui/badge';
 import { buttonClasses } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
@@ -13,63 +16,70 @@ import { DescriptionList } from '../ui/page';
 import { LocalTime } from '../ui/time';
 import { usageHref } from './usage-view';
 
-const ic = columnHelper<PortalInvoiceSummary>();
-const columns = [
-  ic.accessor((r) => r.invoiceNumber ?? '', {
-    id: 'number',
-    header: 'Invoice',
-    cell: (c) => (
-      <Link className="font-medium text-brand-700 hover:underline" href={`/portal/invoices/${c.row.original.id}`}>
-        {c.getValue() || 'Invoice'}
-      </Link>
-    ),
-  }),
-  ic.accessor('period', { header: 'Period' }),
-  ic.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  ic.accessor('total', {
-    header: 'Total',
-    meta: { align: 'right' },
-    sortFn: decimalSort,
-    cell: (c) => <Money value={c.getValue()} currency={c.row.original.currency} />,
-  }),
-  ic.accessor((r) => r.issuedAt ?? '', { id: 'issued', header: 'Issued', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
-  ic.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', cell: (c) => <LocalTime value={c.getValue() || null} mode="date" /> }),
-  ic.display({
-    id: 'download',
-    header: 'Download',
-    meta: { noCsv: true, label: 'Download' },
-    cell: (c) => (
-      <span className="flex gap-2 text-xs">
-        <a
-          className="text-brand-700 underline"
-          href={`/api/portal/invoices/${c.row.original.id}.pdf`}
-          aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as PDF`}
-        >
-          PDF
-        </a>
-        <a
-          className="text-brand-700 underline"
-          href={`/api/portal/invoices/${c.row.original.id}.csv`}
-          aria-label={`Download ${c.row.original.invoiceNumber ?? 'invoice'} as CSV`}
-        >
-          CSV
-        </a>
-      </span>
-    ),
-  }),
-];
-
-export function PortalInvoicesTable({ rows }: { rows: PortalInvoiceSummary[] }) {
+/** The tenant's invoices: a server-side keyset page (filters, sort and page in the URL). */
+export function PortalInvoicesTable({ page, sort, dir, csvHref }: { page: Page<InvoiceListRow>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
+  const c = serverColumnHelper<InvoiceListRow>();
+  const columns = [
+    c.accessor((r) => r.invoiceNumber ?? '', {
+      id: 'number',
+      header: 'Invoice',
+      meta: { priority: 1 },
+      cell: (x) => (
+        <Link className="font-medium text-brand-700 hover:underline" href={`/portal/invoices/${x.row.original.id}`}>
+          {x.getValue() || 'Invoice'}
+        </Link>
+      ),
+    }),
+    c.accessor('period', { header: 'Period', meta: { priority: 1, sortKey: 'period' } }),
+    c.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (x) => <StatusBadge status={x.getValue()} /> }),
+    c.accessor('total', {
+      header: 'Total',
+      meta: { align: 'right', priority: 1, sortKey: 'total' },
+      cell: (x) => <Money value={x.getValue()} currency={x.row.original.currency} />,
+    }),
+    c.accessor((r) => r.issuedAt ?? '', {
+      id: 'issued',
+      header: 'Issued',
+      meta: { priority: 3 },
+      cell: (x) => <LocalTime value={x.getValue() || null} mode="date" />,
+    }),
+    c.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', meta: { priority: 3 }, cell: (x) => <LocalTime value={x.getValue() || null} mode="date" /> }),
+    c.display({
+      id: 'download',
+      header: 'Download',
+      meta: { priority: 2 },
+      cell: (x) => (
+        <span className="flex gap-2 text-xs">
+          <a
+            className="text-brand-700 underline"
+            href={`/api/portal/invoices/${x.row.original.id}.pdf`}
+            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as PDF`}
+          >
+            PDF
+          </a>
+          <a
+            className="text-brand-700 underline"
+            href={`/api/portal/invoices/${x.row.original.id}.csv`}
+            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as CSV`}
+          >
+            CSV
+          </a>
+        </span>
+      ),
+    }),
+  ];
   return (
-    <DataTable
-      data={rows}
+    <ServerTable
+      rows={page.rows}
       columns={columns}
       caption="Invoices"
       testId="portal-invoices-table"
       getRowId={(r) => r.id}
-      csvFilename="radiant-invoices.csv"
-      facets={[{ columnId: 'status', label: 'Status' }]}
-      empty="No invoices yet: your first one is issued after your first month of usage."
+      next={page.next}
+      sort={sort}
+      dir={dir}
+      csvHref={csvHref}
+      empty="No invoices match: your first one is issued after your first month of usage."
     />
   );
 }

@@ -108,7 +108,7 @@ export async function exploreUsage(q: Queryable, input: unknown, opts: { now?: D
       .orderBy(desc(sql`sum(${usageEvents.price})`)),
     q
       .select({
-        id: usageEvents.id,
+        id: usageEvents.requestId,
         createdAt: usageEvents.createdAt,
         tenant: tenants.name,
         tenantId: usageEvents.tenantId,

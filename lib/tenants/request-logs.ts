@@ -114,6 +114,9 @@ const SELECT = sql`r.id, r.created_at, r.request_id, r.tenant_id, r.api_key_id, 
   u.audio_minutes, u.video_seconds, u.characters, u.price, u.latency_ms`;
 const FROM = sql`FROM request_logs r
   LEFT JOIN usage_events u ON u.request_id = r.request_id AND u.tenant_id = r.tenant_id
+    -- Both rows carry the request's start time; the window lets the (tenant_id, created_at)
+    -- index and partition pruning find the event (usage_events has no request_id index: 0016).
+    AND u.created_at >= r.created_at - interval '1 hour' AND u.created_at <= r.created_at + interval '1 hour'
   LEFT JOIN api_keys k ON k.id = r.api_key_id`;
 
 /** One page. `tenantId` set = the portal (only that tenant, also held by RLS); null = console. */

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { type Db } from '../../lib/db/client';
 import { usageEvents } from '../../lib/db/schema';
 import { withPlatform, withTenant } from '../../lib/db/tenant';
@@ -16,6 +17,12 @@ import { testDb } from '../support/db';
 import { createApiKeyRow, createTenant, createUser } from '../support/factories';
 import { tenantSession, useSession } from '../governance/helpers';
 import * as usageRequestsRoute from '../../app/api/portal/usage/requests/route';
+import * as portalInvoicesRoute from '../../app/api/portal/invoices/route';
+import * as adminInvoicesRoute from '../../app/api/admin/invoices/route';
+import { invoices } from '../../lib/db/schema';
+import { invoiceListParamsSchema, listInvoicesPage, type InvoiceListRow } from '../../lib/billing/invoice-list';
+import { adminSession, createAdmin } from '../governance/helpers';
+import { addMonths } from '../../lib/billing/period';
 
 let db: Db;
 const base = 'http://radiant.test';
@@ -140,5 +147,104 @@ describe('portal usage requests list', () => {
     ).toHaveLength(100);
     useSession(null);
     expect((await usageRequestsRoute.GET(new Request(`${base}/api/portal/usage/requests`), none)).status).toBe(401);
+  });
+});
+
+/** `n` invoices for a tenant, one per month from 1991-01, total = 10 * (i + 1) + 0.5; every third
+ * paid, the rest pending (the last a draft when asked). Created as drafts and issued, as the
+ * invoice guard (migration 0005) demands. */
+async function issue(tenantId: string, n: number, opts: { draftLast?: boolean } = {}) {
+  await withPlatform(async (tx) => {
+    const rows = await tx
+      .insert(invoices)
+      .values(
+        Array.from({ length: n }, (_, i) => {
+          const period = addMonths('1991-01', i);
+          return {
+            tenantId,
+            period,
+            periodStart: `${period}-01`,
+            periodEnd: `${period}-28`,
+            totalAmount: `${10 * (i + 1)}.50`,
+            subtotal: `${10 * (i + 1)}.50`,
+          };
+        }),
+      )
+      .returning({ id: invoices.id, period: invoices.period });
+    for (const [i, r] of rows.entries()) {
+      if (opts.draftLast && i === n - 1) continue;
+      await tx
+        .update(invoices)
+        .set({ status: 'pending', invoiceNumber: `T-${crypto.randomUUID().slice(0, 13)}`, issuedAt: new Date(Date.UTC(1991, i + 1, 2)) })
+        .where(eq(invoices.id, r.id));
+      if (i % 3 === 0)
+        await tx
+          .update(invoices)
+          .set({ status: 'paid', paidAt: new Date(Date.UTC(1991, i + 1, 9)) })
+          .where(eq(invoices.id, r.id));
+    }
+  }, db);
+}
+
+const IP = (x: Record<string, string> = {}) => invoiceListParamsSchema.parse(x);
+
+describe('invoice lists', () => {
+  it('portal: pages by period and by total, filters by status, never shows drafts or another tenant', async () => {
+    const a = await createTenant(db, { name: `Inv A ${crypto.randomUUID().slice(0, 6)}` });
+    const b = await createTenant(db);
+    await issue(a.id, 30, { draftLast: true });
+    await issue(b.id, 4);
+    const seen: InvoiceListRow[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 3; i++) {
+      const page = await withTenant(a.id, (tx) => listInvoicesPage(tx, a.id, { ...IP({ limit: '25' }), cursor }), db);
+      seen.push(...page.rows);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(seen).toHaveLength(29); // the draft is not the tenant's to see
+    expect(seen[0]!.period).toBe(addMonths('1991-01', 28));
+    expect(seen.every((r) => r.tenantId === a.id && r.status !== 'draft')).toBe(true);
+    const byTotal = await withTenant(a.id, (tx) => listInvoicesPage(tx, a.id, IP({ sort: 'total', dir: 'asc', limit: '25' })), db);
+    expect(byTotal.rows.slice(0, 3).map((r) => r.total)).toEqual(['10.5', '20.5', '30.5']);
+    const next = await withTenant(a.id, (tx) => listInvoicesPage(tx, a.id, { ...IP({ sort: 'total', dir: 'asc', limit: '25' }), cursor: byTotal.next! }), db);
+    expect(next.rows.map((r) => r.total)).toEqual(['260.5', '270.5', '280.5', '290.5']);
+    const paid = await withTenant(a.id, (tx) => listInvoicesPage(tx, a.id, IP({ status: 'paid' })), db);
+    expect(paid.rows).toHaveLength(10);
+    // Through the app role another tenant's invoices are not there even when asked for by id.
+    expect((await withTenant(b.id, (tx) => listInvoicesPage(tx, a.id, IP()), db)).rows).toEqual([]);
+    expect((await withTenant(b.id, (tx) => listInvoicesPage(tx, b.id, IP()), db)).rows).toHaveLength(4);
+
+    // The route's CSV holds the whole filtered set, for the session's tenant only.
+    const owner = await createUser(db, a.id, { role: 'owner' });
+    useSession(tenantSession({ ...owner, tenantId: a.id, role: 'owner' }));
+    const csv = parseCsv(
+      await (await portalInvoicesRoute.GET(new Request(`${base}/api/portal/invoices?format=csv&status=pending&tenant=${b.id}`), none)).text(),
+    );
+    expect(csv[0]).not.toContain('tenant');
+    expect(csv.slice(1).filter((r) => r.length > 1)).toHaveLength(19);
+    useSession(null);
+  });
+
+  it('console: every tenant, searched by tenant name, filtered by tenant and period; CSV streams the filtered set', async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const a = await createTenant(db, { name: `Console inv ${tag} A` });
+    const b = await createTenant(db, { name: `Console inv ${tag} B` });
+    await issue(a.id, 60);
+    await issue(b.id, 5);
+    const all = await withPlatform((tx) => listInvoicesPage(tx, null, IP({ q: `Console inv ${tag}`, limit: '100' })), db);
+    expect(all.rows).toHaveLength(65);
+    const onlyB = await withPlatform((tx) => listInvoicesPage(tx, null, IP({ tenant: b.id })), db);
+    expect(onlyB.rows.map((r) => r.tenantName)).toEqual(Array(5).fill(`Console inv ${tag} B`));
+    const onePeriod = await withPlatform((tx) => listInvoicesPage(tx, null, IP({ q: `Console inv ${tag}`, period: '1991-03' })), db);
+    expect(onePeriod.rows).toHaveLength(2);
+    const admin = await createAdmin(db, 'auditor');
+    useSession(adminSession(admin));
+    const res = await adminInvoicesRoute.GET(new Request(`${base}/api/admin/invoices?format=csv&q=${encodeURIComponent(`Console inv ${tag}`)}`), none);
+    expect(res.status).toBe(200);
+    const csv = parseCsv(await res.text());
+    expect(csv[0]).toEqual(['invoice', 'tenant', 'period', 'status', 'currency', 'total', 'issued_at', 'due_at', 'paid_at']);
+    expect(csv.slice(1).filter((r) => r.length > 1)).toHaveLength(65);
+    useSession(null);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { isRetryableKind, kindForStatus, providerError, sanitizeProviderMessage, type UpstreamErrorKind } from '../adapters/shared';
 import { gatewayLog } from '../log';
+import { guardedFetch, isGuardedOrigin } from '../../platform/outbound';
 
 export type JobKind = 'video' | '3d';
 
@@ -129,7 +130,8 @@ export async function callJson(
   provider: string,
   messageOf: (json: unknown, text: string) => { message: string; code: string | null },
 ): Promise<unknown> {
-  const f = ep.fetchImpl ?? fetch;
+  // A provider base URL a person set is checked at connect time (lib/platform/outbound.ts).
+  const f = ep.fetchImpl ?? (isGuardedOrigin(new URL(url).origin) ? (guardedFetch as typeof fetch) : fetch);
   let res: Response;
   try {
     res = await f(url, {
