@@ -12,8 +12,15 @@
  *   4. checks the books: invoice totals, rollups and usage_events agree exactly;
  *   5. prints a markdown table (for BENCHMARKS.md).
  *
+ * Also measured: the metering writer's own write path (lib/gateway/metering/rows.ts writeRows,
+ * what every gateway instance runs) for BENCH_INGEST events (default 200,000) in batches of
+ * BENCH_INGEST_BATCH (default 500, the gateway's default) and of 5,000 (the ceiling), and the
+ * ledger's bytes per event (table + indexes + side tables, every partition) after ingest and
+ * after the rollup.
+ *
  * Knobs: BENCH_EVENTS (default 10,000,000), BENCH_TENANTS (1,000), BENCH_KEEP=1 keeps the
- * database, BENCH_ROLLUP_BATCH (50,000). Targets: dashboard queries < 200 ms, billing < 60 s.
+ * database, BENCH_ROLLUP_BATCH (50,000), BENCH_INGEST, BENCH_INGEST_BATCH.
+ * Targets: dashboard queries < 200 ms, billing < 60 s.
  */
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -29,9 +36,12 @@ import { getPortalUsage } from '../lib/portal-views/usage';
 import { withTenant } from '../lib/db/tenant';
 import { previousPeriod, periodRange } from '../lib/billing/period';
 import { dec } from '../lib/pricing/money';
+import { writeRows, type RowLine } from '../lib/gateway/metering/rows';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1_000);
+const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
+const INGEST_BATCH = Number(process.env.BENCH_INGEST_BATCH ?? 500);
 const CHUNK = 1_000_000;
 const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -158,6 +168,95 @@ async function generate(h: DbHandle, period: string): Promise<void> {
   await db.execute(sql`ANALYZE usage_events`);
 }
 
+/** Bytes per usage event: every relation of the ledger (all partitions of usage_events and their
+ * indexes, TOAST, plus its side tables when they exist) over the number of events. */
+async function bytesPerEvent(h: DbHandle): Promise<{ bytes: number; events: number; perEvent: number; detail: string }> {
+  const parts = await queryRows<{ rel: string; bytes: string | number }>(
+    h.db,
+    sql`SELECT relid::regclass::text AS rel, pg_total_relation_size(relid) AS bytes FROM pg_partition_tree('usage_events') WHERE isleaf
+        UNION ALL
+        SELECT 'usage_events', pg_total_relation_size('usage_events') FROM pg_class WHERE oid = 'usage_events'::regclass AND relkind = 'r'
+        UNION ALL
+        SELECT c::text, pg_total_relation_size(c) FROM unnest(ARRAY[to_regclass('usage_request_ids'), to_regclass('usage_event_details')]) c WHERE c IS NOT NULL`,
+  );
+  const [{ n } = { n: 0 }] = await queryRows<{ n: string | number }>(h.db, sql`SELECT count(*) AS n FROM usage_events`);
+  const bytes = parts.reduce((a, p) => a + Number(p.bytes), 0);
+  const events = Number(n);
+  const detail = parts
+    .filter((p) => Number(p.bytes) > 8192 * 4)
+    .map((p) => `${p.rel} ${(Number(p.bytes) / 2 ** 20).toFixed(1)} MiB`)
+    .join(', ');
+  return { bytes, events, perEvent: events ? bytes / events : 0, detail };
+}
+
+/** The writer's path: materialised rows (as the journal holds them) through writeRows. */
+async function ingest(h: DbHandle, period: string, count: number, batch: number, tag: string): Promise<number> {
+  const r = periodRange(period);
+  const tenants = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM tenants WHERE slug LIKE 'bench-%' ORDER BY slug`);
+  const models = await queryRows<{ id: string; provider_id: string }>(
+    h.db,
+    sql`SELECT id, provider_id FROM models WHERE id IN (${sql.join(
+      MODELS.slice(0, 14).map((m) => sql`${m}`),
+      sql`, `,
+    )})`,
+  );
+  const t0 = Date.parse(`${r.start}T00:00:00Z`);
+  const span = Date.parse(`${r.nextStart}T00:00:00Z`) - t0;
+  const line = (i: number): RowLine => {
+    const m = models[i % models.length]!;
+    const inp = 200 + ((i * 31) % 6000);
+    const out = 20 + ((i * 17) % 1500);
+    const cost = ((inp * 0.0025 + out * 0.01) / 1000).toFixed(9);
+    return {
+      kind: 'usage',
+      row: {
+        tenant_id: tenants[(i * 7919) % tenants.length]!.id,
+        user_id: null,
+        api_key_id: null,
+        request_id: `ingest-${tag}-${i}`,
+        model_id: m.id,
+        provider_id: m.provider_id,
+        requested_model: m.id,
+        endpoint: 'chat.completions',
+        input_tokens: inp,
+        cached_input_tokens: 0,
+        output_tokens: out,
+        image_count: 0,
+        characters: 0,
+        audio_minutes: 0,
+        request_count: 1,
+        tool_calls: 0,
+        is_batch: false,
+        cost,
+        markup_percent: '40',
+        markup_source: 'default',
+        price: dec(cost).mul('1.4').toFixed(),
+        tokens_estimated: false,
+        cache_hit: false,
+        latency_ms: 50 + (i % 3000),
+        ttfb_ms: null,
+        status: 'success',
+        http_status: 200,
+        error_code: null,
+        attempt_count: 1,
+        fallback_from: null,
+        metadata: {},
+        created_at: new Date(t0 + ((i * 48271) % span)).toISOString(),
+      },
+    };
+  };
+  const t = performance.now();
+  for (let i = 0; i < count; i += batch) {
+    const lines: RowLine[] = [];
+    for (let j = i; j < Math.min(count, i + batch); j++) lines.push(line(j));
+    await writeRows(h.db, lines);
+  }
+  const s = (performance.now() - t) / 1000;
+  const rate = count / s;
+  log(`ingest ${count} events in batches of ${batch}: ${s.toFixed(1)} s, ${Math.round(rate)} events/s`);
+  return rate;
+}
+
 async function measure(label: string, fn: () => Promise<unknown>, runs = 7): Promise<{ median: number; p95: number; first: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -186,6 +285,23 @@ async function main(): Promise<void> {
 
     const gen = await timed('generate', () => generate(handle, period));
     rows.push({ step: `Generate ${EVENTS.toLocaleString('en-US')} usage events (SQL generate_series)`, value: `${(gen.ms / 1000).toFixed(1)} s` });
+    if (INGEST > 0) {
+      for (const b of [...new Set([INGEST_BATCH, 5_000])]) {
+        const n = b === INGEST_BATCH ? INGEST : Math.min(INGEST, 100_000);
+        const rate = await ingest(handle, period, n, b, `b${b}`);
+        rows.push({
+          step: `Writer ingest (writeRows, as the gateway writes), ${n.toLocaleString('en-US')} events in batches of ${b.toLocaleString('en-US')}, one writer`,
+          value: `${Math.round(rate).toLocaleString('en-US')} events/s`,
+        });
+      }
+    }
+    const size = await bytesPerEvent(handle);
+    log(`bytes per event after ingest: ${size.perEvent.toFixed(0)} (${size.detail})`);
+    rows.push({
+      step: `Ledger size after ingest (${size.events.toLocaleString('en-US')} events, table + indexes + side tables)`,
+      value: `${size.perEvent.toFixed(0)} bytes/event`,
+      note: size.detail,
+    });
     if (process.env.BENCH_STOP_AFTER === 'generate') return;
 
     const batch = Number(process.env.BENCH_ROLLUP_BATCH ?? 50_000);
@@ -212,6 +328,9 @@ async function main(): Promise<void> {
     rows.push({ step: 'Rollup pass with nothing pending, right after (walks the dead index entries once)', value: `${(idle.ms / 1000).toFixed(1)} s` });
     const vac = await timed('vacuum usage_events', () => handle.db.execute(sql`VACUUM (ANALYZE) usage_events`));
     rows.push({ step: 'VACUUM usage_events (what autovacuum does after the rollup)', value: `${(vac.ms / 1000).toFixed(1)} s` });
+    const size2 = await bytesPerEvent(handle);
+    log(`bytes per event after rollup + vacuum: ${size2.perEvent.toFixed(0)} (${size2.detail})`);
+    rows.push({ step: 'Ledger size after rollup + VACUUM', value: `${size2.perEvent.toFixed(0)} bytes/event`, note: size2.detail });
     const [{ n: rollupRows } = { n: 0 }] = await queryRows<{ n: string | number }>(handle.db, sql`SELECT count(*) AS n FROM usage_rollups`);
 
     const bill = await timed('billing run', () => runBilling({ period, ctx: systemCtx('bench') }));

@@ -4,7 +4,7 @@
  * PostgreSQL database with the demo world, the fake upstream and the load generator (autocannon)
  * in child processes, so this process's CPU time is the gateway's (plus its metering writes).
  *
- *   npm run bench:cpu -- [--duration S] [--connections C] [--profile]
+ *   npm run bench:cpu -- [--duration S] [--connections C] [--profile] [--log-level info]
  *
  * --profile writes a V8 CPU profile of the measured phase to bench/results/gateway-cpu.cpuprofile
  * (open it in Chrome DevTools or speedscope for the flame graph).
@@ -25,6 +25,9 @@ const opt = (name: string, dflt: string) => {
 const DURATION = Number(opt('--duration', '10'));
 const CONNECTIONS = Number(opt('--connections', '16'));
 const PROFILE = args.includes('--profile');
+// warn (default) measures the gateway without its access log; info adds the one JSON line per
+// request that production writes by default (synchronously, to stdout).
+const LOG_LEVEL = opt('--log-level', 'warn');
 const API_KEY = 'rk_live_bench_key_for_local_benchmarks_only_000000000';
 const UPSTREAM_PORT = 19101;
 const BODY = JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 32 });
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = u.toString();
   process.env.RADIANT_DEMO = '1';
   process.env.RADIANT_DEMO_API_KEY = API_KEY;
-  process.env.LOG_LEVEL = 'warn';
+  process.env.LOG_LEVEL = LOG_LEVEL;
   try {
     children.push(spawn(process.execPath, tsx('tests/fake-upstream/server.ts', ['--port', String(UPSTREAM_PORT)]), { cwd: root, stdio: 'ignore' }));
     const { bootstrapDatabase } = await import('../lib/server/bootstrap');

@@ -12,6 +12,7 @@ const TABS = [
   { href: '/admin/billing/reconciliation', label: 'Reconciliation' },
   { href: '/admin/billing/exports', label: 'Exports' },
   { href: '/admin/billing/margin', label: 'Margin report' },
+  { href: '/admin/billing/metering', label: 'Metering quarantine' },
 ];
 
 export function BillingNav() {

@@ -5,10 +5,10 @@
  * the ledger is not written twice); replay and discard are audited (`metering.quarantine_replay`,
  * `metering.quarantine_discard`). Reading needs billing.read; changing, billing.run.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { meteringQuarantine } from '../db/schema';
+import { meteringQuarantine, type QuarantineStatus } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { errorText, writeRows, type RowLine } from '../gateway/metering/rows';
 import { writeAudit } from '../platform/audit';
@@ -17,6 +17,9 @@ import type { AdminContext } from '../platform/context';
 export const quarantineListSchema = z.object({
   status: z.enum(['open', 'replayed', 'discarded']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** 1-based page of `limit` rows (server-side pagination: a poisoned provider can quarantine
+   * thousands of events). */
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
 export const replaySchema = z
@@ -30,11 +33,33 @@ export const replaySchema = z
 
 export const discardSchema = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
 
-export async function listQuarantine(input: z.input<typeof quarantineListSchema>) {
+export type QuarantineRow = typeof meteringQuarantine.$inferSelect;
+
+export interface QuarantinePage {
+  items: QuarantineRow[];
+  /** Rows with this status (all pages). */
+  total: number;
+  page: number;
+  pageSize: number;
+  status: QuarantineStatus;
+  /** Open rows, whatever page is shown (the console's badge). */
+  open: number;
+}
+
+export async function listQuarantine(input: z.input<typeof quarantineListSchema>): Promise<QuarantinePage> {
   const q = quarantineListSchema.parse(input);
-  return withPlatform((tx) =>
-    tx.select().from(meteringQuarantine).where(eq(meteringQuarantine.status, q.status)).orderBy(desc(meteringQuarantine.firstSeenAt)).limit(q.limit),
-  );
+  return withPlatform(async (tx) => {
+    const items = await tx
+      .select()
+      .from(meteringQuarantine)
+      .where(eq(meteringQuarantine.status, q.status))
+      .orderBy(desc(meteringQuarantine.firstSeenAt), desc(meteringQuarantine.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit);
+    const counts = await tx.select({ status: meteringQuarantine.status, n: count() }).from(meteringQuarantine).groupBy(meteringQuarantine.status);
+    const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+    return { items, total: n(q.status), page: q.page, pageSize: q.limit, status: q.status, open: n('open') };
+  });
 }
 
 async function openRow(id: string) {
@@ -76,7 +101,7 @@ export async function replayQuarantined({ ctx, input }: { ctx: AdminContext; inp
       resourceId: row.id,
       tenantId: row.tenantId,
       oldValues: { payload: row.payload, reason: row.reason },
-      newValues: { payload, kind, repaired: i.payload !== undefined },
+      newValues: { payload, kind, repaired: i.payload !== undefined && JSON.stringify(i.payload) !== JSON.stringify(row.payload) },
       metadata: { requestId: row.requestId, note: i.reason ?? null },
       ip: ctx.ip ?? null,
       userAgent: ctx.userAgent ?? null,

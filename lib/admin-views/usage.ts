@@ -1,15 +1,14 @@
 /**
  * Usage explorer (admin), filtered by tenant, model, provider, day range and status. Two sources
  * (issue 15: one read per read model): the totals, the daily series and the per-model breakdown
- * come from the daily rollups (usage_rollups) plus the events not rolled up yet, in one
- * statement; only a status filter (which the rollups do not carry) reads raw events for them.
+ * come from the daily rollups (usage_rollups) plus the events above the rollup's high-water mark
+ * (usage_rollup_state.last_seq), in one statement; only a status filter (which the rollups do not carry) reads raw events for them.
  * The matching requests are a keyset list of usage_events (50 a page, newest first), streamed
  * whole as CSV by GET /api/admin/usage?format=csv. Platform path.
  */
 import { asc, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../db/client';
 import { models, providers } from '../db/schema';
-import { isUuid } from '../db/tenant';
 import { decodeCursor, toPage, type Page } from '../lists/keyset';
 import type { CsvColumn } from '../lists/csv-stream';
 import { usageFiltersSchema, type UsageFilters } from './schemas';
@@ -87,7 +86,7 @@ function usageSource(f: UsageFilters, r: { from: string; to: string }): SQL {
   if (f.providerId) parts.push(sql`x.provider_id = ${f.providerId}`);
   return sql`SELECT x.rollup_date AS day, x.model_id, x.request_count AS requests, x.error_count AS errors, x.input_tokens AS input,
       x.output_tokens AS output, x.price AS revenue, x.cost FROM usage_rollups x WHERE ${sql.join(parts, sql` AND `)}
-    UNION ALL ${events(sql`AND u.rolled_up_at IS NULL`)}`;
+    UNION ALL ${events(sql`AND u.seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1)`)}`;
 }
 
 /** One page of matching requests, newest first; keyset on (created_at, id). */
@@ -101,21 +100,22 @@ export async function listUsageEventsAdmin(
   const f = usageFiltersSchema.parse(input ?? {});
   const r = range(f, now);
   const c = decodeCursor(cursor);
-  const after = c && typeof c[0] === 'string' && isUuid(c[1]) ? sql`AND (u.created_at, u.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql``;
+  // Keyset on (created_at, seq): the ledger has no surrogate id (migration 0016); seq orders it.
+  const after = c && typeof c[0] === 'string' && /^\d{1,19}$/.test(c[1]) ? sql`AND (u.created_at, u.seq) < (${c[0]}::timestamptz, ${c[1]}::bigint)` : sql``;
   const rows = await queryRows<Record<string, unknown>>(
     q,
-    sql`SELECT u.id, u.created_at, u.created_at::text AS ck, t.name AS tenant, u.tenant_id, coalesce(m.display_name, u.model_id) AS model, u.model_id,
+    sql`SELECT u.seq, u.created_at, u.created_at::text AS ck, t.name AS tenant, u.tenant_id, coalesce(m.display_name, u.model_id) AS model, u.model_id,
                u.provider_id, u.status, u.http_status, u.input_tokens, u.output_tokens, u.cost::text AS cost, u.markup_percent::text AS markup_percent,
                u.price::text AS price, u.latency_ms, u.request_id
           FROM usage_events u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN models m ON m.id = u.model_id
          WHERE ${eventWhere(f, r)} ${after}
-         ORDER BY u.created_at DESC, u.id DESC LIMIT ${limit + 1}`,
+         ORDER BY u.created_at DESC, u.seq DESC LIMIT ${limit + 1}`,
   );
-  const page = toPage(rows, limit, (e) => [String(e.ck), String(e.id)]);
+  const page = toPage(rows, limit, (e) => [String(e.ck), String(e.seq)]);
   return {
     ...page,
     rows: page.rows.map((e) => ({
-      id: String(e.id),
+      id: String(e.request_id),
       createdAt: isoOrNull(e.created_at) ?? '',
       tenant: String(e.tenant),
       tenantId: String(e.tenant_id),

@@ -395,12 +395,13 @@ export async function getMarginReport(opts: { period: string; groupBy?: MarginGr
       };
       const [ev] = await queryRows<{ n: string | number; revenue: string | null; cost: string | null }>(
         tx,
-        sql`SELECT count(*) AS n, sum(price)::text AS revenue, sum(cost)::text AS cost FROM usage_events WHERE booked_period = ${period}`,
+        sql`SELECT count(*) AS n, sum(price)::text AS revenue, sum(cost)::text AS cost FROM usage_events
+             WHERE booked_period = ${period} AND seq <= (SELECT last_seq FROM usage_rollup_state WHERE id = 1)`,
       );
       const [pending] = await queryRows<{ n: string | number }>(
         tx,
         sql`SELECT count(*) AS n FROM usage_events
-             WHERE rolled_up_at IS NULL AND created_at >= (${r.start}::timestamp AT TIME ZONE 'UTC')
+             WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1) AND created_at >= (${r.start}::timestamp AT TIME ZONE 'UTC')
                AND created_at < (${r.nextStart}::timestamp AT TIME ZONE 'UTC')`,
       );
       const evRevenue = dec(ev?.revenue ?? '0');

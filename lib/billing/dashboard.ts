@@ -4,9 +4,9 @@
  * and bench/billing.ts all read these functions. Whole days come from the pre-aggregated tables
  * (revenue_daily_aggregates: day x provider x model; tenant_daily_aggregates: day x tenant), so
  * they stay fast at any event volume (bench/billing.ts); the events the rollup has not folded in
- * yet (`rolled_up_at IS NULL`, partial index idx_usage_unrolled) are added from usage_events in
- * the SAME statement (one snapshot: a rollup batch marks and aggregates in one transaction, so an
- * event counts once), so the figures are current before the next rollup runs.
+ * yet (`seq` above the high-water mark in usage_rollup_state) are added from usage_events in
+ * the SAME statement (one snapshot: a rollup batch moves the mark and aggregates in one
+ * transaction, so an event counts once), so the figures are current before the next rollup runs.
  * Days are booked days (UTC); `until` defaults to today. Platform only: cost and margin.
  */
 import { sql } from 'drizzle-orm';
@@ -32,7 +32,7 @@ function tail(from: string, until: string) {
   return sql`SELECT (created_at AT TIME ZONE 'UTC')::date AS day, tenant_id, model_id, request_count,
                     CASE WHEN status = 'error' THEN 1 ELSE 0 END AS error_count, price AS revenue, cost
                FROM usage_events
-              WHERE rolled_up_at IS NULL
+              WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1)
                 AND created_at >= (${from}::timestamp AT TIME ZONE 'UTC')
                 AND created_at < ((${until}::date + 1)::timestamp AT TIME ZONE 'UTC')`;
 }

@@ -1,24 +1,30 @@
 /**
  * Incremental usage rollups: usage_events -> usage_rollups (daily per tenant, model, provider,
  * user), revenue_daily_aggregates (per day, provider, model), tenant_daily_aggregates (per day
- * and tenant), model_revenue_tracking (per model and period), and the usage part of the books (revenue_entries `ai_usage`, cost_entries
- * `provider_usage`, per tenant/model/day).
+ * and tenant), model_revenue_tracking (per model and period), and the usage part of the books
+ * (revenue_entries `ai_usage`, cost_entries `provider_usage`, per tenant/model/day).
  *
- * One batch = ONE SQL statement in one transaction (set-based; no per-row loop in TypeScript):
- *   1. pick up to N events with rolled_up_at IS NULL (oldest first) FOR UPDATE SKIP LOCKED, so
- *      concurrent workers take disjoint batches;
+ * Driven by a HIGH-WATER MARK, not by marking events (drizzle/0016; docs/billing.md): every
+ * event has a `seq` from one sequence, and usage_rollup_state.last_seq says "every event with
+ * seq <= this is folded in". A pass:
+ *   0. reads the high water: the highest seq below which every insert has committed or rolled
+ *      back (radiant_usage_high_water(): waits an instant for the inserts in flight, which hold
+ *      a shared advisory lock; in its own transaction);
+ *   then, per batch, ONE SQL statement in one transaction (set-based):
+ *   1. lock the state row (FOR UPDATE; a concurrent worker skips, or waits in waiting mode) and
+ *      take the events with last_seq < seq <= min(high, last_seq + N) (BRIN on seq: a range);
  *   2. book each event to an accounting period: the month it happened in, unless that period
  *      is no longer open (closing/closed) or the tenant's invoice for it is already issued; then
- *      the next such open period (radiant_billing_booking_period(), migration 0005_billing_integrity). Late usage
- *      is dated in the booked period (today, clamped into that month) and gets a
- *      reconciliation_entries row of kind `late_usage`;
- *   3. mark the events rolled_up_at = now(), booked_period = <period>;
- *   4. fold the batch's sums into every aggregate with INSERT ... ON CONFLICT DO UPDATE adding
- *      the deltas.
- * A late event (arriving after its day was rolled up) is simply picked up by the next batch and
- * added to its day's rows: nothing is dropped, and the mark in the same transaction means
- * nothing is counted twice. Rows are upserted in key order to keep lock order stable between
- * workers; a deadlock or serialization failure retries the batch.
+ *      the next such open period (radiant_billing_booking_period(), migration 0005). Late usage
+ *      is dated in the booked period (today, clamped into that month), its rows get the new
+ *      booked_period (the only UPDATE left, and only for late events) and a reconciliation_entries
+ *      row of kind `late_usage`;
+ *   3. fold the batch's sums into every aggregate with INSERT ... ON CONFLICT DO UPDATE adding
+ *      the deltas, and move last_seq, in the same transaction: nothing is counted twice, and a
+ *      late event (arriving after its day was rolled up) simply has a higher seq and is added
+ *      to its day's rows by the next pass.
+ * Rows are upserted in key order to keep lock order stable; a deadlock or serialization
+ * failure retries the batch.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
@@ -31,9 +37,9 @@ export interface RollupOptions {
   /** Stop after this many batches (default: until nothing is pending). */
   maxBatches?: number;
   /**
-   * Wait for events another worker has locked instead of skipping them, and go on until a batch
-   * finds nothing (the billing run uses this so that every event metered so far is folded in
-   * before it reads the month). Default: skip locked rows (workers share the load).
+   * Wait for a concurrent worker's batch instead of leaving the work to it, so that every event
+   * metered before the pass started is folded in when it returns (the billing run uses this).
+   * Default: a worker that finds the high-water mark taken returns (the other one folds).
    */
   waitForLocked?: boolean;
   /** The booking date for late usage, `YYYY-MM-DD` (default: today, UTC). Tests only. */
@@ -68,20 +74,19 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
   const started = Date.now();
   const batchSize = options.batchSize ?? 50_000;
   const today = options.today ?? todayUtc();
-  let from = '-infinity';
-  // In waiting mode, only events that happened before the pass started: traffic that keeps
-  // arriving must not keep the pass going forever (it is folded in by the next pass).
-  const waitUntil = options.waitForLocked ? new Date().toISOString() : null;
+  // Events up to the high water at the start of the pass: traffic that keeps arriving is folded
+  // by the next pass (a pass always ends).
+  const high = await highWater(options.db);
   let events = 0;
   let batches = 0;
   let lateEntries = 0;
   for (;;) {
     if (options.maxBatches !== undefined && batches >= options.maxBatches) break;
     let attempt = 0;
-    let res: { events: number; last: string | null; late: number };
+    let res: { events: number; done: boolean; late: number };
     for (;;) {
       try {
-        res = await rollupBatch(from, batchSize, today, waitUntil, options.db);
+        res = await rollupBatch(high, batchSize, today, options.waitForLocked === true, options.db);
         break;
       } catch (err) {
         const state = sqlState(err);
@@ -97,56 +102,75 @@ export async function rollupUsage(options: RollupOptions = {}): Promise<RollupRe
     events += res.events;
     lateEntries += res.late;
     options.onBatch?.({ batch: batches, events: res.events, totalEvents: events });
-    if (options.waitForLocked ? res.events === 0 : res.events < batchSize || !res.last) break;
-    if (!res.last) continue;
-    // Keyset within one pass: the next batch starts where this one ended (>= keeps ties), so
-    // each batch does not rescan the index entries of rows already folded in.
-    from = res.last;
+    if (res.done) break;
   }
   return { events, batches, lateEntries, ms: Date.now() - started };
 }
 
+/** The highest seq below which every insert into usage_events has committed or rolled back. */
+async function highWater(db?: Db): Promise<number> {
+  return withPlatform(async (tx) => {
+    const [r] = await queryRows<{ high: string | number }>(tx, sql`SELECT radiant_usage_high_water() AS high`);
+    return Number(r?.high ?? 0);
+  }, db);
+}
+
+/** The rollup's high-water mark: events with seq above it are not folded in yet. */
+export async function rolledUpThrough(db?: Db): Promise<number> {
+  return withPlatform(async (tx) => {
+    const [r] = await queryRows<{ last_seq: string | number }>(tx, sql`SELECT last_seq FROM usage_rollup_state WHERE id = 1`);
+    return Number(r?.last_seq ?? 0);
+  }, db);
+}
+
 async function rollupBatch(
-  from: string,
+  high: number,
   batchSize: number,
   today: string,
-  /** Wait for locked rows (instead of skipping them), for events before this instant. */
-  waitUntil: string | null,
+  /** Wait for a concurrent worker's batch instead of leaving the work to it. */
+  wait: boolean,
   db?: Db,
-): Promise<{ events: number; last: string | null; late: number }> {
+): Promise<{ events: number; done: boolean; late: number }> {
   return withPlatform(async (tx) => {
     await lockBookingShared(tx);
-    const [row] = await queryRows<{ events: number | string; last_created_at: string | null; late: number | string }>(
+    const [state] = await queryRows<{ last_seq: string | number }>(
+      tx,
+      sql`SELECT last_seq FROM usage_rollup_state WHERE id = 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`,
+    );
+    // Another worker holds the mark: it folds the same events (this pass has nothing to do).
+    if (!state) return { events: 0, done: true, late: 0 };
+    const last = Number(state.last_seq);
+    if (last >= high) return { events: 0, done: true, late: 0 };
+    const upper = Math.min(high, last + batchSize);
+    const [row] = await queryRows<{ events: number | string; late: number | string; moved: unknown }>(
       tx,
       sql`
-      WITH picked AS (
-        SELECT e.id, e.tenant_id, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS occ_period
+      WITH picked AS MATERIALIZED (
+        SELECT e.seq, e.created_at, e.tenant_id, e.user_id, e.model_id, e.provider_id, e.status, e.request_count,
+               e.input_tokens, e.cached_input_tokens, e.output_tokens, e.image_count, e.video_seconds, e.audio_minutes,
+               e.characters, e.tool_calls, e.cost, e.price, coalesce(e.latency_ms, 0) AS latency_ms,
+               to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS occ_period
           FROM usage_events e
-         WHERE e.rolled_up_at IS NULL AND e.created_at >= ${from}::timestamptz
-               ${waitUntil ? sql`AND e.created_at < ${waitUntil}::timestamptz` : sql``}
-         ORDER BY e.created_at
-         LIMIT ${batchSize}
-           FOR UPDATE ${waitUntil ? sql`` : sql`SKIP LOCKED`}
+         WHERE e.seq > ${last}::bigint AND e.seq <= ${upper}::bigint
       ),
       pairs AS (SELECT DISTINCT tenant_id, occ_period FROM picked),
-      booking AS (
+      booking AS MATERIALIZED (
+        -- Once per (tenant, month) pair, not per event.
         SELECT tenant_id, occ_period, radiant_billing_booking_period(tenant_id, occ_period) AS booked_period
           FROM pairs
       ),
       marked AS (
-        UPDATE usage_events e
-           SET rolled_up_at = now(), booked_period = b.booked_period
+        SELECT p.*, b.booked_period,
+               CASE WHEN b.booked_period = p.occ_period THEN (p.created_at AT TIME ZONE 'UTC')::date
+                    ELSE least(greatest(${today}::date, to_date(b.booked_period || '-01', 'YYYY-MM-DD')),
+                               (to_date(b.booked_period || '-01', 'YYYY-MM-DD') + interval '1 month - 1 day')::date)
+               END AS booked_day
           FROM picked p
           JOIN booking b ON b.tenant_id = p.tenant_id AND b.occ_period = p.occ_period
-         WHERE e.id = p.id
-        RETURNING e.tenant_id, e.user_id, e.model_id, e.provider_id, e.status, e.request_count,
-                  e.input_tokens, e.cached_input_tokens, e.output_tokens, e.image_count,
-                  e.video_seconds, e.audio_minutes, e.characters, e.tool_calls, e.cost, e.price,
-                  coalesce(e.latency_ms, 0) AS latency_ms, e.created_at, p.occ_period, b.booked_period,
-                  CASE WHEN b.booked_period = p.occ_period THEN (e.created_at AT TIME ZONE 'UTC')::date
-                       ELSE least(greatest(${today}::date, to_date(b.booked_period || '-01', 'YYYY-MM-DD')),
-                                  (to_date(b.booked_period || '-01', 'YYYY-MM-DD') + interval '1 month - 1 day')::date)
-                  END AS booked_day
+      ),
+      mark AS (
+        UPDATE usage_rollup_state SET last_seq = ${upper}::bigint, updated_at = now() WHERE id = 1
+        RETURNING 1
       ),
       periods AS (
         INSERT INTO accounting_periods (period, starts_on, ends_on)
@@ -286,20 +310,46 @@ async function rollupBatch(
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM marked) AS events,
-             (SELECT max(created_at)::text FROM marked) AS last_created_at,
              (SELECT count(*) FROM late) AS late,
+             (SELECT json_agg(json_build_object('tenant', tenant_id, 'occ', occ_period, 'booked', booked_period))
+                FROM booking WHERE booked_period <> occ_period) AS moved,
              (SELECT count(*) FROM ru) + (SELECT count(*) FROM rda) + (SELECT count(*) FROM tda) + (SELECT count(*) FROM mrt)
-               + (SELECT count(*) FROM rev) + (SELECT count(*) FROM cst) + (SELECT count(*) FROM periods) AS touched
+               + (SELECT count(*) FROM rev) + (SELECT count(*) FROM cst) + (SELECT count(*) FROM periods)
+               + (SELECT count(*) FROM mark) AS touched
       `,
     );
-    return { events: Number(row?.events ?? 0), last: row?.last_created_at ?? null, late: Number(row?.late ?? 0) };
+    // Late events only (rare): their rows say which period they were booked to. A statement of
+    // its own, run only when there are any, within the batch's seq range and the month they
+    // happened in (partition pruning); folding it into the statement above made PostgreSQL
+    // hash-join the whole ledger on every batch.
+    const moved = typeof row?.moved === 'string' ? (JSON.parse(row.moved) as unknown[]) : ((row?.moved ?? []) as unknown[]);
+    if (moved.length > 0) {
+      await tx.execute(sql`
+        UPDATE usage_events e SET booked_period = m.booked
+          FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) AS m(tenant uuid, occ text, booked text)
+         WHERE e.seq > ${last}::bigint AND e.seq <= ${upper}::bigint AND e.tenant_id = m.tenant
+           AND to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM') = m.occ`);
+    }
+    return { events: Number(row?.events ?? 0), done: upper >= high, late: Number(row?.late ?? 0) };
   }, db);
 }
 
-/** Events not yet folded in (for status screens). Uses the partial index on unrolled events. */
+/** Events not yet folded in (for status screens): above the high-water mark (BRIN on seq). */
 export async function pendingRollupCount(db?: Db): Promise<number> {
   return withPlatform(async (tx) => {
-    const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT count(*) AS n FROM usage_events WHERE rolled_up_at IS NULL`);
+    const [r] = await queryRows<{ n: number | string }>(
+      tx,
+      sql`SELECT count(*) AS n FROM usage_events WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1)`,
+    );
+    return Number(r?.n ?? 0);
+  }, db);
+}
+
+/** Creates the ledger's monthly partitions from last month to `ahead` months ahead (the rollup
+ * job calls it every pass; idempotent). Returns how many were created. */
+export async function ensureUsagePartitions(ahead = 3, db?: Db): Promise<number> {
+  return withPlatform(async (tx) => {
+    const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT radiant_usage_ensure_partitions(${ahead}::int) AS n`);
     return Number(r?.n ?? 0);
   }, db);
 }

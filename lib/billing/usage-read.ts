@@ -1,10 +1,10 @@
 /**
  * The one read model of usage over a period (issue 15): whole days come from the rollups the
  * metering batches maintain (tenant_daily_aggregates: day x tenant; usage_rollups: day x tenant x
- * model), and the events not yet folded in (`rolled_up_at IS NULL`, the partial index
- * idx_usage_unrolled) are added from usage_events. Both halves are read in ONE statement, so one
- * snapshot: a rollup batch marks its events and adds them to the aggregates in one transaction, so
- * an event is counted exactly once. Raw events are read only for that tail and for recent
+ * model), and the events not yet folded in (`seq` above the rollup's high-water mark,
+ * usage_rollup_state; BRIN on seq, partitions pruned by the day range) are added from usage_events.
+ * Both halves are read in ONE statement, so one snapshot: a rollup batch moves the mark and adds
+ * its events to the aggregates in one transaction, so an event is counted exactly once. Raw events are read only for that tail and for recent
  * detail (lists of single requests), never summed over a whole month: that was 5.9 s for a
  * tenant with 500,000 events this month (BENCHMARKS.md, customer lists at scale).
  *
@@ -35,7 +35,7 @@ export async function tenantSpendSince(q: Queryable, tenantIds: string[], fromDa
           SELECT tenant_id, revenue AS spend FROM tenant_daily_aggregates WHERE tenant_id IN (${ids}) AND day >= ${fromDay}::date
           UNION ALL
           SELECT tenant_id, price FROM usage_events
-           WHERE rolled_up_at IS NULL AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC') AND tenant_id IN (${ids})
+           WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1) AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC') AND tenant_id IN (${ids})
         ) x GROUP BY tenant_id`,
   );
   for (const r of rows) out.set(String(r.tenant_id), decStr(r.spend));
@@ -60,7 +60,7 @@ export async function tenantUsageByDay(q: Queryable, tenantId: string, fromDay: 
           UNION ALL
           SELECT (created_at AT TIME ZONE 'UTC')::date, request_count, CASE WHEN status = 'error' THEN 1 ELSE 0 END, price, cost
             FROM usage_events
-           WHERE rolled_up_at IS NULL AND tenant_id = ${tenantId} AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC')
+           WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1) AND tenant_id = ${tenantId} AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC')
         ) x GROUP BY day ORDER BY day`,
   );
   return rows.map((d) => ({ day: dayStr(d.day), requests: num(d.requests), errors: num(d.errors), revenue: decStr(d.revenue), cost: decStr(d.cost) }));
@@ -85,7 +85,7 @@ export async function tenantUsageByModel(q: Queryable, tenantId: string, fromDay
             UNION ALL
             SELECT model_id, request_count, price, cost
               FROM usage_events
-             WHERE rolled_up_at IS NULL AND tenant_id = ${tenantId} AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC')
+             WHERE seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1) AND tenant_id = ${tenantId} AND created_at >= (${fromDay}::timestamp AT TIME ZONE 'UTC')
           ) y GROUP BY model_id
         ) x LEFT JOIN models m ON m.id = x.model_id
         ORDER BY x.revenue DESC, x.model_id`,

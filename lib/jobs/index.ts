@@ -34,7 +34,7 @@ import type PgBoss from 'pg-boss';
 import { ConflictError } from '@/lib/errors';
 import { openDb, withAdvisoryLock } from '@/lib/db/client';
 import { systemCtx } from '@/lib/platform/context';
-import { rollupUsage, type RollupResult } from '@/lib/billing/rollups';
+import { ensureUsagePartitions, rollupUsage, type RollupResult } from '@/lib/billing/rollups';
 import { periodAlreadyBilled, runBilling, type RunBillingResult } from '@/lib/billing/runs';
 import { previousPeriod } from '@/lib/billing/period';
 import { createGenerationQueues, workGenerationQueues } from '@/lib/gateway/jobs/schedule';
@@ -53,6 +53,10 @@ export interface JobsHandle {
 
 /** One rollup pass (all pending events). */
 export async function runRollupJob(): Promise<RollupResult> {
+  // The ledger's monthly partitions are created ahead here (idempotent, a catalog lookup when
+  // they exist): usage of a month without one would land in the default partition.
+  const created = await ensureUsagePartitions();
+  if (created > 0) getLogger().info({ created }, 'jobs: usage_events partitions created');
   const res = await rollupUsage();
   if (res.events > 0) getLogger().info({ events: res.events, batches: res.batches, ms: res.ms }, 'jobs: rollup');
   return res;

@@ -527,11 +527,12 @@ const adminRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/admin/metering/quarantine',
     summary: 'Quarantined usage events',
-    description: 'Rows the database refused, with the reason, payload, first seen and attempts. See docs/operations.md.',
+    description:
+      'Rows the database refused, with the reason, payload, first seen and attempts, a page at a time (`status`, `limit` up to 500, `page` from 1). The console page: /admin/billing/metering. See docs/gateway.md, "Metering".',
     tags: ['Billing'],
     auth: 'adminSession',
     permission: 'billing.read',
-    responses: [ok('`{ items }`.')],
+    responses: [ok('`{ items, total, page, pageSize, status, open }`.')],
   },
   {
     method: 'POST',

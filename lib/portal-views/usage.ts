@@ -15,7 +15,6 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Queryable } from '../db/client';
 import { tenants } from '../db/schema';
-import { isUuid } from '../db/tenant';
 import { currentPeriod, periodRange } from '../billing/period';
 import { decodeCursor, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import type { CsvColumn } from '../lists/csv-stream';
@@ -133,7 +132,7 @@ export async function getPortalUsage(tx: Queryable, tenantId: string, opts: { pe
                        sum(output_tokens) AS output, sum(image_count) AS images, sum(video_seconds)::text AS video,
                        sum(audio_minutes)::text AS audio, sum(characters) AS chars
                   FROM usage_events
-                 WHERE tenant_id = ${tenantId} AND rolled_up_at IS NULL
+                 WHERE tenant_id = ${tenantId} AND seq > (SELECT last_seq FROM usage_rollup_state WHERE id = 1)
                    AND created_at >= (${r.start}::timestamp AT TIME ZONE 'UTC') AND created_at < (${r.nextStart}::timestamp AT TIME ZONE 'UTC')
                  GROUP BY 1, model_id`,
           )
@@ -258,7 +257,8 @@ export const portalUsageEventSchema = z
 export type PortalUsageEvent = z.infer<typeof portalUsageEventSchema>;
 
 /** One page of the tenant's metered requests in a month, newest first (or by price); keyset on
- * (created_at, id) or (price, id). */
+ * (created_at, seq) or (price, seq): seq is the ledger's own order (usage_events has no uuid key
+ * since drizzle/0016); the row's id is its request id (unique). */
 export async function listUsageEvents(q: Queryable, tenantId: string, p: UsageEventParams): Promise<Page<PortalUsageEvent>> {
   const r = periodRange(p.period ?? currentPeriod());
   const where: SQL[] = [
@@ -274,23 +274,24 @@ export async function listUsageEvents(q: Queryable, tenantId: string, p: UsageEv
   const cast = byPrice ? sql`::numeric` : sql`::timestamptz`;
   const c = decodeCursor(p.cursor);
   const asc = p.dir === 'asc';
-  if (c && c[0] !== null && isUuid(c[1])) where.push(sql`(${col}, u.id) ${asc ? sql`>` : sql`<`} (${String(c[0])}${cast}, ${c[1]}::uuid)`);
+  if (c && c[0] !== null && /^\d{1,19}$/.test(String(c[1])))
+    where.push(sql`(${col}, u.seq) ${asc ? sql`>` : sql`<`} (${String(c[0])}${cast}, ${String(c[1])}::bigint)`);
   const dir = asc ? sql`ASC` : sql`DESC`;
   // Explicit columns: radiant_app may not read usage_events.cost or markup at all.
   const rows = await queryRows<Record<string, unknown>>(
     q,
-    sql`SELECT u.id, u.created_at, u.created_at::text AS ck, u.price::text AS price, u.request_id, u.api_key_id, k.name AS key_name,
+    sql`SELECT u.seq, u.created_at, u.created_at::text AS ck, u.price::text AS price, u.request_id, u.api_key_id, k.name AS key_name,
                u.model_id, coalesce(m.name, u.model_id) AS model, u.endpoint, u.status, u.input_tokens, u.output_tokens, u.latency_ms
           FROM usage_events u LEFT JOIN api_keys k ON k.id = u.api_key_id LEFT JOIN models m ON m.id = u.model_id
          WHERE ${sql.join(where, sql` AND `)}
-         ORDER BY ${col} ${dir}, u.id ${dir} LIMIT ${p.limit + 1}`,
+         ORDER BY ${col} ${dir}, u.seq ${dir} LIMIT ${p.limit + 1}`,
   );
-  const page = toPage(rows, p.limit, (x) => [byPrice ? String(x.price) : String(x.ck), String(x.id)]);
+  const page = toPage(rows, p.limit, (x) => [byPrice ? String(x.price) : String(x.ck), String(x.seq)]);
   return {
     ...page,
     rows: page.rows.map((x) =>
       portalUsageEventSchema.parse({
-        id: String(x.id),
+        id: String(x.request_id),
         at: new Date(x.created_at as string | Date).toISOString(),
         requestId: String(x.request_id),
         keyId: x.api_key_id === null || x.api_key_id === undefined ? null : String(x.api_key_id),

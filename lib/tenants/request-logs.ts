@@ -114,6 +114,9 @@ const SELECT = sql`r.id, r.created_at, r.request_id, r.tenant_id, r.api_key_id, 
   u.audio_minutes, u.video_seconds, u.characters, u.price, u.latency_ms`;
 const FROM = sql`FROM request_logs r
   LEFT JOIN usage_events u ON u.request_id = r.request_id AND u.tenant_id = r.tenant_id
+    -- Both rows carry the request's start time; the window lets the (tenant_id, created_at)
+    -- index and partition pruning find the event (usage_events has no request_id index: 0016).
+    AND u.created_at >= r.created_at - interval '1 hour' AND u.created_at <= r.created_at + interval '1 hour'
   LEFT JOIN api_keys k ON k.id = r.api_key_id`;
 
 /** One page. `tenantId` set = the portal (only that tenant, also held by RLS); null = console. */
@@ -148,7 +151,13 @@ export async function getRequestLog(q: Queryable, tenantId: string | null, id: s
   );
   const r = rows[0];
   if (!r) throw new NotFoundError('No such request log');
-  return { ...toRow(r), requestBody: r.request_body, responseBody: r.response_body, expiresAt: new Date(r.expires_at as string).toISOString() };
+  // `upstream` is a provider's own error text (may name the platform's provider account): console only.
+  let responseBody: unknown = r.response_body;
+  if (tenantId && responseBody !== null && typeof responseBody === 'object' && 'upstream' in responseBody) {
+    const { upstream: _admin, ...rest } = responseBody as Record<string, unknown>;
+    responseBody = rest;
+  }
+  return { ...toRow(r), requestBody: r.request_body, responseBody, expiresAt: new Date(r.expires_at as string).toISOString() };
 }
 
 /** Distinct models in a tenant's logs (filter options); bounded. */

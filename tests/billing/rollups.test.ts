@@ -69,7 +69,8 @@ describe('rollups', () => {
       (tx) =>
         queryRows<{ pending: string | number; booked: string | number }>(
           tx,
-          sql`SELECT count(*) FILTER (WHERE rolled_up_at IS NULL) AS pending, count(*) FILTER (WHERE booked_period = ${period}) AS booked
+          sql`SELECT count(*) FILTER (WHERE seq > (SELECT last_seq FROM usage_rollup_state)) AS pending,
+                     count(*) FILTER (WHERE booked_period = ${period}) AS booked
                 FROM usage_events WHERE tenant_id = ${t.id}`,
         ),
       db,

@@ -153,7 +153,7 @@ describe('every table with a tenant_id column is under forced RLS with a fixture
           tx,
           sql`SELECT c.table_name, k.relrowsecurity, k.relforcerowsecurity
               FROM information_schema.columns c
-              JOIN pg_class k ON k.relname = c.table_name AND k.relkind = 'r'
+              JOIN pg_class k ON k.relname = c.table_name AND k.relkind IN ('r', 'p') AND NOT k.relispartition
               JOIN pg_namespace n ON n.oid = k.relnamespace AND n.nspname = 'public'
               WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'`,
         ),
@@ -168,6 +168,31 @@ describe('every table with a tenant_id column is under forced RLS with a fixture
       expect(r.relrowsecurity, `${r.table_name} RLS enabled`).toBe(true);
       expect(r.relforcerowsecurity, `${r.table_name} RLS forced`).toBe(true);
     }
+  });
+
+  it('partitions (usage_events by month) are reached only through their forced-RLS parent', async () => {
+    const parts = await withPlatform(
+      (tx) =>
+        queryRows<{ rel: string; app: boolean; platform: boolean; rls: boolean }>(
+          tx,
+          sql`SELECT k.relname AS rel, has_table_privilege('radiant_app', k.oid, 'SELECT, INSERT, UPDATE, DELETE') AS app,
+                     has_table_privilege('radiant_platform', k.oid, 'SELECT, INSERT, UPDATE, DELETE') AS platform, k.relrowsecurity AS rls
+                FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace AND n.nspname = 'public'
+               WHERE k.relispartition AND k.relkind = 'r'`,
+        ),
+      db,
+    );
+    expect(parts.map((p) => p.rel)).toContain('usage_events_default');
+    for (const p of parts) {
+      expect(p.app, `${p.rel}: no privilege for radiant_app`).toBe(false);
+      expect(p.platform, `${p.rel}: no privilege for radiant_platform`).toBe(false);
+      expect(p.rls, `${p.rel}: RLS enabled`).toBe(true);
+    }
+    const a = await createTenant(db);
+    await expectDbRefusal(
+      withTenant(a.id, (tx) => tx.execute(sql`SELECT count(*) FROM usage_events_default`), db),
+      /permission denied/,
+    );
   });
 });
 

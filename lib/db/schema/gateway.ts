@@ -1,7 +1,7 @@
 /** What the gateway writes and reads: usage events (the metering ledger), routing rules,
  * provider health, rejections, idempotency and opt-in request logs. */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, text, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { exact, id, percent, timestamps, ts } from './_columns';
 import { models, providers } from './catalog';
 import { apiKeys, tenantId, users } from './tenancy';
@@ -13,15 +13,44 @@ export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unknown'] a
 /**
  * One row per gateway request (idempotent by request_id). Cost, markup and price are
  * SNAPSHOTS taken when the request was made, so later catalog or markup changes never rewrite
- * history. Partitioning by month is described in docs/deploy.md.
+ * history.
+ *
+ * The ledger is PARTITIONED BY RANGE (created_at), one partition per month plus a default one
+ * (drizzle/0016_lean_usage_ledger.sql; drizzle-kit cannot express partitioning, so the table is
+ * declared here and created by hand there). Lean by design (docs/billing.md, "The usage ledger"):
+ *  - no surrogate uuid: `seq` (a sequence) orders the ledger and drives the rollup's high-water
+ *    mark (usage_rollup_state.last_seq): nothing is UPDATEd per event any more;
+ *  - request_id uniqueness across partitions lives in usage_request_ids, filled by the
+ *    before-insert trigger, which also skips a replayed request (billed once);
+ *  - indexes: (tenant_id, created_at) for tenant reads, BRIN on seq (rollups) and created_at.
  */
 export const usageEvents = pgTable(
   'usage_events',
   {
-    id: id(),
+    /** Ledger order (sequence usage_events_seq); the rollup folds seq <= its high-water mark. */
+    seq: bigint('seq', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('usage_events_seq')`),
+    /** When the request happened (not when the row was written); the partition key. */
+    createdAt: ts('created_at').notNull().defaultNow(),
     tenantId: tenantId(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    imageCount: integer('image_count').notNull().default(0),
+    characters: integer('characters').notNull().default(0),
+    requestCount: integer('request_count').notNull().default(1),
+    toolCalls: integer('tool_calls').notNull().default(0),
+    latencyMs: integer('latency_ms'),
+    ttfbMs: integer('ttfb_ms'),
+    httpStatus: integer('http_status'),
+    attemptCount: integer('attempt_count').notNull().default(1),
+    isBatch: boolean('is_batch').notNull().default(false),
+    /** Token counts came from our tokenizer because the provider sent no usage. */
+    tokensEstimated: boolean('tokens_estimated').notNull().default(false),
+    cacheHit: boolean('cache_hit').notNull().default(false),
     requestId: varchar('request_id', { length: 100 }).notNull(),
     modelId: varchar('model_id', { length: 100 })
       .notNull()
@@ -32,51 +61,48 @@ export const usageEvents = pgTable(
     /** What the client asked for (alias, "auto", or a model that fell back). */
     requestedModel: varchar('requested_model', { length: 150 }),
     endpoint: varchar('endpoint', { length: 50 }).notNull().default('chat.completions'),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    totalTokens: integer('total_tokens').generatedAlwaysAs(sql`input_tokens + output_tokens`),
-    imageCount: integer('image_count').notNull().default(0),
-    videoSeconds: numeric('video_seconds').notNull().default('0'),
-    audioMinutes: numeric('audio_minutes').notNull().default('0'),
-    characters: integer('characters').notNull().default(0),
-    requestCount: integer('request_count').notNull().default(1),
-    toolCalls: integer('tool_calls').notNull().default(0),
-    isBatch: boolean('is_batch').notNull().default(false),
+    markupSource: varchar('markup_source', { length: 20 }).notNull(),
+    status: varchar('status', { length: 20, enum: USAGE_STATUSES }).notNull().default('success'),
+    /** Accounting period (YYYY-MM) the event is booked to: its own month when written (the
+     * trigger sets it); a late event for a closed period is moved to the next open one by the
+     * rollup, with a reconciliation entry. Final once seq <= usage_rollup_state.last_seq. */
+    bookedPeriod: varchar('booked_period', { length: 7 }),
+    errorCode: varchar('error_code', { length: 80 }),
+    fallbackFrom: varchar('fallback_from', { length: 100 }),
     /** COST to us, MARKUP in force and PRICE to the tenant, exact. */
     cost: exact('cost').notNull().default('0'),
     markupPercent: percent('markup_percent').notNull(),
-    markupSource: varchar('markup_source', { length: 20 }).notNull(),
     price: exact('price').notNull().default('0'),
-    /** Token counts came from our tokenizer because the provider sent no usage. */
-    tokensEstimated: boolean('tokens_estimated').notNull().default(false),
-    cacheHit: boolean('cache_hit').notNull().default(false),
-    latencyMs: integer('latency_ms'),
-    ttfbMs: integer('ttfb_ms'),
-    status: varchar('status', { length: 20, enum: USAGE_STATUSES }).notNull().default('success'),
-    httpStatus: integer('http_status'),
-    errorCode: varchar('error_code', { length: 80 }),
-    attemptCount: integer('attempt_count').notNull().default(1),
-    fallbackFrom: varchar('fallback_from', { length: 100 }),
+    videoSeconds: numeric('video_seconds').notNull().default('0'),
+    audioMinutes: numeric('audio_minutes').notNull().default('0'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
-    /** When the request happened (not when the row was written). */
-    createdAt: ts('created_at').notNull().defaultNow(),
-    /** Set by the incremental rollup; late events have it null until folded in. */
-    rolledUpAt: ts('rolled_up_at'),
-    /** Accounting period (YYYY-MM) the event was booked to; a late event for a closed period
-     * lands in the next open one with a reconciliation entry. */
-    bookedPeriod: varchar('booked_period', { length: 7 }),
   },
   (t) => [
-    uniqueIndex('uq_usage_request').on(t.requestId),
     index('idx_usage_tenant_time').on(t.tenantId, t.createdAt),
-    index('idx_usage_model_time').on(t.modelId, t.createdAt),
-    index('idx_usage_time').on(t.createdAt),
-    index('idx_usage_unrolled')
-      .on(t.createdAt)
-      .where(sql`rolled_up_at IS NULL`),
+    index('idx_usage_seq').using('brin', t.seq),
+    index('idx_usage_time').using('brin', t.createdAt),
   ],
 );
+
+/**
+ * request_id is unique across the whole ledger (every partition): the usage_events before-insert
+ * trigger inserts here first and drops the event when the id is already taken (a retried batch,
+ * a replayed journal line). Also the way to find an event by request id (created_at prunes the
+ * partitions). Platform-only (no tenant data; radiant_app has no privilege; the trigger is
+ * SECURITY DEFINER).
+ */
+export const usageRequestIds = pgTable('usage_request_ids', {
+  requestId: varchar('request_id', { length: 100 }).primaryKey(),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** The rollup's high-water mark: every usage event with seq <= last_seq is folded into the
+ * rollups and books (lib/billing/rollups.ts). One row. */
+export const usageRollupState = pgTable('usage_rollup_state', {
+  id: integer('id').primaryKey().default(1),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 /** Routing rules are platform configuration (admins edit them); tenant_id narrows a rule to one
  * tenant. Not tenant-owned data, so no tenant RLS: the gateway reads them on its system path. */

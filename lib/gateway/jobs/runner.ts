@@ -150,8 +150,9 @@ async function recordUsage(
       ${j.status === 'completed' ? (a.units.seconds ?? '0') : '0'}, ${a.units.requests},
       ${toDbString(a.cost)}, ${a.pricing.markupPercent}, ${a.pricing.markupSource}, ${toDbString(a.price)},
       ${Math.max(0, a.now - j.createdAt.getTime())}, ${status}, ${j.status === 'completed' ? 200 : null}, ${j.errorCode},
-      ${JSON.stringify({ job: true, producedSeconds: j.producedSeconds, requestedSeconds: j.requestedSeconds })}::jsonb, ${iso(a.now)})
-    ON CONFLICT (request_id) DO NOTHING`);
+      ${JSON.stringify({ job: true, producedSeconds: j.producedSeconds, requestedSeconds: j.requestedSeconds })}::jsonb, ${iso(a.now)})`);
+  // Idempotent by request id without ON CONFLICT: the ledger's insert trigger drops a request id
+  // already written (usage_request_ids, drizzle/0016).
 }
 
 /** `AND tenant_id IN (...)` when the runtime is limited to some tenants (tests). */

@@ -7,7 +7,8 @@
  * much). A segment is deleted only when every line in it has been committed to the database
  * (`pending` reaches 0 after it was sealed). Whatever is left on disk after a crash (the active
  * segment, sealed ones, ones being replayed) is replayed by the next start: usage rows are
- * written ON CONFLICT (request_id) DO NOTHING, so a line written twice is billed once.
+ * written once per request id (usage_request_ids, drizzle/0016), so a line written twice is
+ * billed once.
  *
  * One directory per instance: <journalDir>/<instance id> (RADIANT_INSTANCE_ID, else the host
  * name), holding `owner.json` ({host, pid}). An instance that finds its directory owned by a live

@@ -4,7 +4,9 @@
  * what the journal holds and what a replay writes), and the one multi-row write of a batch.
  *
  * Idempotent by request id, so a batch retried after an ambiguous commit or a journal replayed
- * twice never bills twice: usage_events ON CONFLICT (request_id) DO NOTHING; request_logs and
+ * twice never bills twice: usage_events skips a request id already in the ledger (its insert
+ * trigger claims the id in usage_request_ids first, the partition-wide unique key; drizzle/0016,
+ * the same semantics as ON CONFLICT (request_id) DO NOTHING had); request_logs and
  * provider_rejections skip a (tenant, request) already there (the rejection's daily stats and
  * tenant notice are counted from the rows actually inserted).
  */
@@ -221,7 +223,6 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
         WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
           AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
           AND EXISTS (SELECT 1 FROM providers p WHERE p.id = x.provider_id)
-        ON CONFLICT (request_id) DO NOTHING
         RETURNING request_id`,
       );
       if (inserted.length < usage.length) {
@@ -230,7 +231,7 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
         const missing = usage.map((r) => String(r.request_id)).filter((id) => !got.has(id));
         const present = await queryRows<{ request_id: string }>(
           tx,
-          sql`SELECT request_id FROM usage_events WHERE request_id IN (${sql.join(
+          sql`SELECT request_id FROM usage_request_ids WHERE request_id IN (${sql.join(
             missing.map((id) => sql`${id}`),
             sql`, `,
           )})`,

@@ -4,8 +4,9 @@
  *
  * Guarantees (docs/gateway.md, "Metering"):
  *  - Exactly one usage_events row per request: rows are materialised once (priced with the rates
- *    and markup snapshotted when the request was made) and inserted ON CONFLICT (request_id)
- *    DO NOTHING, so a retried batch or a journal replayed twice never bills twice.
+ *    and markup snapshotted when the request was made) and inserted once per request id (the
+ *    ledger's insert trigger skips an id already in usage_request_ids: drizzle/0016), so a
+ *    retried batch or a journal replayed twice never bills twice.
  *  - Nothing is lost with the process: each event is appended to the write-ahead journal
  *    (lib/gateway/metering/journal.ts) when it is queued, and group-fsynced every 20 ms; a
  *    segment is deleted only after its rows committed; a restart replays what is left.

@@ -23,8 +23,19 @@ export interface RequestContext {
   provider: string | null;
 }
 
+/** Random bytes drawn 4 KiB at a time: one id costs a hex slice, not a UUID plus a regex
+ * replace (about a microsecond per request on the hot path). 128 random bits, as before. */
+const ID_POOL = Buffer.allocUnsafe(4096);
+let idOffset = ID_POOL.length;
+
 export function newRequestId(): string {
-  return `req_${crypto.randomUUID().replace(/-/g, '')}`;
+  if (idOffset + 16 > ID_POOL.length) {
+    crypto.randomFillSync(ID_POOL);
+    idOffset = 0;
+  }
+  const id = ID_POOL.toString('hex', idOffset, idOffset + 16);
+  idOffset += 16;
+  return `req_${id}`;
 }
 
 export function newContext(req: GatewayRequest, sink: ResponseSink, route: string): RequestContext {

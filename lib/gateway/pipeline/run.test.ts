@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../gateway';
 import { runRequest } from './run';
+import { newRequestId } from './context';
 import { recordingSink, testGateway, testRequest } from '../stages/testing';
 
 let gw: Gateway;
@@ -39,5 +40,11 @@ describe('pipeline runner', () => {
     const r = await run('POST', '/api/v1/chat/completions/');
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('missing_api_key');
+  });
+
+  it('request ids are 128 random bits in hex, distinct across refills of the random pool', () => {
+    const ids = Array.from({ length: 2000 }, () => newRequestId()); // 256 ids per 4 KiB pool
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -67,36 +67,53 @@ const ROUTES: Route[] = [
   },
 ];
 
-const EXACT = new Map<string, Route>();
-const PREFIXED: Array<Route & { match: { prefix: string } }> = [];
-for (const r of ROUTES) {
-  if ('exact' in r.match) EXACT.set(r.match.exact, r);
-  else PREFIXED.push(r as Route & { match: { prefix: string } });
+/** A route as the runner uses it: its methods as a list, the Allow header, and (exact routes) the
+ * handler already made, so a request allocates none of these. */
+interface CompiledRoute {
+  route: Route;
+  methods: readonly string[];
+  allow: string;
+  handler: EndpointHandler | null;
 }
 
-function findRoute(path: string): { route: Route; param: string } | null {
+function compile(r: Route): CompiledRoute {
+  const methods = Array.isArray(r.method) ? r.method : [r.method];
+  return { route: r, methods, allow: methods.join(', '), handler: 'exact' in r.match ? r.handler('') : null };
+}
+
+const EXACT = new Map<string, CompiledRoute>();
+const PREFIXED: CompiledRoute[] = [];
+for (const r of ROUTES) {
+  if ('exact' in r.match) EXACT.set(r.match.exact, compile(r));
+  else PREFIXED.push(compile(r));
+}
+
+function findRoute(path: string): { compiled: CompiledRoute; param: string } | null {
   const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   const exact = EXACT.get(p);
-  if (exact) return { route: exact, param: '' };
-  for (const r of PREFIXED) if (p.startsWith(r.match.prefix)) return { route: r, param: p.slice(r.match.prefix.length) };
+  if (exact) return { compiled: exact, param: '' };
+  for (const c of PREFIXED) {
+    const prefix = (c.route.match as { prefix: string }).prefix;
+    if (p.startsWith(prefix)) return { compiled: c, param: p.slice(prefix.length) };
+  }
   return null;
 }
 
 /** Runs one request through its endpoint. Never throws: every failure is answered. */
 export async function runRequest(gw: GatewayServices, req: GatewayRequest, sink: ResponseSink): Promise<void> {
   const found = findRoute(req.path);
-  const ctx = newContext(req, sink, found?.route.template ?? '/api/v1/{unknown}');
+  const ctx = newContext(req, sink, found?.compiled.route.template ?? '/api/v1/{unknown}');
   const respondError = (err: unknown) => answerError(ctx, err);
   try {
     if (!found) throw new GatewayError(404, 'unknown_url', `Unknown request URL: ${req.method} ${req.path}.`);
-    const { route } = found;
-    const methods: string[] = Array.isArray(route.method) ? route.method : [route.method];
-    const allowed = methods.includes(req.method) || (req.method === 'HEAD' && methods.includes('GET'));
+    const { compiled } = found;
+    const allowed = compiled.methods.includes(req.method) || (req.method === 'HEAD' && compiled.methods.includes('GET'));
     if (!allowed) {
-      const allow = methods.join(', ');
+      const allow = compiled.allow;
       throw new GatewayError(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${req.path}; use ${allow}.`, { headers: { allow } });
     }
-    await route.handler(decodeParam(found.param))(gw, ctx, respondError);
+    const handler = compiled.handler ?? compiled.route.handler(decodeParam(found.param));
+    await handler(gw, ctx, respondError);
   } catch (err) {
     respondError(err);
   } finally {

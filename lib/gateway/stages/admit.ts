@@ -133,23 +133,51 @@ export function budgetScopes(key: KeyRecord): BudgetScope[] {
 export function tenantLimits(key: KeyRecord): { rpm: number; tpm: number } {
   const tier = TIER_LIMITS[(key.tenant.tier in TIER_LIMITS ? key.tenant.tier : 1) as TenantTier];
   const custom = key.tenant.settings.rateLimits as { rpm?: unknown; tpm?: unknown } | undefined;
-  const pos = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : null);
-  return { rpm: pos(custom?.rpm) ?? tier.rpm, tpm: pos(custom?.tpm) ?? tier.tpm };
+  return { rpm: positiveInt(custom?.rpm) ?? tier.rpm, tpm: positiveInt(custom?.tpm) ?? tier.tpm };
+}
+
+const positiveInt = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : null);
+
+/** What a key's limit checks share across its requests: the limits and the counter keys. */
+interface KeyLimits {
+  rpm: number;
+  tpm: number;
+  tenantRpmKey: string;
+  tenantTpmKey: string;
+  keyRpmKey: string;
+  keyTpmKey: string;
+}
+
+/** Per key record (the key cache replaces the record when the key or its tenant changes, so the
+ * memo never outlives what it was derived from): the hot path builds no key strings. */
+const keyLimitsMemo = new WeakMap<KeyRecord, KeyLimits>();
+
+function keyLimits(key: KeyRecord): KeyLimits {
+  let k = keyLimitsMemo.get(key);
+  if (!k) {
+    const { rpm, tpm } = tenantLimits(key);
+    const t = key.tenantId;
+    k = { rpm, tpm, tenantRpmKey: `t:${t}:rpm`, tenantTpmKey: `t:${t}:tpm`, keyRpmKey: `k:${key.keyId}:rpm`, keyTpmKey: `k:${key.keyId}:tpm` };
+    keyLimitsMemo.set(key, k);
+  }
+  return k;
 }
 
 function limitChecks(key: KeyRecord, tenant: TenantConfig, plan: RoutePlan, tokenCost: number): LimitCheck[] {
-  const limits = tenantLimits(key);
-  const t = key.tenantId;
+  const k = keyLimits(key);
   const checks: LimitCheck[] = [
-    { key: `t:${t}:rpm`, kind: 'requests', limit: limits.rpm, cost: 1 },
-    { key: `t:${t}:tpm`, kind: 'tokens', limit: limits.tpm, cost: tokenCost },
+    { key: k.tenantRpmKey, kind: 'requests', limit: k.rpm, cost: 1 },
+    { key: k.tenantTpmKey, kind: 'tokens', limit: k.tpm, cost: tokenCost },
   ];
-  if (key.rpm) checks.push({ key: `k:${key.keyId}:rpm`, kind: 'requests', limit: key.rpm, cost: 1 });
-  if (key.tpm) checks.push({ key: `k:${key.keyId}:tpm`, kind: 'tokens', limit: key.tpm, cost: tokenCost });
-  const access = tenant.access.get(plan.primary.id);
-  if (access?.rpm) checks.push({ key: `tm:${t}:${plan.primary.id}:rpm`, kind: 'requests', limit: access.rpm, cost: 1 });
-  if (access?.tpm) checks.push({ key: `tm:${t}:${plan.primary.id}:tpm`, kind: 'tokens', limit: access.tpm, cost: tokenCost });
-  for (const r of plan.rateRules) checks.push({ key: `r:${r.id}:${t}:rpm`, kind: 'requests', limit: r.rateLimitRpm!, cost: 1 });
+  if (key.rpm) checks.push({ key: k.keyRpmKey, kind: 'requests', limit: key.rpm, cost: 1 });
+  if (key.tpm) checks.push({ key: k.keyTpmKey, kind: 'tokens', limit: key.tpm, cost: tokenCost });
+  if (tenant.access.size > 0) {
+    const access = tenant.access.get(plan.primary.id);
+    const t = key.tenantId;
+    if (access?.rpm) checks.push({ key: `tm:${t}:${plan.primary.id}:rpm`, kind: 'requests', limit: access.rpm, cost: 1 });
+    if (access?.tpm) checks.push({ key: `tm:${t}:${plan.primary.id}:tpm`, kind: 'tokens', limit: access.tpm, cost: tokenCost });
+  }
+  for (const r of plan.rateRules) checks.push({ key: `r:${r.id}:${key.tenantId}:rpm`, kind: 'requests', limit: r.rateLimitRpm!, cost: 1 });
   return checks;
 }
 

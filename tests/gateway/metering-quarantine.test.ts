@@ -1,0 +1,204 @@
+/**
+ * The metering quarantine, admin side, through the route handlers the console and the API use
+ * (/admin/billing/metering calls the same lib): rows the database refused are listed a page at
+ * a time, repaired and replayed into the ledger exactly once, or discarded; both audited.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../lib/db/client';
+import { queryRows } from '../../lib/db/client';
+import { meteringQuarantine } from '../../lib/db/schema';
+import { withPlatform } from '../../lib/db/tenant';
+import { setSessionResolverForTests } from '../../lib/auth/session';
+import { MeteringWriter, type PendingUsage } from '../../lib/gateway/metering/writer';
+import * as list from '../../app/api/admin/metering/quarantine/route';
+import * as replay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
+import * as discard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
+import { testDb } from '../support/db';
+import { createTenant } from '../support/factories';
+import { adminSession, auditRowsFor, createAdmin, useSession } from '../governance/helpers';
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+const h = (f: unknown) => f as Handler;
+
+let db: Db;
+
+beforeAll(async () => {
+  db = (await testDb()).db;
+});
+afterAll(() => setSessionResolverForTests(null));
+
+function event(tenantId: string, inputTokens: number): PendingUsage {
+  return {
+    kind: 'usage',
+    requestId: `req_q_${crypto.randomUUID()}`,
+    tenantId,
+    userId: null,
+    apiKeyId: null,
+    modelId: 'openai-gpt-4-1-mini',
+    providerId: 'openai',
+    requestedModel: 'gpt-4.1-mini',
+    endpoint: 'chat.completions',
+    usage: { inputTokens, cachedInputTokens: 0, outputTokens: 5, requests: 1 },
+    cost: {
+      pricingType: 'per_token',
+      inputPer1k: '0.0004',
+      outputPer1k: '0.0016',
+      cachedInputPer1k: null,
+      longContextThreshold: null,
+      longContextInputPer1k: null,
+      longContextOutputPer1k: null,
+      batchDiscountPercent: null,
+      perImage: null,
+      perSecond: null,
+      perMinute: null,
+      perRequest: null,
+      perToolCall: null,
+      per1kCharacters: null,
+      warmupCost: null,
+      warmupSeconds: null,
+    },
+    markupPercent: '40',
+    markupSource: 'default',
+    free: false,
+    tokensEstimated: false,
+    cacheHit: false,
+    latencyMs: 10,
+    ttfbMs: 5,
+    status: 'success',
+    httpStatus: 200,
+    errorCode: null,
+    attemptCount: 1,
+    fallbackFrom: null,
+    metadata: {},
+    createdAt: Date.now(),
+  };
+}
+
+async function ledger(ids: string[]) {
+  return withPlatform(
+    (tx) =>
+      queryRows<{ request_id: string; input_tokens: number; n: string | number }>(
+        tx,
+        sql`SELECT request_id, min(input_tokens) AS input_tokens, count(*) AS n FROM usage_events
+             WHERE request_id IN (${sql.join(
+               ids.map((i) => sql`${i}`),
+               sql`, `,
+             )}) GROUP BY request_id`,
+      ),
+    db,
+  );
+}
+
+const get = (query: string) => h(list.GET)(new Request(`http://localhost/api/admin/metering/quarantine${query}`), { params: Promise.resolve({}) });
+const post = (handler: unknown, id: string, action: string, body: unknown) =>
+  h(handler)(
+    new Request(`http://localhost/api/admin/metering/quarantine/${id}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', host: 'localhost' },
+      body: JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ id }) },
+  );
+
+describe('quarantined events, admin side', () => {
+  it('lists them a page at a time; repair + replay writes the event once; discard never bills it; both audited', { timeout: 60_000 }, async () => {
+    const t = await createTenant(db);
+    // Three events the ledger refuses (int4 overflow: 22003) among good ones, through the writer.
+    const bad = [event(t.id, 3_000_000_000), event(t.id, 3_000_000_001), event(t.id, 3_000_000_002)];
+    const good = Array.from({ length: 10 }, () => event(t.id, 10));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-quarantine-admin-'));
+    const w = new MeteringWriter({ db: async () => db, flushMs: 50, batchSize: 50, maxQueued: 10_000, journalDir: dir, instanceId: 'q' });
+    w.start();
+    try {
+      for (const e of [...good.slice(0, 5), ...bad, ...good.slice(5)]) w.enqueue(e);
+      for (let i = 0; i < 100 && w.depth > 0; i++) await w.tick();
+      expect(w.depth).toBe(0);
+    } finally {
+      await w.stop(2000);
+    }
+    expect((await ledger(good.map((e) => e.requestId))).length).toBe(10);
+    const rows = await withPlatform(
+      (tx) =>
+        tx
+          .select()
+          .from(meteringQuarantine)
+          .where(
+            inArray(
+              meteringQuarantine.requestId,
+              bad.map((e) => e.requestId),
+            ),
+          ),
+      db,
+    );
+    expect(rows.map((r) => r.sqlState)).toEqual(['22003', '22003', '22003']);
+    const byRequest = new Map(rows.map((r) => [r.requestId, r]));
+
+    const operator = await createAdmin(db, 'operator');
+    const admin = await createAdmin(db, 'admin');
+
+    // Server-side pages: limit 2 -> page 1 has 2 rows, page 2 the rest; total counts them all.
+    useSession(adminSession(operator));
+    const p1 = await get('?status=open&limit=2&page=1');
+    expect(p1.status).toBe(200);
+    const page1 = (await p1.json()) as { items: Array<{ id: string }>; total: number; page: number; pageSize: number; open: number };
+    expect(page1.items).toHaveLength(2);
+    expect(page1.total).toBeGreaterThanOrEqual(3);
+    expect(page1.open).toBe(page1.total);
+    const pageN = Math.ceil(page1.total / 2);
+    const pLast = (await (await get(`?status=open&limit=2&page=${pageN}`)).json()) as { items: Array<{ id: string }> };
+    expect(pLast.items.length).toBe(page1.total - 2 * (pageN - 1));
+    const seen = new Set<string>();
+    for (let p = 1; p <= pageN; p++)
+      for (const r of ((await (await get(`?status=open&limit=2&page=${p}`)).json()) as { items: Array<{ id: string }> }).items) seen.add(r.id);
+    for (const r of rows) expect(seen.has(r.id)).toBe(true);
+
+    // Reading is billing.read; replaying needs billing.run (an operator only reads).
+    const [first, second, third] = bad.map((e) => byRequest.get(e.requestId)!);
+    expect((await post(replay.POST, first!.id, 'replay', {})).status).toBe(403);
+
+    // Replayed as it is, the database still refuses it: 400, and it stays open.
+    useSession(adminSession(admin));
+    const refused = await post(replay.POST, first!.id, 'replay', {});
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/still refuses/);
+
+    // Repaired (the offending field edited) and replayed: written once, marked replayed, audited.
+    const repaired = { ...(first!.payload as Record<string, unknown>), input_tokens: 3000 };
+    const ok = await post(replay.POST, first!.id, 'replay', { payload: repaired, reason: 'provider sent 3e9 for 3000' });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'replayed' });
+    const [written] = await ledger([first!.requestId]);
+    expect(Number(written!.n)).toBe(1);
+    expect(Number(written!.input_tokens)).toBe(3000);
+    const [audit] = await auditRowsFor(db, { resourceId: first!.id, action: 'metering.quarantine_replay' });
+    expect(audit).toMatchObject({ actorId: admin.id, tenantId: t.id });
+    expect(audit!.newValues).toMatchObject({ repaired: true, kind: 'usage' });
+
+    // A second replay of the same row: 409. The same request quarantined again and replayed
+    // (a journal replaying a line twice): still ONE ledger row.
+    expect((await post(replay.POST, first!.id, 'replay', { payload: repaired })).status).toBe(409);
+    await withPlatform((tx) => tx.execute(sql`UPDATE metering_quarantine SET payload = ${JSON.stringify(repaired)}::jsonb WHERE id = ${second!.id}`), db);
+    expect((await post(replay.POST, second!.id, 'replay', {})).status).toBe(200);
+    const [still] = await ledger([first!.requestId]);
+    expect(Number(still!.n)).toBe(1);
+    expect((await ledger([second!.requestId])).length).toBe(0);
+
+    // Discard: never billed, reason required, audited.
+    expect((await post(discard.POST, third!.id, 'discard', {})).status).toBe(400);
+    const gone = await post(discard.POST, third!.id, 'discard', { reason: 'test traffic, not billable' });
+    expect(gone.status).toBe(200);
+    expect(await gone.json()).toMatchObject({ status: 'discarded' });
+    expect((await ledger([third!.requestId])).length).toBe(0);
+    const [da] = await auditRowsFor(db, { resourceId: third!.id, action: 'metering.quarantine_discard' });
+    expect(da!.metadata).toMatchObject({ note: 'test traffic, not billable' });
+
+    // The replayed and discarded rows have left the open list.
+    const after = (await (await get('?status=open&limit=500')).json()) as { items: Array<{ id: string }> };
+    expect(after.items.map((r) => r.id)).not.toContain(first!.id);
+    expect(after.items.map((r) => r.id)).not.toContain(third!.id);
+  });
+});
