@@ -349,7 +349,8 @@ const adminRoutes: RouteSpec[] = [
     method: 'POST',
     path: '/api/admin/admins/{id}/deactivate',
     summary: 'Propose deactivating an administrator',
-    description: 'Creates an approval request; another super_admin (not the subject) approves it. On approval the person cannot sign in and every session of theirs ends.',
+    description:
+      'Creates an approval request; another super_admin (not the subject) approves it. On approval the person cannot sign in and every session of theirs ends.',
     tags: ['Administrators'],
     auth: 'adminSession',
     permission: 'admins.manage',
