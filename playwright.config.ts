@@ -11,6 +11,8 @@ import { chromium, defineConfig, devices } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3310);
 const baseURL = `http://127.0.0.1:${port}`;
 const fakePort = Number(process.env.E2E_FAKE_UPSTREAM_PORT ?? 3399);
+// The local OpenID provider e2e/oidc.spec.ts starts (administrator SSO); idle for other specs.
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3397);
 
 function chromiumPath(): string | undefined {
   if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
@@ -75,6 +77,11 @@ export default defineConfig({
       ANTHROPIC_API_KEY: 'e2e-fake-anthropic-key',
       GOOGLE_BASE_URL: `http://127.0.0.1:${fakePort}/v1beta`,
       GOOGLE_API_KEY: 'e2e-fake-google-key',
+      OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      OIDC_CLIENT_ID: 'radiant-e2e',
+      OIDC_CLIENT_SECRET: 'radiant-e2e-oidc-client-secret',
+      OIDC_NAME: 'Local IdP',
+      OIDC_TRUST_AMR: 'true',
     },
   },
 });

@@ -12,6 +12,7 @@ import { withPlatform, withTenant } from '../db/tenant';
 import { writeAudit } from '../platform/audit';
 import { signIn, signOut } from './auth';
 import { SIGN_IN_MESSAGES, type SignInRefusal } from './credentials';
+import { OIDC_PROVIDER_ID, oidcEnabled } from './oidc';
 import { currentClaims } from './session';
 import { safeCallbackUrl, type SignInState } from './sign-in-state';
 import { getLogger } from '../observability/logger';
@@ -71,6 +72,13 @@ export async function tenantSignInAction(_prev: SignInState, formData: FormData)
   const refused = await doSignIn('tenant', formData);
   if (refused) return refused;
   redirect(safeCallbackUrl(str(formData, 'callbackUrl'), '/portal'));
+}
+
+/** Single sign-on for administrators (./oidc.ts): off to the identity provider, back to the
+ * callback URL (a same-origin path) once the signIn callback has matched an administrator. */
+export async function adminSsoSignInAction(formData: FormData): Promise<void> {
+  if (!oidcEnabled()) redirect('/admin/sign-in');
+  await signIn(OIDC_PROVIDER_ID, { redirectTo: safeCallbackUrl(str(formData, 'callbackUrl'), '/admin') });
 }
 
 /** Signs out whoever is signed in (audited), then goes to that audience's sign-in page. */

@@ -19,8 +19,10 @@ export const authConfig = {
   trustHost: true,
   basePath: '/api/auth',
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
-  // Our own pages; Auth.js's built-in pages are never shown.
-  pages: { signIn: '/portal/sign-in', error: '/portal/sign-in' },
+  // Our own pages; Auth.js's built-in pages are never shown. Errors only reach a page from the
+  // redirect-based (OIDC) flow, which is for administrators; credentials refusals are returned
+  // to the sign-in forms directly.
+  pages: { signIn: '/portal/sign-in', error: '/admin/sign-in' },
   providers: [],
   callbacks: {
     jwt({ token, user }) {

@@ -81,7 +81,7 @@ async function settle(
   attemptId: string,
   email: string,
   meta: Meta,
-  outcome: { success: true } | { success: false; reason: SignInRefusal | 'mfa_required' },
+  outcome: { success: true } | { success: false; reason: SignInRefusal | 'mfa_required' | 'sso_unknown' },
   tenantId?: string | null,
 ): Promise<void> {
   const ip = meta.ip ?? null;
@@ -198,4 +198,82 @@ export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}
   await withPlatform((tx) => settle(tx, 'tenant', attemptId, email, meta, refusal ? { success: false, reason: refusal } : { success: true }));
   if (refusal || !claims) throw new SignInRefused(refusal ?? 'invalid_credentials');
   return claims;
+}
+
+/** What the signIn callback hands over from a verified ID token (Auth.js's `profile`). */
+export interface OidcProfile {
+  email?: unknown;
+  email_verified?: unknown;
+  amr?: unknown;
+  sub?: unknown;
+  iss?: unknown;
+}
+
+export type OidcRefusal = 'sso_unverified' | 'sso_unknown' | 'inactive' | 'throttled';
+
+export const OIDC_MESSAGES: Record<OidcRefusal, string> = {
+  sso_unverified: 'Your identity provider did not confirm your e-mail address, so single sign-on cannot match you to an administrator.',
+  sso_unknown: 'Single sign-on worked, but no administrator has that e-mail address. Ask a super_admin to invite you.',
+  inactive: 'This administrator account is not active. Ask a super_admin.',
+  throttled: SIGN_IN_MESSAGES.throttled,
+};
+
+export class OidcSignInRefused extends Error {
+  constructor(readonly reason: OidcRefusal) {
+    super(OIDC_MESSAGES[reason]);
+    this.name = 'OidcSignInRefused';
+  }
+}
+
+/**
+ * Single sign-on (./oidc.ts): the IdP-verified e-mail maps to an ACTIVE administrator. The
+ * attempt goes through the same throttle and login_attempts as a password sign-in; success is
+ * audited as auth.sign_in (method "oidc", the issuer and subject, whether MFA counted).
+ */
+export async function authenticateAdminOidc(profile: OidcProfile, meta: Meta = {}, mfaFromAmr = false): Promise<AdminClaims> {
+  const verified = profile.email_verified === true || profile.email_verified === 'true';
+  const parsedEmail = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(255)).safeParse(profile.email);
+  if (!verified || !parsedEmail.success) throw new OidcSignInRefused('sso_unverified');
+  const email = parsedEmail.data;
+  let attemptId: string;
+  try {
+    attemptId = await admit('admin', email, meta);
+  } catch (err) {
+    if (err instanceof SignInRefused) throw new OidcSignInRefused('throttled');
+    throw err;
+  }
+  const outcome = await withPlatform(async (tx) => {
+    const [admin] = await tx
+      .select()
+      .from(administrators)
+      .where(and(sql`lower(${administrators.email}) = ${email}`, isNull(administrators.deletedAt)))
+      .for('update');
+    const refusal: OidcRefusal | null = !admin ? 'sso_unknown' : admin.status !== 'active' ? 'inactive' : null;
+    if (refusal) {
+      await settle(tx, 'admin', attemptId, email, meta, { success: false, reason: refusal === 'inactive' ? 'inactive' : 'sso_unknown' });
+      return { ok: false as const, refusal };
+    }
+    await tx.update(administrators).set({ lastLoginAt: new Date() }).where(eq(administrators.id, admin!.id));
+    await settle(tx, 'admin', attemptId, email, meta, { success: true });
+    await writeAudit(tx, {
+      actor: { type: 'admin' as const, id: admin!.id, email: admin!.email },
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent ?? null,
+      requestId: meta.requestId ?? null,
+      resourceType: 'administrator',
+      resourceId: admin!.id,
+      action: 'auth.sign_in',
+      metadata: {
+        audience: 'admin',
+        method: 'oidc',
+        mfa: mfaFromAmr,
+        issuer: typeof profile.iss === 'string' ? profile.iss : null,
+        subject: typeof profile.sub === 'string' ? profile.sub : null,
+        amr: Array.isArray(profile.amr) ? profile.amr.filter((v) => typeof v === 'string').slice(0, 10) : null,
+      },
+    });
+    return { ok: true as const, claims: newAdminClaims({ userId: admin!.id, email: admin!.email, role: admin!.role, mfa: mfaFromAmr }) };
+  });
+  if (!outcome.ok) throw new OidcSignInRefused(outcome.refusal);
+  return outcome.claims;
 }

@@ -3,7 +3,8 @@
  * above a threshold they need a two-person approval) and provider reconciliation (a provider's
  * invoice total for a period vs what we metered).
  *
- * Threshold: RADIANT_RECONCILIATION_APPROVAL_THRESHOLD (USD, default 1000). An adjustment whose
+ * Threshold: RADIANT_RECONCILIATION_APPROVAL_THRESHOLD (USD, default 50: small, so one administrator
+ * cannot move real money alone; issue 17). An adjustment whose
  * absolute amount is at or under it, made by an admin holding `billing.run`, applies at once;
  * anything above it (or proposed by someone without `billing.run`) is stored as
  * `pending_approval` and proposed as `billing.reconciliation_adjustment`; the approval applies it.
@@ -28,7 +29,7 @@ export const ADJUSTMENT_ACTION = 'billing.reconciliation_adjustment';
 export function adjustmentApprovalThreshold(env: NodeJS.ProcessEnv = process.env): Decimal {
   const raw = env.RADIANT_RECONCILIATION_APPROVAL_THRESHOLD?.trim();
   if (raw && /^\d+(\.\d+)?$/.test(raw)) return dec(raw);
-  return dec('1000');
+  return dec('50');
 }
 
 export const adjustmentInputSchema = z.object({

@@ -12,13 +12,17 @@
  * Self-hosted providers may run without a credential. Credentials are never
  * logged or returned.
  */
+import { CATALOG_PROVIDERS } from '../catalog/data/providers';
 import { ProviderNotConfiguredError } from '../errors';
+import { guardOrigin } from '../platform/outbound';
 import type { GatewayProvider } from './state';
 
 export interface ProviderEndpoint {
   baseUrl: string;
   apiKey: string | null;
 }
+
+const SHIPPED_BASE_URLS = new Map(CATALOG_PROVIDERS.map((c) => [c.id, (c.apiBaseUrl ?? '').replace(/\/+$/, '')]));
 
 export function envName(providerId: string): string {
   return providerId.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
@@ -31,6 +35,10 @@ export function resolveProviderEndpoint(p: GatewayProvider, env: Record<string, 
   const accountVar = p.apiKeyEnv?.endsWith('_API_KEY') ? `${p.apiKeyEnv.slice(0, -'_API_KEY'.length)}_BASE_URL` : null;
   const shared = accountVar ? env[accountVar] : undefined;
   const baseUrl = (own || shared || p.apiBaseUrl || '').replace(/\/+$/, '');
+  // A base URL from the database that is not the catalog's shipped default was set by a person
+  // (a provider.set_base_url approval): checked again at connect time (lib/platform/outbound.ts).
+  // The operator's <PROVIDER>_BASE_URL is trusted as it is (a self-hosted model on 127.0.0.1).
+  if (!own && !shared && p.apiBaseUrl && p.apiBaseUrl.replace(/\/+$/, '') !== SHIPPED_BASE_URLS.get(p.id)) guardOrigin(baseUrl);
   if (!baseUrl) {
     throw new ProviderNotConfiguredError(`Provider ${p.displayName} has no base URL: set ${envName(p.id)}_BASE_URL or the provider's API base URL.`);
   }

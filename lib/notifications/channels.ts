@@ -84,6 +84,8 @@ export async function postSlack(webhookUrl: string, message: SlackMessage, opts:
     });
   } catch (err) {
     const name = err instanceof Error ? err.name : '';
+    // Refused by the outbound guard at connect time (lib/platform/outbound.ts): permanent.
+    if (name === 'OutboundRefusedError') throw new DeliveryError(`the Slack webhook was ${(err as Error).message}`, true);
     // The URL carries the webhook's secret: it never goes into an error message.
     throw new DeliveryError(
       name === 'TimeoutError' ? `Slack webhook timed out after ${opts.timeoutMs} ms` : `Slack webhook unreachable (${name || 'network error'})`,

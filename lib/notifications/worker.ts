@@ -25,7 +25,7 @@ import { withPlatform } from '../db/tenant';
 import { getMailer, type Mailer } from '../governance/mailer';
 import { getLogger } from '../observability/logger';
 import { recordNotificationDelivery } from '../observability/metrics';
-import { assertOutboundUrl } from '../platform/outbound';
+import { assertOutboundUrl, guardedFetch, type GuardOptions } from '../platform/outbound';
 import { DeliveryError, GLOBAL_SLACK_TARGET, postSlack, sendEmail, slackMessage, type StoredNotification } from './channels';
 import type { Severity } from './events';
 
@@ -46,6 +46,8 @@ export interface DrainOptions {
   env?: NodeJS.ProcessEnv;
   /** Only deliveries of these notifications (operations: resend one; tests: isolation). */
   only?: string[];
+  /** The outbound guard for administrators' Slack URLs (tests inject a resolver). */
+  outbound?: GuardOptions;
 }
 
 export interface DrainResult {
@@ -123,7 +125,7 @@ async function settle(id: string, outcome: { status: 'sent' } | { status: 'queue
   );
 }
 
-async function resolveSlackUrl(target: string, env: NodeJS.ProcessEnv, db?: Db): Promise<string> {
+async function resolveSlackUrl(target: string, env: NodeJS.ProcessEnv, db?: Db, guard?: GuardOptions): Promise<string> {
   if (target === GLOBAL_SLACK_TARGET) {
     const url = env.SLACK_WEBHOOK_URL;
     if (!url) throw new DeliveryError('SLACK_WEBHOOK_URL is no longer set', true);
@@ -141,10 +143,14 @@ async function resolveSlackUrl(target: string, env: NodeJS.ProcessEnv, db?: Db):
   );
   if (!row?.url) throw new DeliveryError('the administrator removed their Slack webhook', true);
   // An administrator's URL is checked again at send time (DNS may point elsewhere by now).
-  await assertOutboundUrl(row.url).catch((err: unknown) => {
+  await assertOutboundUrl(row.url, guard ?? {}).catch((err: unknown) => {
     throw new DeliveryError(`the Slack webhook was refused: ${err instanceof Error ? err.message : 'not allowed'}`, true);
   });
   return row.url;
+}
+
+function guardedSlackFetch(guard: GuardOptions = {}): typeof fetch {
+  return ((input: string | URL, init?: RequestInit) => guardedFetch(input, init, guard)) as typeof fetch;
 }
 
 /** One pass: claim up to `limit` due deliveries and send them. */
@@ -172,8 +178,11 @@ export async function drainOnce(options: DrainOptions = {}): Promise<DrainResult
         if (!n) throw new DeliveryError('the notification was deleted', true);
         if (d.channel === 'email') await sendEmail(n, d.target, options.mailer ?? getMailer());
         else if (d.channel === 'slack') {
-          const url = await resolveSlackUrl(d.target, env, options.db);
-          await postSlack(url, slackMessage(n), { timeoutMs: o.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+          const url = await resolveSlackUrl(d.target, env, options.db, options.outbound);
+          // An administrator's URL is checked again AT CONNECT TIME (the name may resolve elsewhere
+          // by now: DNS rebinding); the operator's SLACK_WEBHOOK_URL is trusted as it is.
+          const send = options.fetch ?? (d.target === GLOBAL_SLACK_TARGET ? undefined : guardedSlackFetch(options.outbound));
+          await postSlack(url, slackMessage(n), { timeoutMs: o.timeoutMs, ...(send ? { fetch: send } : {}) });
         } else throw new DeliveryError(`channel ${d.channel} is not delivered by the worker`, true);
         await settle(d.id, { status: 'sent' }, options.db);
         result.sent++;

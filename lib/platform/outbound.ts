@@ -9,9 +9,20 @@
  *
  *   await assertOutboundUrl(url)          throws OutboundRefusedError (a ValidationError)
  *   isForbiddenAddress('169.254.169.254') true
+ *   await guardedFetch(url, init)         fetch-like; the check happens AT CONNECT TIME
+ *   guardedLookup()                       the same check as a socket `lookup` (http.Agent option)
+ *
+ * Why a connect-time check as well as the one at save: a name can resolve to a public address
+ * when saved (or when checked just before sending) and to 127.0.0.1 or 169.254.169.254 a moment
+ * later (DNS rebinding, TTL 0). `guardedLookup` resolves the name for the socket itself and
+ * refuses forbidden answers, so the address checked is the address connected to; a URL written
+ * with an IP literal (no lookup happens) is checked before connecting. Redirects are not followed.
  */
 import dns from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { Readable } from 'node:stream';
 import { ValidationError } from '../errors';
 
 export class OutboundRefusedError extends ValidationError {
@@ -124,4 +135,133 @@ export async function assertOutboundUrl(url: string, opts: { path?: string; env?
     }
   }
   return u;
+}
+
+export interface GuardOptions {
+  env?: Record<string, string | undefined>;
+  /** Injected resolver (tests simulate DNS rebinding with it); default dns.lookup. */
+  resolve?: Resolver;
+}
+
+type LookupAddress = { address: string; family: number };
+
+/**
+ * A `lookup` for net/http sockets that refuses forbidden answers (unless RADIANT_OUTBOUND_ALLOW
+ * names the host): the connection goes to an address this function approved, nothing else.
+ */
+export function guardedLookup(o: GuardOptions = {}): net.LookupFunction {
+  return ((hostname: string, options: { all?: boolean; family?: number | string } | number, callback: (...args: unknown[]) => void) => {
+    const opts = typeof options === 'number' ? { family: options } : (options ?? {});
+    const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    const resolveAll = async (): Promise<LookupAddress[]> => {
+      const list = o.resolve
+        ? (await o.resolve(host)).map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 }))
+        : await dns.lookup(host, { all: true, verbatim: true });
+      const fam = opts.family === 'IPv4' ? 4 : opts.family === 'IPv6' ? 6 : Number(opts.family) || 0;
+      return fam ? list.filter((a) => a.family === fam) : list;
+    };
+    resolveAll()
+      .then((list) => {
+        if (list.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host });
+        if (!outboundAllowList(o.env).has(host)) {
+          for (const a of list) {
+            const why = forbiddenAddressReason(a.address);
+            if (why) throw new OutboundRefusedError(`refused at connect time: ${host} resolves to ${a.address}, a ${why} address`);
+          }
+        }
+        if (opts.all) callback(null, list);
+        else callback(null, list[0]!.address, list[0]!.family);
+      })
+      .catch((err: unknown) => callback(err));
+  }) as net.LookupFunction;
+}
+
+/** Refuses a URL written with a forbidden IP literal (sockets skip `lookup` for literals). */
+function assertLiteralAllowed(u: URL, env?: Record<string, string | undefined>): void {
+  const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (!net.isIP(host) || outboundAllowList(env).has(host)) return;
+  const why = forbiddenAddressReason(host);
+  if (why) throw new OutboundRefusedError(`refused at connect time: ${host} is a ${why} address`);
+}
+
+/** Keep-alive agents whose every new socket goes through guardedLookup (default options). */
+let sharedAgents: { http: http.Agent; https: https.Agent } | null = null;
+export function guardedAgents(): { http: http.Agent; https: https.Agent } {
+  sharedAgents ??= {
+    http: new http.Agent({ keepAlive: true, lookup: guardedLookup() } as http.AgentOptions),
+    https: new https.Agent({ keepAlive: true, lookup: guardedLookup() } as https.AgentOptions),
+  };
+  return sharedAgents;
+}
+
+/** Throws OutboundRefusedError when `url` may not be connected to (IP literals; names are
+ * checked by the agents' lookup). For callers that bring their own request code. */
+export function assertConnectable(url: string | URL, env?: Record<string, string | undefined>): void {
+  assertLiteralAllowed(typeof url === 'string' ? new URL(url) : url, env);
+}
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * fetch() for URLs people set in the app: the same call shape, but the connection is checked at
+ * connect time (guardedLookup) and redirects are never followed (a 3xx is returned as is).
+ */
+export async function guardedFetch(input: string | URL, init: RequestInit = {}, o: GuardOptions = {}): Promise<Response> {
+  const u = typeof input === 'string' ? new URL(input) : input;
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new OutboundRefusedError('must be an http(s) URL');
+  if (u.username || u.password) throw new OutboundRefusedError('must not carry credentials');
+  assertLiteralAllowed(u, o.env);
+  const isHttps = u.protocol === 'https:';
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+  const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : Buffer.from(await new Response(init.body).arrayBuffer());
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  const custom = o.env || o.resolve;
+  return new Promise<Response>((resolve, reject) => {
+    const req = (isHttps ? https : http).request({
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: u.port || (isHttps ? 443 : 80),
+      path: u.pathname + u.search,
+      method: init.method ?? 'GET',
+      headers,
+      ...(custom ? { lookup: guardedLookup(o), agent: false } : { agent: isHttps ? guardedAgents().https : guardedAgents().http }),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    // A timeout/abort rejects with the signal's reason (a TimeoutError, as fetch() would).
+    req.once('error', (err) => reject(init.signal?.aborted ? (init.signal.reason as unknown) : err));
+    req.once('response', (res) => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (Array.isArray(v)) for (const x of v) h.append(k, x);
+        else if (v !== undefined) h.set(k, v);
+      }
+      const status = res.statusCode ?? 502;
+      if (NULL_BODY.has(status)) {
+        res.resume();
+        resolve(new Response(null, { status, headers: h }));
+      } else resolve(new Response(Readable.toWeb(res) as ReadableStream, { status, headers: h }));
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * Origins of provider base URLs that PEOPLE set (through a provider.set_base_url approval), as
+ * opposed to the operator's <PROVIDER>_BASE_URL or the catalog's shipped default: the gateway's
+ * upstream client (lib/gateway/upstream/http-client.ts) connects to these only through the
+ * guarded agents, so the connect-time check applies to provider calls too.
+ */
+const guardedOrigins = new Set<string>();
+
+export function guardOrigin(url: string): void {
+  try {
+    guardedOrigins.add(new URL(url).origin);
+  } catch {
+    /* an invalid URL fails at request time anyway */
+  }
+}
+
+export function isGuardedOrigin(origin: string): boolean {
+  return guardedOrigins.size > 0 && guardedOrigins.has(origin);
 }

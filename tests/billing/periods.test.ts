@@ -199,14 +199,14 @@ describe('closing a period', () => {
 });
 
 describe('reconciliation adjustments', () => {
-  it('apply at once up to the threshold; above it they wait for a second administrator', async () => {
-    const small = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '999.99', reason: 'FX difference' }, db });
+  it('apply at once up to the threshold (default $50); above it they wait for a second administrator', async () => {
+    const small = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '49.99', reason: 'FX difference' }, db });
     expect(small.entry.status).toBe('applied');
     expect(small.approval).toBeNull();
-    const exact = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '-1000', reason: 'at the threshold' }, db });
+    const exact = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '-50', reason: 'at the threshold' }, db });
     expect(exact.entry.status).toBe('applied');
 
-    const big = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '1000.01', reason: 'provider credit note' }, db });
+    const big = await createAdjustment({ ctx: ctxOf(admin), input: { period: '2020-11', amount: '50.01', reason: 'provider credit note' }, db });
     expect(big.entry.status).toBe('pending_approval');
     expect(big.approval!.action).toBe('billing.reconciliation_adjustment');
     await expect(approveRequest({ ctx: ctxOf(admin), input: { id: big.approval!.id } })).rejects.toThrow();
@@ -220,7 +220,7 @@ describe('reconciliation adjustments', () => {
     const byId = new Map(rec.entries.map((e) => [e.id, e]));
     expect(byId.get(big.entry.id)!.status).toBe('applied');
     expect(byId.get(big.entry.id)!.createdBy).toBe(admin.id);
-    expect(rec.adjustments.applied).toBe('1000');
+    expect(rec.adjustments.applied).toBe('50');
     expect(rec.adjustments.pending).toBe('1');
   });
 });

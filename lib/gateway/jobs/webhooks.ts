@@ -21,6 +21,7 @@ import { withPlatform, withTenant } from '../../db/tenant';
 import { decryptSecret, encryptSecret } from '../../platform/secret-box';
 import { gatewayLog } from '../log';
 import { checkOutboundUrl, type OutboundPolicy, outboundPolicyFromEnv } from './outbound';
+import { guardedFetch } from '../../platform/outbound';
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -251,7 +252,11 @@ export async function deliverDueWebhooks(o: DeliveryOptions = {}): Promise<{ del
         const secret = decryptSecret(d.secret_sealed, secretContext(d.tenant_id));
         const now = new Date();
         const signature = new Webhook(secret).sign(d.message_id, now, payload);
-        const res = await (o.fetchImpl ?? fetch)(d.url, {
+        // Checked again AT CONNECT TIME (lib/platform/outbound.ts): the name may resolve to a
+        // private address by now (DNS rebinding). RADIANT_WEBHOOKS_ALLOW_PRIVATE lifts it.
+        const policy = o.policy ?? outboundPolicyFromEnv();
+        const send = o.fetchImpl ?? (policy.allowPrivate ? fetch : (guardedFetch as typeof fetch));
+        const res = await send(d.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

@@ -7,6 +7,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { assertConnectable, guardedAgents, isGuardedOrigin } from '../../platform/outbound';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, scheduling: 'lifo' });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, scheduling: 'lifo' });
@@ -53,6 +54,16 @@ export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResp
       return;
     }
     const isHttps = u.protocol === 'https:';
+    // A provider base URL a person set (not the operator's env): checked at connect time.
+    const guarded = isGuardedOrigin(u.origin);
+    if (guarded) {
+      try {
+        assertConnectable(u);
+      } catch (err) {
+        reject(new UpstreamConnectionError(`upstream refused by the outbound guard`, 'connection', { cause: err }));
+        return;
+      }
+    }
     const headers: Record<string, string | number> = { ...o.headers };
     const streamed = o.body !== undefined && typeof o.body !== 'string' && !Buffer.isBuffer(o.body) ? o.body : null;
     if (streamed) {
@@ -65,7 +76,7 @@ export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResp
       path: u.pathname + u.search,
       method: o.method ?? 'POST',
       headers,
-      agent: isHttps ? httpsAgent : httpAgent,
+      agent: guarded ? (isHttps ? guardedAgents().https : guardedAgents().http) : isHttps ? httpsAgent : httpAgent,
     });
     let settled = false;
     const timer = setTimeout(() => {
