@@ -114,7 +114,11 @@ export function toOpenAIError(err: unknown, requestId: string): MappedError {
     }
     if (e instanceof BudgetExceededError) return { status: 429, body: body(e.message, 'insufficient_quota', 'insufficient_quota'), headers: {} };
     if (e instanceof NoEligibleModelError) return { status: 422, body: body(e.message, 'invalid_request_error', e.code, 'model'), headers: {} };
-    if (e instanceof ProviderNotConfiguredError) return { status: 503, body: body(e.message, 'api_error', e.code), headers: {} };
+    if (e instanceof ProviderNotConfiguredError) {
+      // Its message names our environment variables and key storage: for the server log only.
+      gatewayLog.warn({ requestId, err: { name: e.name, message: e.message } }, 'provider not configured');
+      return { status: 503, body: body('The provider of this model is not available on this gateway right now.', 'api_error', e.code), headers: {} };
+    }
     if (e instanceof ConflictError) return { status: 409, body: body(e.message, 'invalid_request_error', e.code), headers: {} };
     if (e instanceof UpstreamError) return { status: e.httpStatus, body: body(e.message, 'api_error', e.code), headers: {} };
     return { status: e.httpStatus, body: body(e.message, e.openaiType, e.code), headers: {} };

@@ -151,7 +151,13 @@ export async function getRequestLog(q: Queryable, tenantId: string | null, id: s
   );
   const r = rows[0];
   if (!r) throw new NotFoundError('No such request log');
-  return { ...toRow(r), requestBody: r.request_body, responseBody: r.response_body, expiresAt: new Date(r.expires_at as string).toISOString() };
+  // `upstream` is a provider's own error text (may name the platform's provider account): console only.
+  let responseBody: unknown = r.response_body;
+  if (tenantId && responseBody !== null && typeof responseBody === 'object' && 'upstream' in responseBody) {
+    const { upstream: _admin, ...rest } = responseBody as Record<string, unknown>;
+    responseBody = rest;
+  }
+  return { ...toRow(r), requestBody: r.request_body, responseBody, expiresAt: new Date(r.expires_at as string).toISOString() };
 }
 
 /** Distinct models in a tenant's logs (filter options); bounded. */

@@ -24,13 +24,15 @@ export async function failure(fn: () => Promise<unknown>): Promise<{
   retryable: boolean;
   retryAfterMs: number | null;
   body: { error: { message: string; type: string; code: string | null; param: string | null } };
+  /** The provider's own error (operators only), when it sent one. */
+  upstream?: { provider: string; status: number; type: string | null; message: string };
 }> {
   try {
     await fn();
   } catch (err) {
     const e = err as {
       name: string;
-      translated?: { status: number; kind: string; retryable: boolean; body: never };
+      translated?: { status: number; kind: string; retryable: boolean; body: never; upstream?: never };
       retryAfterMs?: number | null;
       httpStatus?: number;
       param?: string;
@@ -45,6 +47,7 @@ export async function failure(fn: () => Promise<unknown>): Promise<{
         retryable: e.translated.retryable,
         retryAfterMs: e.retryAfterMs ?? null,
         body: e.translated.body,
+        upstream: e.translated.upstream,
       };
     return {
       name: e.name,

@@ -409,7 +409,14 @@ describe('fromAnthropicError', () => {
   it('maps rate limits and overload as retryable', () => {
     const rl = fromAnthropicError(429, { type: 'error', error: { type: 'rate_limit_error', message: 'Slow down' } });
     expect(rl).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true });
-    expect(rl.body.error).toEqual({ message: 'Slow down', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' });
+    // Our wording with the provider's status and type; what Anthropic said is kept for operators.
+    expect(rl.body.error).toEqual({
+      message: 'The provider is rate limiting requests; retry shortly (Anthropic 429 rate_limit_error).',
+      type: 'rate_limit_error',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
+    expect(rl.upstream).toEqual({ provider: 'Anthropic', status: 429, type: 'rate_limit_error', message: 'Slow down' });
     const ov = fromAnthropicError(529, JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
     expect(ov).toMatchObject({ status: 503, upstreamStatus: 529, kind: 'overloaded', retryable: true });
   });
@@ -424,7 +431,8 @@ describe('fromAnthropicError', () => {
   it('keeps invalid request messages and detects policy refusals', () => {
     const bad = fromAnthropicError(400, { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: too large' } });
     expect(bad).toMatchObject({ status: 400, kind: 'invalid_request', retryable: false });
-    expect(bad.body.error.message).toBe('max_tokens: too large');
+    // The tenant's own input: the provider's explanation is passed on (sanitized) after our words.
+    expect(bad.body.error.message).toBe('The provider rejected the request (Anthropic 400 invalid_request_error): max_tokens: too large');
     const pol = fromAnthropicError(400, {
       type: 'error',
       error: { type: 'invalid_request_error', message: 'Output blocked by content filtering policy' },

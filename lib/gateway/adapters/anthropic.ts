@@ -36,7 +36,7 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChunkDelta, FinishReason, ResponseToolCall, Usage } from './openai-types';
 import {
   UnsupportedFeatureError,
-  buildTranslatedError,
+  providerError,
   completionId,
   isRecord,
   kindForStatus,
@@ -647,5 +647,5 @@ export function fromAnthropicError(status: number, body: unknown): TranslatedErr
   let kind: UpstreamErrorKind = (errType && ANTHROPIC_ERROR_KINDS[errType]) || kindForStatus(status);
   if (isContentPolicyRefusal(status, parsed, 'anthropic')) kind = 'content_policy';
   const upstreamMessage = err && typeof err.message === 'string' ? err.message : '';
-  return buildTranslatedError(status, kind, upstreamMessage, 'Anthropic');
+  return providerError(status, kind, { type: errType, message: upstreamMessage }, 'Anthropic');
 }

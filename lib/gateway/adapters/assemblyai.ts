@@ -27,7 +27,7 @@ import {
   pause,
   pollingDeadline,
   segmentsFromWords,
-  upstreamError,
+  providerUpstreamError,
   type ErrorTranslator,
   type MediaCallContext,
   type TranscriptionAdapter,
@@ -127,8 +127,8 @@ async function poll(
     }
     if (t.status === 'error') {
       const msg = typeof t.error === 'string' ? t.error : 'transcription failed';
-      if (/audio|file|format|transcod|duration|decode/i.test(msg)) throw upstreamError(label, 400, 'invalid_request', msg, null, 'file');
-      throw upstreamError(label, 502, 'server', `The upstream provider (${label}) failed the transcription: ${msg}`);
+      if (/audio|file|format|transcod|duration|decode/i.test(msg)) throw providerUpstreamError(label, 400, 'invalid_request', { message: msg }, null, 'file');
+      throw providerUpstreamError(label, 502, 'server', { message: msg });
     }
     if (Date.now() + interval >= deadline) throw pollingDeadline(label, 'transcription');
     await pause(interval, ctx.signal);

@@ -32,7 +32,7 @@ import {
   genericUpstreamError,
   retryAfterFrom,
   send,
-  upstreamError,
+  providerUpstreamError,
   errorMessageOf,
   SPEECH_CONTENT_TYPES,
   type SpeechAdapter,
@@ -96,11 +96,11 @@ export const elevenlabsSpeech: SpeechAdapter = {
       const parsed = parseJsonBody(text);
       const status = isRecord(parsed) && isRecord(parsed.detail) ? parsed.detail.status : null;
       if (status === 'voice_not_found') {
-        throw upstreamError(
+        throw providerUpstreamError(
           label,
           400,
           'invalid_request',
-          errorMessageOf(parsed) || `The voice '${req.voice}' does not exist.`,
+          { type: status, message: errorMessageOf(parsed) || `The voice '${req.voice}' does not exist.` },
           retryAfterFrom(res.headers),
           'voice',
         );

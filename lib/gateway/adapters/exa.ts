@@ -21,7 +21,7 @@
  * they are (its `contents` merged into ours). `costDollars` (what the search cost US) is dropped.
  */
 import { invalidAnswer, postJson } from './json-upstream';
-import { buildTranslatedError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
+import { providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
 import {
   SEARCH_DEFAULT_MAX_RESULTS,
   clip,
@@ -108,7 +108,7 @@ export function fromExaError(status: number, body: unknown): TranslatedError {
     else if (typeof parsed.message === 'string') message = parsed.message;
   }
   const kind: UpstreamErrorKind = status === 402 ? 'permission' : kindForStatus(status);
-  const t = buildTranslatedError(status, kind, message, 'Exa');
+  const t = providerError(status, kind, { type: isRecord(parsed) ? parsed.tag : null, message }, 'Exa');
   if (status === 402) t.body.error.message = 'The upstream provider (Exa) refused the request: the gateway account has no credits left.';
   return t;
 }

@@ -63,7 +63,7 @@ import {
   parseDataUrl,
   parseToolArguments,
   textOf,
-  buildTranslatedError,
+  providerError,
   type StreamTranslatorOptions,
   type TranslatedError,
   type UpstreamErrorKind,
@@ -654,5 +654,5 @@ export function fromGeminiError(status: number, body: unknown): TranslatedError 
   }
   if (isContentPolicyRefusal(status, parsed, 'gemini')) kind = 'content_policy';
   const message = err && typeof err.message === 'string' ? err.message : '';
-  return buildTranslatedError(status, kind, message, 'Gemini');
+  return providerError(status, kind, { type: gStatus, message }, 'Gemini');
 }

@@ -87,7 +87,9 @@ describe('Stability', () => {
       status: 500,
       kind: 'server',
       retryable: true,
-      body: { error: { message: 'boom' } },
+      // Our wording for the tenant; the provider's own message kept for operators.
+      body: { error: { message: expect.stringMatching(/^The provider failed while processing the request \(Fake 500/) } },
+      upstream: { message: 'boom' },
     });
   });
 

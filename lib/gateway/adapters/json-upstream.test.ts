@@ -55,7 +55,10 @@ describe.each(['voyage', 'exa', 'tavily'])('%s failures', (name) => {
     const e = await failure(call(2000));
     expect(e).toBeInstanceOf(TranslatedUpstreamError);
     expect(e.translated).toMatchObject({ status: 500, upstreamStatus: 500, kind: 'server', retryable: true });
-    expect(e.translated.body.error.message).toBe('boom inside');
+    // Tenants get our wording with the provider's status; the provider's message stays with operators.
+    expect(e.translated.body.error.message).toMatch(/^The provider failed while processing the request \(\S.* 500\b/);
+    expect(e.translated.body.error.message).not.toContain('boom inside');
+    expect(e.translated.upstream?.message).toBe('boom inside');
     await expect(call(2000)).resolves.toBeTruthy();
   });
 

@@ -24,7 +24,7 @@ import { Readable } from 'node:stream';
 import { GatewayError, TranslatedUpstreamError } from '../errors';
 import type { ProviderEndpoint } from '../providers';
 import { readAll, upstreamRequest, UpstreamConnectionError, type UpstreamResponse } from '../upstream/http-client';
-import { buildTranslatedError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
+import { buildTranslatedError, isRecord, kindForStatus, parseJsonBody, providerError, type TranslatedError, type UpstreamErrorKind } from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Call context
@@ -438,7 +438,31 @@ export function genericUpstreamError(
 ): TranslatedUpstreamError {
   const parsed = parseJsonBody(text);
   const kind = classify?.(parsed, status) ?? kindForStatus(status);
-  return upstreamError(label, status, kind, errorMessageOf(parsed), retryAfterFrom(headers));
+  return providerUpstreamError(label, status, kind, { type: errorTypeOf(parsed), message: errorMessageOf(parsed) }, retryAfterFrom(headers));
+}
+
+/** A provider's own error (its message kept for admins; tenants get our wording: shared.ts `providerError`). */
+export function providerUpstreamError(
+  label: string,
+  status: number,
+  kind: UpstreamErrorKind,
+  detail: { type?: unknown; message: string },
+  retryAfterMs: number | null = null,
+  param: string | null = null,
+): TranslatedUpstreamError {
+  const t = providerError(status, kind, detail, label);
+  if (param && t.body.error) t.body.error.param = param;
+  return new TranslatedUpstreamError(t, retryAfterMs);
+}
+
+/** The provider's error type or code where its body names one. */
+function errorTypeOf(parsed: unknown): string | null {
+  if (!isRecord(parsed)) return null;
+  const e = parsed.error;
+  if (isRecord(e)) return typeof e.type === 'string' ? e.type : typeof e.code === 'string' ? e.code : null;
+  const d = parsed.detail;
+  if (isRecord(d) && typeof d.status === 'string') return d.status;
+  return typeof parsed.code === 'string' ? parsed.code : typeof parsed.type === 'string' ? parsed.type : null;
 }
 
 export function invalidUpstream(label: string, what = 'sent an invalid response'): TranslatedUpstreamError {

@@ -6,7 +6,7 @@
  * the usage-only chunk again when the client had not asked for it.
  */
 import type { ChatCompletionRequest, FinishReason, Usage } from './openai-types';
-import { buildTranslatedError, isRecord, kindForStatus, num, type TranslatedError, type UpstreamErrorKind, parseJsonBody } from './shared';
+import { isRecord, kindForStatus, num, providerError, type TranslatedError, type UpstreamErrorKind, parseJsonBody } from './shared';
 import { isContentPolicyRefusal } from './content-policy';
 
 export interface PreparedOpenAIBody {
@@ -128,7 +128,7 @@ export function fromOpenAIError(status: number, body: unknown, providerLabel = '
   if (isContentPolicyRefusal(status, parsed, 'openai')) kind = 'content_policy';
   const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : null;
   const message = err && typeof err.message === 'string' ? err.message : '';
-  return buildTranslatedError(status, kind, message, providerLabel);
+  return providerError(status, kind, { type: err?.type ?? err?.code, message }, providerLabel);
 }
 
 /**

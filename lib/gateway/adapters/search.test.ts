@@ -108,7 +108,7 @@ describe('Exa mapping', () => {
     expect(fromExaError(400, { requestId: 'x', error: 'numResults: too big', tag: 'INVALID_REQUEST_BODY' })).toMatchObject({
       status: 400,
       kind: 'invalid_request',
-      body: { error: { message: 'numResults: too big' } },
+      body: { error: { message: 'The provider rejected the request (Exa 400 INVALID_REQUEST_BODY): numResults: too big' } },
     });
     expect(fromExaError(402, { error: 'out of credits' })).toMatchObject({ status: 502, kind: 'permission', retryable: false });
     expect(fromExaError(429, 'nope')).toMatchObject({ status: 429, kind: 'rate_limit', retryable: true });
@@ -189,7 +189,7 @@ describe('Tavily mapping', () => {
     expect(fromTavilyError(400, { detail: { error: 'Query is missing.' } })).toMatchObject({
       status: 400,
       kind: 'invalid_request',
-      body: { error: { message: 'Query is missing.' } },
+      body: { error: { message: 'The provider rejected the request (Tavily 400): Query is missing.' } },
     });
     expect(fromTavilyError(432, { detail: { error: 'plan limit' } })).toMatchObject({ status: 502, kind: 'permission', retryable: false });
     expect(fromTavilyError(433, { detail: { error: 'paygo limit' } })).toMatchObject({ status: 502, kind: 'permission' });
@@ -263,6 +263,10 @@ describe('search adapters through HTTP (fakes speaking the real wire formats)', 
       meta,
     ).catch((x: unknown) => x)) as TranslatedUpstreamError;
     expect(e).toBeInstanceOf(TranslatedUpstreamError);
-    expect(e.translated).toMatchObject({ status: 400, kind: 'invalid_request', body: { error: { message: 'Invalid search_depth.' } } });
+    expect(e.translated).toMatchObject({
+      status: 400,
+      kind: 'invalid_request',
+      body: { error: { message: 'The provider rejected the request (Tavily 400): Invalid search_depth.' } },
+    });
   });
 });

@@ -54,6 +54,15 @@ export interface TranslatedError {
   body: OpenAIErrorBody;
   /** Set when no HTTP answer came at all: the connection failed or timed out. */
   transport?: 'connection' | 'timeout';
+  /** What the provider itself said, for the server log and the request log; never sent to tenants. */
+  upstream?: UpstreamDetail;
+}
+
+export interface UpstreamDetail {
+  provider: string;
+  status: number;
+  type: string | null;
+  message: string;
 }
 
 export function kindForStatus(status: number): UpstreamErrorKind {
@@ -202,6 +211,10 @@ export interface StreamTranslatorOptions {
   created?: number;
 }
 
+/**
+ * A failure in the gateway's own words (connection failures, invalid answers, fallbacks that do not
+ * fit). A provider's error body goes through `providerError` instead.
+ */
 export function buildTranslatedError(upstreamStatus: number, kind: UpstreamErrorKind, upstreamMessage: string, providerLabel: string): TranslatedError {
   const { type, code } = openAITypeFor(kind);
   let message: string;
@@ -217,4 +230,85 @@ export function buildTranslatedError(upstreamStatus: number, kind: UpstreamError
   if (kind === 'content_policy' && status < 400) status = 400;
   const body: OpenAIErrorBody = openAIError(message, type, code);
   return { status, upstreamStatus, kind, retryable: isRetryableKind(kind), body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider error bodies: our wording for tenants, the provider's detail for admins
+// ---------------------------------------------------------------------------------------------
+
+/** Kinds caused by the tenant's own input: the provider's (sanitized) explanation helps fix it. */
+const TENANT_INPUT_KINDS: ReadonlySet<UpstreamErrorKind> = new Set(['invalid_request', 'request_too_large', 'content_policy']);
+
+const OUR_WORDING: Record<UpstreamErrorKind, string> = {
+  invalid_request: 'The provider rejected the request',
+  request_too_large: 'The provider rejected the request as too large',
+  content_policy: 'The provider refused the request under its content policy',
+  authentication: "The provider rejected the gateway's credentials",
+  permission: "The provider refused the gateway's account access",
+  not_found: 'The provider does not serve this model right now',
+  rate_limit: 'The provider is rate limiting requests; retry shortly',
+  overloaded: 'The provider is overloaded; retry shortly',
+  server: 'The provider failed while processing the request',
+  timeout: 'The provider did not answer in time',
+  other: 'The provider answered with an unexpected error',
+};
+
+/** Our default explanation where the provider's own is not passed on. */
+const OUR_SENTENCE: Partial<Record<UpstreamErrorKind, string>> = {
+  invalid_request: 'check the request against the model it was sent to.',
+  authentication: 'the gateway operator has to fix its provider credentials.',
+  permission: 'the gateway operator has to fix its provider account.',
+  not_found: 'try another model or retry later.',
+  server: 'retry the request.',
+  other: 'retry the request.',
+};
+
+const REDACTIONS: Array<[RegExp, string]> = [
+  [/\bhttps?:\/\/[^\s"'<>)\]]+/gi, '<url>'],
+  [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<email>'],
+  // API keys, masked or not (sk-..., sk-ant-..., sk-proj-..., rk_..., Google's AIza...).
+  [/\b(?:sk|rk|pk)[-_][A-Za-z0-9_*.-]{6,}/g, '<key>'],
+  [/\bAIza[0-9A-Za-z_-]{10,}/g, '<key>'],
+  // Account, organization, project, workspace and request identifiers (org-..., acct_..., proj_...).
+  [/\b(?:org|organization|acct|account|proj|project|wrkspc|workspace|user|req|request)[-_](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{6,}/gi, '<id>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>'],
+  // Environment variable names (OPENAI_API_KEY, ANTHROPIC_BASE_URL, ...).
+  [/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_KEY|KEY|TOKEN|SECRET|URL|ID|PASSWORD|ORG|ORGANIZATION|PROJECT|ENDPOINT|HOST|REGION)\b/g, '<setting>'],
+];
+
+/** A provider's message with identifiers, keys, e-mail addresses, URLs and setting names removed. */
+export function sanitizeProviderMessage(message: string): string {
+  let out = message;
+  for (const [re, to] of REDACTIONS) out = out.replace(re, to);
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > 400 ? `${out.slice(0, 399)}…` : out;
+}
+
+/**
+ * A provider's error body, translated: tenants get our wording with the provider's HTTP status and
+ * error type ("The provider rejected the request (OpenAI 400 invalid_request_error): …"); the
+ * provider's own message reaches them only for errors of their own input, sanitized. The message as
+ * the provider sent it stays in `upstream` (server log, request log for admins).
+ */
+export function providerError(
+  upstreamStatus: number,
+  kind: UpstreamErrorKind,
+  detail: { type?: unknown; message: string },
+  providerLabel: string,
+): TranslatedError {
+  const type = typeof detail.type === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(detail.type) ? detail.type : null;
+  const head = `${OUR_WORDING[kind]} (${providerLabel} ${upstreamStatus}${type ? ` ${type}` : ''})`;
+  const theirs = TENANT_INPUT_KINDS.has(kind) ? sanitizeProviderMessage(detail.message) : '';
+  const sentence = theirs || OUR_SENTENCE[kind] || '';
+  const oai = openAITypeFor(kind);
+  let status = clientStatusFor(upstreamStatus, kind);
+  if (kind === 'content_policy' && status < 400) status = 400;
+  return {
+    status,
+    upstreamStatus,
+    kind,
+    retryable: isRetryableKind(kind),
+    body: openAIError(sentence ? `${head}: ${sentence}` : `${head}.`, oai.type, oai.code),
+    upstream: { provider: providerLabel, status: upstreamStatus, type, message: detail.message },
+  };
 }

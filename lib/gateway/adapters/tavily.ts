@@ -22,7 +22,7 @@
  * sent as they are. `usage` (credits: what the search cost US) is dropped.
  */
 import { invalidAnswer, postJson } from './json-upstream';
-import { UnsupportedFeatureError, buildTranslatedError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
+import { UnsupportedFeatureError, providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
 import {
   SEARCH_DEFAULT_MAX_RESULTS,
   clip,
@@ -98,7 +98,7 @@ export function fromTavilyError(status: number, body: unknown): TranslatedError 
   }
   const planLimit = status === 432 || status === 433;
   const kind: UpstreamErrorKind = planLimit ? 'permission' : kindForStatus(status);
-  const t = buildTranslatedError(status, kind, message, 'Tavily');
+  const t = providerError(status, kind, { message }, 'Tavily');
   if (planLimit) t.body.error.message = "The upstream provider (Tavily) refused the request: the gateway account's usage limit is reached.";
   return t;
 }

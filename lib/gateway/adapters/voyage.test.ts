@@ -40,9 +40,11 @@ describe('toVoyageRequest', () => {
       status: 400,
       kind: 'invalid_request',
       retryable: false,
-      body: { error: { message: 'bad dim' } },
+      body: { error: { message: 'The provider rejected the request (Voyage AI 400): bad dim' } },
     });
-    expect(fromVoyageError(422, { detail: [{ msg: 'field required' }] }).body.error.message).toBe('field required');
+    expect(fromVoyageError(422, { detail: [{ msg: 'field required' }] }).body.error.message).toBe(
+      'The provider rejected the request (Voyage AI 422): field required',
+    );
   });
 });
 

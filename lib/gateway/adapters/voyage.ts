@@ -21,7 +21,7 @@
  */
 import type { EmbeddingRequest, EmbeddingResponse, Usage } from './openai-types';
 import { invalidAnswer, postJson } from './json-upstream';
-import { UnsupportedFeatureError, buildTranslatedError, isRecord, kindForStatus, parseJsonBody, type TranslatedError } from './shared';
+import { UnsupportedFeatureError, providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError } from './shared';
 
 export interface VoyageEmbeddingsRequest {
   input: string | string[];
@@ -96,7 +96,7 @@ export function fromVoyageError(status: number, body: unknown): TranslatedError 
         .join('; ');
     else if (typeof parsed.message === 'string') message = parsed.message;
   }
-  return buildTranslatedError(status, kindForStatus(status), message, 'Voyage AI');
+  return providerError(status, kindForStatus(status), { message }, 'Voyage AI');
 }
 
 export interface VoyageCall {

@@ -4,7 +4,8 @@
  * against the provider's own task API (create, poll, cancel where offered, provider webhook
  * where offered); it never touches the database, money or storage. Framework-free.
  */
-import { isRetryableKind, kindForStatus, type UpstreamErrorKind } from '../adapters/shared';
+import { isRetryableKind, kindForStatus, providerError, sanitizeProviderMessage, type UpstreamErrorKind } from '../adapters/shared';
+import { gatewayLog } from '../log';
 import { guardedFetch, isGuardedOrigin } from '../../platform/outbound';
 
 export type JobKind = 'video' | '3d';
@@ -104,7 +105,8 @@ export function pending(status: 'queued' | 'in_progress', progress: number | nul
 }
 
 export function failed(code: string, message: string, contentPolicy = false): TaskState {
-  return { status: 'failed', progress: null, files: [], producedSeconds: null, failure: { code, message, contentPolicy } };
+  // The provider's reason reaches the tenant (job status): sanitized of ids, keys and URLs.
+  return { status: 'failed', progress: null, files: [], producedSeconds: null, failure: { code, message: sanitizeProviderMessage(message), contentPolicy } };
 }
 
 const POLICY_WORDS = /(content|safety|moderation|policy|nsfw|inappropriate|prohibited|sensitive|violat|banned|risk control)/i;
@@ -151,13 +153,12 @@ export async function callJson(
   }
   if (!res.ok) {
     const { message, code } = messageOf(json, text);
-    const kind = kindForStatus(res.status);
-    throw new ProviderTaskError(
-      `${provider}: ${message || `HTTP ${res.status}`}`,
-      looksLikePolicy(message) && kind === 'invalid_request' ? 'content_policy' : kind,
-      res.status,
-      code,
-    );
+    const base = kindForStatus(res.status);
+    const kind = looksLikePolicy(message) && base === 'invalid_request' ? 'content_policy' : base;
+    // The job's error is shown to the tenant: our wording (shared.ts providerError); the provider's own to the log.
+    const t = providerError(res.status, kind, { type: code, message }, provider);
+    gatewayLog.warn({ provider, upstream: t.upstream }, 'upstream error (job)');
+    throw new ProviderTaskError(t.body.error.message, kind, res.status, code);
   }
   return json;
 }

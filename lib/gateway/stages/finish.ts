@@ -14,7 +14,7 @@
  */
 import type { UsageInput } from '../../pricing/usage';
 import type { KeyRecord } from '../auth';
-import { toOpenAIError, type MappedError } from '../errors';
+import { toOpenAIError, TranslatedUpstreamError, type MappedError } from '../errors';
 import type { UsageStatus } from '../metering/writer';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
@@ -129,7 +129,12 @@ export function finish(gw: GatewayServices, ctx: RequestContext, f: FinishInput)
     else f.admission.refundTokens();
   }
   meterRefusals(gw, ctx, f.key, f.trace, f.status);
-  logRequest(gw, ctx, f.key, f.tenant, { model: model.name, requestBody: f.log.requestBody, responseBody: f.log.responseBody });
+  // A provider's own error text goes to the request log under `upstream` (shown to admins; the
+  // portal leaves it out, lib/tenants/request-logs.ts): the tenant-facing error is our wording.
+  const upstream = f.failure instanceof TranslatedUpstreamError ? f.failure.translated.upstream : undefined;
+  const responseBody =
+    upstream && f.log.responseBody !== null && typeof f.log.responseBody === 'object' ? { ...f.log.responseBody, upstream } : f.log.responseBody;
+  logRequest(gw, ctx, f.key, f.tenant, { model: model.name, requestBody: f.log.requestBody, responseBody });
   if (f.failure !== undefined && f.failure !== null) throw f.failure;
 }
 

@@ -8,6 +8,7 @@
  */
 import { recordUpstream, type UpstreamOutcome } from '../../observability/metrics';
 import { GatewayError, TranslatedUpstreamError } from '../errors';
+import { gatewayLog } from '../log';
 import type { RequestContext } from '../pipeline/context';
 import type { GatewayServices } from '../pipeline/services';
 import type { ProviderEndpoint } from '../providers';
@@ -98,6 +99,10 @@ export async function callUpstream<A extends UpstreamAnswer>(
         if (ctx.req.signal.aborted) throw err;
         if (isClientFault(err)) throw err;
         if (!(err instanceof TranslatedUpstreamError)) throw err;
+        // What the provider said, as it said it: for operators only (tenants get our wording).
+        if (err.translated.upstream) {
+          gatewayLog.warn({ requestId: ctx.requestId, provider: provider.id, model: model.name, upstream: err.translated.upstream }, 'upstream error');
+        }
         lastErr = err;
         const kind = err.translated.kind;
         if (kind === 'content_policy') {

@@ -17,6 +17,7 @@ import { buildTranslatedError, isRecord } from '../adapters/shared';
 import { encodeSse } from '../adapters/sse';
 import type { Usage } from '../adapters/openai-types';
 import { TranslatedUpstreamError } from '../errors';
+import { gatewayLog } from '../log';
 import type { ProviderEndpoint } from '../providers';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { countTokens } from '../tokens';
@@ -125,6 +126,11 @@ export async function passthroughStream(a: PassthroughArgs, h: StreamHooks): Pro
           const e = isRecord(obj) && isRecord(obj.error) ? obj.error : {};
           upstreamError = { type: typeof e.type === 'string' ? e.type : 'api_error', message: typeof e.message === 'string' ? e.message : 'Upstream error' };
           if (!committed) return out; // nothing sent yet: the chain may retry
+          // Passed on in Anthropic's shape, in our words: the provider's message may name our account.
+          gatewayLog.warn({ requestId: a.requestId, provider: a.provider.id, model: a.model.name, upstream: upstreamError }, 'upstream error in stream');
+          const ours = observer.error?.body.error.message ?? 'The provider failed while streaming the answer.';
+          out += encodeSse({ type: 'error', error: { type: upstreamError.type, message: ours } }, 'error');
+          continue;
         }
         const data = type === 'message_start' ? rewriteJsonModel(ev.data, a.model.name) : ev.data;
         out += `event: ${ev.event ?? type}\ndata: ${data}\n\n`;

@@ -27,6 +27,7 @@ import { isContentPolicyRefusal } from '../adapters/content-policy';
 import { buildTranslatedError, isRecord, UnsupportedFeatureError } from '../adapters/shared';
 import type { ChatCompletionRequest, Usage } from '../adapters/openai-types';
 import { GatewayError, TranslatedUpstreamError } from '../errors';
+import { gatewayLog } from '../log';
 import type { ProviderEndpoint } from '../providers';
 import type { Endpoint } from '../router';
 import type { GatewayModel, GatewayProvider } from '../state';
@@ -376,9 +377,12 @@ export async function attemptStream(a: AttemptArgs, h: StreamHooks): Promise<Str
       return encodeSse({ error: { message, type: 'server_error', code, param: null } });
     },
   };
+  /** The tenant's words for an in-stream provider error (the provider's own go to the server log). */
   const upstreamMessage = () => {
-    const e = observer?.error ?? (anth?.error ?? gem?.error)?.body.error;
-    return e && typeof e.message === 'string' ? e.message : null;
+    const t = observer?.error ? translateUpstreamError(a.provider, 500, JSON.stringify({ error: observer.error }), {}).translated : (anth?.error ?? gem?.error);
+    if (!t) return null;
+    gatewayLog.warn({ requestId: a.requestId, provider: a.provider.id, model: a.model.name, upstream: t.upstream ?? null }, 'upstream error in stream');
+    return t.body.error.message;
   };
   const relayed = await relayStream(res, a, h, translator, upstreamMessage);
 
