@@ -8,10 +8,19 @@
  *      generate here), half of them the big tenant's, and 20,000 request-log rows for it;
  *   3. times the read models behind every customer list (warm, median of 5) and the size of what a
  *      page sends as data (JSON of the page's rows), and streams the full tenants CSV;
- *   4. prints a markdown table (for BENCHMARKS.md).
+ *   4. unless BENCH_PAGES=0 and when the app is built (.next/BUILD_ID): starts the built app
+ *      (scripts/start.ts) on that database, signs in an administrator and the big tenant's owner
+ *      through Auth.js, and measures every console and portal page as a browser's first request
+ *      gets it (server time to the last byte, warm median of 3, and the HTML's size: the document
+ *      with its inlined RSC data, scripts and styles excluded);
+ *   5. prints markdown tables (for BENCHMARKS.md).
  * BENCH_KEEP=1 keeps the database.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { openDb, setDbHandle } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
@@ -21,6 +30,7 @@ import { getTenantDetail, listTenantKeysPage, listTenantsPage, tenantKeyParamsSc
 import { listRequestLogs, requestLogParamsSchema } from '../lib/tenants/request-logs';
 import { allPages } from '../lib/lists/keyset';
 import { rollupUsage } from '../lib/billing/rollups';
+import { hashPassword } from '../lib/governance/passwords';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 5_000);
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
@@ -161,12 +171,18 @@ async function main(): Promise<void> {
     });
     out.push({ what: `Tenants CSV, streamed (${csv.value.toLocaleString('en-US')} rows, 100 per page)`, ms: csv.ms.toFixed(0), kb: '—' });
 
+    const pages = fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID')) && process.env.BENCH_PAGES !== '0' ? await measurePages(url, bigId) : [];
+
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(`\n### Customer lists at scale (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, PostgreSQL, read models in-process)\n`);
     console.log('| data set | generated in |\n|---|---|');
     for (const [a, b] of gen) console.log(`| ${a} | ${b} |`);
     console.log('\n| query (what a page needs) | median ms (warm, 5 runs) | page data (JSON) KB |\n|---|---|---|');
     for (const r of out) console.log(`| ${r.what} | ${r.ms} | ${r.kb} |`);
+    if (pages.length) {
+      console.log('\n| page (as the browser asks for it) | median ms (warm, 3 runs) | HTML KB |\n|---|---|---|');
+      for (const r of pages) console.log(`| ${r.what} | ${r.ms} | ${r.kb} |`);
+    }
   } finally {
     await h.close();
     if (created && process.env.BENCH_KEEP !== '1') {
@@ -174,6 +190,124 @@ async function main(): Promise<void> {
       await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${created} WITH (FORCE)`));
       await admin.close();
     }
+  }
+}
+
+const PASSWORD = 'bench-password-1234';
+
+/** Cookies from a response, merged into a jar (name -> value). */
+function keep(jar: Map<string, string>, res: Response): void {
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const i = pair!.indexOf('=');
+    jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+  }
+}
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** Signs in through Auth.js's credentials callback (what the sign-in forms post to). */
+async function signIn(base: string, provider: 'admin' | 'tenant', email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  keep(jar, csrfRes);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/${provider}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), origin: base },
+    body: new URLSearchParams({ csrfToken, email, password: PASSWORD, callbackUrl: `${base}/` }).toString(),
+  });
+  keep(jar, res);
+  if (![...jar.keys()].some((k) => k.includes('session-token')))
+    throw new Error(`sign-in as ${email} failed: HTTP ${res.status} ${res.headers.get('location')}`);
+  return cookieHeader(jar);
+}
+
+/** Starts the built app on the bench database and times each console and portal page. */
+async function measurePages(url: string, bigId: string): Promise<Array<{ what: string; ms: string; kb: string }>> {
+  const port = Number(process.env.BENCH_PORT ?? 3321);
+  const base = `http://127.0.0.1:${port}`;
+  await withPlatform(async (tx) => {
+    await tx.execute(sql`INSERT INTO administrators (email, name, role, status, password_hash)
+      VALUES ('bench-admin@bench.test', 'Bench admin', 'super_admin', 'active', ${await hashPassword(PASSWORD)})`);
+    await tx.execute(sql`INSERT INTO users (tenant_id, email, name, role, status, password_hash)
+      VALUES (${bigId}, 'owner@big.bench.test', 'Big owner', 'owner', 'active', ${await hashPassword(PASSWORD)})`);
+  });
+  const server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: url,
+      NODE_ENV: 'production',
+      RADIANT_JOBS: 'off',
+      AUTH_SECRET: crypto.randomBytes(33).toString('base64'),
+      RADIANT_SECRET_KEY: crypto.randomBytes(32).toString('base64'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  server.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  server.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 240) throw new Error(`the app did not start:\n${output.slice(-3000)}`);
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        /* not yet */
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const admin = await signIn(base, 'admin', 'bench-admin@bench.test');
+    const owner = await signIn(base, 'tenant', 'owner@big.bench.test');
+    const pages: Array<[string, string, string]> = [
+      ['Console: dashboard', '/admin', admin],
+      ['Console: tenants, page 1', '/admin/tenants', admin],
+      ['Console: tenants, search "Big"', '/admin/tenants?q=Big', admin],
+      ['Console: the 100,000-key tenant', `/admin/tenants/${bigId}`, admin],
+      ['Console: usage explorer', '/admin/usage', admin],
+      ['Console: request logs', '/admin/requests', admin],
+      ['Console: invoices', '/admin/billing/invoices', admin],
+      ['Console: billing runs', '/admin/billing', admin],
+      ['Console: audit log', '/admin/audit', admin],
+      ['Console: approvals', '/admin/approvals', admin],
+      ['Console: models', '/admin/models', admin],
+      ['Console: alerts', '/admin/alerts', admin],
+      ['Portal (big tenant): overview', '/portal', owner],
+      ['Portal: usage (month + requests)', '/portal/usage', owner],
+      ['Portal: usage filtered by one key', '/portal/usage?key=__KEY__', owner],
+      ['Portal: API keys', '/portal/keys', owner],
+      ['Portal: request log', '/portal/requests', owner],
+      ['Portal: invoices', '/portal/invoices', owner],
+      ['Portal: prices', '/portal/prices', owner],
+      ['Portal: people', '/portal/people', owner],
+    ];
+    const someKey = (await withPlatform((tx) =>
+      tx.execute(sql`SELECT id FROM api_keys WHERE tenant_id = ${bigId} ORDER BY created_at DESC LIMIT 1`),
+    )) as unknown as Array<{
+      id: string;
+    }>;
+    const out: Array<{ what: string; ms: string; kb: string }> = [];
+    for (const [what, p, cookie] of pages) {
+      const target = `${base}${p.replace('__KEY__', someKey[0]?.id ?? '')}`;
+      const get = async () => {
+        const t = performance.now();
+        const res = await fetch(target, { headers: { cookie }, redirect: 'manual' });
+        const body = await res.arrayBuffer();
+        return { ms: performance.now() - t, bytes: body.byteLength, status: res.status };
+      };
+      await get(); // warm (compiles nothing in production; fills caches)
+      const runs = [await get(), await get(), await get()].sort((a, b) => a.ms - b.ms);
+      const m = runs[1]!;
+      const row = { what: m.status === 200 ? what : `${what} (HTTP ${m.status})`, ms: m.ms.toFixed(0), kb: (m.bytes / 1024).toFixed(1) };
+      out.push(row);
+      log(`${row.what}: ${row.ms} ms, ${row.kb} KB`);
+    }
+    return out;
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 3000));
   }
 }
 

@@ -6,38 +6,40 @@ import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import { usageFiltersSchema, USAGE_STATUS_VALUES } from '@/lib/admin-views/schemas';
 import type { UsageEventRow, UsageExplorerData } from '@/lib/admin-views/usage';
 import { BarChart, TimeSeriesChart } from '../charts/charts';
-import { columnHelper, DataTable, decimalSort, exactFilter } from '../data-table/data-table';
+import { ServerTable, serverColumnHelper } from '../data-table/server-table';
 import { StatusBadge } from '../ui/badge';
 import { Button, buttonClasses } from '../ui/button';
 import { Card, CardBody } from '../ui/card';
-import { Alert } from '../ui/feedback';
 import { Field, Input, Select } from '../ui/field';
 import { displayNumber, formatAmount, formatCount, formatPercent } from '../ui/format';
 import { Money } from '../ui/money';
 import { Stat, StatGrid } from '../ui/page';
 import { LocalTime } from '../ui/time';
 
-const e = columnHelper<UsageEventRow>();
-const eventColumns = [
-  e.accessor('createdAt', { header: 'Time', cell: (c) => <LocalTime value={c.getValue()} /> }),
-  e.accessor('tenant', { header: 'Tenant', filterFn: exactFilter }),
-  e.accessor('model', { header: 'Model', filterFn: exactFilter }),
-  e.accessor('providerId', { header: 'Provider' }),
-  e.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  e.accessor('inputTokens', { header: 'In tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  e.accessor('outputTokens', { header: 'Out tokens', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
-  e.accessor('cost', { header: 'Cost', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
-  e.accessor('markupPercent', { header: 'Markup', meta: { align: 'right', label: 'Markup %' }, sortFn: decimalSort, cell: (c) => `${c.getValue()}%` }),
-  e.accessor('price', { header: 'Price', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
-  e.accessor('margin', { header: 'Margin', meta: { align: 'right' }, sortFn: decimalSort, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
-  e.accessor((r) => r.latencyMs ?? '', {
-    id: 'latency',
-    header: 'Latency',
-    meta: { align: 'right', label: 'Latency (ms)' },
-    cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`),
-  }),
-  e.accessor('requestId', { header: 'Request id', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
-];
+function eventColumns() {
+  const e = serverColumnHelper<UsageEventRow>();
+  return [
+    e.accessor('createdAt', { header: 'Time', meta: { priority: 1 }, cell: (c) => <LocalTime value={c.getValue()} /> }),
+    e.accessor('tenant', { header: 'Tenant', meta: { priority: 2 } }),
+    e.accessor('model', { header: 'Model', meta: { priority: 2 } }),
+    e.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (c) => <StatusBadge status={c.getValue()} /> }),
+    e.accessor('inputTokens', {
+      header: 'Tokens',
+      meta: { align: 'right', priority: 3 },
+      cell: (c) => `${formatCount(c.getValue())} in · ${formatCount(c.row.original.outputTokens)} out`,
+    }),
+    e.accessor('cost', { header: 'Cost', meta: { align: 'right', priority: 3 }, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+    e.accessor('markupPercent', { header: 'Markup', meta: { align: 'right', priority: 3 }, cell: (c) => `${c.getValue()}%` }),
+    e.accessor('price', { header: 'Price', meta: { align: 'right', priority: 1 }, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+    e.accessor('margin', { header: 'Margin', meta: { align: 'right', priority: 2 }, cell: (c) => <Money kind="small" value={c.getValue()} /> }),
+    e.accessor((r) => r.latencyMs ?? '', {
+      id: 'latency',
+      header: 'Latency',
+      meta: { align: 'right', priority: 3 },
+      cell: (c) => (c.getValue() === '' ? '—' : `${formatCount(c.getValue())} ms`),
+    }),
+  ];
+}
 
 export function UsageExplorer({ data }: { data: UsageExplorerData }) {
   const router = useRouter();
@@ -211,16 +213,14 @@ export function UsageExplorer({ data }: { data: UsageExplorerData }) {
         </CardBody>
       </Card>
 
-      {data.eventsTruncated ? <Alert tone="info">Showing the latest {data.events.length} requests; the full CSV has them all.</Alert> : null}
-      <DataTable
-        data={data.events}
-        columns={eventColumns}
+      <ServerTable
+        rows={data.events.rows}
+        columns={eventColumns()}
         caption="Requests"
         testId="usage-table"
         getRowId={(r) => r.id}
-        csvFilename={`radiant-usage-${f.from}-${f.to}.csv`}
-        initialColumnVisibility={{ requestId: false, providerId: false }}
-        facets={[{ columnId: 'status', label: 'Status' }]}
+        next={data.events.next}
+        csvHref={`/admin/usage/export?${appliedQuery}`}
         empty="No requests match these filters."
       />
     </div>

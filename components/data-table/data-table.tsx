@@ -51,7 +51,12 @@ export interface DataTableColumnMeta {
   /** Not exported to CSV (action buttons). */
   noCsv?: boolean;
   className?: string;
+  /** Fitting the screen: 1 always shown; 2 hidden below 768 px; 3 hidden below 1280 px (default 1).
+   * What a person comes for (price, amount, status) stays 1. */
+  priority?: 1 | 2 | 3;
 }
+
+const PRIORITY_CLASS = { 1: '', 2: 'hidden md:table-cell', 3: 'hidden xl:table-cell' } as const;
 
 /** Exact equality on the string form of the value; '' / undefined clears the filter. */
 const equalsText = Object.assign(
@@ -303,8 +308,9 @@ export function DataTable<T extends RowData>({
         </div>
       </div>
 
-      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full min-w-max border-collapse text-sm" data-testid={testId}>
+      {/* Focusable and named: a region that may scroll sideways must be reachable by keyboard. */}
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white" tabIndex={0} role="region" aria-label={caption}>
+        <table className="w-full border-collapse text-sm" data-testid={testId}>
           <caption className={showCaption ? 'px-3 py-2 text-left text-sm font-medium text-slate-700' : 'sr-only'}>{caption}</caption>
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((hg) => (
@@ -322,6 +328,7 @@ export function DataTable<T extends RowData>({
                       className={cn(
                         'border-b border-slate-200 px-3 py-2 text-xs font-semibold tracking-wide text-slate-700 uppercase',
                         meta?.align === 'right' ? 'text-right' : meta?.align === 'center' ? 'text-center' : 'text-left',
+                        PRIORITY_CLASS[meta?.priority ?? 1],
                       )}
                     >
                       {header.isPlaceholder ? null : sortable ? (
@@ -362,7 +369,8 @@ export function DataTable<T extends RowData>({
                         data-col={cell.column.id}
                         className={cn(
                           'px-3 py-2 align-top text-slate-800',
-                          meta?.align === 'right' ? 'text-right tabular-nums' : meta?.align === 'center' ? 'text-center' : '',
+                          meta?.align === 'right' ? 'text-right whitespace-nowrap tabular-nums' : meta?.align === 'center' ? 'text-center' : '',
+                          PRIORITY_CLASS[meta?.priority ?? 1],
                           meta?.className,
                         )}
                       >

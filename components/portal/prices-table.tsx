@@ -34,7 +34,7 @@ const columns = [
     header: 'Model',
     enableHiding: false,
     cell: (c) => (
-      <div className="min-w-44">
+      <div className="min-w-28 sm:min-w-44">
         <p className="flex flex-wrap items-center gap-1.5 font-medium text-slate-900">
           {c.getValue()}
           {c.row.original.estimated ? (
@@ -43,29 +43,7 @@ const columns = [
             </Tooltip>
           ) : null}
         </p>
-        <p className="font-mono text-xs text-slate-600">{c.row.original.model}</p>
-      </div>
-    ),
-  }),
-  h.accessor('model', { header: 'API name', cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
-  h.accessor('providerId', { header: 'Provider', filterFn: exactFilter }),
-  h.accessor('category', { header: 'Category', filterFn: exactFilter, cell: (c) => humanize(c.getValue()) }),
-  h.accessor('capabilities', {
-    header: 'Capabilities',
-    filterFn: exactFilter,
-    enableSorting: false,
-    meta: { csv: ((r: ClientModelPricing) => r.capabilities.join('; ')) as (row: never) => unknown },
-    cell: (c) => (
-      <div className="flex max-w-64 flex-wrap gap-1">
-        {c
-          .getValue()
-          .slice(0, 5)
-          .map((cap) => (
-            <Badge key={cap} tone="neutral">
-              {humanize(cap)}
-            </Badge>
-          ))}
-        {c.getValue().length > 5 ? <span className="text-xs text-slate-600">+{c.getValue().length - 5}</span> : null}
+        <p className="font-mono text-xs break-all text-slate-600">{c.row.original.model}</p>
       </div>
     ),
   }),
@@ -83,9 +61,32 @@ const columns = [
     sortFn: decimalSort,
     cell: (c) => (c.getValue() ? <Money kind="rate" value={c.getValue()} unit={headline(c.row.original).ub} /> : <span className="text-slate-500">—</span>),
   }),
+  h.accessor('model', { header: 'API name', meta: { priority: 3 }, cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
+  h.accessor('providerId', { header: 'Provider', filterFn: exactFilter, meta: { priority: 3 } }),
+  h.accessor('category', { header: 'Category', filterFn: exactFilter, meta: { priority: 2 }, cell: (c) => humanize(c.getValue()) }),
+  h.accessor('capabilities', {
+    header: 'Capabilities',
+    filterFn: exactFilter,
+    enableSorting: false,
+    meta: { priority: 3, csv: ((r: ClientModelPricing) => r.capabilities.join('; ')) as (row: never) => unknown },
+    cell: (c) => (
+      <div className="flex max-w-64 flex-wrap gap-1">
+        {c
+          .getValue()
+          .slice(0, 5)
+          .map((cap) => (
+            <Badge key={cap} tone="neutral">
+              {humanize(cap)}
+            </Badge>
+          ))}
+        {c.getValue().length > 5 ? <span className="text-xs text-slate-600">+{c.getValue().length - 5}</span> : null}
+      </div>
+    ),
+  }),
   h.accessor('priceTier', {
     header: 'Price tier',
     filterFn: exactFilter,
+    meta: { priority: 2 },
     cell: (c) => (
       <Tooltip content={`${c.row.original.vsCategoryAveragePercent > 0 ? '+' : ''}${c.row.original.vsCategoryAveragePercent}% vs. the average of its category`}>
         <Badge tone={TIER_TONE[c.getValue()]}>{c.getValue()}</Badge>
@@ -100,6 +101,7 @@ const columns = [
     {
       id: 'savings',
       header: 'Ways to save',
+      meta: { priority: 3 },
       cell: (c) => {
         const s = c.row.original.savings;
         if (!s.caching && !s.batch) return <span className="text-slate-500">—</span>;
@@ -119,7 +121,7 @@ const columns = [
   h.accessor((r) => r.contextWindow ?? '', {
     id: 'context',
     header: 'Context',
-    meta: { align: 'right', label: 'Context window (tokens)' },
+    meta: { align: 'right', label: 'Context window (tokens)', priority: 3 },
     cell: (c) => (c.getValue() === '' ? '—' : formatCount(c.getValue())),
   }),
   h.accessor((r) => (r.estimated ? 'estimated' : 'confirmed'), { id: 'estimated', header: 'Price status', filterFn: exactFilter }),

@@ -10,6 +10,11 @@ import { tenantSpendSince, tenantUsageByDay, tenantUsageByModel, utcDay } from '
 import { getTenantDetail, listTenantsPage, tenantListParamsSchema } from '../../lib/admin-views/tenants';
 import { ZERO, toDbString } from '../../lib/pricing/money';
 import { getDashboard } from '../../lib/admin-views/dashboard';
+import { exploreUsage, listUsageEventsAdmin, type UsageEventRow } from '../../lib/admin-views/usage';
+import { setSessionResolverForTests } from '../../lib/auth/session';
+import { parseCsv } from '../../lib/billing/csv';
+import { adminSession, createAdmin, useSession } from '../governance/helpers';
+import * as usageExport from '../../app/(admin)/admin/usage/export/route';
 import { revenueDashboard } from '../../lib/billing/dashboard';
 import { testDb } from '../support/db';
 import { createTenant, uniqueSuffix } from '../support/factories';
@@ -117,5 +122,62 @@ describe('dashboard read model: the page and the report API agree, before and af
     await check();
     await rollupUsage({ db, waitForLocked: true, today: until });
     await check();
+  });
+});
+
+describe('admin usage explorer: aggregates from the rollups, requests as a keyset list', () => {
+  it('keeps its totals across a rollup, pages the requests and streams the filtered CSV', async () => {
+    const day = new Date(Date.UTC(2004, 0, 1) + Math.floor(Math.random() * 360) * 86_400_000 + 6 * 3_600_000);
+    const until = utcDay(day);
+    const t = await createTenant(db, { name: `Explorer ${uniqueSuffix()}` });
+    const specs = Array.from({ length: 120 }, (_, i) => ({
+      tenantId: t.id,
+      modelId: i % 4 === 0 ? 'openai-gpt-4o' : 'openai-gpt-4-1-mini',
+      at: new Date(day.getTime() + i * 1000),
+      usage: { inputTokens: 100 + i, outputTokens: 10 },
+      markupPercent: '30',
+      ...(i % 10 === 0 ? { status: 'error' as const } : {}),
+    }));
+    const events = await insertEvents(db, specs);
+    const filters = { tenantId: t.id, from: until, to: until };
+    const check = async () => {
+      const u = await withPlatform((tx) => exploreUsage(tx, filters, { now: day }), db);
+      expect(u.totals).toMatchObject({ requests: 120, errors: 12, revenue: total(events, 'price'), cost: total(events, 'cost') });
+      expect(u.daily.map((d) => d.day)).toEqual([until]);
+      expect(u.byModel.find((m) => m.modelId === 'openai-gpt-4o')?.requests).toBe(30);
+      expect(u.events.rows).toHaveLength(50);
+      expect(u.events.next).toBeTruthy();
+      // A status filter reads the events themselves (the rollups do not carry it).
+      const errors = await withPlatform((tx) => exploreUsage(tx, { ...filters, status: 'error' }, { now: day }), db);
+      expect(errors.totals).toMatchObject({ requests: 12, errors: 12 });
+    };
+    await check();
+    await rollupUsage({ db, waitForLocked: true, today: until });
+    await check();
+
+    const seen: UsageEventRow[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = await withPlatform((tx) => listUsageEventsAdmin(tx, filters, cursor, 50, day), db);
+      seen.push(...page.rows);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(seen).toHaveLength(120);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(120);
+    expect(seen[0]!.createdAt >= seen[119]!.createdAt).toBe(true);
+
+    const admin = await createAdmin(db, 'auditor');
+    useSession(adminSession(admin));
+    try {
+      const res = await usageExport.GET(new Request(`http://radiant.test/admin/usage/export?tenantId=${t.id}&from=${until}&to=${until}&status=error`));
+      expect(res.status).toBe(200);
+      const csv = parseCsv(await res.text());
+      expect(csv[0]).toContain('request_id');
+      expect(csv.slice(1).filter((r) => r.length > 1)).toHaveLength(12);
+    } finally {
+      useSession(null);
+      setSessionResolverForTests(null);
+    }
   });
 });

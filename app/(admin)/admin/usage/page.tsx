@@ -13,7 +13,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   if (!access.ok) return <Forbidden reason={access.reason} />;
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = usageFiltersSchema.safeParse(raw);
-  const data = await withPlatform((tx) => exploreUsage(tx, parsed.success ? parsed.data : {}));
+  const data = await withPlatform((tx) =>
+    exploreUsage(tx, parsed.success ? parsed.data : {}, { cursor: typeof raw.cursor === 'string' ? raw.cursor : undefined }),
+  );
   return (
     <>
       <PageHeader
