@@ -14,6 +14,7 @@ import { meteringQuarantine } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { setSessionResolverForTests } from '../../lib/auth/session';
 import { MeteringWriter, type PendingUsage } from '../../lib/gateway/metering/writer';
+import { toLine, writeRows } from '../../lib/gateway/metering/rows';
 import * as list from '../../app/api/admin/metering/quarantine/route';
 import * as replay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
 import * as discard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
@@ -200,5 +201,44 @@ describe('quarantined events, admin side', () => {
     const after = (await (await get('?status=open&limit=500')).json()) as { items: Array<{ id: string }> };
     expect(after.items.map((r) => r.id)).not.toContain(first!.id);
     expect(after.items.map((r) => r.id)).not.toContain(third!.id);
+  });
+});
+
+describe('the ledger bills a request id once, across partitions and insert paths', () => {
+  it('twice in one batch, again in a later batch, and again through a plain INSERT: one row', { timeout: 30_000 }, async () => {
+    const t = await createTenant(db);
+    const e = event(t.id, 10);
+    const row = (over: Record<string, unknown> = {}) => ({ kind: 'usage' as const, row: { ...toLine(e).row, ...over } });
+    // The same id twice in one batch (the first wins) and a fresh one beside it.
+    const other = event(t.id, 20);
+    await writeRows(db, [row({ input_tokens: 111 }), row({ input_tokens: 222 }), toLine(other)]);
+    // A later batch (a journal replayed after a crash) and a month later (another partition).
+    await writeRows(db, [row({ input_tokens: 333 })]);
+    await writeRows(db, [row({ input_tokens: 444, created_at: new Date(Date.now() - 40 * 86_400_000).toISOString() })]);
+    // Another inserter (the jobs runner, tests): the insert trigger claims the id and drops it.
+    await withPlatform(
+      (tx) =>
+        tx.execute(sql`INSERT INTO usage_events (tenant_id, request_id, model_id, provider_id, markup_percent, markup_source, input_tokens)
+                       VALUES (${t.id}, ${e.requestId}, 'openai-gpt-4-1-mini', 'openai', 40, 'default', 555)`),
+      db,
+    );
+    const rows = await ledger([e.requestId, other.requestId]);
+    const byId = new Map(rows.map((r) => [r.request_id, r]));
+    expect(Number(byId.get(e.requestId)!.n)).toBe(1);
+    expect(Number(byId.get(e.requestId)!.input_tokens)).toBe(111);
+    expect(Number(byId.get(other.requestId)!.n)).toBe(1);
+    // The trigger path still admits a new id, booked to the month it happened in.
+    const fresh = `req_plain_${crypto.randomUUID()}`;
+    await withPlatform(
+      (tx) =>
+        tx.execute(sql`INSERT INTO usage_events (tenant_id, request_id, model_id, provider_id, markup_percent, markup_source, created_at)
+                       VALUES (${t.id}, ${fresh}, 'openai-gpt-4-1-mini', 'openai', 40, 'default', '2026-03-15T12:00:00Z')`),
+      db,
+    );
+    const [b] = await withPlatform(
+      (tx) => queryRows<{ booked_period: string }>(tx, sql`SELECT booked_period FROM usage_events WHERE request_id = ${fresh}`),
+      db,
+    );
+    expect(b!.booked_period).toBe('2026-03');
   });
 });

@@ -4,9 +4,9 @@
  * what the journal holds and what a replay writes), and the one multi-row write of a batch.
  *
  * Idempotent by request id, so a batch retried after an ambiguous commit or a journal replayed
- * twice never bills twice: usage_events skips a request id already in the ledger (its insert
- * trigger claims the id in usage_request_ids first, the partition-wide unique key; drizzle/0016,
- * the same semantics as ON CONFLICT (request_id) DO NOTHING had); request_logs and
+ * twice never bills twice: usage_events skips a request id already in the ledger (the id is
+ * claimed in usage_request_ids first, the partition-wide unique key, in the same statement;
+ * drizzle/0016 and 0019: the semantics ON CONFLICT (request_id) DO NOTHING had); request_logs and
  * provider_rejections skip a (tenant, request) already there (the rejection's daily stats and
  * tenant notice are counted from the rows actually inserted).
  */
@@ -199,13 +199,40 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
       // A deleted user/key reference becomes NULL (never a foreign-key error that would block
       // the queue); a row whose tenant, model or provider does not exist is not inserted and is
       // reported back (below) for the quarantine.
+      // The batch's request ids are claimed set-based in the same statement (usage_request_ids,
+      // the ledger-wide unique key; a duplicate inside the batch: the first wins), and only the
+      // rows whose claim succeeded are inserted; the insert trigger is told so for this
+      // statement (it would otherwise claim each id with its own INSERT: drizzle/0019).
+      await tx.execute(sql`SELECT set_config('radiant.usage_ids_claimed', 'on', true)`);
       const inserted = await queryRows<{ request_id: string }>(
         tx,
         sql`
+        WITH x AS MATERIALIZED (
+          SELECT DISTINCT ON (x.request_id) x.*
+          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS (tenant_id uuid, user_id uuid, api_key_id uuid,
+            request_id varchar, model_id varchar, provider_id varchar, requested_model varchar, endpoint varchar,
+            input_tokens int, cached_input_tokens int, output_tokens int, image_count int, characters int, audio_minutes numeric, request_count int,
+            tool_calls int, is_batch boolean, cost numeric, markup_percent numeric, markup_source varchar, price numeric,
+            tokens_estimated boolean, cache_hit boolean, latency_ms int, ttfb_ms int, status varchar, http_status int,
+            error_code varchar, attempt_count int, fallback_from varchar, metadata jsonb, created_at timestamptz)) WITH ORDINALITY
+            AS x(tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model, endpoint, input_tokens, cached_input_tokens,
+              output_tokens, image_count, characters, audio_minutes, request_count, tool_calls, is_batch, cost, markup_percent, markup_source, price,
+              tokens_estimated, cache_hit, latency_ms, ttfb_ms, status, http_status, error_code, attempt_count, fallback_from, metadata, created_at, ord)
+          WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
+            AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
+            AND EXISTS (SELECT 1 FROM providers p WHERE p.id = x.provider_id)
+          ORDER BY x.request_id, x.ord
+        ),
+        claimed AS (
+          INSERT INTO usage_request_ids (request_id)
+          SELECT request_id FROM x
+          ON CONFLICT (request_id) DO NOTHING
+          RETURNING request_id
+        )
         INSERT INTO usage_events (tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model,
           endpoint, input_tokens, cached_input_tokens, output_tokens, image_count, characters, audio_minutes, request_count, tool_calls, is_batch,
           cost, markup_percent, markup_source, price, tokens_estimated, cache_hit, latency_ms, ttfb_ms, status,
-          http_status, error_code, attempt_count, fallback_from, metadata, created_at)
+          http_status, error_code, attempt_count, fallback_from, metadata, created_at, booked_period)
         SELECT x.tenant_id,
           (SELECT u.id FROM users u WHERE u.id = x.user_id),
           (SELECT k.id FROM api_keys k WHERE k.id = x.api_key_id),
@@ -213,22 +240,16 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
           x.cached_input_tokens, x.output_tokens, x.image_count, x.characters, x.audio_minutes, x.request_count, x.tool_calls, x.is_batch, x.cost,
           x.markup_percent, x.markup_source, x.price, x.tokens_estimated, x.cache_hit, x.latency_ms, x.ttfb_ms,
           x.status, x.http_status, x.error_code, x.attempt_count, x.fallback_from, coalesce(x.metadata, '{}'::jsonb),
-          x.created_at
-        FROM jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS x(tenant_id uuid, user_id uuid, api_key_id uuid,
-          request_id varchar, model_id varchar, provider_id varchar, requested_model varchar, endpoint varchar,
-          input_tokens int, cached_input_tokens int, output_tokens int, image_count int, characters int, audio_minutes numeric, request_count int,
-          tool_calls int, is_batch boolean, cost numeric, markup_percent numeric, markup_source varchar, price numeric,
-          tokens_estimated boolean, cache_hit boolean, latency_ms int, ttfb_ms int, status varchar, http_status int,
-          error_code varchar, attempt_count int, fallback_from varchar, metadata jsonb, created_at timestamptz)
-        WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
-          AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
-          AND EXISTS (SELECT 1 FROM providers p WHERE p.id = x.provider_id)
+          x.created_at, to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM')
+        FROM x JOIN claimed c ON c.request_id = x.request_id
         RETURNING request_id`,
       );
-      if (inserted.length < usage.length) {
-        // Either already written (a retry or replay: fine) or refused by the EXISTS filters.
-        const got = new Set(inserted.map((r) => r.request_id));
-        const missing = usage.map((r) => String(r.request_id)).filter((id) => !got.has(id));
+      await tx.execute(sql`SELECT set_config('radiant.usage_ids_claimed', 'off', true)`);
+      // Either already written (a retry or replay: fine), a duplicate inside the batch (fine), or
+      // refused by the EXISTS filters.
+      const got = new Set(inserted.map((r) => r.request_id));
+      const missing = [...new Set(usage.map((r) => String(r.request_id)))].filter((id) => !got.has(id));
+      if (missing.length > 0) {
         const present = await queryRows<{ request_id: string }>(
           tx,
           sql`SELECT request_id FROM usage_request_ids WHERE request_id IN (${sql.join(
