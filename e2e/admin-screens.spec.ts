@@ -74,12 +74,10 @@ test('every console screen renders, with screenshots', async ({ page }, info) =>
     await dialog.getByLabel('Fallback models (in order)').fill('gpt-4.1-mini, claude-haiku-4.5');
     await dialog.getByLabel('Enabled').uncheck();
     await dialog.getByRole('button', { name: 'Create rule' }).click();
-    await expect(dialog).toBeHidden();
-    await expect(page.getByTestId('routing-rules-table')).toContainText('e2e fallback');
-    // delete asks for confirmation
-    const row = page.getByTestId('routing-rules-table').locator('tbody tr', { hasText: 'e2e fallback' });
-    await row.getByRole('button', { name: 'Delete…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete rule' }).click();
+    // A rule is a proposal (issue 17): nothing changes until a second administrator approves it.
+    await expect(dialog.getByText('Submitted for approval')).toBeVisible();
+    await expect(dialog.getByRole('link', { name: /Create routing rule "e2e fallback"/ })).toBeVisible();
+    await page.keyboard.press('Escape');
     await expect(page.getByTestId('routing-rules-table')).not.toContainText('e2e fallback');
   });
 

@@ -22,8 +22,8 @@ type Proposal = ActionResult<{ id: string; title: string }>;
 export interface ProviderActions {
   toggle: (input: unknown) => Promise<Proposal>;
   baseUrl: (input: unknown) => Promise<Proposal>;
-  saveRule: (input: unknown) => Promise<ActionResult<{ id: string }>>;
-  deleteRule: (id: string) => Promise<ActionResult<{ id: string }>>;
+  saveRule: (input: unknown) => Promise<ActionResult<{ id: string; title: string }>>;
+  deleteRule: (id: string) => Promise<ActionResult<{ id: string; title: string }>>;
 }
 
 function Submitted({ r }: { r: Proposal }) {
@@ -155,14 +155,15 @@ function RuleDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [proposal, setProposal] = useState<Proposal | null>(null);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((s) => ({ ...s, [k]: e.target.value }));
   return (
-    <DialogRoot open={open} onOpenChange={(o) => (setOpen(o), o ? setF(init) : (setErrors({}), setFormError(null)))}>
+    <DialogRoot open={open} onOpenChange={(o) => (setOpen(o), o ? (setF(init), setProposal(null)) : (setErrors({}), setFormError(null)))}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
       <DialogContent
         wide
         title={rule ? `Edit rule "${rule.name}"` : 'New routing rule'}
-        description="Rules apply in priority order (lowest first). Changes take effect immediately and are recorded in the audit log."
+        description="Rules apply in priority order (lowest first). Saving PROPOSES the rule: it takes effect when a second administrator approves it (the request shows its price effect)."
       >
         <form
           noValidate
@@ -187,10 +188,12 @@ function RuleDialog({
               setErrors(r.fieldErrors ?? {});
               return;
             }
-            setOpen(false);
+            // Proposed, not applied: say so and link the request (it shows the price effect).
+            setProposal(r);
             router.refresh();
           }}
         >
+          {proposal ? <Submitted r={proposal} /> : null}
           <div className="grid gap-4 sm:grid-cols-3">
             <Field label="Name" errors={errors.name}>
               {(p) => <Input {...p} value={f.name} onChange={set('name')} />}
@@ -397,7 +400,7 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
                     </Button>
                   }
                   title={`Delete rule "${c.row.original.name}"?`}
-                  description="Traffic it matched goes back to the default routing immediately. This is recorded in the audit log."
+                  description="Proposes the deletion: once a second administrator approves it, traffic it matched goes back to the default routing."
                   confirmLabel="Delete rule"
                   onConfirm={async () => {
                     const r = await actions.deleteRule(c.row.original.id);

@@ -4,18 +4,16 @@
  * approvals: provider.set_enabled / provider.set_base_url), content-policy rejection stats, and
  * the routing rules.
  *
- * Routing rules are edited DIRECTLY by admins holding `catalog.propose`, each create / update /
- * delete audited (writeAudit) in the same transaction. Rationale (docs/ui.md): a rule changes
- * where traffic goes, not what anyone pays, and operators need to react quickly to an outage;
- * the audit trail keeps it accountable.
+ * Routing rules are PROPOSED (routing.save_rule / routing.delete_rule, approved by a second
+ * administrator with a preview of the price effect): a rule decides which model answers and so
+ * what tenants are billed (issue 17); an outage is handled by provider cooldowns and fallbacks,
+ * not by one person's unreviewed rule.
  */
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../db/client';
 import { models, providerHealth, providers, routingRules, tenants } from '../db/schema';
-import { withPlatform } from '../db/tenant';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError } from '../errors';
 import { proposeChange } from '../governance/approvals';
-import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { providerBaseUrlSchema, providerToggleSchema, routingRuleSchema } from './schemas';
@@ -216,78 +214,40 @@ export async function proposeProviderBaseUrl({ ctx, input }: { ctx: AdminContext
   return { id: v.id, title: v.title };
 }
 
-// ---- routing rules: direct, audited ---------------------------------------------------------
+// ---- routing rules: proposals (lib/governance/changes/routing.ts) ---------------------------
 
 function requireRoutingPermission(ctx: AdminContext) {
-  if (!hasPermission(ctx.role, 'catalog.propose')) throw new ForbiddenError(`Your role (${ctx.role}) cannot edit routing rules`);
+  if (!hasPermission(ctx.role, 'catalog.propose')) throw new ForbiddenError(`Your role (${ctx.role}) cannot propose routing rules`);
 }
 
+/** Proposes creating or changing a routing rule: it takes effect when a second administrator
+ * approves it (routing decides which model answers, hence what tenants pay). */
 export async function saveRoutingRule({ ctx, input }: { ctx: AdminContext; input: unknown }) {
   requireRoutingPermission(ctx);
   const p = routingRuleSchema.parse(input);
-  const values = {
+  const payload = {
+    ...(p.id ? { id: p.id } : {}),
     name: p.name,
-    description: p.description || null,
+    ...(p.description ? { description: p.description } : {}),
     priority: p.priority,
     enabled: p.enabled,
     action: p.action,
-    tenantId: p.tenantId ?? null,
-    conditions: {
-      ...(p.models.length ? { models: p.models } : {}),
-      ...(p.categories.length ? { categories: p.categories } : {}),
-      ...(p.capabilities.length ? { capabilities: p.capabilities } : {}),
-      ...(p.tenantId ? { tenantIds: [p.tenantId] } : {}),
-    },
-    targetProvider: p.targetProvider || null,
-    targetModel: p.targetModel || null,
-    fallbackModels: p.fallbackModels.length ? p.fallbackModels : null,
-    rateLimitRpm: p.action === 'rate_limit' ? (p.rateLimitRpm ?? null) : null,
+    ...(p.tenantId ? { tenantId: p.tenantId } : {}),
+    models: p.models,
+    categories: p.categories,
+    capabilities: p.capabilities,
+    ...(p.targetProvider ? { targetProvider: p.targetProvider } : {}),
+    ...(p.targetModel ? { targetModel: p.targetModel } : {}),
+    fallbackModels: p.fallbackModels,
+    ...(p.action === 'rate_limit' && p.rateLimitRpm ? { rateLimitRpm: p.rateLimitRpm } : {}),
   };
-  return withPlatform(async (tx) => {
-    if (p.id) {
-      const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, p.id)).for('update');
-      if (!old) throw new NotFoundError('No such routing rule');
-      await tx
-        .update(routingRules)
-        .set({ ...values, updatedAt: new Date() })
-        .where(eq(routingRules.id, p.id));
-      await writeAudit(tx, {
-        ...auditFields(ctx),
-        action: 'routing_rule.updated',
-        resourceType: 'routing_rule',
-        resourceId: p.id,
-        oldValues: old,
-        newValues: values,
-      });
-      return { id: p.id };
-    }
-    const [row] = await tx.insert(routingRules).values(values).returning({ id: routingRules.id });
-    await writeAudit(tx, {
-      ...auditFields(ctx),
-      action: 'routing_rule.created',
-      resourceType: 'routing_rule',
-      resourceId: row!.id,
-      oldValues: null,
-      newValues: values,
-    });
-    return { id: row!.id };
-  });
+  const v = await proposeChange({ ctx, input: { action: 'routing.save_rule', payload } });
+  return { id: v.id, title: v.title };
 }
 
+/** Proposes deleting a routing rule (applied on approval). */
 export async function deleteRoutingRule({ ctx, id }: { ctx: AdminContext; id: string }) {
   requireRoutingPermission(ctx);
-  return withPlatform(async (tx) => {
-    const [old] = await tx.select().from(routingRules).where(eq(routingRules.id, id)).for('update');
-    if (!old) throw new NotFoundError('No such routing rule');
-    await tx.delete(routingRules).where(eq(routingRules.id, id));
-    await writeAudit(tx, {
-      ...auditFields(ctx),
-      action: 'routing_rule.deleted',
-      resourceType: 'routing_rule',
-      resourceId: id,
-      oldValues: old,
-      newValues: null,
-    });
-    return { id };
-  });
+  const v = await proposeChange({ ctx, input: { action: 'routing.delete_rule', payload: { id } } });
+  return { id: v.id, title: v.title };
 }

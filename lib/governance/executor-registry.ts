@@ -16,6 +16,7 @@ import { adminExecutors } from './changes/admins';
 import { catalogExecutors } from './changes/catalog';
 import { deliverInvitationAfterExecuted, invitationExecutors } from './changes/invitations';
 import { markupExecutors } from './changes/markup';
+import { routingExecutors } from './changes/routing';
 import { tenantExecutors } from './changes/tenants';
 import type { ExecutedEvent, RegisteredExecutor } from './executors';
 
@@ -27,6 +28,7 @@ const EXECUTORS: readonly RegisteredExecutor[] = [
   ...invitationExecutors,
   ...billingExecutors,
   ...costExecutors,
+  ...routingExecutors,
 ];
 
 const byAction = new Map(EXECUTORS.map((e) => [e.action, e]));

@@ -14,6 +14,8 @@ export const BUILT_IN_ACTIONS = [
   'tenant.set_tier',
   'tenant.set_status',
   'tenant.set_model_access',
+  'routing.save_rule',
+  'routing.delete_rule',
 ] as const;
 
 /** Example payloads for the "Propose a change" form (ids are placeholders to edit). */
@@ -32,4 +34,14 @@ export const EXAMPLE_PAYLOADS: Record<string, unknown> = {
   'tenant.set_tier': { tenantId: '<tenant uuid>', tier: 3, reason: 'Why' },
   'tenant.set_status': { tenantId: '<tenant uuid>', change: 'suspend', reason: 'Why' },
   'tenant.set_model_access': { tenantId: '<tenant uuid>', modelId: 'openai-gpt-4-1', enabled: false, rateLimitRpm: null, rateLimitTpm: null, reason: 'Why' },
+  'routing.save_rule': {
+    name: 'Mini for support bots',
+    priority: 100,
+    enabled: true,
+    action: 'route',
+    models: ['gpt-4.1'],
+    targetModel: 'openai-gpt-4-1-mini',
+    reason: 'Why',
+  },
+  'routing.delete_rule': { id: '<routing rule uuid>', reason: 'Why' },
 };

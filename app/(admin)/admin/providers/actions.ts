@@ -19,9 +19,12 @@ export async function saveRoutingRuleAction(input: unknown) {
     const ctx = await requireAdmin('catalog.propose');
     routingRuleSchema.parse(input);
     return saveRoutingRule({ ctx, input });
-  }, 'Saved');
+  }, 'Proposed: the rule takes effect when a second administrator approves it.');
 }
 
 export async function deleteRoutingRuleAction(id: unknown) {
-  return runAction(async () => deleteRoutingRule({ ctx: await requireAdmin('catalog.propose'), id: z.uuid().parse(id) }), 'Deleted');
+  return runAction(
+    async () => deleteRoutingRule({ ctx: await requireAdmin('catalog.propose'), id: z.uuid().parse(id) }),
+    'Deletion proposed: it takes effect when a second administrator approves it.',
+  );
 }
