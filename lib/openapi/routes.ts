@@ -14,7 +14,7 @@ import { anthropicMessagesRequestSchema } from '../gateway/adapters/anthropic-in
 import { chatCompletionRequestSchema, embeddingRequestSchema } from '../gateway/adapters/openai-types';
 import { searchRequestSchema } from '../gateway/adapters/search-types';
 import { apiKeyViewSchema, createApiKeySchema } from '../gateway/keys';
-import { roleChangeInputSchema } from '../governance/admins';
+import { deactivationInputSchema, roleChangeInputSchema } from '../governance/admins';
 import { decisionInputSchema, listInputSchema, proposeInputSchema } from '../governance/approvals';
 import { auditFilterSchema } from '../governance/audit';
 import { inviteInputSchema } from '../governance/invitations';
@@ -50,6 +50,8 @@ const ProposeChange = named('ProposeChange', proposeInputSchema);
 const ApprovalDecision = named('ApprovalDecision', decisionInputSchema.omit({ id: true }));
 const RoleChange = named('RoleChange', roleChangeInputSchema);
 const MfaCode = named('MfaCode', codeSchema);
+const Deactivation = named('Deactivation', deactivationInputSchema);
+const OwnPassword = named('OwnPassword', z.object({ current: z.string(), password: z.string() }));
 const AdminPricingQuery = named('AdminPricingQuery', adminPricingQuerySchema.in);
 const AuditQuery = named('AuditQuery', auditFilterSchema.extend({ format: z.enum(['json', 'csv']).optional() }));
 const Invite = named('Invite', inviteInputSchema);
@@ -342,6 +344,29 @@ const adminRoutes: RouteSpec[] = [
     permission: 'admins.propose_role',
     body: RoleChange,
     responses: [created('The approval request.')],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/admins/{id}/deactivate',
+    summary: 'Propose deactivating an administrator',
+    description:
+      'Creates an approval request; another super_admin (not the subject) approves it. On approval the person cannot sign in and every session of theirs ends.',
+    tags: ['Administrators'],
+    auth: 'adminSession',
+    permission: 'admins.manage',
+    body: Deactivation,
+    responses: [created('The approval request.')],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/admins/me/password',
+    summary: 'Change my password',
+    description: 'Needs the current password. Every session of this administrator ends, this one too: sign in again.',
+    tags: ['Account'],
+    auth: 'adminSession',
+    permission: 'account.self',
+    body: OwnPassword,
+    responses: [ok('{ changed: true, sessionsRevoked: true }')],
   },
   {
     method: 'GET',
