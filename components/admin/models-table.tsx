@@ -95,7 +95,7 @@ export function ModelsTable({
       h.accessor((r) => headlineRates(r.pricingType, r.cost).a, {
         id: 'costIn',
         header: 'Cost in',
-        meta: { align: 'right', label: 'Cost in (per 1M / unit)', priority: 3 },
+        meta: { align: 'right', label: 'Cost in (per 1M / unit)', priority: 4 },
         sortFn: decimalSort,
         cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'a')} />,
       }),
