@@ -9,7 +9,7 @@
  * 2. POST /transcript, JSON { audio_url, speech_model: "best", punctuate, format_text,
  *    language_code | language_detection: true } -> { id, status: "queued", ... }.
  * 3. GET /transcript/{id} until status is `completed` or `error` (bounded by the request's
- *    deadline; pause = MediaCallContext.pollIntervalMs, default 500 ms) -> { status, text,
+ *    deadline; media.ts pollTask: from MediaCallContext.pollIntervalMs, default 500 ms, growing) -> { status, text,
  *    words: [{ text, start, end, confidence }] (milliseconds), language_code, audio_duration
  *    (seconds), error }.
  * `prompt` and `temperature` have no AssemblyAI equivalent and are not sent.
@@ -24,8 +24,7 @@ import {
   callJson,
   genericUpstreamError,
   invalidUpstream,
-  pause,
-  pollingDeadline,
+  pollTask,
   segmentsFromWords,
   providerUpstreamError,
   type ErrorTranslator,
@@ -92,8 +91,7 @@ async function poll(
   auth: Record<string, string>,
 ): Promise<TranscriptionResult> {
   const label = ctx.providerLabel;
-  const interval = ctx.pollIntervalMs ?? 500;
-  for (;;) {
+  return pollTask(ctx, deadline, 'transcription', async () => {
     const t = await callJson(
       ctx,
       deadline,
@@ -130,7 +128,6 @@ async function poll(
       if (/audio|file|format|transcod|duration|decode/i.test(msg)) throw providerUpstreamError(label, 400, 'invalid_request', { message: msg }, null, 'file');
       throw providerUpstreamError(label, 502, 'server', { message: msg });
     }
-    if (Date.now() + interval >= deadline) throw pollingDeadline(label, 'transcription');
-    await pause(interval, ctx.signal);
-  }
+    return undefined;
+  });
 }

@@ -9,8 +9,8 @@
  *   { prompt, aspect_ratio ("16:9" ...), output_format, raw } -> { id, polling_url }.
  * - Poll: GET polling_url (x-key) -> { id, status: Pending | Ready | Error | "Request Moderated" |
  *   "Content Moderated" | "Task not found", result: { sample, prompt, seed, ... } | null }, until
- *   Ready, within the request's deadline (bounded wait; the pause between polls is
- *   MediaCallContext.pollIntervalMs, default 500 ms). The key is sent only to a polling URL on
+ *   Ready, within the request's deadline (bounded wait; media.ts pollTask: the pause starts at
+ *   MediaCallContext.pollIntervalMs, default 500 ms, and grows to at most four times that). The key is sent only to a polling URL on
  *   the base URL's host or a *.bfl.ai host; any other host is replaced by GET /v1/get_result?id=.
  * - `result.sample` is BFL's signed delivery URL (expires after 10 minutes, needs no key): it is
  *   handed to the client as the `url` (spec.urls 'provider_signed'); for `b64_json` RADIANT
@@ -27,8 +27,7 @@ import {
   callJson,
   genericUpstreamError,
   invalidUpstream,
-  pause,
-  pollingDeadline,
+  pollTask,
   times,
   upstreamError,
   type ErrorTranslator,
@@ -113,10 +112,9 @@ async function one(req: ImageRequest, ctx: MediaCallContext, deadline: number): 
   return afterSubmit(label, 'image', () => poll(req, ctx, deadline, pollUrl));
 }
 
-async function poll(req: ImageRequest, ctx: MediaCallContext, deadline: number, pollUrl: string): Promise<ImageOut> {
+function poll(req: ImageRequest, ctx: MediaCallContext, deadline: number, pollUrl: string): Promise<ImageOut> {
   const label = ctx.providerLabel;
-  const interval = ctx.pollIntervalMs ?? 500;
-  for (;;) {
+  return pollTask(ctx, deadline, 'image', async () => {
     const r = await callJson(ctx, deadline, { method: 'GET', url: pollUrl, headers: keyHeaders(ctx, false) }, bflError(label));
     const status = r.status;
     if (status === 'Ready') {
@@ -135,9 +133,8 @@ async function poll(req: ImageRequest, ctx: MediaCallContext, deadline: number, 
     if (status === 'Error' || status === 'Task not found') {
       throw upstreamError(label, 502, 'server', `The upstream provider (${label}) failed the generation task (${status}).`);
     }
-    if (Date.now() + interval >= deadline) throw pollingDeadline(label, 'image');
-    await pause(interval, ctx.signal);
-  }
+    return undefined;
+  });
 }
 
 export const bflImages: ImageAdapter = {

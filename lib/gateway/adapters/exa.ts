@@ -20,19 +20,9 @@
  * adds `contents.text` and moves `text` to the result's `content`. `provider_options` are sent as
  * they are (its `contents` merged into ours). `costDollars` (what the search cost US) is dropped.
  */
-import { invalidAnswer, postJson } from './json-upstream';
+import { searchAdapter } from './search-provider';
 import { providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
-import {
-  SEARCH_DEFAULT_MAX_RESULTS,
-  clip,
-  extraFields,
-  isoDate,
-  searchId,
-  type SearchAnswerMeta,
-  type SearchRequest,
-  type SearchResponse,
-  type SearchResultItem,
-} from './search-types';
+import { SEARCH_DEFAULT_MAX_RESULTS, clip, type SearchRequest } from './search-types';
 
 export const EXA_MAX_RESULTS = 100;
 
@@ -70,34 +60,6 @@ function exaSnippet(r: Record<string, unknown>): string | null {
   return null;
 }
 
-export function fromExaResponse(res: unknown, meta: SearchAnswerMeta, includeContent = false): SearchResponse | null {
-  if (!isRecord(res) || !Array.isArray(res.results)) return null;
-  const results: SearchResultItem[] = [];
-  for (const r of res.results as unknown[]) {
-    if (!isRecord(r) || typeof r.url !== 'string') return null;
-    const item: SearchResultItem = {
-      title: typeof r.title === 'string' ? r.title : null,
-      url: r.url,
-      snippet: exaSnippet(r),
-      published_at: isoDate(r.publishedDate),
-      score: typeof r.score === 'number' ? r.score : null,
-      provider: extraFields(r, includeContent ? [...RESULT_CORE, 'text'] : RESULT_CORE),
-    };
-    if (includeContent) item.content = typeof r.text === 'string' ? r.text : null;
-    if (r.publishedDate !== undefined && item.published_at === null) item.provider.publishedDate = r.publishedDate;
-    results.push(item);
-  }
-  return {
-    id: searchId(meta.requestId),
-    object: 'search.result',
-    created: meta.created ?? Math.floor(Date.now() / 1000),
-    model: meta.model,
-    query: meta.query,
-    results,
-    provider: extraFields(res, ['results', 'costDollars']),
-  };
-}
-
 /** `{ error, tag }` or any body -> OpenAI-shaped error. 402 (credits used up) is our account's. */
 export function fromExaError(status: number, body: unknown): TranslatedError {
   const parsed = parseJsonBody(body);
@@ -113,25 +75,11 @@ export function fromExaError(status: number, body: unknown): TranslatedError {
   return t;
 }
 
-export interface SearchCall {
-  baseUrl: string;
-  apiKey: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
+export type { SearchCall } from './search-provider';
 
-/** One search at Exa; throws TranslatedUpstreamError on any failure. */
-export async function callExaSearch(c: SearchCall, req: SearchRequest, meta: SearchAnswerMeta): Promise<SearchResponse> {
-  const res = await postJson({
-    url: `${c.baseUrl}/search`,
-    headers: exaHeaders(c.apiKey),
-    body: toExaRequest(req),
-    timeoutMs: c.timeoutMs,
-    signal: c.signal,
-    providerLabel: 'Exa',
-    translateError: fromExaError,
-  });
-  const out = fromExaResponse(res.json, meta, req.include_content === true);
-  if (!out) throw invalidAnswer('Exa');
-  return out;
-}
+const EXA = searchAdapter(
+  { label: 'Exa', headers: exaHeaders, body: toExaRequest, translateError: fromExaError },
+  { date: 'publishedDate', content: 'text', core: RESULT_CORE, omit: ['results', 'costDollars'], snippet: exaSnippet },
+);
+export const callExaSearch = EXA.call;
+export const fromExaResponse = EXA.normalize;

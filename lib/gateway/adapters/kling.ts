@@ -12,10 +12,12 @@
  */
 import crypto from 'node:crypto';
 import {
+  providerFailed,
+  resultFile,
+  completed,
+  messageAndCode,
   ProviderTaskError,
   callJson,
-  failed,
-  looksLikePolicy,
   oneOf,
   pending,
   rec,
@@ -52,10 +54,7 @@ export function klingJwt(credential: string, nowSec = Math.floor(Date.now() / 10
 function headers(ep: TaskEndpoint): Record<string, string> {
   return { authorization: `Bearer ${klingJwt(ep.apiKey)}` };
 }
-const messageOf = (json: unknown, text: string) => {
-  const j = rec(json);
-  return { message: str(j.message) ?? text.slice(0, 300), code: j.code !== undefined ? String(j.code) : null };
-};
+const messageOf = messageAndCode;
 
 function path(req: TaskRequest): string {
   return req.inputReference ? 'image2video' : 'text2video';
@@ -70,19 +69,10 @@ export function klingState(d: Record<string, unknown>): TaskState {
     case 'succeed': {
       const videos = Array.isArray(rec(d.task_result).videos) ? (rec(d.task_result).videos as unknown[]).map(rec) : [];
       const v = videos[0];
-      const url = v ? str(v.url) : null;
-      return {
-        status: 'completed',
-        progress: 100,
-        files: url ? [{ role: 'video', url, contentType: 'video/mp4' }] : [],
-        producedSeconds: v ? secondsString(v.duration) : null,
-        failure: null,
-      };
+      return completed([resultFile('video', v?.url, 'video/mp4')], v ? secondsString(v.duration) : null);
     }
-    case 'failed': {
-      const msg = str(d.task_status_msg) ?? 'The provider could not generate this video.';
-      return failed(looksLikePolicy(msg) ? 'content_policy' : 'provider_failed', msg, looksLikePolicy(msg));
-    }
+    case 'failed':
+      return providerFailed(str(d.task_status_msg), 'The provider could not generate this video.');
     default:
       return pending('in_progress', null);
   }

@@ -8,9 +8,10 @@
  * The generation echoes the requested duration ("5s"): that is what it produced.
  */
 import {
+  providerFailed,
+  resultFile,
+  completed,
   callJson,
-  failed,
-  looksLikePolicy,
   oneOf,
   pending,
   rec,
@@ -52,17 +53,13 @@ export function lumaState(g: Record<string, unknown>): TaskState {
       return pending('in_progress', null);
     case 'completed': {
       const assets = rec(g.assets);
-      const files: TaskState['files'] = [];
-      const video = str(assets.video);
-      const image = str(assets.image);
-      if (video) files.push({ role: 'video', url: video, contentType: 'video/mp4' });
-      if (image) files.push({ role: 'preview', url: image, contentType: 'image/jpeg' });
-      return { status: 'completed', progress: 100, files, producedSeconds: secondsString(rec(g.request).duration) ?? '5', failure: null };
+      return completed(
+        [resultFile('video', assets.video, 'video/mp4'), resultFile('preview', assets.image, 'image/jpeg')],
+        secondsString(rec(g.request).duration) ?? '5',
+      );
     }
-    case 'failed': {
-      const reason = str(g.failure_reason) ?? 'The provider could not generate this video.';
-      return failed(looksLikePolicy(reason) ? 'content_policy' : 'provider_failed', reason, looksLikePolicy(reason));
-    }
+    case 'failed':
+      return providerFailed(str(g.failure_reason), 'The provider could not generate this video.');
     default:
       return pending('in_progress', null);
   }

@@ -582,6 +582,24 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * create -> poll -> result, inside the request (BFL, AssemblyAI): calls `check` until it returns
+ * the result (undefined: still running), pausing between polls. The pause starts at
+ * `pollIntervalMs` (default 500 ms) and grows by half each time up to four times that, so a long
+ * task costs fewer polls; the deadline ends it with `pollingDeadline` (not retried).
+ */
+export async function pollTask<T>(ctx: MediaCallContext, deadline: number, what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const first = ctx.pollIntervalMs ?? 500;
+  let interval = first;
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done;
+    if (Date.now() + interval >= deadline) throw pollingDeadline(ctx.providerLabel, what);
+    await pause(interval, ctx.signal);
+    interval = Math.min(Math.round(interval * 1.5), first * 4);
+  }
+}
+
+/**
  * The task was accepted but did not finish before the deadline. Not retryable: the provider may
  * still finish (and bill) it, so running it again elsewhere would pay twice.
  */

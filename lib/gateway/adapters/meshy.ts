@@ -8,14 +8,17 @@
  * (DELETE removes a task's files). Failed tasks are refunded by Meshy.
  */
 import {
+  providerFailed,
+  cancelledState,
+  resultFile,
+  completed,
+  bearerHeaders,
   callJson,
   failed,
-  looksLikePolicy,
   pending,
   rec,
   str,
   type TaskAdapter,
-  type TaskEndpoint,
   type TaskRequest,
   type TaskState,
 } from '../jobs/task-types';
@@ -25,9 +28,7 @@ const MODEL: Record<string, { aiModel: string; image: boolean }> = {
   'meshy-v3-turbo': { aiModel: 'meshy-3-turbo', image: false },
 };
 
-function headers(ep: TaskEndpoint): Record<string, string> {
-  return { authorization: `Bearer ${ep.apiKey}` };
-}
+const headers = bearerHeaders;
 const messageOf = (json: unknown, text: string) => ({ message: str(rec(json).message) ?? text.slice(0, 300), code: null });
 
 function path(req: TaskRequest): string {
@@ -42,21 +43,14 @@ export function meshyState(t: Record<string, unknown>): TaskState {
     case 'IN_PROGRESS':
       return pending('in_progress', progress);
     case 'SUCCEEDED': {
-      const files: TaskState['files'] = [];
-      const glb = str(rec(t.model_urls).glb);
-      const thumb = str(t.thumbnail_url);
-      if (glb) files.push({ role: 'model', url: glb, contentType: 'model/gltf-binary' });
-      if (thumb) files.push({ role: 'preview', url: thumb, contentType: 'image/png' });
-      return { status: 'completed', progress: 100, files, producedSeconds: null, failure: null };
+      return completed([resultFile('model', rec(t.model_urls).glb, 'model/gltf-binary'), resultFile('preview', t.thumbnail_url, 'image/png')]);
     }
     case 'CANCELED':
-      return { ...pending('in_progress'), status: 'cancelled' };
+      return cancelledState();
     case 'EXPIRED':
       return failed('expired', 'The provider expired this task.');
-    case 'FAILED': {
-      const msg = str(rec(t.task_error).message) ?? 'The provider could not generate this model.';
-      return failed(looksLikePolicy(msg) ? 'content_policy' : 'provider_failed', msg, looksLikePolicy(msg));
-    }
+    case 'FAILED':
+      return providerFailed(str(rec(t.task_error).message), 'The provider could not generate this model.');
     default:
       return pending('in_progress', progress);
   }

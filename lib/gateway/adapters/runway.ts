@@ -7,6 +7,9 @@
  * the duration it was asked for. Failure codes starting with SAFETY are content-policy refusals.
  */
 import {
+  cancelledState,
+  resultFile,
+  completed,
   callJson,
   failed,
   oneOf,
@@ -62,17 +65,11 @@ export const runwayAdapter: TaskAdapter = {
       case 'RUNNING':
         return pending('in_progress', progress);
       case 'SUCCEEDED': {
-        const out = Array.isArray(t.output) ? t.output.filter((u): u is string => typeof u === 'string') : [];
-        return {
-          status: 'completed',
-          progress: 100,
-          files: out.slice(0, 1).map((url) => ({ role: 'video' as const, url, contentType: 'video/mp4' })),
-          producedSeconds: String(req.seconds ?? 5),
-          failure: null,
-        };
+        const out = Array.isArray(t.output) ? t.output : [];
+        return completed([resultFile('video', out[0], 'video/mp4')], String(req.seconds ?? 5));
       }
       case 'CANCELLED':
-        return { ...pending('in_progress'), status: 'cancelled' };
+        return cancelledState();
       case 'FAILED': {
         const code = str(t.failureCode) ?? 'provider_failed';
         return failed(code, str(t.failure) ?? 'The provider could not generate this video.', code.startsWith('SAFETY'));

@@ -21,20 +21,9 @@
  * `content`; Tavily's `content` (its extract of the page) is the snippet. `provider_options` are
  * sent as they are. `usage` (credits: what the search cost US) is dropped.
  */
-import { invalidAnswer, postJson } from './json-upstream';
+import { searchAdapter } from './search-provider';
 import { UnsupportedFeatureError, providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
-import {
-  SEARCH_DEFAULT_MAX_RESULTS,
-  clip,
-  extraFields,
-  isoDate,
-  searchId,
-  type SearchAnswerMeta,
-  type SearchRequest,
-  type SearchResponse,
-  type SearchResultItem,
-} from './search-types';
-import type { SearchCall } from './exa';
+import { SEARCH_DEFAULT_MAX_RESULTS, clip, type SearchRequest } from './search-types';
 
 export const TAVILY_MAX_RESULTS = 20;
 
@@ -58,34 +47,6 @@ export function tavilyHeaders(apiKey: string): Record<string, string> {
 
 const RESULT_CORE = ['title', 'url', 'content', 'score', 'published_date'];
 
-export function fromTavilyResponse(res: unknown, meta: SearchAnswerMeta, includeContent = false): SearchResponse | null {
-  if (!isRecord(res) || !Array.isArray(res.results)) return null;
-  const results: SearchResultItem[] = [];
-  for (const r of res.results as unknown[]) {
-    if (!isRecord(r) || typeof r.url !== 'string') return null;
-    const item: SearchResultItem = {
-      title: typeof r.title === 'string' ? r.title : null,
-      url: r.url,
-      snippet: typeof r.content === 'string' && r.content.trim() ? clip(r.content) : null,
-      published_at: isoDate(r.published_date),
-      score: typeof r.score === 'number' ? r.score : null,
-      provider: extraFields(r, includeContent ? [...RESULT_CORE, 'raw_content'] : RESULT_CORE),
-    };
-    if (includeContent) item.content = typeof r.raw_content === 'string' ? r.raw_content : null;
-    if (r.published_date !== undefined && item.published_at === null) item.provider.published_date = r.published_date;
-    results.push(item);
-  }
-  return {
-    id: searchId(meta.requestId),
-    object: 'search.result',
-    created: meta.created ?? Math.floor(Date.now() / 1000),
-    model: meta.model,
-    query: meta.query,
-    results,
-    provider: extraFields(res, ['results', 'query', 'usage']),
-  };
-}
-
 /** `{ detail: { error } }` or any body -> OpenAI-shaped error. 432/433: our plan's limits. */
 export function fromTavilyError(status: number, body: unknown): TranslatedError {
   const parsed = parseJsonBody(body);
@@ -103,19 +64,11 @@ export function fromTavilyError(status: number, body: unknown): TranslatedError 
   return t;
 }
 
-/** One search at Tavily; throws TranslatedUpstreamError on any failure. */
-export async function callTavilySearch(c: SearchCall, req: SearchRequest, meta: SearchAnswerMeta): Promise<SearchResponse> {
-  const body = toTavilyRequest(req);
-  const res = await postJson({
-    url: `${c.baseUrl}/search`,
-    headers: tavilyHeaders(c.apiKey),
-    body,
-    timeoutMs: c.timeoutMs,
-    signal: c.signal,
-    providerLabel: 'Tavily',
-    translateError: fromTavilyError,
-  });
-  const out = fromTavilyResponse(res.json, meta, req.include_content === true);
-  if (!out) throw invalidAnswer('Tavily');
-  return out;
-}
+// Tavily's `content` is its extract of the page: the snippet.
+const tavilySnippet = (r: Record<string, unknown>) => (typeof r.content === 'string' && r.content.trim() ? clip(r.content) : null);
+const TAVILY = searchAdapter(
+  { label: 'Tavily', headers: tavilyHeaders, body: toTavilyRequest, translateError: fromTavilyError },
+  { date: 'published_date', content: 'raw_content', core: RESULT_CORE, omit: ['results', 'query', 'usage'], snippet: tavilySnippet },
+);
+export const callTavilySearch = TAVILY.call;
+export const fromTavilyResponse = TAVILY.normalize;

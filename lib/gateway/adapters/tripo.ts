@@ -7,17 +7,25 @@
  * (e.g. 1002 authentication). `banned` is a content-policy refusal. No cancellation; Tripo's
  * webhooks are per account.
  */
-import { callJson, failed, pending, rec, str, type TaskAdapter, type TaskEndpoint, type TaskState } from '../jobs/task-types';
+import {
+  cancelledState,
+  resultFile,
+  completed,
+  messageAndCode,
+  bearerHeaders,
+  callJson,
+  failed,
+  pending,
+  rec,
+  str,
+  type TaskAdapter,
+  type TaskState,
+} from '../jobs/task-types';
 
 const MODEL: Record<string, string> = { 'tripo-v2': 'v2.0-20240919' };
 
-function headers(ep: TaskEndpoint): Record<string, string> {
-  return { authorization: `Bearer ${ep.apiKey}` };
-}
-const messageOf = (json: unknown, text: string) => {
-  const j = rec(json);
-  return { message: str(j.message) ?? text.slice(0, 300), code: j.code !== undefined ? String(j.code) : null };
-};
+const headers = bearerHeaders;
+const messageOf = messageAndCode;
 
 export function tripoState(d: Record<string, unknown>): TaskState {
   const progress = typeof d.progress === 'number' ? d.progress : null;
@@ -28,17 +36,13 @@ export function tripoState(d: Record<string, unknown>): TaskState {
       return pending('in_progress', progress);
     case 'success': {
       const out = rec(d.output);
-      const files: TaskState['files'] = [];
       const model = str(out.pbr_model) ?? str(out.model) ?? str(out.base_model);
-      const img = str(out.rendered_image);
-      if (model) files.push({ role: 'model', url: model, contentType: 'model/gltf-binary' });
-      if (img) files.push({ role: 'preview', url: img, contentType: 'image/webp' });
-      return { status: 'completed', progress: 100, files, producedSeconds: null, failure: null };
+      return completed([resultFile('model', model, 'model/gltf-binary'), resultFile('preview', out.rendered_image, 'image/webp')]);
     }
     case 'banned':
       return failed('banned', 'The provider refused this input under its content policy.', true);
     case 'cancelled':
-      return { ...pending('in_progress'), status: 'cancelled' };
+      return cancelledState();
     case 'expired':
       return failed('expired', 'The provider expired this task.');
     case 'failed':

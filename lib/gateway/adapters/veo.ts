@@ -9,7 +9,7 @@
  * of a Veo operation. Veo 2 makes 5-8 s at 16:9 or 9:16; the operation does not report the
  * duration, so a finished operation produced what was asked.
  */
-import { callJson, failed, oneOf, pending, rec, str, type TaskAdapter, type TaskEndpoint, type TaskState } from '../jobs/task-types';
+import { completed, callJson, failed, oneOf, pending, rec, str, type TaskAdapter, type TaskEndpoint, type TaskState } from '../jobs/task-types';
 
 const MODEL: Record<string, string> = { 'veo-2.0': 'veo-2.0-generate-001' };
 const DURATIONS = [5, 6, 7, 8] as const;
@@ -66,13 +66,7 @@ export const veoAdapter: TaskAdapter = {
         return failed('content_policy', reasons[0] ?? "The video was blocked by the provider's safety filters.", true);
       return failed('no_output', 'The provider finished without a video.');
     }
-    return {
-      status: 'completed',
-      progress: 100,
-      files: [{ role: 'video', url: uri, headers: headers(ep), contentType: 'video/mp4' }],
-      producedSeconds: String(req.seconds ?? 8),
-      failure: null,
-    };
+    return completed([{ role: 'video', url: uri, headers: headers(ep), contentType: 'video/mp4' }], String(req.seconds ?? 8));
   },
   async cancel() {
     return 'unsupported';

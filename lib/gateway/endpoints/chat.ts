@@ -66,27 +66,25 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     const model = snap.byId.get(hit.modelId) ?? plan.primary;
     const trace = newTrace({ ...plan, primary: model });
     answerHeaders(ctx, trace);
-    finish(gw, ctx, {
-      key,
-      tenant,
-      snap,
-      plan,
-      trace,
-      admission,
-      endpoint: USAGE_ENDPOINT[endpoint],
-      answered: true,
-      usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
-      free: true,
-      cacheHit: true,
-      ttfbMs: Date.now() - ctx.start,
-      status: 'success',
-      httpStatus: 200,
-      errorCode: null,
-      attemptCount: 0,
-      metadata: { cacheHit: true },
-      send: () => sendComplete(ctx, hit.body),
-      log: { requestBody: body, responseBody: parseOrNull(hit.body) },
-    });
+    finish(
+      gw,
+      ctx,
+      { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] },
+      {
+        answered: true,
+        usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
+        free: true,
+        cacheHit: true,
+        ttfbMs: Date.now() - ctx.start,
+        status: 'success',
+        httpStatus: 200,
+        errorCode: null,
+        attemptCount: 0,
+        metadata: { cacheHit: true },
+        send: () => sendComplete(ctx, hit.body),
+        log: { requestBody: body, responseBody: parseOrNull(hit.body) },
+      },
+    );
     return;
   }
 
@@ -150,7 +148,8 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
   finish(
     gw,
     ctx,
-    completionFinish(ctx, { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint], stream, outcome, failure, requestBody: body }),
+    { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] },
+    completionFinish(ctx, { stream, outcome, failure, requestBody: body }),
   );
 }
 

@@ -122,28 +122,26 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   const failed = answer ? null : failureFacts(ctx, failure);
   // The provider made (and bills) the images even when the client left: metered. No answer: free.
   const cancelled = answer !== null && ctx.req.signal.aborted;
-  finish(gw, ctx, {
-    key,
-    tenant,
-    snap,
-    plan,
-    trace,
-    admission,
-    endpoint: 'images.generations',
-    answered: answer !== null,
-    usage: { images: answer?.result.units.images ?? 0, requests: 1 },
-    ttfbMs: answer ? Date.now() - ctx.start : null,
-    status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-    httpStatus: failed?.httpStatus ?? 200,
-    errorCode: failed?.errorCode ?? null,
-    metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
-    send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
-    log: {
-      requestBody: body,
-      responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
+  finish(
+    gw,
+    ctx,
+    { key, tenant, snap, plan, trace, admission, endpoint: 'images.generations' },
+    {
+      answered: answer !== null,
+      usage: { images: answer?.result.units.images ?? 0, requests: 1 },
+      ttfbMs: answer ? Date.now() - ctx.start : null,
+      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
+      httpStatus: failed?.httpStatus ?? 200,
+      errorCode: failed?.errorCode ?? null,
+      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
+      send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
+      log: {
+        requestBody: body,
+        responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
+      },
+      failure,
     },
-    failure,
-  });
+  );
 }
 
 /** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */

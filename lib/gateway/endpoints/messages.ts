@@ -153,14 +153,8 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   finish(
     gw,
     ctx,
+    { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT },
     completionFinish(ctx, {
-      key,
-      tenant,
-      snap,
-      plan,
-      trace,
-      admission,
-      endpoint: USAGE_ENDPOINT,
       stream,
       outcome,
       failure,

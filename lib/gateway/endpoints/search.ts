@@ -72,24 +72,22 @@ async function search(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, 
   // provider answered is still charged (the provider charged us).
   if (answer) answerHeaders(ctx, trace);
   const failed = answer ? null : failureFacts(ctx, failure);
-  finish(gw, ctx, {
-    key,
-    tenant,
-    snap,
-    plan,
-    trace,
-    admission,
-    endpoint: USAGE_ENDPOINT,
-    answered: answer !== null,
-    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
-    tokensUsed: 0,
-    ttfbMs: answer ? Date.now() - ctx.start : null,
-    status: failed?.status ?? 'success',
-    httpStatus: failed?.httpStatus ?? 200,
-    errorCode: failed?.errorCode ?? null,
-    metadata: { results: answer ? answer.response.results.length : 0 },
-    send: answer ? () => sendComplete(ctx, JSON.stringify(answer.response)) : undefined,
-    log: { requestBody: body, responseBody: answer ? answer.response : { error: failed?.mapped.body.error } },
-    failure,
-  });
+  finish(
+    gw,
+    ctx,
+    { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT },
+    {
+      answered: answer !== null,
+      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
+      tokensUsed: 0,
+      ttfbMs: answer ? Date.now() - ctx.start : null,
+      status: failed?.status ?? 'success',
+      httpStatus: failed?.httpStatus ?? 200,
+      errorCode: failed?.errorCode ?? null,
+      metadata: { results: answer ? answer.response.results.length : 0 },
+      send: answer ? () => sendComplete(ctx, JSON.stringify(answer.response)) : undefined,
+      log: { requestBody: body, responseBody: answer ? answer.response : { error: failed?.mapped.body.error } },
+      failure,
+    },
+  );
 }

@@ -106,25 +106,23 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
   }
   const failed = answer ? null : failureFacts(ctx, failure);
 
-  finish(gw, ctx, {
-    key,
-    tenant,
-    snap,
-    plan,
-    trace,
-    admission,
-    endpoint: 'audio.speech',
-    answered: answer !== null,
-    usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
-    ttfbMs: ttfb,
-    status: failed?.status ?? status,
-    httpStatus: failed?.httpStatus ?? 200,
-    errorCode: failed?.errorCode ?? errorCode,
-    metadata: { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes },
-    log: {
-      requestBody: body,
-      responseBody: answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: failed?.mapped.body.error },
+  finish(
+    gw,
+    ctx,
+    { key, tenant, snap, plan, trace, admission, endpoint: 'audio.speech' },
+    {
+      answered: answer !== null,
+      usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
+      ttfbMs: ttfb,
+      status: failed?.status ?? status,
+      httpStatus: failed?.httpStatus ?? 200,
+      errorCode: failed?.errorCode ?? errorCode,
+      metadata: { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes },
+      log: {
+        requestBody: body,
+        responseBody: answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: failed?.mapped.body.error },
+      },
+      failure,
     },
-    failure,
-  });
+  );
 };

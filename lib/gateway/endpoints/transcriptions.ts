@@ -145,32 +145,30 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   const failed = answer ? null : failureFacts(ctx, failure);
   const cancelled = answer !== null && ctx.req.signal.aborted;
   const units = answer?.result.units ?? null;
-  finish(gw, ctx, {
-    key,
-    tenant,
-    snap,
-    plan,
-    trace,
-    admission,
-    endpoint: 'audio.transcriptions',
-    answered: answer !== null,
-    usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
-    ttfbMs: answer ? Date.now() - ctx.start : null,
-    status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-    httpStatus: failed?.httpStatus ?? 200,
-    errorCode: failed?.errorCode ?? null,
-    metadata: {
-      audioSeconds: units?.audioSeconds ?? seconds,
-      durationSource: units?.source ?? 'header',
-      providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
-      fileBytes: upload.file.size,
-      responseFormat: req.responseFormat,
+  finish(
+    gw,
+    ctx,
+    { key, tenant, snap, plan, trace, admission, endpoint: 'audio.transcriptions' },
+    {
+      answered: answer !== null,
+      usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
+      ttfbMs: answer ? Date.now() - ctx.start : null,
+      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
+      httpStatus: failed?.httpStatus ?? 200,
+      errorCode: failed?.errorCode ?? null,
+      metadata: {
+        audioSeconds: units?.audioSeconds ?? seconds,
+        durationSource: units?.source ?? 'header',
+        providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
+        fileBytes: upload.file.size,
+        responseFormat: req.responseFormat,
+      },
+      send: rendered && !cancelled ? () => sendComplete(ctx, rendered.body, rendered.contentType) : undefined,
+      log: {
+        requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
+        responseBody: answer ? { text: answer.result.transcript.text, response_format: req.responseFormat } : { error: failed?.mapped.body.error },
+      },
+      failure,
     },
-    send: rendered && !cancelled ? () => sendComplete(ctx, rendered.body, rendered.contentType) : undefined,
-    log: {
-      requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
-      responseBody: answer ? { text: answer.result.transcript.text, response_format: req.responseFormat } : { error: failed?.mapped.body.error },
-    },
-    failure,
-  });
+  );
 }

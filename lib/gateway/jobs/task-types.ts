@@ -104,6 +104,40 @@ export function pending(status: 'queued' | 'in_progress', progress: number | nul
   return { status, progress, files: [], producedSeconds: null, failure: null };
 }
 
+/** A finished task with the files whose URL the provider gave (null entries are dropped). */
+export function completed(files: Array<ResultFile | null>, producedSeconds: string | null = null): TaskState {
+  return { status: 'completed', progress: 100, files: files.filter((f): f is ResultFile => f !== null), producedSeconds, failure: null };
+}
+
+/** A result file where the provider gave its URL, else null (see `completed`). */
+export function resultFile(role: ResultFile['role'], url: unknown, contentType: string): ResultFile | null {
+  const u = str(url);
+  return u ? { role, url: u, contentType } : null;
+}
+
+/** A task the provider cancelled (it does not charge). */
+export function cancelledState(): TaskState {
+  return { ...pending('in_progress'), status: 'cancelled' };
+}
+
+/** A task the provider failed for a free-text reason (or `fallback`), a content-policy refusal when it reads as one. */
+export function providerFailed(reason: string | null, fallback: string): TaskState {
+  const msg = reason ?? fallback;
+  const policy = looksLikePolicy(msg);
+  return failed(policy ? 'content_policy' : 'provider_failed', msg, policy);
+}
+
+/** `Authorization: Bearer <key>`, what most task APIs take. */
+export function bearerHeaders(ep: TaskEndpoint): Record<string, string> {
+  return { authorization: `Bearer ${ep.apiKey}` };
+}
+
+/** An error body's `message` (else the start of the text) and `code`, the common error shape of task APIs. */
+export function messageAndCode(json: unknown, text: string): { message: string; code: string | null } {
+  const j = rec(json);
+  return { message: str(j.message) ?? text.slice(0, 300), code: j.code !== undefined && j.code !== null ? String(j.code) : null };
+}
+
 export function failed(code: string, message: string, contentPolicy = false): TaskState {
   // The provider's reason reaches the tenant (job status): sanitized of ids, keys and URLs.
   return { status: 'failed', progress: null, files: [], producedSeconds: null, failure: { code, message: sanitizeProviderMessage(message), contentPolicy } };

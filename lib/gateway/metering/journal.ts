@@ -298,7 +298,8 @@ export class Journal {
           s.state = 'disk';
           this.diskSegments.push(s);
         }
-        if (adopted.length) gatewayLog.warn({ dir: this.dir, segments: adopted.length }, 'metering journal: adopted segments of an instance that stopped; replaying');
+        if (adopted.length)
+          gatewayLog.warn({ dir: this.dir, segments: adopted.length }, 'metering journal: adopted segments of an instance that stopped; replaying');
       } catch (err) {
         gatewayLog.warn({ dir: this.baseDir, err: err instanceof Error ? err.message : String(err) }, 'metering journal: orphan scan failed; will retry');
       }

@@ -4,7 +4,7 @@ import { UpstreamError } from '../../errors';
 import type { PendingUsage } from '../metering/writer';
 import type { RoutePlan } from '../router';
 import { admitRate } from './admit';
-import { failureFacts, finish, type FinishInput } from './finish';
+import { failureFacts, finish as finishStage, type FinishInput } from './finish';
 import { testContext, testGateway, testKey, testSnapshot, testTenant } from './testing';
 import { newTrace } from './upstream';
 
@@ -13,6 +13,8 @@ const model = snap.find('gpt-4.1-mini')!;
 const plan: RoutePlan = { requested: 'gpt-4.1-mini', primary: model, chain: [model], chainFromRule: false, rateRules: [], auto: null };
 
 let gw: Gateway;
+/** The stage with facts and outcome given as one object (it reads each from its own argument). */
+const finish = (g: Gateway, ctx: Parameters<typeof finishStage>[1], i: FinishInput) => finishStage(g, ctx, i, i);
 afterEach(async () => {
   await gw.shutdown(0);
 });

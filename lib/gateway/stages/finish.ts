@@ -48,7 +48,8 @@ export function failureFacts(ctx: RequestContext, failure: unknown): FailureFact
   };
 }
 
-export interface FinishInput {
+/** Who asked for what, and what the pipeline decided: the same for every outcome of a request. */
+export interface RequestFacts {
   key: KeyRecord;
   tenant: TenantConfig;
   snap: CatalogSnapshot;
@@ -58,6 +59,10 @@ export interface FinishInput {
   admission: Admission | null;
   /** usage_events.endpoint, e.g. "chat.completions", "messages", "images.generations". */
   endpoint: string;
+}
+
+/** How the request ended. */
+export interface FinishOutcome {
   /** A provider answered (or the cache did). A request with no answer is free and gives its tokens back. */
   answered: boolean;
   usage: UsageInput;
@@ -84,7 +89,10 @@ export interface FinishInput {
   failure?: unknown;
 }
 
-export function finish(gw: GatewayServices, ctx: RequestContext, f: FinishInput): void {
+export type FinishInput = RequestFacts & FinishOutcome;
+
+export function finish(gw: GatewayServices, ctx: RequestContext, facts: RequestFacts, outcome: FinishOutcome): void {
+  const f: FinishInput = { ...facts, ...outcome };
   const model = f.trace.model;
   ctx.model ??= model.name;
   ctx.provider ??= model.providerId;
@@ -147,13 +155,6 @@ export function finish(gw: GatewayServices, ctx: RequestContext, f: FinishInput)
 export function completionFinish(
   ctx: RequestContext,
   a: {
-    key: KeyRecord;
-    tenant: TenantConfig;
-    snap: CatalogSnapshot;
-    plan: Pick<RoutePlan, 'requested' | 'auto'>;
-    trace: Trace;
-    admission: Admission;
-    endpoint: string;
     stream: boolean;
     outcome: CompleteAnswer | StreamedAnswer | null;
     failure: unknown;
@@ -161,19 +162,9 @@ export function completionFinish(
     metadata?: Record<string, unknown>;
     failureShape?: (f: FailureFacts) => { httpStatus: number; error: unknown };
   },
-): FinishInput {
+): FinishOutcome {
   const { outcome } = a;
-  const base = {
-    key: a.key,
-    tenant: a.tenant,
-    snap: a.snap,
-    plan: a.plan,
-    trace: a.trace,
-    admission: a.admission,
-    endpoint: a.endpoint,
-    completion: true,
-    metadata: { ...(a.stream ? { stream: true } : {}), ...a.metadata },
-  };
+  const base = { completion: true, metadata: { ...(a.stream ? { stream: true } : {}), ...a.metadata } };
   if (outcome === null) {
     const f = failureFacts(ctx, a.failure);
     const shaped = a.failureShape ? a.failureShape(f) : { httpStatus: f.httpStatus, error: f.mapped.body.error };
