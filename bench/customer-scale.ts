@@ -78,73 +78,75 @@ async function main(): Promise<void> {
   const out: Array<{ what: string; ms: string; kb: string }> = [];
   const gen: Array<[string, string]> = [];
   try {
-    if (process.env.BENCH_PAGES_ONLY === '1') {
-      // A kept data set (BENCH_KEEP=1 then BENCH_DATABASE_URL=...): only the page phase.
+    // BENCH_REUSE=1 with BENCH_DATABASE_URL: a data set kept by BENCH_KEEP=1; only measure.
+    const reuse = process.env.BENCH_REUSE === '1' && Boolean(process.env.BENCH_DATABASE_URL);
+    let bigId: string;
+    if (reuse) {
       const big = (await db.execute(sql`SELECT id FROM tenants WHERE slug = 'bench-1'`)) as unknown as Array<{ id: string }>;
-      const pages = await measurePages(url, big[0]!.id);
-      console.log('\n| page (as the browser asks for it) | median ms (warm, 3 runs) | HTML KB |\n|---|---|---|');
-      for (const r of pages) console.log(`| ${r.what} | ${r.ms} | ${r.kb} |`);
-      return;
+      bigId = big[0]!.id;
+    } else {
+      await migrate(db);
+      await seedCatalog(db);
+      const g1 = await timed('tenants', () =>
+        db.execute(sql`INSERT INTO tenants (slug, name, tier, billing_email, monthly_budget)
+          SELECT 'bench-' || g, 'Bench tenant ' || lpad(g::text, 5, '0'), 1 + g % 5, 'billing-' || g || '@bench.test', CASE WHEN g % 3 = 0 THEN 1000 END
+            FROM generate_series(1, ${TENANTS}) g`),
+      );
+      gen.push([`${TENANTS.toLocaleString('en-US')} tenants`, `${(g1.ms / 1000).toFixed(1)} s`]);
+      const big = (await db.execute(sql`SELECT id FROM tenants WHERE slug = 'bench-1'`)) as unknown as Array<{ id: string }>;
+      bigId = big[0]!.id;
+      await db.execute(sql`UPDATE tenants SET name = 'Big Customer', request_logging_enabled = true WHERE id = ${bigId}`);
+      const g2 = await timed('keys', () =>
+        db.execute(sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, created_at)
+          SELECT ${bigId}, 'key ' || g, 'rk_live_' || substr(md5(g::text), 1, 6), md5('k' || g) || md5('h' || g), now() - make_interval(secs => g)
+            FROM generate_series(1, ${KEYS}) g`),
+      );
+      gen.push([`${KEYS.toLocaleString('en-US')} API keys for one tenant`, `${(g2.ms / 1000).toFixed(1)} s`]);
+      await db.execute(
+        sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash) SELECT id, 'default', 'rk_live_x', md5(id::text) || md5(slug) FROM tenants WHERE id <> ${bigId}`,
+      );
+      const models = (await db.execute(
+        sql`SELECT id, provider_id FROM models WHERE pricing_type = 'per_token' AND enabled ORDER BY id LIMIT 10`,
+      )) as unknown as Array<{ id: string; provider_id: string }>;
+      const CHUNK = 500_000;
+      const g3 = await timed('events', async () => {
+        for (let from = 1; from <= EVENTS; from += CHUNK) {
+          const to = Math.min(EVENTS, from + CHUNK - 1);
+          await db.execute(sql`INSERT INTO usage_events (tenant_id, request_id, model_id, provider_id, input_tokens, output_tokens, cost, markup_percent, markup_source, price, status, latency_ms, created_at)
+            SELECT CASE WHEN g % 2 = 0 THEN ${bigId}::uuid ELSE t.id END, 'bench-' || g, m.id, m.provider_id, 100 + g % 900, 50 + g % 400,
+                   0.000123 * (1 + g % 7), 40, 'default', 0.0001722 * (1 + g % 7), CASE WHEN g % 50 = 0 THEN 'error' ELSE 'success' END, 50 + g % 2000,
+                   date_trunc('month', now()) + make_interval(secs => (g * 48271) % greatest(1, extract(epoch FROM now() - date_trunc('month', now()))::int))
+              FROM generate_series(${from}::bigint, ${to}::bigint) g
+              JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS idx FROM tenants) t ON t.idx = g % ${TENANTS}
+              JOIN (SELECT * FROM (VALUES ${sql.join(
+                models.map((m, i) => sql`(${i}::int, ${m.id}::text, ${m.provider_id}::text)`),
+                sql`, `,
+              )}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
+          log(`events ..${to.toLocaleString('en-US')}`);
+        }
+      });
+      gen.push([`${EVENTS.toLocaleString('en-US')} usage events this month (half for the big tenant)`, `${(g3.ms / 1000).toFixed(1)} s`]);
+      const g4 = await timed('request logs', () =>
+        // Logs of the big tenant's newest metered requests, with their request id and start time,
+        // as the gateway writes both (ctx.start): the log finds its usage row by that.
+        db.execute(sql`INSERT INTO request_logs (tenant_id, request_id, api_key_id, model, request_body, response_body, created_at, expires_at)
+          SELECT ${bigId}, e.request_id, NULL, ${models[0]!.id},
+                 jsonb_build_object('model', 'gpt-4.1-mini', 'messages', jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'question number ' || e.g || ' ' || repeat('lorem ipsum ', 20)))),
+                 jsonb_build_object('choices', jsonb_build_array(jsonb_build_object('message', jsonb_build_object('role', 'assistant', 'content', 'answer ' || e.g || ' ' || repeat('dolor sit ', 40))))),
+                 e.created_at, now() + interval '30 days'
+            FROM (SELECT request_id, created_at, row_number() OVER (ORDER BY created_at DESC) AS g
+                    FROM usage_events WHERE tenant_id = ${bigId} ORDER BY created_at DESC LIMIT ${LOGS}) e`),
+      );
+      gen.push([`${LOGS.toLocaleString('en-US')} request-log rows for the big tenant`, `${(g4.ms / 1000).toFixed(1)} s`]);
+      // The scheduler folds events into the rollups every minute (lib/jobs); the pages read the
+      // rollups plus the unrolled tail, so the bench rolls up like the scheduler would, then leaves
+      // a small tail (the last minute's traffic) unrolled.
+      const g5 = await timed('rollup', () => rollupUsage({ db, waitForLocked: true }));
+      gen.push([`rollup of those events (lib/billing/rollups.ts, as the scheduler does)`, `${(g5.ms / 1000).toFixed(1)} s`]);
+      // VACUUM as autovacuum would after a bulk load: it also summarises the ledger's BRIN index on
+      // seq, without which every block range matches "above the rollup's high-water mark".
+      await db.execute(sql`VACUUM ANALYZE`);
     }
-    await migrate(db);
-    await seedCatalog(db);
-    const g1 = await timed('tenants', () =>
-      db.execute(sql`INSERT INTO tenants (slug, name, tier, billing_email, monthly_budget)
-        SELECT 'bench-' || g, 'Bench tenant ' || lpad(g::text, 5, '0'), 1 + g % 5, 'billing-' || g || '@bench.test', CASE WHEN g % 3 = 0 THEN 1000 END
-          FROM generate_series(1, ${TENANTS}) g`),
-    );
-    gen.push([`${TENANTS.toLocaleString('en-US')} tenants`, `${(g1.ms / 1000).toFixed(1)} s`]);
-    const big = (await db.execute(sql`SELECT id FROM tenants WHERE slug = 'bench-1'`)) as unknown as Array<{ id: string }>;
-    const bigId = big[0]!.id;
-    await db.execute(sql`UPDATE tenants SET name = 'Big Customer', request_logging_enabled = true WHERE id = ${bigId}`);
-    const g2 = await timed('keys', () =>
-      db.execute(sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, created_at)
-        SELECT ${bigId}, 'key ' || g, 'rk_live_' || substr(md5(g::text), 1, 6), md5('k' || g) || md5('h' || g), now() - make_interval(secs => g)
-          FROM generate_series(1, ${KEYS}) g`),
-    );
-    gen.push([`${KEYS.toLocaleString('en-US')} API keys for one tenant`, `${(g2.ms / 1000).toFixed(1)} s`]);
-    await db.execute(
-      sql`INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash) SELECT id, 'default', 'rk_live_x', md5(id::text) || md5(slug) FROM tenants WHERE id <> ${bigId}`,
-    );
-    const models = (await db.execute(
-      sql`SELECT id, provider_id FROM models WHERE pricing_type = 'per_token' AND enabled ORDER BY id LIMIT 10`,
-    )) as unknown as Array<{ id: string; provider_id: string }>;
-    const CHUNK = 500_000;
-    const g3 = await timed('events', async () => {
-      for (let from = 1; from <= EVENTS; from += CHUNK) {
-        const to = Math.min(EVENTS, from + CHUNK - 1);
-        await db.execute(sql`INSERT INTO usage_events (tenant_id, request_id, model_id, provider_id, input_tokens, output_tokens, cost, markup_percent, markup_source, price, status, latency_ms, created_at)
-          SELECT CASE WHEN g % 2 = 0 THEN ${bigId}::uuid ELSE t.id END, 'bench-' || g, m.id, m.provider_id, 100 + g % 900, 50 + g % 400,
-                 0.000123 * (1 + g % 7), 40, 'default', 0.0001722 * (1 + g % 7), CASE WHEN g % 50 = 0 THEN 'error' ELSE 'success' END, 50 + g % 2000,
-                 date_trunc('month', now()) + make_interval(secs => (g * 48271) % greatest(1, extract(epoch FROM now() - date_trunc('month', now()))::int))
-            FROM generate_series(${from}::bigint, ${to}::bigint) g
-            JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS idx FROM tenants) t ON t.idx = g % ${TENANTS}
-            JOIN (SELECT * FROM (VALUES ${sql.join(
-              models.map((m, i) => sql`(${i}::int, ${m.id}::text, ${m.provider_id}::text)`),
-              sql`, `,
-            )}) AS v(idx, id, provider_id)) m ON m.idx = g % ${models.length}`);
-        log(`events ..${to.toLocaleString('en-US')}`);
-      }
-    });
-    gen.push([`${EVENTS.toLocaleString('en-US')} usage events this month (half for the big tenant)`, `${(g3.ms / 1000).toFixed(1)} s`]);
-    const g4 = await timed('request logs', () =>
-      db.execute(sql`INSERT INTO request_logs (tenant_id, request_id, api_key_id, model, request_body, response_body, created_at, expires_at)
-        SELECT ${bigId}, 'bench-' || (g * 2), NULL, ${models[0]!.id},
-               jsonb_build_object('model', 'gpt-4.1-mini', 'messages', jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'question number ' || g || ' ' || repeat('lorem ipsum ', 20)))),
-               jsonb_build_object('choices', jsonb_build_array(jsonb_build_object('message', jsonb_build_object('role', 'assistant', 'content', 'answer ' || g || ' ' || repeat('dolor sit ', 40))))),
-               now() - make_interval(secs => g * 10), now() + interval '30 days'
-          FROM generate_series(1, ${LOGS}) g`),
-    );
-    gen.push([`${LOGS.toLocaleString('en-US')} request-log rows for the big tenant`, `${(g4.ms / 1000).toFixed(1)} s`]);
-    // The scheduler folds events into the rollups every minute (lib/jobs); the pages read the
-    // rollups plus the unrolled tail, so the bench rolls up like the scheduler would, then leaves
-    // a small tail (the last minute's traffic) unrolled.
-    const g5 = await timed('rollup', () => rollupUsage({ db, waitForLocked: true }));
-    gen.push([`rollup of those events (lib/billing/rollups.ts, as the scheduler does)`, `${(g5.ms / 1000).toFixed(1)} s`]);
-    // VACUUM as autovacuum would after a bulk load: it also summarises the ledger's BRIN index on
-    // seq, without which every block range matches "above the rollup's high-water mark".
-    await db.execute(sql`VACUUM ANALYZE`);
-
     const kb = (v: unknown) => (Buffer.byteLength(JSON.stringify(v)) / 1024).toFixed(1);
     const measure = async (what: string, fn: () => Promise<unknown>) => {
       const r = await median(fn);

@@ -19,7 +19,7 @@ const SCREENS: Array<[string, string, boolean]> = [
 ];
 
 test('every console screen renders, with screenshots', async ({ page }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await signInAdmin(page);
   for (const [path, name] of SCREENS) {
     await test.step(path, async () => {
@@ -76,9 +76,25 @@ test('every console screen renders, with screenshots', async ({ page }, info) =>
     await dialog.getByRole('button', { name: 'Create rule' }).click();
     // A rule is a proposal (issue 17): nothing changes until a second administrator approves it.
     await expect(dialog.getByText('Submitted for approval')).toBeVisible();
-    await expect(dialog.getByRole('link', { name: /Create routing rule "e2e fallback"/ })).toBeVisible();
+    const link = dialog.getByRole('link', { name: /Create routing rule "e2e fallback"/ });
+    await expect(link).toBeVisible();
+    const requestId = (await link.getAttribute('href'))!.split('/').pop()!;
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('routing-rules-table')).not.toContainText('e2e fallback');
+    // A second administrator approves it; then the rule is live.
+    const approver = await (await page.context().browser()!.newContext({ baseURL: info.project.use.baseURL })).newPage();
+    await signInAdmin(approver, 'approver@radiant.local');
+    expect((await approver.request.post(`/api/admin/approvals/${requestId}/approve`, { data: {} })).status()).toBe(200);
+    await approver.context().close();
+    await page.reload();
+    await expect(page.getByTestId('routing-rules-table')).toContainText('e2e fallback');
+    // Deleting asks for confirmation and is a proposal too: the rule stays until approved.
+    const row = page.getByTestId('routing-rules-table').locator('tbody tr', { hasText: 'e2e fallback' });
+    await row.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete rule' }).click();
+    await expect(page.getByText('Submitted for approval')).toBeVisible();
+    await expect(page.getByRole('link', { name: /Delete routing rule/ })).toBeVisible();
+    await expect(page.getByTestId('routing-rules-table')).toContainText('e2e fallback');
   });
 
   await test.step('tenant detail tabs', async () => {

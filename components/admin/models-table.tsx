@@ -74,7 +74,7 @@ export function ModelsTable({
       }),
       h.accessor('name', {
         header: 'API name',
-        meta: { priority: 3 },
+        meta: { priority: 4 },
         cell: (c) => {
           const notServed = NOT_SERVED_MODELS[c.row.original.modelId] ?? NOT_SERVED_PROVIDERS[c.row.original.providerId];
           return (
@@ -89,20 +89,20 @@ export function ModelsTable({
           );
         },
       }),
-      h.accessor('providerId', { header: 'Provider', filterFn: exactFilter, meta: { priority: 2 } }),
-      h.accessor('category', { header: 'Category', filterFn: exactFilter, meta: { priority: 3 }, cell: (c) => humanize(c.getValue()) }),
-      h.accessor((r) => (r.isSelfHosted ? 'self-hosted' : 'external'), { id: 'hosting', header: 'Hosting', filterFn: exactFilter, meta: { priority: 3 } }),
+      h.accessor('providerId', { header: 'Provider', filterFn: exactFilter, meta: { priority: 4 } }),
+      h.accessor('category', { header: 'Category', filterFn: exactFilter, meta: { priority: 4 }, cell: (c) => humanize(c.getValue()) }),
+      h.accessor((r) => (r.isSelfHosted ? 'self-hosted' : 'external'), { id: 'hosting', header: 'Hosting', filterFn: exactFilter, meta: { priority: 4 } }),
       h.accessor((r) => headlineRates(r.pricingType, r.cost).a, {
         id: 'costIn',
         header: 'Cost in',
-        meta: { align: 'right', label: 'Cost in (per 1M / unit)', priority: 2 },
+        meta: { align: 'right', label: 'Cost in (per 1M / unit)', priority: 4 },
         sortFn: decimalSort,
         cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'a')} />,
       }),
       h.accessor((r) => headlineRates(r.pricingType, r.cost).b, {
         id: 'costOut',
         header: 'Cost out',
-        meta: { align: 'right', label: 'Cost out (per 1M)', priority: 3 },
+        meta: { align: 'right', label: 'Cost out (per 1M)', priority: 4 },
         sortFn: decimalSort,
         cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'b')} />,
       }),
@@ -126,7 +126,7 @@ export function ModelsTable({
           );
         },
       }),
-      h.accessor('markupSource', { header: 'Markup source', filterFn: exactFilter, meta: { priority: 3 } }),
+      h.accessor('markupSource', { header: 'Markup source', filterFn: exactFilter, meta: { priority: 4 } }),
       h.accessor((r) => headlineRates(r.pricingType, r.price).a, {
         id: 'priceIn',
         header: 'Price in',
@@ -144,7 +144,7 @@ export function ModelsTable({
       h.accessor((r) => r.reference.margin, {
         id: 'margin',
         header: 'Margin',
-        meta: { align: 'right', label: 'Margin (reference mix)', priority: 3 },
+        meta: { align: 'right', label: 'Margin (reference mix)', priority: 4 },
         sortFn: decimalSort,
         cell: (c) => (
           <Tooltip content={`On ${c.row.original.referenceMix}`}>
@@ -157,7 +157,7 @@ export function ModelsTable({
         id: 'estimated',
         header: 'Cost basis',
         filterFn: exactFilter,
-        meta: { priority: 3 },
+        meta: { priority: 4 },
         cell: (c) => {
           const e = c.row.original.estimated;
           if (!e) return <span className="text-xs text-slate-600">published</span>;

@@ -265,6 +265,8 @@ const rj = columnHelper<ProvidersPageData['rejectionsByModel'][number]>();
 
 export function ProvidersView({ data, canChange, actions }: { data: ProvidersPageData; canChange: boolean; actions: ProviderActions }) {
   const router = useRouter();
+  // A deletion is a proposal: the rule stays listed until it is approved, so say where it went.
+  const [deletion, setDeletion] = useState<Proposal | null>(null);
   const healthColumns = [
     hp.accessor('name', {
       header: 'Provider',
@@ -405,6 +407,7 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
                   onConfirm={async () => {
                     const r = await actions.deleteRule(c.row.original.id);
                     if (!r.ok) return r.message;
+                    setDeletion(r);
                     router.refresh();
                   }}
                 />
@@ -447,6 +450,7 @@ export function ProvidersView({ data, canChange, actions }: { data: ProvidersPag
           actions={canChange ? <RuleDialog tenants={data.tenants} save={actions.saveRule} trigger={<Button size="sm">New rule</Button>} /> : null}
         />
         <CardBody>
+          {deletion ? <Submitted r={deletion} /> : null}
           <DataTable
             data={data.rules}
             columns={ruleColumns}

@@ -51,12 +51,12 @@ export interface DataTableColumnMeta {
   /** Not exported to CSV (action buttons). */
   noCsv?: boolean;
   className?: string;
-  /** Fitting the screen: 1 always shown; 2 hidden below 768 px; 3 hidden below 1280 px (default 1).
-   * What a person comes for (price, amount, status) stays 1. */
-  priority?: 1 | 2 | 3;
+  /** Fitting the screen: 1 always shown; 2 hidden below 768 px; 3 hidden below 1280 px; 4 hidden
+   * below 1536 px (default 1). What a person comes for (price, amount, status) stays 1. */
+  priority?: 1 | 2 | 3 | 4;
 }
 
-const PRIORITY_CLASS = { 1: '', 2: 'hidden md:table-cell', 3: 'hidden xl:table-cell' } as const;
+const PRIORITY_CLASS = { 1: '', 2: 'hidden md:table-cell', 3: 'hidden xl:table-cell', 4: 'hidden 2xl:table-cell' } as const;
 
 /** Exact equality on the string form of the value; '' / undefined clears the filter. */
 const equalsText = Object.assign(

@@ -68,7 +68,7 @@ const columns = [
     header: 'Capabilities',
     filterFn: exactFilter,
     enableSorting: false,
-    meta: { priority: 3, csv: ((r: ClientModelPricing) => r.capabilities.join('; ')) as (row: never) => unknown },
+    meta: { priority: 4, csv: ((r: ClientModelPricing) => r.capabilities.join('; ')) as (row: never) => unknown },
     cell: (c) => (
       <div className="flex max-w-64 flex-wrap gap-1">
         {c
@@ -101,7 +101,7 @@ const columns = [
     {
       id: 'savings',
       header: 'Ways to save',
-      meta: { priority: 3 },
+      meta: { priority: 4 },
       cell: (c) => {
         const s = c.row.original.savings;
         if (!s.caching && !s.batch) return <span className="text-slate-500">—</span>;
