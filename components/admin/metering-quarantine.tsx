@@ -10,7 +10,9 @@
 import Link from 'next/link';
 import type { QuarantinePage, QuarantineRow } from '@/lib/admin-views/metering';
 import { ActionDialog, type FormAction } from '../forms/action-form';
-import { Alert, Badge, EmptyState, StatusBadge, formatCount } from '../ui';
+import { Badge, StatusBadge } from '../ui/badge';
+import { Alert, EmptyState } from '../ui/feedback';
+import { formatCount } from '../ui/format';
 import { LocalTime } from '../ui/time';
 import { cn } from '../ui/cn';
 

@@ -1,15 +1,6 @@
 import type { ReactNode } from 'react';
 import { cn } from './cn';
 
-export function Spinner({ label = 'Loading', className }: { label?: string; className?: string }) {
-  return (
-    <span role="status" className={cn('inline-flex items-center gap-2 text-sm text-slate-600', className)}>
-      <span aria-hidden className="size-4 animate-spin rounded-full border-2 border-brand-600 border-r-transparent" />
-      <span>{label}…</span>
-    </span>
-  );
-}
-
 export function Skeleton({ className }: { className?: string }) {
   return <div aria-hidden className={cn('animate-pulse rounded-md bg-slate-200', className)} />;
 }

@@ -57,9 +57,3 @@ function relative(d: Date): string {
   for (const [unit, ms] of units) if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);
   return rtf.format(Math.round(diff / 1000), 'second');
 }
-
-/** The viewer's timezone name, for captions ("times in Europe/Paris"). */
-export function ViewerTimezone() {
-  const hydrated = useHydrated();
-  return <>{hydrated ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC'}</>;
-}

@@ -3,10 +3,6 @@
 import * as RadixTooltip from '@radix-ui/react-tooltip';
 import type { ReactNode } from 'react';
 
-export function TooltipProvider({ children }: { children: ReactNode }) {
-  return <RadixTooltip.Provider delayDuration={200}>{children}</RadixTooltip.Provider>;
-}
-
 /**
  * A tooltip on a focusable trigger (hover or keyboard focus shows it). When `children` is not
  * itself focusable, it is wrapped in a focusable span so keyboard users can reach the text.

@@ -133,7 +133,6 @@ export const routingRuleSchema = z
     if (v.action === 'rate_limit' && !v.rateLimitRpm)
       ctx.addIssue({ code: 'custom', path: ['rateLimitRpm'], message: 'A rate-limit rule needs requests per minute' });
   });
-export type RoutingRuleInput = z.input<typeof routingRuleSchema>;
 
 export const optimizerFormSchema = z.object({
   estimatedInputTokens: z.coerce.number().int('Whole tokens').min(0).max(10_000_000),
@@ -153,7 +152,6 @@ export const optimizerFormSchema = z.object({
     .optional(),
   tenantId: z.string().uuid().optional(),
 });
-export type OptimizerFormInput = z.input<typeof optimizerFormSchema>;
 
 export const USAGE_STATUS_VALUES = ['success', 'error', 'partial', 'cancelled'] as const;
 

@@ -82,16 +82,6 @@ export async function listAudit({ ctx, input }: { ctx: AdminContext; input: Audi
   return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
 }
 
-/** Audit rows about one resource (e.g. an approval request's history), oldest first. */
-export async function auditTrailFor(tx: Queryable, resourceType: string, resourceId: string): Promise<AuditRow[]> {
-  const rows = await tx
-    .select()
-    .from(auditLogs)
-    .where(and(eq(auditLogs.resourceType, resourceType), eq(auditLogs.resourceId, resourceId)))
-    .orderBy(auditLogs.createdAt, auditLogs.id);
-  return rows;
-}
-
 /** Rows about a resource OR carrying its id in metadata.approvalRequestId (executor changes). */
 export async function auditForApproval(tx: Queryable, approvalId: string): Promise<AuditRow[]> {
   return tx

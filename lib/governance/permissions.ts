@@ -53,16 +53,8 @@ export const ADMIN_PERMISSION_MATRIX = {
 export type Permission = keyof typeof ADMIN_PERMISSION_MATRIX;
 export const PERMISSIONS = Object.keys(ADMIN_PERMISSION_MATRIX) as Permission[];
 
-export function isPermission(value: string): value is Permission {
-  return Object.prototype.hasOwnProperty.call(ADMIN_PERMISSION_MATRIX, value);
-}
-
 export function hasPermission(role: AdminRole, permission: Permission): boolean {
   return (ADMIN_PERMISSION_MATRIX[permission] as readonly AdminRole[]).includes(role);
-}
-
-export function permissionsOf(role: AdminRole): Permission[] {
-  return PERMISSIONS.filter((p) => hasPermission(role, p));
 }
 
 /**
@@ -106,7 +98,6 @@ export const TENANT_PERMISSION_MATRIX = {
 } as const satisfies Record<string, readonly TenantRole[]>;
 
 export type TenantPermission = keyof typeof TENANT_PERMISSION_MATRIX;
-export const TENANT_PERMISSIONS = Object.keys(TENANT_PERMISSION_MATRIX) as TenantPermission[];
 
 export function tenantHasPermission(role: TenantRole, permission: TenantPermission): boolean {
   return (TENANT_PERMISSION_MATRIX[permission] as readonly TenantRole[]).includes(role);

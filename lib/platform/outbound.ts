@@ -84,10 +84,6 @@ export function forbiddenAddressReason(address: string): string | null {
   return 'not an IP address';
 }
 
-export function isForbiddenAddress(address: string): boolean {
-  return forbiddenAddressReason(address) !== null;
-}
-
 export function outboundAllowList(env: Record<string, string | undefined> = process.env): Set<string> {
   return new Set(
     (env.RADIANT_OUTBOUND_ALLOW ?? '')
