@@ -13,7 +13,7 @@
  * bind the app role, the platform role and the owner alike. Corrections: void + reissue; the
  * replacement carries replaces_invoice_id.
  */
-import { and, asc, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '@/lib/db/client';
 import { invoiceLines, invoiceNumberCounters, invoices, tenants } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
@@ -110,11 +110,6 @@ export async function loadUsageByTenant(tx: Tx, tenantIds: readonly string[], pe
     out.set(x.tenant_id, list);
   }
   return out;
-}
-
-/** A tenant's usage per model booked to a period. */
-export async function loadTenantUsage(tx: Tx, tenantId: string, period: string): Promise<ModelUsage[]> {
-  return (await loadUsageByTenant(tx, [tenantId], period)).get(tenantId) ?? [];
 }
 
 export interface BillTenantResult {
@@ -610,13 +605,4 @@ export async function listInvoices(
       offset,
     };
   }, db);
-}
-
-/** Live (non-void) issued invoices of a period, for exports and checks. */
-export async function liveInvoicesForPeriod(tx: Tx, period: string): Promise<InvoiceRow[]> {
-  return tx
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.period, assertPeriod(period)), inArray(invoices.status, ['pending', 'paid', 'failed', 'refunded'])))
-    .orderBy(asc(invoices.invoiceNumber));
 }

@@ -115,14 +115,6 @@ async function highWater(db?: Db): Promise<number> {
   }, db);
 }
 
-/** The rollup's high-water mark: events with seq above it are not folded in yet. */
-export async function rolledUpThrough(db?: Db): Promise<number> {
-  return withPlatform(async (tx) => {
-    const [r] = await queryRows<{ last_seq: string | number }>(tx, sql`SELECT last_seq FROM usage_rollup_state WHERE id = 1`);
-    return Number(r?.last_seq ?? 0);
-  }, db);
-}
-
 async function rollupBatch(
   high: number,
   batchSize: number,

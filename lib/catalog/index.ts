@@ -9,15 +9,10 @@ import type { CatalogModel, CatalogProvider } from './types';
 
 export * from './types';
 export { CATALOG_PROVIDERS, CATALOG_MODELS, DEFAULT_FALLBACK_CHAINS };
-export { QUALITY_BY_TIER } from './data/models';
-export type { QualityTier } from './data/models';
 
 export const CATALOG_PROVIDER_BY_ID: ReadonlyMap<string, CatalogProvider> = new Map(CATALOG_PROVIDERS.map((p) => [p.id, p]));
 
 export const CATALOG_MODEL_BY_ID: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.map((m) => [m.id, m]));
-
-/** Client name -> model. */
-export const CATALOG_MODEL_BY_NAME: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.map((m) => [m.name, m]));
 
 /** Name or alias -> model (names and aliases are unique across the catalog; tested). */
 const BY_NAME_OR_ALIAS: ReadonlyMap<string, CatalogModel> = new Map(CATALOG_MODELS.flatMap((m) => [m.name, ...m.aliases].map((key) => [key, m] as const)));

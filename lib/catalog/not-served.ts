@@ -7,6 +7,7 @@
 export const NOT_SERVED_PROVIDERS: Readonly<Record<string, string>> = {
   midjourney:
     'Midjourney has no official public API (images are made through its Discord bot and web app only); the third-party proxies that wrap Discord break its terms of service. Not offered to tenants.',
+  pika: 'Pika publishes no public API of its own (its models are reachable only through third-party hosts such as fal.ai, under their own wire formats and accounts), so RADIANT cannot call it. Not offered to tenants.',
 };
 
 export const NOT_SERVED_MODELS: Readonly<Record<string, string>> = {

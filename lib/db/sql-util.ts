@@ -38,7 +38,3 @@ export function tsParam(d: Date): string {
 export function startOfUtcMonth(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
-
-export function daysAgo(n: number, now = new Date()): Date {
-  return new Date(now.getTime() - n * 86_400_000);
-}

@@ -24,7 +24,7 @@ import { nodeRequest, nodeSink } from './http/node';
 import { sendJson, type GatewayRequest, type ResponseSink } from './http/types';
 import { webRequest, webSink } from './http/web';
 import { registry, type InvalidationTarget } from './invalidation';
-import { BudgetLedger, monthStart, nanoToDecimalString, toNano, type BudgetScope } from './limits/budget';
+import { BudgetLedger, nanoToDecimalString, toNano, type BudgetScope } from './limits/budget';
 import { InProcessLimiter, RedisLimiter, type Limiter } from './limits/limiter';
 import { gatewayLog } from './log';
 import { decryptSecret } from '../platform/secret-box';
@@ -361,5 +361,3 @@ function providerKeyDecrypter(): SecretDecrypter {
     }
   };
 }
-
-export { monthStart };

@@ -8,13 +8,10 @@ import { newRequestId } from './pipeline/context';
 import type { GatewayOptions } from './config';
 
 export { Gateway, newRequestId };
-export type { GatewayStats } from './gateway';
-export type { ModelListItem } from './endpoints/models';
+
 export type { GatewayOptions } from './config';
-export { invalidateApiKey, invalidateTenant, invalidateCatalog } from './invalidation';
+export { invalidateApiKey, invalidateTenant } from './invalidation';
 export { purgeExpiredRequestLogs } from './request-logs';
-export { purgeExpiredIdempotencyKeys } from './idempotency';
-export { toOpenAIError, GatewayError } from './errors';
 
 const GLOBAL_KEY = Symbol.for('radiant.gateway');
 type G = typeof globalThis & { [GLOBAL_KEY]?: Gateway };

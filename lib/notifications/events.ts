@@ -17,7 +17,7 @@
  * The global Slack webhook (SLACK_WEBHOOK_URL) receives the team-wide events (GLOBAL_SLACK_EVENTS).
  */
 import { z } from 'zod';
-import { APPROVAL_TYPES, RISK_LEVELS, type AdminRole, type Permission } from '../governance/permissions';
+import { APPROVAL_TYPES, RISK_LEVELS, type Permission } from '../governance/permissions';
 import { periodSchema } from '../platform/schemas';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -397,11 +397,6 @@ export const GLOBAL_SLACK_EVENTS: readonly NotificationEvent[] = [
   'metering.quarantined',
 ];
 
-export function isNotificationEvent(v: string): v is NotificationEvent {
-  return (NOTIFICATION_EVENTS as readonly string[]).includes(v);
-}
-
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** Roles are resolved by the notifier; exported for docs/tests. */
-export type { AdminRole };

@@ -13,7 +13,7 @@
 import type { ApprovalView } from '../governance/approvals';
 import { dec } from '../pricing/money';
 import type { Severity } from './events';
-import { notify, notifyInBackground, type NotifyResult } from './notifier';
+import { notifyInBackground } from './notifier';
 
 /** Approval lifecycle: pending -> approval.requested; executed -> approval.approved;
  * rejected / expired / failed -> the matching event (cancelled notifies nobody). */
@@ -184,4 +184,3 @@ export function notifyBudgetSpend(input: {
 }
 
 /** Awaitable form of notify for callers that want the outcome (scripts, tests). */
-export { notify, type NotifyResult };

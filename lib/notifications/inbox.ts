@@ -98,8 +98,6 @@ export async function listAdminNotifications({ ctx, input }: { ctx: AdminContext
   return list((fn) => withPlatform(fn), adminOwner(ctx), input);
 }
 
-export const markReadInputSchema = z.object({ id: z.string() });
-
 export async function markAdminNotificationRead({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<NotificationItem> {
   if (!isUuid(input.id)) throw new NotFoundError('No such notification');
   const row = await withPlatform(async (tx) => {

@@ -12,7 +12,7 @@
  *   - SLACK_WEBHOOK_URL (global) gets team-wide events through a broadcast row (admin_id and
  *     tenant_id both null: the message of record, shown to nobody's inbox).
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { queryRows } from '../db/client';
 import { administrators, models, notificationDeliveries, notifications, providers, tenants, users } from '../db/schema';
@@ -214,10 +214,4 @@ export async function notify<E extends NotificationEvent>(event: E, payload: Eve
 /** Fire-and-forget form for hot paths (the gateway): returns immediately. */
 export function notifyInBackground<E extends NotificationEvent>(event: E, payload: EventPayloadInput<E>): void {
   void notify(event, payload);
-}
-
-/** Test/ops helper: deliveries of one notification row. */
-export async function deliveriesFor(notificationIds: string[], db?: Db) {
-  if (notificationIds.length === 0) return [];
-  return withPlatform((tx) => tx.select().from(notificationDeliveries).where(inArray(notificationDeliveries.notificationId, notificationIds)), db);
 }

@@ -227,16 +227,6 @@ function histogramChild(key: string, make: () => { observe(v: number): void }): 
   return c;
 }
 
-// ---- recording (hot path) ------------------------------------------------------------------
-
-/** Model and provider names the catalog gained at run time (DB-added models), so they get
- * their own label instead of "other". Bounded. */
-export function allowMetricLabels(values: { models?: Iterable<string>; providers?: Iterable<string> }): void {
-  const m = getMetrics();
-  if (values.models) m.models.add(values.models);
-  if (values.providers) m.providers.add(values.providers);
-}
-
 export interface RequestLabels {
   /** Route TEMPLATE, e.g. "/api/v1/chat/completions" or "/api/admin/approvals/[id]" — never a raw URL. */
   route: string;

@@ -5,8 +5,6 @@
  */
 import { AppError, InvalidStateError } from '@/lib/errors';
 
-export { NoEligibleModelError, ValidationError } from '@/lib/errors';
-
 /** No known-cost model is similar enough (same category and pricing type) to estimate from. */
 export class EstimateUnavailableError extends AppError {
   readonly code = 'estimate_unavailable';

@@ -97,11 +97,6 @@ export function toDbString(value: DecimalInput): string {
   return d.toFixed();
 }
 
-/** Fixed decimals for display and for invoice money (e.g. "12.30"). */
-export function toFixed(value: DecimalInput, places: number): string {
-  return dec(value).toFixed(places);
-}
-
 /** Display only: never feed the result back into money arithmetic. */
 export function toDisplayNumber(value: DecimalInput): number {
   return dec(value).toNumber();

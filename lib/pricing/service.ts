@@ -7,9 +7,9 @@
  * here chooses the database role.
  */
 import crypto from 'node:crypto';
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
-import { estimatedCostAlerts, hipaaConfig, modelCostHistory, models, providers, tenantModelAccess } from '../db/schema';
+import { estimatedCostAlerts, hipaaConfig, modelCostHistory, models, tenantModelAccess } from '../db/schema';
 import { hipaaOnlyFrom, tenantMayUse } from '../catalog/visibility';
 import { loadCatalog, loadPlatformOverrides, loadTenantOverrides, type ModelRow } from '../catalog/repository';
 import { costColumns } from '../catalog/sync';
@@ -253,13 +253,4 @@ export async function refreshEstimates(
     updated.push(target.id);
   }
   return updated;
-}
-
-/** Enabled-state facts for admin screens: which providers are on. */
-export async function providerSwitches(q: Queryable, ids?: string[]) {
-  const rows = await q
-    .select({ id: providers.id, enabled: providers.enabled })
-    .from(providers)
-    .where(ids ? inArray(providers.id, ids) : undefined);
-  return new Map(rows.map((r) => [r.id, r.enabled]));
 }

@@ -329,7 +329,7 @@ export const CATALOG_PROVIDERS: CatalogProvider[] = [
     name: 'pika',
     displayName: 'Pika Labs',
     category: 'video_generation',
-    description: 'Creative AI video platform (no public API of its own: not callable, see lib/gateway/adapters/pika.ts)',
+    description: 'Creative AI video platform (no public API of its own: not callable, see lib/catalog/not-served.ts)',
     website: 'https://pika.art',
     apiBaseUrl: 'https://api.pika.art/v1',
     authType: 'bearer',

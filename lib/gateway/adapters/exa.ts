@@ -24,8 +24,6 @@ import { searchAdapter } from './search-provider';
 import { providerError, isRecord, kindForStatus, parseJsonBody, type TranslatedError, type UpstreamErrorKind } from './shared';
 import { SEARCH_DEFAULT_MAX_RESULTS, clip, type SearchRequest } from './search-types';
 
-export const EXA_MAX_RESULTS = 100;
-
 const dateTime = (d: string) => (/^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T00:00:00.000Z` : d);
 
 export function toExaRequest(req: SearchRequest): Record<string, unknown> {
@@ -74,8 +72,6 @@ export function fromExaError(status: number, body: unknown): TranslatedError {
   if (status === 402) t.body.error.message = 'The upstream provider (Exa) refused the request: the gateway account has no credits left.';
   return t;
 }
-
-export type { SearchCall } from './search-provider';
 
 const EXA = searchAdapter(
   { label: 'Exa', headers: exaHeaders, body: toExaRequest, translateError: fromExaError },

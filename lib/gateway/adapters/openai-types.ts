@@ -226,12 +226,8 @@ export const chatCompletionRequestSchema = z.looseObject({
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
-export type UserContentPart = z.infer<typeof userContentPartSchema>;
-export type FunctionTool = z.infer<typeof functionToolSchema>;
 export type Tool = z.infer<typeof toolSchema>;
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;
-export type ResponseFormat = z.infer<typeof responseFormatSchema>;
-export type RequestToolCall = z.infer<typeof toolCallSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Embeddings
@@ -358,8 +354,4 @@ export interface OpenAIErrorBody {
 
 export function openAIError(message: string, type: string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
   return { error: { message, type, param, code } };
-}
-
-export function emptyUsage(): Usage {
-  return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 }

@@ -204,17 +204,10 @@ async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGen
 /** The terminator OpenAI sends after the last chunk. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-const encoder = new TextEncoder();
-export const SSE_DONE_BYTES: Uint8Array = encoder.encode(SSE_DONE);
-
 /** `data: <json>\n\n` (with an `event:` line when given). JSON never contains raw newlines. */
 export function encodeSse(obj: unknown, event?: string): string {
   const data = `data: ${JSON.stringify(obj)}\n\n`;
   return event ? `event: ${event}\n${data}` : data;
-}
-
-export function encodeSseBytes(obj: unknown, event?: string): Uint8Array {
-  return encoder.encode(encodeSse(obj, event));
 }
 
 /** Encodes an arbitrary (possibly multi-line) string as one SSE event. */

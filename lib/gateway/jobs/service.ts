@@ -65,8 +65,3 @@ export async function stopJobsFor(gw: GatewayServices): Promise<void> {
   RUNTIMES.delete(gw);
   await e.poller?.stop();
 }
-
-/** Run one poller tick now (tests). */
-export async function tickJobs(gw: GatewayServices): Promise<void> {
-  await RUNTIMES.get(gw)?.poller?.tick();
-}

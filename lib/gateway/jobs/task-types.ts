@@ -205,12 +205,6 @@ export function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
-export function numOrNull(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)) return Number(v);
-  return null;
-}
-
 /** A decimal-seconds string ("5", "5.1") from a number or numeric string; null otherwise. */
 export function secondsString(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return String(v);
@@ -222,12 +216,6 @@ export function secondsString(v: unknown): string | null {
 export function parseSize(size: string | null): [number, number] | null {
   const m = /^(\d{2,5})x(\d{2,5})$/.exec(size ?? '');
   return m ? [Number(m[1]), Number(m[2])] : null;
-}
-
-export function gcdRatio(w: number, h: number): string {
-  const g = (a: number, b: number): number => (b === 0 ? a : g(b, a % b));
-  const d = g(w, h);
-  return `${w / d}:${h / d}`;
 }
 
 export function oneOf<T>(value: T, allowed: readonly T[], param: string, what: string): ValidationIssue | null {

@@ -86,20 +86,6 @@ export async function listWebhooks(tenantId: string, db?: Db): Promise<WebhookVi
   return rows.map(view);
 }
 
-export async function setWebhookEnabled(tenantId: string, id: string, enabled: boolean, db?: Db): Promise<void> {
-  const r = await withTenant(
-    tenantId,
-    (tx) =>
-      tx
-        .update(tenantWebhooks)
-        .set({ enabled, updatedAt: new Date() })
-        .where(and(eq(tenantWebhooks.id, id), eq(tenantWebhooks.tenantId, tenantId)))
-        .returning({ id: tenantWebhooks.id }),
-    db,
-  );
-  if (r.length === 0) throw new NotFoundError('Webhook not found.');
-}
-
 export async function deleteWebhook(tenantId: string, id: string, db?: Db): Promise<void> {
   const r = await withTenant(
     tenantId,

@@ -29,8 +29,8 @@ import { observeWriterHealth } from './metrics';
 import { quarantineRows, raiseQuarantineNotice, type QuarantineRecord } from './quarantine';
 import { errorText, isRowError, priceOf, sqlState, toLine, writeRows, type MeteringItem, type PendingUsage, type RowLine } from './rows';
 
-export { priceOf, sqlState, writeRows } from './rows';
-export type { MeteringItem, PendingRejection, PendingRequestLog, PendingUsage, UsageStatus } from './rows';
+export { priceOf } from './rows';
+export type { MeteringItem, PendingUsage, UsageStatus } from './rows';
 
 export interface WriterOptions {
   db: () => Promise<Db>;

@@ -3,7 +3,6 @@
 import type { z } from 'zod';
 import { ValidationError, fromZodIssues } from '../../errors';
 import { GatewayError } from '../errors';
-import type { RequestContext } from '../pipeline/context';
 
 export function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) throw new GatewayError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
@@ -18,17 +17,6 @@ export function validate<S extends z.ZodType>(schema: S, json: unknown, what = '
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ValidationError(what, fromZodIssues(parsed.error.issues));
   return parsed.data;
-}
-
-/** Reads the whole body (413 above the limit) and validates it as JSON against `schema`. */
-export async function readJsonBody<S extends z.ZodType>(
-  ctx: RequestContext,
-  schema: S,
-  limitBytes: number,
-  what?: string,
-): Promise<{ raw: Buffer; body: z.output<S> }> {
-  const raw = await ctx.req.readBody(limitBytes);
-  return { raw, body: validate(schema, parseJson(raw), what) };
 }
 
 /**

@@ -22,10 +22,6 @@ export function endOpenStreams(): number {
   return n;
 }
 
-export function openStreamCount(): number {
-  return open.size;
-}
-
 /** Tests: a gateway started after another shut down in the same process. */
 export function resetOpenStreams(): void {
   ending = false;
