@@ -172,16 +172,20 @@ export async function createApiKey({ ctx, input }: { ctx: KeyManagementCtx; inpu
   return { key: material.key, apiKey: view(row) };
 }
 
-export async function listApiKeys({ ctx }: { ctx: KeyManagementCtx }): Promise<ApiKeyView[]> {
+/** The caller's keys, newest first; `limit` caps a screen's list (a tenant with 100,000 keys sent
+ * 36 MB to the portal's keys page). */
+export async function listApiKeys({ ctx, input }: { ctx: KeyManagementCtx; input?: { limit?: number } }): Promise<ApiKeyView[]> {
   const who = scopeOf(ctx);
   const rows = await withTenant(
     ctx.tenantId,
-    (tx) =>
-      tx
+    (tx) => {
+      const q = tx
         .select()
         .from(apiKeys)
         .where(who.all ? eq(apiKeys.tenantId, ctx.tenantId) : and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.userId, who.userId!)))
-        .orderBy(desc(apiKeys.createdAt)),
+        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+      return input?.limit ? q.limit(input.limit) : q;
+    },
     ctx.db,
   );
   const now = Date.now();

@@ -23,6 +23,7 @@ import { invoices } from '../../lib/db/schema';
 import { invoiceListParamsSchema, listInvoicesPage, type InvoiceListRow } from '../../lib/billing/invoice-list';
 import { adminSession, createAdmin } from '../governance/helpers';
 import { addMonths } from '../../lib/billing/period';
+import { listApiKeys } from '../../lib/gateway/keys';
 
 let db: Db;
 const base = 'http://radiant.test';
@@ -246,5 +247,20 @@ describe('invoice lists', () => {
     expect(csv[0]).toEqual(['invoice', 'tenant', 'period', 'status', 'currency', 'total', 'issued_at', 'due_at', 'paid_at']);
     expect(csv.slice(1).filter((r) => r.length > 1)).toHaveLength(65);
     useSession(null);
+  });
+});
+
+describe('portal API keys page', () => {
+  it("shows the newest keys up to its cap, newest first, only the tenant's own", async () => {
+    const a = await createTenant(db);
+    const b = await createTenant(db);
+    const owner = await createUser(db, a.id, { role: 'owner' });
+    for (let i = 0; i < 7; i++) await createApiKeyRow(db, a.id, { name: `k${i}`, createdAt: new Date(Date.UTC(2020, 0, 1 + i)) });
+    await createApiKeyRow(db, b.id, { name: 'other tenant' });
+    const ctx = { tenantId: a.id, actor: { type: 'tenant_user' as const, userId: owner.id, email: owner.email, role: 'owner' as const }, db, requestId: 'r' };
+    expect((await listApiKeys({ ctx, input: { limit: 3 } })).map((k) => k.name)).toEqual(['k6', 'k5', 'k4']);
+    const all = await listApiKeys({ ctx });
+    expect(all).toHaveLength(7);
+    expect(all.map((k) => k.name)).not.toContain('other tenant');
   });
 });
