@@ -62,14 +62,20 @@ function vitestStage(name: string, env: NodeJS.ProcessEnv, extraArgs: string[] =
   results.push({ name: `vitest (${name})`, passed, failed, skipped, ok: code === 0, seconds: (Date.now() - started) / 1000 });
 }
 
-/** Type-check, lint (the architecture rules live in eslint.config.mjs) and check the formatting
- * (Prettier, .prettierrc.json; `npm run format` fixes it) of the whole tree. */
+/** Type-check, lint (the architecture rules live in eslint.config.mjs), check the formatting
+ * (Prettier, .prettierrc.json; `npm run format` fixes it) and find unused files and exports
+ * (knip, knip.json: an export nothing imports is dead code or a missing screen) in the whole tree. */
 function staticStage(env: NodeJS.ProcessEnv): void {
   const started = Date.now();
-  const codes = [run('npx', ['tsc', '--noEmit'], env), run('npx', ['eslint', '.'], env), run('npx', ['prettier', '--check', '--log-level', 'warn', '.'], env)];
+  const codes = [
+    run('npx', ['tsc', '--noEmit'], env),
+    run('npx', ['eslint', '.'], env),
+    run('npx', ['prettier', '--check', '--log-level', 'warn', '.'], env),
+    run('npx', ['knip', '--no-progress', '--no-config-hints'], env),
+  ];
   const failed = codes.filter((c) => c !== 0).length;
   results.push({
-    name: 'typecheck + lint + format',
+    name: 'typecheck + lint + format + knip',
     passed: codes.length - failed,
     failed,
     skipped: 0,

@@ -9,12 +9,12 @@ import { providers, tenants } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { getMarginReport, MARGIN_GROUPS, type MarginGroupBy, type MarginReport } from '../billing/books';
 import { listExports, type ExportLogView } from '../billing/exports';
-import { getInvoiceAdmin, listInvoices, type InvoiceListFilters, type InvoiceListItem, type InvoiceView } from '../billing/invoices';
+import { getInvoiceAdmin, type InvoiceView } from '../billing/invoices';
 import { currentPeriod, previousPeriod } from '../billing/period';
 import { listPeriods, type PeriodSummary } from '../billing/periods';
 import { getReconciliation, type ReconciliationOverview } from '../billing/reconciliation';
 import { listBillingRuns, type BillingRunView } from '../billing/runs';
-import { INVOICE_STATUSES } from '../db/schema';
+
 import { PERIOD_RE } from '../platform/schemas';
 
 type Opt = { id: string; name: string };
@@ -59,32 +59,6 @@ export async function getRunsPage(): Promise<RunsPageData> {
     periods: recentPeriods(),
     defaultPeriod: previousPeriod(),
     active: runs.some((r) => r.status === 'running' || r.status === 'queued'),
-  };
-}
-
-export const INVOICE_STATUS_VALUES = INVOICE_STATUSES;
-
-export interface InvoicesPageData {
-  items: InvoiceListItem[];
-  total: number;
-  tenants: Opt[];
-  periods: string[];
-  filters: { period: string; status: string; tenantId: string; q: string };
-}
-
-export async function getInvoicesPage(raw: Record<string, string | undefined>): Promise<InvoicesPageData> {
-  const filters: InvoiceListFilters = { limit: 500 };
-  if (raw.period && PERIOD_RE.test(raw.period)) filters.period = raw.period;
-  if (raw.status && (INVOICE_STATUSES as readonly string[]).includes(raw.status)) filters.status = raw.status as InvoiceListFilters['status'];
-  if (raw.tenantId && /^[0-9a-f-]{36}$/i.test(raw.tenantId)) filters.tenantId = raw.tenantId;
-  if (raw.q && raw.q.trim()) filters.q = raw.q.trim().slice(0, 100);
-  const [list, tenantRows] = await Promise.all([listInvoices(filters), tenantOptions()]);
-  return {
-    items: list.items,
-    total: list.total,
-    tenants: tenantRows,
-    periods: recentPeriods(),
-    filters: { period: filters.period ?? '', status: filters.status ?? '', tenantId: filters.tenantId ?? '', q: filters.q ?? '' },
   };
 }
 

@@ -22,4 +22,3 @@ export const createKeyFormSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
 });
-export type CreateKeyForm = z.input<typeof createKeyFormSchema>;

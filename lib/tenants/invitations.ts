@@ -158,30 +158,6 @@ export async function listTenantInvitations({ actor, tenantId }: { actor: Tenant
   return rows.map((r) => view(r));
 }
 
-export async function revokeTenantInvitation({ actor, tenantId, id }: { actor: TenantActor; tenantId: string; id: string }): Promise<TenantInvitationView> {
-  authorize(actor, tenantId, 'tenants.manage', 'users.manage');
-  if (!isUuid(id)) throw new NotFoundError('No such invitation');
-  return onTenantPath(actor, tenantId, async (tx) => {
-    const [r] = await tx
-      .select()
-      .from(tenantInvitations)
-      .where(and(eq(tenantInvitations.id, id), eq(tenantInvitations.tenantId, tenantId)))
-      .for('update');
-    if (!r) throw new NotFoundError('No such invitation');
-    if (r.status !== 'pending') throw new ConflictError(`This invitation is already ${r.status}`);
-    const [u] = await tx.update(tenantInvitations).set({ status: 'revoked', revokedAt: new Date() }).where(eq(tenantInvitations.id, r.id)).returning();
-    await writeAudit(tx, {
-      ...auditFields(actor, tenantId),
-      action: 'tenant_invitation.revoked',
-      resourceType: 'tenant_invitation',
-      resourceId: r.id,
-      oldValues: { status: r.status },
-      newValues: { status: 'revoked', email: r.email },
-    });
-    return view(u!);
-  });
-}
-
 export type DescribedInvitation =
   { ok: true; email: string; role: string; tenantName: string; expiresAt: string } | { ok: false; reason: 'invalid' | 'accepted' | 'revoked' | 'expired' };
 

@@ -5,7 +5,7 @@ import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { proposeChange } from '@/lib/governance/approvals';
 import { asAdmin } from '@/lib/tenants/actor';
-import { inviteTenantUser, revokeTenantInvitation } from '@/lib/tenants/invitations';
+import { inviteTenantUser } from '@/lib/tenants/invitations';
 import { createTenant, proposeTenantStatus, updateTenant } from '@/lib/tenants/lifecycle';
 import { requestOrigin } from '@/lib/tenants/origin';
 import { changePersonRole, removePerson, transferOwnership } from '@/lib/tenants/people';
@@ -113,15 +113,6 @@ export async function inviteTenantUserAction(input: unknown) {
     const r = await inviteTenantUser({ actor: asAdmin(ctx), tenantId: tenantIdOf(input), input: input as never, baseUrl: await requestOrigin() });
     return { email: r.invitation.email, acceptUrl: r.acceptUrl };
   });
-}
-
-export async function revokeTenantInvitationAction(input: unknown) {
-  return runAction(async () => {
-    const ctx = await requireAdmin('tenants.manage');
-    const p = z.object({ tenantId: z.uuid(), id: z.uuid() }).parse(input);
-    await revokeTenantInvitation({ actor: asAdmin(ctx), tenantId: p.tenantId, id: p.id });
-    return null;
-  }, 'Invitation revoked.');
 }
 
 export async function changeRoleAction(input: unknown) {
