@@ -22,6 +22,7 @@ import { listen, startRadiantServer } from '../lib/server/node-server';
 import { assertProductionReady } from '../lib/server/production';
 import { accountsSection } from '../lib/server/start-info';
 import { closeDb } from '../lib/db/client';
+import { installPostgresWriteGuard } from '../lib/db/postgres-guard';
 import { loadFastPath } from '../lib/server/fast-path';
 
 function buildIfNeeded(): void {
@@ -44,6 +45,7 @@ async function bounded(what: string, p: () => Promise<unknown>, ms: number): Pro
 }
 
 async function main(): Promise<void> {
+  installPostgresWriteGuard(); // a database blip must not kill the process (lib/db/postgres-guard.ts)
   assertProductionReady(); // production mode without real secrets: refuse (docs/security.md)
   const port = Number(process.env.PORT ?? 3000);
   const hostname = process.env.HOST ?? '0.0.0.0';
