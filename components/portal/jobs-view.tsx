@@ -3,23 +3,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/feedback';
 import { Money } from '@/components/ui/money';
 import { LocalTime } from '@/components/ui/time';
-
-export interface JobRowView {
-  id: string;
-  publicId: string;
-  kind: 'video' | '3d';
-  model: string;
-  status: string;
-  progress: number;
-  price: string | null;
-  estimatedPrice: string | null;
-  seconds: string | null;
-  hasPreview: boolean;
-  hasContent: boolean;
-  error: string | null;
-  createdAt: Date;
-  completedAt: Date | null;
-}
+import type { PortalJobRow } from '@/lib/gateway/jobs/views';
 
 export function Pager({ page, pages, total, base }: { page: number; pages: number; total: number; base: string }) {
   const sep = base.includes('?') ? '&' : '?';
@@ -45,7 +29,7 @@ export function Pager({ page, pages, total, base }: { page: number; pages: numbe
 }
 
 /** The tenant's jobs: price only (charged, or held while running). */
-export function JobsTable({ rows, page, pages, total }: { rows: JobRowView[]; page: number; pages: number; total: number }) {
+export function JobsTable({ rows, page, pages, total }: { rows: PortalJobRow[]; page: number; pages: number; total: number }) {
   if (total === 0) return <EmptyState title="No jobs yet" description="Create one with POST /api/v1/videos or /api/v1/3d/generations." />;
   return (
     <>
