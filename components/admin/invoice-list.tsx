@@ -8,6 +8,7 @@ import { ServerTable, serverColumnHelper } from '../data-table/server-table';
 import { StatusBadge } from '../ui/badge';
 import { Money } from '../ui/money';
 import { LocalTime } from '../ui/time';
+import { InvoiceDownloadLinks } from '../billing/invoice-download-links';
 
 export function AdminInvoiceList({ page, sort, dir, csvHref }: { page: Page<InvoiceListRow>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
   const c = serverColumnHelper<InvoiceListRow>();
@@ -48,24 +49,7 @@ export function AdminInvoiceList({ page, sort, dir, csvHref }: { page: Page<Invo
       id: 'download',
       header: 'Download',
       meta: { priority: 3 },
-      cell: (x) => (
-        <span className="flex gap-2 text-xs">
-          <a
-            className="text-brand-700 underline"
-            href={`/api/admin/invoices/${x.row.original.id}.pdf`}
-            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as PDF`}
-          >
-            PDF
-          </a>
-          <a
-            className="text-brand-700 underline"
-            href={`/api/admin/invoices/${x.row.original.id}.csv`}
-            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as CSV`}
-          >
-            CSV
-          </a>
-        </span>
-      ),
+      cell: (x) => <InvoiceDownloadLinks base="/api/admin/invoices" id={x.row.original.id} invoiceNumber={x.row.original.invoiceNumber} />,
     }),
   ];
   return (

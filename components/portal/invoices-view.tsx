@@ -15,6 +15,7 @@ import { Money } from '../ui/money';
 import { DescriptionList } from '../ui/page';
 import { LocalTime } from '../ui/time';
 import { usageHref } from './usage-view';
+import { InvoiceDownloadLinks } from '../billing/invoice-download-links';
 
 /** The tenant's invoices: a server-side keyset page (filters, sort and page in the URL). */
 export function PortalInvoicesTable({ page, sort, dir, csvHref }: { page: Page<InvoiceListRow>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
@@ -48,24 +49,7 @@ export function PortalInvoicesTable({ page, sort, dir, csvHref }: { page: Page<I
       id: 'download',
       header: 'Download',
       meta: { priority: 2 },
-      cell: (x) => (
-        <span className="flex gap-2 text-xs">
-          <a
-            className="text-brand-700 underline"
-            href={`/api/portal/invoices/${x.row.original.id}.pdf`}
-            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as PDF`}
-          >
-            PDF
-          </a>
-          <a
-            className="text-brand-700 underline"
-            href={`/api/portal/invoices/${x.row.original.id}.csv`}
-            aria-label={`Download ${x.row.original.invoiceNumber ?? 'invoice'} as CSV`}
-          >
-            CSV
-          </a>
-        </span>
-      ),
+      cell: (x) => <InvoiceDownloadLinks base="/api/portal/invoices" id={x.row.original.id} invoiceNumber={x.row.original.invoiceNumber} />,
     }),
   ];
   return (
