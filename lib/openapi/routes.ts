@@ -424,7 +424,7 @@ const adminRoutes: RouteSpec[] = [
     auth: 'adminSession',
     permission: 'approvals.read',
     query: ApprovalListQuery,
-    responses: [ok('{ items: ApprovalView[], hasMore }')],
+    responses: [ok('`{ items: ApprovalView[], next }`: one keyset page; pass `next` as `cursor` for the following one.')],
   },
   {
     method: 'POST',
@@ -513,12 +513,12 @@ const adminRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/admin/audit',
     summary: 'Read the audit log',
-    description: '`format=csv` downloads CSV instead of JSON.',
+    description: 'One keyset page, newest first (`dir=asc` for oldest first); `format=csv` streams every matching entry instead.',
     tags: ['Audit'],
     auth: 'adminSession',
     permission: 'audit.read',
     query: AuditQuery,
-    responses: [ok('{ items: AuditRow[], hasMore } (or text/csv)')],
+    responses: [ok('`{ items: AuditRow[], next }` (or text/csv); pass `next` as `cursor` for the following page.')],
   },
   {
     method: 'GET',
