@@ -57,7 +57,10 @@ const AuditQuery = named('AuditQuery', auditFilterSchema.extend({ format: z.enum
 const Invite = named('Invite', inviteInputSchema);
 const CreateApiKey = named('CreateApiKey', createApiKeySchema);
 const ApiKey = named('ApiKey', apiKeyViewSchema);
-const ApiKeyList = named('ApiKeyList', z.object({ data: z.array(apiKeyViewSchema) }));
+const ApiKeyList = named(
+  'ApiKeyList',
+  z.object({ data: z.array(apiKeyViewSchema), next: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.') }),
+);
 const CreatedApiKey = named('CreatedApiKey', z.object({ key: z.string().describe('The full key: shown ONCE, store it now.'), apiKey: apiKeyViewSchema }));
 
 const BillingEntry = named(
@@ -610,6 +613,7 @@ const adminRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/admin/tenants/{id}/keys',
     summary: "A tenant's API keys",
+    description: 'One keyset page. Query: q, status, sort=created|name, dir, limit=25|50|100, cursor.',
     tags: ['Tenants'],
     auth: 'adminSession',
     permission: 'tenants.read',
@@ -943,6 +947,8 @@ const portalRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/portal/keys',
     summary: 'My API keys',
+    description:
+      'One keyset page. Query: q (name or prefix), status, sort=created|name, dir, limit=25|50|100, cursor. `format=csv` streams every matching key.',
     tags: ['Portal'],
     auth: 'tenantSession',
     permission: 'tenant role: owner, member',
