@@ -27,7 +27,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { failureFacts, finish } from '../stages/finish';
+import { failureFacts, finish, Outcome } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -122,26 +122,17 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   const failed = answer ? null : failureFacts(ctx, failure);
   // The provider made (and bills) the images even when the client left: metered. No answer: free.
   const cancelled = answer !== null && ctx.req.signal.aborted;
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: 'images.generations' },
-    {
-      answered: answer !== null,
-      usage: { images: answer?.result.units.images ?? 0, requests: 1 },
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? null,
-      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
-      send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
-      log: {
-        requestBody: body,
-        responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
-      },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, { images: answer?.result.units.images ?? 0, requests: 1 });
+  if (failed) o.failed(failed, failure);
+  else {
+    o.ttfbMs = Date.now() - ctx.start;
+    if (cancelled) o.status = 'cancelled';
+    else o.body = JSON.stringify({ created, data });
+  }
+  o.metadata = { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat };
+  o.requestBody = body;
+  o.responseBody = failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: 'images.generations' }, o);
 }
 
 /** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */
