@@ -25,7 +25,7 @@ import type { Thermal } from './thermal';
 import { imageAdapterFor, speechAdapterFor, transcriptionAdapterFor } from './adapters/media-adapters';
 
 /** Every kind of request the gateway serves; /api/v1/models lists the ones each model serves. */
-export const ENDPOINTS = ['chat', 'embeddings', 'images', 'speech', 'transcriptions', 'search', 'videos', '3d'] as const;
+export const ENDPOINTS = ['chat', 'embeddings', 'images', 'image_edits', 'speech', 'transcriptions', 'search', 'videos', '3d'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** Where each endpoint is served (the public paths, for /api/v1/models). */
@@ -33,6 +33,7 @@ export const ENDPOINT_PATHS: Record<Endpoint, readonly string[]> = {
   chat: ['/v1/chat/completions', '/v1/messages'],
   embeddings: ['/v1/embeddings'],
   images: ['/v1/images/generations'],
+  image_edits: ['/v1/images/edits'],
   speech: ['/v1/audio/speech'],
   transcriptions: ['/v1/audio/transcriptions'],
   search: ['/v1/search'],
@@ -55,6 +56,7 @@ const ENDPOINT_NAMES: Record<Endpoint, string> = {
   chat: 'chat completions',
   embeddings: 'embeddings',
   images: 'image generation',
+  image_edits: 'image editing',
   speech: 'speech',
   transcriptions: 'transcription',
   search: 'search',
@@ -72,6 +74,7 @@ const SERVES: Record<Endpoint, { categories: ReadonlySet<string>; wireFormats: R
   chat: { categories: new Set(['text_generation', 'reasoning', 'search']), wireFormats: new Set(['openai', 'anthropic', 'gemini']) },
   embeddings: { categories: new Set(['embedding']), wireFormats: new Set(['openai', 'voyage']) },
   images: { categories: new Set(['image_generation']), wireFormats: new Set(['openai', 'stability', 'bfl', 'ideogram']) },
+  image_edits: { categories: new Set(['image_generation']), wireFormats: new Set(['openai', 'stability', 'bfl', 'ideogram']) },
   speech: { categories: new Set(['text_to_speech', 'audio_generation']), wireFormats: new Set(['openai', 'elevenlabs']) },
   transcriptions: { categories: new Set(['speech_to_text', 'audio_generation']), wireFormats: new Set(['openai', 'deepgram', 'assemblyai']) },
   search: { categories: new Set(['search']), wireFormats: new Set(['exa', 'tavily']) },
@@ -90,6 +93,11 @@ export function servesEndpoint(m: GatewayModel, snap: CatalogSnapshot, endpoint:
   // Images, speech, transcription: the provider's adapter must take this model id too (BFL does
   // not host flux-schnell; openai-audio's tts models are not transcription models).
   if (endpoint === 'images') return imageAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
+  // Edits: the model's spec says so and its adapter has `edit` (Ideogram V_2 / V_2_TURBO only).
+  if (endpoint === 'image_edits') {
+    const a = imageAdapterFor(p.wireFormat);
+    return Boolean(a?.edit && a.spec(m.providerModelId)?.edits);
+  }
   if (endpoint === 'speech') return speechAdapterFor(p.wireFormat)?.spec(m.providerModelId) != null;
   if (endpoint === 'transcriptions') return transcriptionAdapterFor(p.wireFormat)?.supports(m.providerModelId) ?? false;
   return true;

@@ -159,6 +159,19 @@ const gatewayRoutes: RouteSpec[] = [
     responses: [ok('`{ created, data: [{ url | b64_json, revised_prompt? }] }`.')],
   },
   {
+    method: 'POST',
+    path: '/api/v1/images/edits',
+    summary: 'Edit an image',
+    description:
+      "OpenAI's image edits API (multipart: image PNG, mask PNG optional, prompt, model, n, size, response_format url | b64_json) for the models that take edits " +
+      "(ideogram-v2, ideogram-v2-turbo; others answer 400 naming `model`). The mask's fully transparent pixels (or the image's, without a mask) mark where to edit; " +
+      'files up to 10 MB. Metered per image. See docs/gateway.md "Image edits".',
+    tags: ['Gateway'],
+    auth: 'apiKey',
+    permission: 'key scope: images',
+    responses: [ok('`{ created, data: [{ url | b64_json }] }`.')],
+  },
+  {
     method: 'GET',
     path: '/api/v1/images/files/{id}',
     summary: 'An image RADIANT stored for its owner (one hour)',

@@ -143,19 +143,10 @@ describe('POST /api/v1/images/generations', () => {
     const res = await fetch(`${g.baseURL}/models`, { headers: { authorization: `Bearer ${t.key}` } });
     const list = ((await res.json()) as { data: Array<{ id: string; endpoints?: string[] }> }).data;
     const by = new Map(list.map((m) => [m.id, m]));
-    for (const id of [
-      'dall-e-3',
-      'dall-e-3-hd',
-      'sdxl',
-      'sd3-large',
-      'stable-image-ultra',
-      'flux-pro-1.1',
-      'flux-pro-1.1-ultra',
-      'ideogram-v2',
-      'ideogram-v2-turbo',
-    ]) {
+    for (const id of ['dall-e-3', 'dall-e-3-hd', 'sdxl', 'sd3-large', 'stable-image-ultra', 'flux-pro-1.1', 'flux-pro-1.1-ultra']) {
       expect(by.get(id)?.endpoints, id).toEqual(['/v1/images/generations']);
     }
+    for (const id of ['ideogram-v2', 'ideogram-v2-turbo']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/images/generations', '/v1/images/edits']);
     for (const id of ['tts-1', 'tts-1-hd', 'multilingual-v2', 'turbo-v2.5']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/audio/speech']);
     for (const id of ['whisper-1', 'nova-2', 'nova-2-medical', 'assemblyai-best']) expect(by.get(id)?.endpoints, id).toEqual(['/v1/audio/transcriptions']);
     expect(by.has('midjourney-v6')).toBe(false);

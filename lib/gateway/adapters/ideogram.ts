@@ -15,9 +15,15 @@
  *   counted; none left = content-policy error.
  * - `url` is Ideogram's signed, expiring link (needs no key): handed to the client as is
  *   (spec.urls 'provider_signed'); for `b64_json` RADIANT downloads it.
+ * - POST /edit (legacy; V_2 and V_2_TURBO only), multipart: `image_file` (the image, JPEG, WebP
+ *   or PNG, at most 10 MB), `mask` (black and white, the image's size: black = edit, white =
+ *   keep), `prompt`, `model`, `num_images` (1-8), `magic_prompt_option` -> the same answer as
+ *   /generate; the edited image keeps the input's size. OpenAI's mask (alpha 0 = edit) arrives
+ *   decoded as the request's EditRegion and is sent as Ideogram's black-is-edit PNG.
  * - Errors: 400 bad request, 401 not authorized, 422 "Prompt failed the safety check"
  *   (content policy), 429 rate limited; the message is read from `error` / `message` / `detail`.
  */
+import { Readable } from 'node:stream';
 import {
   callJson,
   errorMessageOf,
@@ -25,13 +31,16 @@ import {
   invalidUpstream,
   upstreamError,
   type ErrorTranslator,
+  multipartBody,
   type ImageAdapter,
+  type ImageEditRequest,
   type ImageModelSpec,
   type ImageOut,
   type ImageRequest,
   type ImageResult,
   type MediaCallContext,
 } from './media';
+import { blackIsEditMask } from '../media/image-upload';
 import { toB64 } from './openai-media';
 import { isRecord } from './shared';
 
@@ -51,7 +60,7 @@ const SPEC: ImageModelSpec = {
   styles: [],
   maxN: 8,
   urls: 'provider_signed',
-  edits: false,
+  edits: { sizes: 'input' },
 };
 
 const WIRE_MODEL: Record<string, string> = { 'ideogram-v2': 'V_2', 'ideogram-v2-turbo': 'V_2_TURBO' };
@@ -63,14 +72,37 @@ const ideogramError =
       st === 422 && /safety|unsafe|policy/i.test(errorMessageOf(parsed)) ? 'content_policy' : null,
     );
 
+function authHeaders(ctx: MediaCallContext, contentType: string): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
+  if (ctx.ep.apiKey) headers['api-key'] = ctx.ep.apiKey;
+  return headers;
+}
+
+/** /generate and /edit answer alike: the safe images, as URLs or (b64_json) downloaded. */
+async function imagesOf(parsed: Record<string, unknown>, req: ImageRequest, ctx: MediaCallContext, deadline: number): Promise<ImageResult> {
+  const label = ctx.providerLabel;
+  if (!Array.isArray(parsed.data)) throw invalidUpstream(label);
+  const safe = parsed.data.filter((d): d is Record<string, unknown> => isRecord(d) && d.is_image_safe !== false && typeof d.url === 'string' && d.url !== '');
+  if (safe.length === 0)
+    throw upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) withheld the generated image under its safety policy.`);
+  const images: ImageOut[] = [];
+  for (const d of safe) {
+    const url = d.url as string;
+    if (req.responseFormat === 'b64_json') {
+      const { b64Json, mediaType } = await toB64(ctx, deadline, url);
+      images.push({ b64Json, url: null, mediaType, revisedPrompt: null });
+    } else images.push({ b64Json: null, url, mediaType: 'image/png', revisedPrompt: null });
+  }
+  return { images, units: { images: images.length } };
+}
+
 export const ideogramImages: ImageAdapter = {
   spec: (id) => (WIRE_MODEL[id] ? SPEC : null),
 
   async generate(req: ImageRequest, ctx: MediaCallContext): Promise<ImageResult> {
     const deadline = Date.now() + ctx.timeoutMs;
     const label = ctx.providerLabel;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (ctx.ep.apiKey) headers['api-key'] = ctx.ep.apiKey;
+    const headers = authHeaders(ctx, 'application/json');
     const body = {
       image_request: {
         prompt: req.prompt,
@@ -81,18 +113,26 @@ export const ideogramImages: ImageAdapter = {
       },
     };
     const parsed = await callJson(ctx, deadline, { url: `${ctx.ep.baseUrl}/generate`, headers, body: JSON.stringify(body) }, ideogramError(label));
-    if (!Array.isArray(parsed.data)) throw invalidUpstream(label);
-    const safe = parsed.data.filter((d): d is Record<string, unknown> => isRecord(d) && d.is_image_safe !== false && typeof d.url === 'string' && d.url !== '');
-    if (safe.length === 0)
-      throw upstreamError(label, 400, 'content_policy', `The upstream provider (${label}) withheld the generated image under its safety policy.`);
-    const images: ImageOut[] = [];
-    for (const d of safe) {
-      const url = d.url as string;
-      if (req.responseFormat === 'b64_json') {
-        const { b64Json, mediaType } = await toB64(ctx, deadline, url);
-        images.push({ b64Json, url: null, mediaType, revisedPrompt: null });
-      } else images.push({ b64Json: null, url, mediaType: 'image/png', revisedPrompt: null });
-    }
-    return { images, units: { images: images.length } };
+    return imagesOf(parsed, req, ctx, deadline);
+  },
+
+  async edit(req: ImageEditRequest, ctx: MediaCallContext): Promise<ImageResult> {
+    const deadline = Date.now() + ctx.timeoutMs;
+    const file = (filename: string, mediaType: string, data: Buffer) => ({ filename, mediaType, size: data.length, open: () => Readable.from([data]) });
+    const mp = multipartBody([
+      { name: 'prompt', value: req.prompt },
+      { name: 'model', value: WIRE_MODEL[ctx.providerModelId] },
+      { name: 'num_images', value: String(req.n) },
+      { name: 'magic_prompt_option', value: 'OFF' },
+      { name: 'image_file', file: file(req.image.filename, 'image/png', req.image.data) },
+      { name: 'mask', file: file('mask.png', 'image/png', blackIsEditMask(req.region)) },
+    ]);
+    const parsed = await callJson(
+      ctx,
+      deadline,
+      { url: `${ctx.ep.baseUrl}/edit`, headers: authHeaders(ctx, mp.contentType), body: mp.stream(), contentLength: mp.length },
+      ideogramError(ctx.providerLabel),
+    );
+    return imagesOf(parsed, req, ctx, deadline);
   },
 };

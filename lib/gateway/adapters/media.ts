@@ -65,9 +65,23 @@ export interface UploadedImage {
   data: Buffer;
 }
 
+/**
+ * Where to edit, in OpenAI's terms, decoded once by the endpoint: `edit[i]` is 1 where pixel i
+ * (row-major) is fully transparent (alpha 0) in the mask, or in the image when no mask was sent.
+ * Adapters whose provider wants another mask format build it from this (Ideogram: black = edit).
+ */
+export interface EditRegion {
+  width: number;
+  height: number;
+  edit: Uint8Array;
+}
+
 export interface ImageEditRequest extends ImageRequest {
+  /** The client's PNG, as uploaded. */
   image: UploadedImage;
+  /** The client's mask PNG as uploaded (OpenAI's format), or null: the image's own alpha. */
   mask: UploadedImage | null;
+  region: EditRegion;
 }
 
 /** One image: bytes (base64) or a provider's signed, key-less URL. */
@@ -96,7 +110,8 @@ export interface ImageModelSpec {
   styles: readonly string[];
   maxN: number;
   urls: 'provider_signed' | 'radiant';
-  edits: boolean;
+  /** false: no /images/edits for this model. `sizes: 'input'`: an edit keeps the input image's size. */
+  edits: false | { sizes: 'input' | readonly string[] };
 }
 
 export interface ImageAdapter {
@@ -159,6 +174,36 @@ export function validateImageRequest(body: unknown, spec: ImageModelSpec, modelN
     user = body.user;
   }
   return { prompt, n, size, quality, style, responseFormat: rf, user };
+}
+
+/**
+ * Validates the fields of an images/edits request against a model's edit spec (the same checks
+ * as generations, except `size`: one of the edit sizes, or the input image's own size where the
+ * provider keeps it). Every failure is a 400 naming the field, before any provider is called.
+ */
+export function validateImageEditRequest(
+  fields: Record<string, unknown>,
+  spec: ImageModelSpec,
+  modelName: string,
+  files: { image: UploadedImage; mask: UploadedImage | null; region: EditRegion },
+): ImageEditRequest {
+  if (!spec.edits) {
+    throw new GatewayError(400, 'model_not_supported', `The model '${modelName}' does not support image editing through this API.`, { param: 'model' });
+  }
+  const { size: asked, ...rest } = fields;
+  const base = validateImageRequest(rest, spec, modelName);
+  const inputSize = `${files.region.width}x${files.region.height}`;
+  const sizes = spec.edits.sizes === 'input' ? [inputSize] : spec.edits.sizes;
+  const size = asked === undefined || asked === null || asked === '' || asked === 'auto' ? sizes[0]! : asked;
+  if (typeof size !== 'string' || !sizes.includes(size)) {
+    throw badParam(
+      'size',
+      spec.edits.sizes === 'input'
+        ? `The model '${modelName}' edits an image at its own size (${inputSize}): 'size' must be omitted, 'auto' or '${inputSize}'.`
+        : `The size '${String(size)}' is not supported for edits by the model '${modelName}'. Supported sizes: ${sizes.join(', ')}.`,
+    );
+  }
+  return { ...base, size, image: files.image, mask: files.mask, region: files.region };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -95,6 +95,7 @@ describe('OpenAI images', () => {
       ...validateImageRequest({ prompt: 'add a hat', size: '1024x1024' }, { ...spec3, sizes: ['1024x1024'] }, 'dall-e-2'),
       image: { filename: 'in.png', mediaType: 'image/png', data: PNG_SIGNATURE } as never,
       mask: null,
+      region: { width: 1, height: 1, edit: new Uint8Array([1]) },
     };
     const r = await openaiImages.edit!(
       { ...req, image: { filename: 'in.png', mediaType: 'image/png', data: Buffer.from(PNG_SIGNATURE) } },

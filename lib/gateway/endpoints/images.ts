@@ -1,5 +1,6 @@
 /**
- * POST /api/v1/images/generations, as a composition of the gateway's stages:
+ * POST /api/v1/images/generations, as a composition of the gateway's stages (POST
+ * /api/v1/images/edits, endpoints/image-edits.ts, runs the same stages from `route` on):
  *
  *   authenticate (scope `images`) -> idempotency -> parse -> route (image models only, fallbacks
  *   within the category) -> validate against the model's spec (400 naming the field, before any
@@ -18,7 +19,7 @@
 import path from 'node:path';
 import { readImage, storeImage } from '../media/image-store';
 import { imageAdapterFor } from '../adapters/media-adapters';
-import { validateImageRequest, type ImageAdapter, type ImageModelSpec, type ImageRequest, type ImageResult } from '../adapters/media';
+import { validateImageRequest, type ImageAdapter, type ImageModelSpec, type ImageRequest, type ImageResult, type MediaCallContext } from '../adapters/media';
 import type { KeyRecord } from '../auth';
 import { GatewayError } from '../errors';
 import type { RequestContext } from '../pipeline/context';
@@ -42,11 +43,6 @@ function adapterAndSpec(model: GatewayModel, provider: GatewayProvider): { adapt
   if (!adapter || !spec)
     throw new GatewayError(400, 'model_not_supported', `The model '${model.name}' does not support image generation through this API.`, { param: 'model' });
   return { adapter, spec };
-}
-
-/** The model-specific validation (the spec's checks). */
-function validateFor(body: Record<string, unknown>, model: GatewayModel, spec: ImageModelSpec): ImageRequest {
-  return validateImageRequest(body, spec, model.name);
 }
 
 export function imageStoreDir(gw: GatewayServices): string {
@@ -74,14 +70,30 @@ interface ImageAnswer {
   result: ImageResult;
 }
 
-async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {
-  const json = parseJson(raw);
-  requireModel(json);
-  const body = json as Record<string, unknown>;
+/**
+ * One image request (generations or edits) after its body was read: route, validate for the
+ * model, admit, call the provider's adapter through the fallback chain, answer and meter.
+ */
+interface ImageJob<R extends ImageRequest> {
+  /** The route's endpoint: which models serve it. */
+  endpoint: 'images' | 'image_edits';
+  /** usage_events.endpoint */
+  meterEndpoint: 'images.generations' | 'images.edits';
+  /** The request's fields (`model` and the OpenAI parameters). */
+  body: Record<string, unknown>;
+  /** 400 naming the field, before any provider is called (for the primary; fallbacks are checked as they come). */
+  validate(model: GatewayModel, spec: ImageModelSpec): R;
+  call(adapter: ImageAdapter, req: R, mctx: MediaCallContext): Promise<ImageResult>;
+  /** The request as the request log keeps it. */
+  logBody: Record<string, unknown>;
+}
+
+export async function runImageRequest<R extends ImageRequest>(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, job: ImageJob<R>): Promise<void> {
+  const body = job.body;
   const { snap, tenant } = await loadTenantView(gw, key);
-  const plan = routeStage(gw, ctx, { endpoint: 'images', key, snap, tenant, body, promptTokens: 0 });
+  const plan = routeStage(gw, ctx, { endpoint: job.endpoint, key, snap, tenant, body, promptTokens: 0 });
   const primary = adapterAndSpec(plan.primary, snap.providers.get(plan.primary.providerId)!);
-  const req = validateFor(body, plan.primary, primary.spec);
+  const req = job.validate(plan.primary, primary.spec);
 
   const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
   await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ images: req.n, requests: 1 })));
@@ -92,13 +104,13 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
   try {
     answer = await callUpstream<ImageAnswer>(gw, ctx, plan, snap, trace, async (a) => {
       const { adapter, spec } = adapterAndSpec(a.model, a.provider);
-      let r: ImageRequest;
+      let r: R;
       try {
-        r = a.model.id === plan.primary.id ? req : validateFor(body, a.model, spec);
+        r = a.model.id === plan.primary.id ? req : job.validate(a.model, spec);
       } catch (err) {
         throw notForThisModel(a.model.name, err instanceof Error ? err.message : 'invalid request');
       }
-      return { kind: 'complete', refusal: false, result: await adapter.generate(r, mediaContext(gw, ctx, a)) };
+      return { kind: 'complete', refusal: false, result: await job.call(adapter, r, mediaContext(gw, ctx, a)) };
     });
   } catch (err) {
     failure = err;
@@ -130,9 +142,23 @@ async function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     else o.body = JSON.stringify({ created, data });
   }
   o.metadata = { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat };
-  o.requestBody = body;
+  o.requestBody = job.logBody;
   o.responseBody = failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat };
-  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: 'images.generations' }, o);
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: job.meterEndpoint }, o);
+}
+
+function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {
+  const json = parseJson(raw);
+  requireModel(json);
+  const body = json as Record<string, unknown>;
+  return runImageRequest<ImageRequest>(gw, ctx, key, {
+    endpoint: 'images',
+    meterEndpoint: 'images.generations',
+    body,
+    validate: (model, spec) => validateImageRequest(body, spec, model.name),
+    call: (adapter, r, mctx) => adapter.generate(r, mctx),
+    logBody: body,
+  });
 }
 
 /** GET /api/v1/images/files/{id}: an image RADIANT stored for a `url` answer (owning tenant only). */

@@ -8,6 +8,7 @@ import { completionEndpoint } from '../endpoints/chat';
 import { messagesEndpoint } from '../endpoints/messages';
 import { listModelsEndpoint, optimizeEndpoint } from '../endpoints/models';
 import { imageFileEndpoint, imageGenerationsEndpoint } from '../endpoints/images';
+import { imageEditsEndpoint } from '../endpoints/image-edits';
 import { speechEndpoint } from '../endpoints/speech';
 import { transcriptionsEndpoint } from '../endpoints/transcriptions';
 import { searchEndpoint } from '../endpoints/search';
@@ -42,6 +43,7 @@ const ROUTES: Route[] = [
   { template: '/api/v1/chat', method: 'POST', match: { exact: '/api/v1/chat' }, handler: () => chat },
   { template: '/api/v1/embeddings', method: 'POST', match: { exact: '/api/v1/embeddings' }, handler: () => embeddings },
   { template: '/api/v1/images/generations', method: 'POST', match: { exact: '/api/v1/images/generations' }, handler: () => imageGenerationsEndpoint },
+  { template: '/api/v1/images/edits', method: 'POST', match: { exact: '/api/v1/images/edits' }, handler: () => imageEditsEndpoint },
   { template: '/api/v1/images/files/{id}', method: 'GET', match: { prefix: '/api/v1/images/files/' }, handler: (id) => imageFileEndpoint(id) },
   { template: '/api/v1/audio/speech', method: 'POST', match: { exact: '/api/v1/audio/speech' }, handler: () => speechEndpoint },
   { template: '/api/v1/audio/transcriptions', method: 'POST', match: { exact: '/api/v1/audio/transcriptions' }, handler: () => transcriptionsEndpoint },
