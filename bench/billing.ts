@@ -18,11 +18,25 @@
  * ledger's bytes per event (table + indexes + side tables, every partition) after ingest and
  * after the rollup.
  *
+ * The metering queue's ceiling: a MeteringWriter as the gateway configures it (batches of 500,
+ * flushed every 250 ms, write-ahead journal in a temporary folder) is fed priced usage events at
+ * BENCH_QUEUE_RATES events/s (default 2500,5000,10000,20000; the gateway alone serves about
+ * 2,300-2,800 chat requests/s on 2 cores), BENCH_QUEUE_SECONDS each (default 10), sampling its
+ * queue depth every 100 ms: a rate the writer keeps up with leaves the depth flat.
+ *
  * Knobs: BENCH_EVENTS (default 10,000,000), BENCH_TENANTS (1,000), BENCH_KEEP=1 keeps the
- * database, BENCH_ROLLUP_BATCH (50,000), BENCH_INGEST, BENCH_INGEST_BATCH.
+ * database, BENCH_ROLLUP_BATCH (50,000), BENCH_INGEST, BENCH_INGEST_BATCH, BENCH_QUEUE_RATES
+ * (empty: skip), BENCH_QUEUE_SECONDS, BENCH_ORDER:
+ *  - `random` (default): events spread at random over the month (each rollup batch touches
+ *    almost one (tenant, model, day) key per event: the rollup's worst case);
+ *  - `time`: events in time order, as live traffic arrives (seq follows created_at), over the
+ *    last BENCH_DAYS days of the month (default: all of it; fewer days = denser traffic, more
+ *    events per key and batch).
  * Targets: dashboard queries < 200 ms, billing < 60 s.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDb, queryRows, setDbHandle, type DbHandle } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
@@ -37,12 +51,20 @@ import { withTenant } from '../lib/db/tenant';
 import { previousPeriod, periodRange } from '../lib/billing/period';
 import { dec } from '../lib/pricing/money';
 import { writeRows, type RowLine } from '../lib/gateway/metering/rows';
+import { MeteringWriter, type PendingUsage } from '../lib/gateway/metering/writer';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1_000);
 const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
 const INGEST_BATCH = Number(process.env.BENCH_INGEST_BATCH ?? 500);
 const CHUNK = 1_000_000;
+const ORDER = process.env.BENCH_ORDER === 'time' ? 'time' : 'random';
+const DAYS = Number(process.env.BENCH_DAYS ?? 0);
+const QUEUE_RATES = (process.env.BENCH_QUEUE_RATES ?? '2500,5000,10000,20000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const QUEUE_SECONDS = Number(process.env.BENCH_QUEUE_SECONDS ?? 10);
 const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Models the traffic is drawn from (ids from the catalog); weights by repetition. */
@@ -132,7 +154,13 @@ async function generate(h: DbHandle, period: string): Promise<void> {
   await db.execute(
     sql`CREATE UNLOGGED TABLE bench_tenants AS SELECT (row_number() OVER (ORDER BY slug)) - 1 AS idx, id FROM tenants WHERE slug LIKE 'bench-%'`,
   );
-  const seconds = Math.round((Date.parse(`${r.nextStart}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 1000);
+  const monthSeconds = Math.round((Date.parse(`${r.nextStart}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 1000);
+  const seconds = DAYS > 0 ? Math.min(monthSeconds, DAYS * 86_400) : monthSeconds;
+  // random: a pseudo-random second of the month per event; time: event g at (g - 1) / EVENTS of
+  // the span ending with the month, so the ledger (seq) is in time order as live traffic is.
+  const offset =
+    ORDER === 'time' ? sql.raw(`${monthSeconds - seconds} + ((g - 1) * ${seconds}::numeric / ${EVENTS})`) : sql.raw(`(g::bigint * 48271) % ${seconds}`);
+  log(`order: ${ORDER}, over ${(seconds / 86_400).toFixed(1)} days`);
   for (let from = 1; from <= EVENTS; from += CHUNK) {
     const to = Math.min(EVENTS, from + CHUNK - 1);
     await timed(`events ${from.toLocaleString('en-US')}..${to.toLocaleString('en-US')}`, () =>
@@ -146,7 +174,7 @@ async function generate(h: DbHandle, period: string): Promise<void> {
                q.cost, q.markup, 'default', q.cost * (1 + q.markup / 100),
                CASE WHEN q.err THEN 'error' ELSE 'success' END, CASE WHEN q.err THEN 502 ELSE 200 END,
                50 + (g * 7919) % 3000,
-               (${r.start}::timestamp AT TIME ZONE 'UTC') + make_interval(secs => (g::bigint * 48271) % ${seconds})
+               (${r.start}::timestamp AT TIME ZONE 'UTC') + make_interval(secs => ${offset})
           FROM generate_series(${from}::bigint, ${to}::bigint) g
           JOIN bench_tenants t ON t.idx = (g * 2654435761) % ${TENANTS}
           JOIN bench_models m ON m.idx = (g * 40503 + g / 7) % ${Number(nModels)}
@@ -161,7 +189,8 @@ async function generate(h: DbHandle, period: string): Promise<void> {
                            CASE WHEN m.pricing_type = 'per_image' OR m.category = 'embedding' OR g % 50 = 0 THEN 0 ELSE 20 + (g * 17) % 1500 END AS outp,
                            CASE WHEN m.pricing_type = 'per_image' AND g % 50 <> 0 THEN 1 + g % 2 ELSE 0 END AS imgs,
                            CASE WHEN m.is_self_hosted THEN 75::numeric WHEN g % 10 = 0 THEN 55.5 ELSE 40 END AS markup) e
-          ) q`),
+          ) q
+          ${ORDER === 'time' ? sql`ORDER BY g` : sql``}`),
     );
   }
   await db.execute(sql`DROP TABLE bench_models, bench_tenants`);
@@ -257,6 +286,103 @@ async function ingest(h: DbHandle, period: string, count: number, batch: number,
   return rate;
 }
 
+/**
+ * The metering queue's ceiling: the gateway's writer (same options as lib/gateway/config.ts:
+ * batches of 500 every 250 ms, journal on) fed priced events at a paced rate; the queue depth is
+ * sampled every 100 ms. Returns one row per rate.
+ */
+async function queueCeiling(h: DbHandle): Promise<Array<{ rate: number; offered: number; written: number; maxDepth: number; endDepth: number }>> {
+  const tenants = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM tenants WHERE slug LIKE 'bench-%' ORDER BY slug`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-bench-queue-'));
+  const writer = new MeteringWriter({ db: async () => h.db, flushMs: 250, batchSize: 500, maxQueued: 100_000, journalDir: dir, instanceId: 'bench' });
+  writer.start();
+  const cost: PendingUsage['cost'] = {
+    pricingType: 'per_token',
+    inputPer1k: '0.0004',
+    outputPer1k: '0.0016',
+    cachedInputPer1k: '0.0001',
+    longContextThreshold: null,
+    longContextInputPer1k: null,
+    longContextOutputPer1k: null,
+    batchDiscountPercent: null,
+    perImage: null,
+    perSecond: null,
+    perMinute: null,
+    perRequest: null,
+    perToolCall: null,
+    per1kCharacters: null,
+    warmupCost: null,
+    warmupSeconds: null,
+  };
+  let n = 0;
+  const event = (): PendingUsage => {
+    const i = n++;
+    return {
+      kind: 'usage',
+      requestId: `queue-${Date.now()}-${i}`,
+      tenantId: tenants[(i * 7919) % tenants.length]!.id,
+      userId: null,
+      apiKeyId: null,
+      modelId: 'openai-gpt-4-1-mini',
+      providerId: 'openai',
+      requestedModel: 'gpt-4.1-mini',
+      endpoint: 'chat.completions',
+      usage: { inputTokens: 200 + ((i * 31) % 6000), cachedInputTokens: 0, outputTokens: 20 + ((i * 17) % 1500), requests: 1 },
+      cost,
+      markupPercent: '40',
+      markupSource: 'default',
+      free: false,
+      tokensEstimated: false,
+      cacheHit: false,
+      latencyMs: 50 + (i % 3000),
+      ttfbMs: 20,
+      status: 'success',
+      httpStatus: 200,
+      errorCode: null,
+      attemptCount: 1,
+      fallbackFrom: null,
+      metadata: {},
+      createdAt: Date.now(),
+    };
+  };
+  const out: Array<{ rate: number; offered: number; written: number; maxDepth: number; endDepth: number }> = [];
+  try {
+    for (const rate of QUEUE_RATES) {
+      const written0 = writer.stats.written;
+      const t0 = performance.now();
+      let sent = 0;
+      let maxDepth = 0;
+      let lastSample = t0;
+      for (;;) {
+        const now = performance.now();
+        const elapsed = (now - t0) / 1000;
+        if (elapsed >= QUEUE_SECONDS) break;
+        // Paced by the clock: whatever the event loop's delays, the offered rate is `rate`.
+        const due = Math.floor(rate * elapsed) - sent;
+        for (let i = 0; i < due; i++) writer.enqueue(event());
+        sent += Math.max(0, due);
+        if (now - lastSample >= 100) {
+          maxDepth = Math.max(maxDepth, writer.depth);
+          lastSample = now;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const secs = (performance.now() - t0) / 1000;
+      const endDepth = writer.depth;
+      const written = (writer.stats.written - written0) / secs;
+      out.push({ rate, offered: sent / secs, written, maxDepth: Math.max(maxDepth, endDepth), endDepth });
+      log(`queue at ${rate} events/s offered: written ${Math.round(written)} events/s, max depth ${maxDepth}, depth at the end ${endDepth}`);
+      // Drain before the next rate.
+      const drainBy = Date.now() + 120_000;
+      while (writer.depth > 0 && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await writer.stop(30_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function measure(label: string, fn: () => Promise<unknown>, runs = 7): Promise<{ median: number; p95: number; first: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -292,6 +418,15 @@ async function main(): Promise<void> {
         rows.push({
           step: `Writer ingest (writeRows, as the gateway writes), ${n.toLocaleString('en-US')} events in batches of ${b.toLocaleString('en-US')}, one writer`,
           value: `${Math.round(rate).toLocaleString('en-US')} events/s`,
+        });
+      }
+    }
+    if (QUEUE_RATES.length > 0) {
+      for (const q of await queueCeiling(handle)) {
+        rows.push({
+          step: `Metering queue, ${q.rate.toLocaleString('en-US')} events/s offered for ${QUEUE_SECONDS} s (gateway writer: batches of 500 every 250 ms, journal on)`,
+          value: `${Math.round(q.written).toLocaleString('en-US')} events/s written`,
+          note: `queue depth max ${q.maxDepth.toLocaleString('en-US')}, at the end ${q.endDepth.toLocaleString('en-US')}${q.endDepth > 2 * 500 + q.rate / 2 ? ' (growing)' : ' (flat)'}`,
         });
       }
     }
@@ -390,7 +525,7 @@ async function main(): Promise<void> {
 
     console.log('\n### Billing benchmark\n');
     console.log(
-      `${EVENTS.toLocaleString('en-US')} usage events, ${TENANTS.toLocaleString('en-US')} tenants, one month (${period}); ` +
+      `${EVENTS.toLocaleString('en-US')} usage events (${ORDER === 'time' ? `in time order over ${DAYS > 0 ? DAYS : 'all'} days` : 'at random'}), ${TENANTS.toLocaleString('en-US')} tenants, one month (${period}); ` +
         `${Number(rollupRows).toLocaleString('en-US')} rollup rows; PostgreSQL 15 (server defaults), ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM. ` +
         `Invoices: ${inv!.n}, total ${inv!.total} == sum of lines; margin report == usage_events: ${ok ? 'yes' : 'NO'}.\n`,
     );

@@ -107,6 +107,9 @@ describe('closing a period', () => {
     expect(await refusal(withPlatform((tx) => tx.update(revenueEntries).set({ amount: '0' }).where(eq(revenueEntries.period, '2020-02')), db))).toMatch(
       /closed/,
     );
+    // (the books' guard runs once per statement over the rows it touched, drizzle/0023)
+    expect(await refusal(withPlatform((tx) => tx.delete(revenueEntries).where(eq(revenueEntries.period, '2020-02')), db))).toMatch(/closed/);
+    expect(await refusal(withPlatform((tx) => tx.delete(costEntries).where(eq(costEntries.period, '2020-02')), db))).toMatch(/closed/);
     expect(
       await refusal(
         withPlatform((tx) => tx.insert(reconciliationEntries).values({ period: '2020-02', kind: 'manual_adjustment', amount: '1', reason: 'r' }), db),

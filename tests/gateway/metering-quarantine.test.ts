@@ -19,7 +19,7 @@ import * as list from '../../app/api/admin/metering/quarantine/route';
 import * as replay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
 import * as discard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
 import { testDb } from '../support/db';
-import { createTenant } from '../support/factories';
+import { createApiKeyRow, createTenant, createUser } from '../support/factories';
 import { adminSession, auditRowsFor, createAdmin, useSession } from '../governance/helpers';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -241,4 +241,85 @@ describe('the ledger bills a request id once, across partitions and insert paths
     );
     expect(b!.booked_period).toBe('2026-03');
   });
+});
+
+describe('the ledger without foreign keys (drizzle/0022) keeps what they guaranteed', () => {
+  const refusal = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: unknown) => {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        return `${cause?.code ?? (e as { code?: string }).code}: ${cause?.message ?? String(e)}`;
+      },
+    );
+
+  it(
+    'refuses events of unknown tenants, models, providers, users and keys from any inserter; deletes keep their ON DELETE behaviour',
+    { timeout: 30_000 },
+    async () => {
+      const t = await createTenant(db);
+      const user = await createUser(db, t.id);
+      const key = await createApiKeyRow(db, t.id);
+      // The writer: references checked once per batch; a gone key is written as NULL, an unknown
+      // model is reported back for the quarantine (never inserted).
+      // (Another model than the other events: once another test file's rollup has folded them, deleting
+      // the user must not meet a NULL-user rollup row of the same key: usage_rollups.user_id is ON
+      // DELETE SET NULL under a NULLS NOT DISTINCT key, a limit of the rollups, not of the ledger.)
+      const withRefs = { ...event(t.id, 10), userId: user.id, apiKeyId: key.id, modelId: 'openai-gpt-4-1' };
+      const goneKey = { ...event(t.id, 11), apiKeyId: crypto.randomUUID() };
+      const unknownModel = { ...event(t.id, 12), modelId: 'no-such-model' };
+      const r = await writeRows(db, [toLine(withRefs), toLine(goneKey), toLine(unknownModel)]);
+      expect(r.orphans.map((o) => o.requestId)).toEqual([unknownModel.requestId]);
+      const refs = async (id: string) =>
+        (
+          await withPlatform(
+            (tx) =>
+              queryRows<{ user_id: string | null; api_key_id: string | null }>(tx, sql`SELECT user_id, api_key_id FROM usage_events WHERE request_id = ${id}`),
+            db,
+          )
+        )[0];
+      expect(await refs(withRefs.requestId)).toEqual({ user_id: user.id, api_key_id: key.id });
+      expect(await refs(goneKey.requestId)).toEqual({ user_id: null, api_key_id: null });
+      expect(await refs(unknownModel.requestId)).toBeUndefined();
+
+      // Any other inserter: a missing reference is refused as a foreign key was (23503).
+      const insert = (tenant: string, model: string, provider: string, keyId: string | null) =>
+        withPlatform(
+          (tx) =>
+            tx.execute(sql`INSERT INTO usage_events (tenant_id, request_id, model_id, provider_id, api_key_id, markup_percent, markup_source)
+                         VALUES (${tenant}, ${`req_fk_${crypto.randomUUID()}`}, ${model}, ${provider}, ${keyId}, 40, 'default')`),
+          db,
+        );
+      expect(await refusal(insert(crypto.randomUUID(), 'openai-gpt-4-1-mini', 'openai', null))).toMatch(/^23503: .*tenant .* does not exist/);
+      expect(await refusal(insert(t.id, 'no-such-model', 'openai', null))).toMatch(/^23503: .*model no-such-model does not exist/);
+      expect(await refusal(insert(t.id, 'openai-gpt-4-1-mini', 'no-such-provider', null))).toMatch(/^23503: .*provider no-such-provider does not exist/);
+      expect(await refusal(insert(t.id, 'openai-gpt-4-1-mini', 'openai', crypto.randomUUID()))).toMatch(/^23503: .*API key .* does not exist/);
+      expect(await refusal(insert(t.id, 'openai-gpt-4-1-mini', 'openai', key.id))).toBe('accepted');
+
+      // Deleting a model or provider that events reference is refused (was NO ACTION); rolled back
+      // whatever happens, the catalog is shared with other test files.
+      const rollback = new Error('rollback');
+      const tryDelete = (stmt: ReturnType<typeof sql>) =>
+        refusal(
+          withPlatform(async (tx) => {
+            await tx.execute(stmt);
+            throw rollback;
+          }, db),
+        );
+      expect(await tryDelete(sql`DELETE FROM models WHERE id = 'openai-gpt-4-1-mini'`)).toMatch(
+        /^23503: model openai-gpt-4-1-mini is referenced by usage events/,
+      );
+      expect(await tryDelete(sql`DELETE FROM providers WHERE id = 'openai'`)).toMatch(/^23503: provider openai is referenced by usage events/);
+
+      // Deleting a key or a user sets the events' reference to NULL (was ON DELETE SET NULL).
+      await withPlatform((tx) => tx.execute(sql`DELETE FROM api_keys WHERE id = ${key.id}`), db);
+      expect(await refs(withRefs.requestId)).toEqual({ user_id: user.id, api_key_id: null });
+      await withPlatform((tx) => tx.execute(sql`DELETE FROM users WHERE id = ${user.id}`), db);
+      expect(await refs(withRefs.requestId)).toEqual({ user_id: null, api_key_id: null });
+      // Deleting a tenant deletes its events (was ON DELETE CASCADE).
+      await withPlatform((tx) => tx.execute(sql`DELETE FROM tenants WHERE id = ${t.id}`), db);
+      const left = await withPlatform((tx) => queryRows<{ n: string | number }>(tx, sql`SELECT count(*) AS n FROM usage_events WHERE tenant_id = ${t.id}`), db);
+      expect(Number(left[0]!.n)).toBe(0);
+    },
+  );
 });

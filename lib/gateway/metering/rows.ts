@@ -196,19 +196,22 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
   const orphans: WriteResult['orphans'] = [];
   await withPlatform(async (tx) => {
     if (usage.length) {
-      // A deleted user/key reference becomes NULL (never a foreign-key error that would block
-      // the queue); a row whose tenant, model or provider does not exist is not inserted and is
-      // reported back (below) for the quarantine.
+      // No foreign keys on the ledger (drizzle/0022): this statement does their work once per
+      // batch instead of once per row. The batch's distinct tenants, models, providers, users and
+      // API keys are read and locked FOR KEY SHARE (what an FK check takes: none can be deleted
+      // before this commits); a row whose tenant, model or provider does not exist is not
+      // inserted and is reported back (below) for the quarantine; a user or key that is gone is
+      // written as NULL (never an error that would block the queue).
       // The batch's request ids are claimed set-based in the same statement (usage_request_ids,
       // the ledger-wide unique key; a duplicate inside the batch: the first wins), and only the
-      // rows whose claim succeeded are inserted; the insert trigger is told so for this
-      // statement (it would otherwise claim each id with its own INSERT: drizzle/0019).
+      // rows whose claim succeeded are inserted, with their booking period; the insert triggers
+      // are told so for this statement and do not fire (drizzle/0019, 0022).
       await tx.execute(sql`SELECT set_config('radiant.usage_ids_claimed', 'on', true)`);
       const inserted = await queryRows<{ request_id: string }>(
         tx,
         sql`
-        WITH x AS MATERIALIZED (
-          SELECT DISTINCT ON (x.request_id) x.*
+        WITH src AS MATERIALIZED (
+          SELECT x.*
           FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS (tenant_id uuid, user_id uuid, api_key_id uuid,
             request_id varchar, model_id varchar, provider_id varchar, requested_model varchar, endpoint varchar,
             input_tokens int, cached_input_tokens int, output_tokens int, image_count int, characters int, audio_minutes numeric, request_count int,
@@ -218,10 +221,17 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
             AS x(tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model, endpoint, input_tokens, cached_input_tokens,
               output_tokens, image_count, characters, audio_minutes, request_count, tool_calls, is_batch, cost, markup_percent, markup_source, price,
               tokens_estimated, cache_hit, latency_ms, ttfb_ms, status, http_status, error_code, attempt_count, fallback_from, metadata, created_at, ord)
-          WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = x.tenant_id)
-            AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
-            AND EXISTS (SELECT 1 FROM providers p WHERE p.id = x.provider_id)
-          ORDER BY x.request_id, x.ord
+        ),
+        t AS MATERIALIZED (SELECT id FROM tenants WHERE id IN (SELECT tenant_id FROM src) ORDER BY id FOR KEY SHARE),
+        m AS MATERIALIZED (SELECT id FROM models WHERE id IN (SELECT model_id FROM src) ORDER BY id FOR KEY SHARE),
+        p AS MATERIALIZED (SELECT id FROM providers WHERE id IN (SELECT provider_id FROM src) ORDER BY id FOR KEY SHARE),
+        u AS MATERIALIZED (SELECT id FROM users WHERE id IN (SELECT user_id FROM src) ORDER BY id FOR KEY SHARE),
+        k AS MATERIALIZED (SELECT id FROM api_keys WHERE id IN (SELECT api_key_id FROM src) ORDER BY id FOR KEY SHARE),
+        x AS MATERIALIZED (
+          SELECT DISTINCT ON (src.request_id) src.*
+          FROM src
+          WHERE src.tenant_id IN (SELECT id FROM t) AND src.model_id IN (SELECT id FROM m) AND src.provider_id IN (SELECT id FROM p)
+          ORDER BY src.request_id, src.ord
         ),
         claimed AS (
           INSERT INTO usage_request_ids (request_id)
@@ -234,8 +244,8 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
           cost, markup_percent, markup_source, price, tokens_estimated, cache_hit, latency_ms, ttfb_ms, status,
           http_status, error_code, attempt_count, fallback_from, metadata, created_at, booked_period)
         SELECT x.tenant_id,
-          (SELECT u.id FROM users u WHERE u.id = x.user_id),
-          (SELECT k.id FROM api_keys k WHERE k.id = x.api_key_id),
+          CASE WHEN x.user_id IN (SELECT id FROM u) THEN x.user_id END,
+          CASE WHEN x.api_key_id IN (SELECT id FROM k) THEN x.api_key_id END,
           x.request_id, x.model_id, x.provider_id, x.requested_model, x.endpoint, x.input_tokens,
           x.cached_input_tokens, x.output_tokens, x.image_count, x.characters, x.audio_minutes, x.request_count, x.tool_calls, x.is_batch, x.cost,
           x.markup_percent, x.markup_source, x.price, x.tokens_estimated, x.cache_hit, x.latency_ms, x.ttfb_ms,
