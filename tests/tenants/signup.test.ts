@@ -57,8 +57,16 @@ async function refusal(p: Promise<unknown>): Promise<SignInRefused> {
   return e as SignInRefused;
 }
 
-async function tenantCount(): Promise<number> {
-  const [r] = await withPlatform((tx) => tx.select({ n: sql<number>`count(*)::int` }).from(tenants), db);
+/** Tenants billed to this address (other test files create tenants on the same database at the same time). */
+async function tenantCount(email: string): Promise<number> {
+  const [r] = await withPlatform(
+    (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(tenants)
+        .where(sql`lower(${tenants.billingEmail}) = ${email.toLowerCase()}`),
+    db,
+  );
   return Number(r!.n);
 }
 
@@ -71,14 +79,13 @@ describe('self-service sign-up', () => {
     expect(signupOpen({})).toBe(false);
     expect(signupOpen({ RADIANT_SIGNUP: 'closed' })).toBe(false);
     expect(signupOpen({ RADIANT_SIGNUP: 'open' })).toBe(true);
-    const before = await tenantCount();
     const s = uniqueSuffix();
     await expect(signUp({ ctx: ctx(), input: { companyName: `Off ${s}`, name: 'A', email: `off-${s}@t.test`, password: PASSWORD } })).rejects.toBeInstanceOf(
       NotFoundError,
     );
     await expect(verifyEmail({ ctx: ctx(), input: { token: 'x'.repeat(43) } })).rejects.toBeInstanceOf(NotFoundError);
     expect(await describeVerificationToken('x'.repeat(43))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await tenantCount()).toBe(before);
+    expect(await tenantCount(`off-${s}@t.test`)).toBe(0);
     expect(mailer.sent.some((m) => m.to === `off-${s}@t.test`)).toBe(false);
   });
 
@@ -151,7 +158,7 @@ describe('self-service sign-up', () => {
         tx
           .update(passwordResetTokens)
           .set({ expiresAt: sql`now() - interval '1 minute'` })
-          .where(eq(passwordResetTokens.purpose, 'verify_email')),
+          .where(and(eq(passwordResetTokens.purpose, 'verify_email'), sql`${passwordResetTokens.userId} = (select id from users where email = ${email})`)),
       db,
     );
     expect(await describeVerificationToken(token)).toEqual({ ok: false, reason: 'expired' });
@@ -159,10 +166,10 @@ describe('self-service sign-up', () => {
     const [u] = await withPlatform((tx) => tx.select().from(users).where(eq(users.email, email)), db);
     expect(u!.status).toBe('unverified');
 
-    const before = await tenantCount();
+    expect(await tenantCount(email)).toBe(1);
     const again = await signUp({ ctx: ctx(), input: { companyName: `Late ${s} again`, name: 'Late', email, password: PASSWORD } });
     expect(again.message).toBe(SIGNUP_MESSAGE);
-    expect(await tenantCount()).toBe(before);
+    expect(await tenantCount(email)).toBe(1);
     const fresh = verifyToken(email);
     expect(fresh).not.toBe(token);
     await verifyEmail({ ctx: ctx(), input: { token: fresh } });
@@ -175,10 +182,10 @@ describe('self-service sign-up', () => {
     const email = `taken-${s}@t.test`;
     const first = await signUp({ ctx: ctx(), input: { companyName: `Taken ${s}`, name: 'T', email, password: PASSWORD } });
     await verifyEmail({ ctx: ctx(), input: { token: verifyToken(email) } });
-    const before = await tenantCount();
+    expect(await tenantCount(email)).toBe(1);
     const second = await signUp({ ctx: ctx(), input: { companyName: `Impostor ${s}`, name: 'I', email, password: 'a-different-long-password' } });
     expect(second).toEqual(first);
-    expect(await tenantCount()).toBe(before);
+    expect(await tenantCount(email)).toBe(1);
     expect(lastMail(email).subject).toBe('You already have a RADIANT account');
     expect(lastMail(email).text).not.toMatch(/verify-email/);
     // The first password still signs in; the impostor's does not.
@@ -225,6 +232,7 @@ describe('self-service sign-up', () => {
     // One tenant for the address, however many times it was tried.
     const owned = await withPlatform((tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, email)), db);
     expect(owned).toHaveLength(1);
+    expect(await tenantCount(email)).toBe(1);
   });
 
   it('shows the link only in demo mode without a mail server (RADIANT_DEMO_SHOW_RESET_LINK=1), never for a taken address', async () => {
