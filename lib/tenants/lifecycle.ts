@@ -19,7 +19,6 @@ import { hasPermission } from '../governance/permissions';
 import { invalidateTenant } from '../gateway/invalidation';
 import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
 import { dec } from '../pricing/money';
-import { asAdmin } from './actor';
 import { deliverTenantInvitation, insertTenantInvitation, type TenantInvitationView } from './invitations';
 import { createTenantSchema, statusChangeSchema, updateTenantSchema, type CreateTenantInput, type UpdateTenantInput } from './schemas';
 
@@ -75,13 +74,12 @@ export async function insertTenant(tx: Tx, ctx: AdminContext | SystemContext, da
 export async function createTenant({ ctx, input, baseUrl }: { ctx: AdminContext; input: CreateTenantInput; baseUrl?: string }): Promise<CreatedTenant> {
   need(ctx, 'tenants.manage');
   const { ownerEmail, ...data } = createTenantSchema.parse(input);
-  const actor = asAdmin(ctx);
   const { tenant, row, token } = await withPlatform(async (tx) => {
     const t = await insertTenant(tx, ctx, data);
-    const inv = await insertTenantInvitation(tx, actor, t.id, { email: ownerEmail, role: 'owner' });
+    const inv = await insertTenantInvitation(tx, ctx, t.id, { email: ownerEmail, role: 'owner' });
     return { tenant: t, ...inv };
   });
-  const delivery = await deliverTenantInvitation(actor, tenant.name, row, token, baseUrl);
+  const delivery = await deliverTenantInvitation({ ctx, input: { tenantName: tenant.name, row, token }, baseUrl });
   return {
     tenant,
     owner: { id: row.id, email: row.email, role: row.role, status: 'pending', createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString() },

@@ -18,7 +18,6 @@ import { hashApiKey } from '../../lib/gateway/key-material';
 import { approveRequest } from '../../lib/governance/approvals';
 import type { TenantContext } from '../../lib/platform/context';
 import { memoryMailer, setMailer } from '../../lib/governance/mailer';
-import { asAdmin, asUser } from '../../lib/tenants/actor';
 import { acceptTenantInvitation, describeTenantInvitation, inviteTenantUser } from '../../lib/tenants/invitations';
 import { createTenant, proposeTenantStatus, updateTenant } from '../../lib/tenants/lifecycle';
 import { changePersonRole, listPeople, removePerson, transferOwnership } from '../../lib/tenants/people';
@@ -76,7 +75,7 @@ async function newTenantWithOwner() {
     },
     baseUrl: 'http://app.test',
   });
-  const owner = await acceptTenantInvitation({ input: { token: linkToken(ownerEmail, 'join'), name: 'Owner', password: PASSWORD }, meta: {} });
+  const owner = await acceptTenantInvitation({ ctx: {}, input: { token: linkToken(ownerEmail, 'join'), name: 'Owner', password: PASSWORD } });
   return {
     tenantId: created.tenant.id,
     ownerEmail,
@@ -188,32 +187,28 @@ describe('people', () => {
   it('an owner invites a member; members cannot invite; the last owner stays; ownership moves', async () => {
     const { tenantId, owner } = await newTenantWithOwner();
     const memberEmail = `m-${uniqueSuffix()}@t.test`;
-    const inv = await inviteTenantUser({ actor: asUser(tenantCtx(owner)), tenantId, input: { email: memberEmail, role: 'member' } });
+    const inv = await inviteTenantUser({ ctx: tenantCtx(owner), input: { tenantId, email: memberEmail, role: 'member' } });
     expect(inv.delivery).toBe('test');
-    await expect(inviteTenantUser({ actor: asUser(tenantCtx(owner)), tenantId, input: { email: memberEmail, role: 'member' } })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    const m = await acceptTenantInvitation({ input: { token: linkToken(memberEmail, 'join'), name: 'Member', password: PASSWORD }, meta: {} });
+    await expect(inviteTenantUser({ ctx: tenantCtx(owner), input: { tenantId, email: memberEmail, role: 'member' } })).rejects.toBeInstanceOf(ConflictError);
+    const m = await acceptTenantInvitation({ ctx: {}, input: { token: linkToken(memberEmail, 'join'), name: 'Member', password: PASSWORD } });
     const member = { id: m.userId, tenantId, email: memberEmail, role: 'member' as const };
-    await expect(
-      inviteTenantUser({ actor: asUser(tenantCtx(member)), tenantId, input: { email: `x-${uniqueSuffix()}@t.test`, role: 'owner' } }),
-    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(inviteTenantUser({ ctx: tenantCtx(member), input: { tenantId, email: `x-${uniqueSuffix()}@t.test`, role: 'owner' } })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
 
     // Another tenant's owner cannot touch this tenant.
     const other = await newTenantWithOwner();
-    await expect(removePerson({ actor: asUser(tenantCtx(other.owner)), tenantId, input: { userId: member.id } })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(removePerson({ ctx: tenantCtx(other.owner), input: { tenantId, userId: member.id } })).rejects.toBeInstanceOf(ForbiddenError);
 
-    await expect(changePersonRole({ actor: asUser(tenantCtx(owner)), tenantId, input: { userId: owner.id, role: 'member' } })).rejects.toBeInstanceOf(
-      InvalidStateError,
-    );
-    await transferOwnership({ actor: asUser(tenantCtx(owner)), tenantId, input: { userId: member.id } });
-    const people = await listPeople({ actor: asAdmin(ctxOf(approver)), tenantId });
+    await expect(changePersonRole({ ctx: tenantCtx(owner), input: { tenantId, userId: owner.id, role: 'member' } })).rejects.toBeInstanceOf(InvalidStateError);
+    await transferOwnership({ ctx: tenantCtx(owner), input: { tenantId, userId: member.id } });
+    const people = await listPeople({ ctx: ctxOf(approver), input: { tenantId } });
     expect(Object.fromEntries(people.map((p) => [p.email, p.role]))).toEqual({ [owner.email]: 'member', [memberEmail]: 'owner' });
 
     // Support (an admin) removes the former owner; their sign-in stops.
-    await removePerson({ actor: asAdmin(ctxOf(approver)), tenantId, input: { userId: owner.id } });
+    await removePerson({ ctx: ctxOf(approver), input: { tenantId, userId: owner.id } });
     await expect(authenticateTenantUser({ email: owner.email, password: PASSWORD }, {})).rejects.toThrow();
-    expect((await listPeople({ actor: asAdmin(ctxOf(approver)), tenantId })).map((p) => p.email)).toEqual([memberEmail]);
+    expect((await listPeople({ ctx: ctxOf(approver), input: { tenantId } })).map((p) => p.email)).toEqual([memberEmail]);
     const [pending] = await withPlatform((tx) => tx.select().from(tenantInvitations).where(eq(tenantInvitations.tenantId, tenantId)), db);
     expect(pending).toBeTruthy();
   });

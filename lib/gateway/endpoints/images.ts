@@ -28,7 +28,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { failureFacts, finish } from '../stages/finish';
+import { failureFacts, finish, Outcome } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -134,26 +134,17 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
   const failed = answer ? null : failureFacts(ctx, failure);
   // The provider made (and bills) the images even when the client left: metered. No answer: free.
   const cancelled = answer !== null && ctx.req.signal.aborted;
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: job.meterEndpoint },
-    {
-      answered: answer !== null,
-      usage: { images: answer?.result.units.images ?? 0, requests: 1 },
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? null,
-      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
-      send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
-      log: {
-        requestBody: job.logBody,
-        responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
-      },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, { images: answer?.result.units.images ?? 0, requests: 1 });
+  if (failed) o.failed(failed, failure);
+  else {
+    o.ttfbMs = Date.now() - ctx.start;
+    if (cancelled) o.status = 'cancelled';
+    else o.body = JSON.stringify({ created, data });
+  }
+  o.metadata = { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat };
+  o.requestBody = job.logBody;
+  o.responseBody = failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: job.meterEndpoint }, o);
 }
 
 function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {
