@@ -34,14 +34,14 @@ test('a new company signs up, verifies its e-mail and signs in to its portal', a
   await page.getByLabel('Repeat the password').fill(PASSWORD);
   await shot(page, info, 'signup-form');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('status')).toContainText('We have sent a link to that address');
+  await expect(page.getByRole('status').filter({ hasText: 'We have sent a link to that address' })).toBeVisible();
   const link = (await page.getByTestId('verify-link').innerText()).trim();
   expect(link).toMatch(/\/verify-email\/[A-Za-z0-9_-]{40,}$/);
   await shot(page, info, 'signup-sent');
 
   // Not verified yet: the right password is refused with a message saying what to do.
   await signIn(page, email);
-  await expect(page.getByText(/Verify your e-mail address first/)).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Verify your e-mail address first' })).toBeVisible();
   await expect(page).toHaveURL(/\/portal\/sign-in/);
 
   // The link shows a button (opening it changes nothing); the button verifies.
@@ -53,7 +53,7 @@ test('a new company signs up, verifies its e-mail and signs in to its portal', a
 
   // Single use.
   await page.goto(new URL(link).pathname);
-  await expect(page.getByRole('alert')).toContainText('already been used');
+  await expect(page.getByRole('alert').filter({ hasText: 'already been used' })).toBeVisible();
 
   await signIn(page, email);
   await page.waitForURL((u) => u.pathname.startsWith('/portal') && !u.pathname.includes('sign-in'), { timeout: 30_000 });
