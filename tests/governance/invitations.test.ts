@@ -77,7 +77,7 @@ describe('invite and accept', () => {
     await expect(acceptInvitation({ input: { token, name: 'New Person', password: 'short' }, meta: {} })).rejects.toBeInstanceOf(ValidationError);
     const accepted = await acceptInvitation({ input: { token, name: 'New Person', password: 'a-long-enough-password' }, meta: { ip: '198.51.100.1' } });
     expect(accepted).toMatchObject({ email: to, role: 'operator' });
-    await expect(authenticateAdmin({ email: to, password: 'a-long-enough-password' }, {})).resolves.toMatchObject({
+    await expect(authenticateAdmin({ ctx: {}, input: { email: to, password: 'a-long-enough-password' } })).resolves.toMatchObject({
       userId: accepted.adminId,
       role: 'operator',
     });

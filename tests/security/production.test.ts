@@ -131,11 +131,13 @@ describe('an empty production database: catalog, no people, a setup link for the
       ConflictError,
     );
     // Signing in needs the enrolled second factor.
-    await expect(authenticateAdmin({ email: 'root@ops.test', password }, { ip: '198.51.100.9' })).rejects.toMatchObject({ reason: 'mfa_required' });
-    const claims = await authenticateAdmin(
-      { email: 'root@ops.test', password, totp: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) },
-      { ip: '198.51.100.9' },
-    );
+    await expect(authenticateAdmin({ ctx: { ip: '198.51.100.9' }, input: { email: 'root@ops.test', password } })).rejects.toMatchObject({
+      reason: 'mfa_required',
+    });
+    const claims = await authenticateAdmin({
+      ctx: { ip: '198.51.100.9' },
+      input: { email: 'root@ops.test', password, totp: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) },
+    });
     expect(claims).toMatchObject({ role: 'super_admin', mfa: true });
     await expect(createSetupLink({ email: 'other@ops.test' }, fresh.handle.db)).rejects.toBeInstanceOf(ConflictError);
   });
