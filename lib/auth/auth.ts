@@ -6,7 +6,7 @@
  * plus the optional OIDC provider for administrators (./oidc.ts), whose identity is mapped to an
  * administrator in the signIn callback below (a refusal redirects to /admin/sign-in with a
  * reason). Credentials refusals become CredentialsSignin errors whose
- * `code` (invalid_credentials, mfa_required, mfa_invalid, throttled, inactive) the sign-in
+ * `code` (invalid_credentials, mfa_required, mfa_invalid, throttled, inactive, unverified) the sign-in
  * forms turn into messages.
  */
 import 'server-only';

@@ -21,7 +21,7 @@ import { dummyPasswordHash, verifyPassword } from '../governance/passwords';
 import { newAdminClaims, newTenantClaims, type AdminClaims, type TenantClaims } from './claims';
 import { admitAttempt, settleAttempt, type Audience } from './throttle';
 
-export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive';
+export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive' | 'unverified';
 
 export const SIGN_IN_MESSAGES: Record<SignInRefusal, string> = {
   invalid_credentials: 'The e-mail address or password is not correct.',
@@ -29,6 +29,7 @@ export const SIGN_IN_MESSAGES: Record<SignInRefusal, string> = {
   mfa_invalid: 'That code is not valid. Check the time on your device and try again.',
   throttled: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
   inactive: 'This account is not active. Ask an administrator.',
+  unverified: 'Verify your e-mail address first: open the link we sent you when you signed up (signing up again sends a new one).',
 };
 
 export class SignInRefused extends Error {
@@ -178,6 +179,8 @@ export async function authenticateTenantUser({ ctx: meta, input }: { ctx: Public
       const ok = await verifyPassword(u?.passwordHash ?? (await dummyPasswordHash()), password);
       let why: SignInRefusal | null = null;
       if (!u || !u.passwordHash || !ok) why = 'invalid_credentials';
+      // Told only to someone who knows the password: a sign-up that has not verified its e-mail.
+      else if (u.status === 'unverified') why = 'unverified';
       else if (u.status !== 'active' || t?.status !== 'active') why = 'inactive';
       if (why) return { why, claims: null };
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, u!.id));

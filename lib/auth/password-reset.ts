@@ -61,7 +61,9 @@ export async function requestPasswordReset({
     const [recent] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(passwordResetTokens)
-      .where(and(eq(passwordResetTokens.userId, u.id), gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`)));
+      .where(
+        and(eq(passwordResetTokens.userId, u.id), eq(passwordResetTokens.purpose, 'reset'), gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`)),
+      );
     if (Number(recent?.n ?? 0) >= RESET_MAX_PER_HOUR) return null;
     await tx.insert(passwordResetTokens).values({
       tenantId: u.tenantId,
@@ -113,7 +115,7 @@ export async function describeResetToken(token: string): Promise<{ ok: true; ema
       .select({ usedAt: passwordResetTokens.usedAt, expiresAt: passwordResetTokens.expiresAt, email: users.email })
       .from(passwordResetTokens)
       .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(eq(passwordResetTokens.tokenHash, sha256(token))),
+      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset'))),
   );
   if (!r) return { ok: false, reason: 'invalid' };
   if (r.usedAt) return { ok: false, reason: 'used' };
@@ -137,7 +139,7 @@ export async function resetPassword({ ctx: meta, input }: { ctx: PublicContext; 
       })
       .from(passwordResetTokens)
       .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(eq(passwordResetTokens.tokenHash, sha256(token)))
+      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset')))
       .for('update', { of: passwordResetTokens });
     if (!t || t.deletedAt || t.status !== 'active') throw new NotFoundError('This reset link is not valid');
     if (t.r.usedAt) throw new NotFoundError('This reset link has already been used: ask for a new one');
