@@ -10,7 +10,7 @@ const a = serverColumnHelper<AuditListItem>();
 const columns = [
   a.accessor('createdAt', {
     header: 'When',
-    meta: { priority: 1, sortKey: 'time', className: 'whitespace-nowrap' },
+    meta: { priority: 1, sortKey: 'time' },
     cell: (c) => <LocalTime value={c.getValue()} />,
   }),
   a.accessor((r) => r.actorEmail ?? '', {
