@@ -71,6 +71,9 @@ export default defineConfig({
       // e2e/portal-flow.spec.ts has an administrator bill it from the console. The schedules are
       // covered by tests/billing/jobs.test.ts and the two-instance test (tests/multi-instance).
       RADIANT_JOBS: 'off',
+      // Self-service sign-up on (e2e/signup.spec.ts), its verification link shown on screen (no SMTP).
+      RADIANT_SIGNUP: 'open',
+      RADIANT_DEMO_SHOW_RESET_LINK: '1',
       OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
       OPENAI_API_KEY: 'e2e-fake-openai-key',
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${fakePort}`,

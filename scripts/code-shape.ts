@@ -4,9 +4,12 @@
  * (TypeScript compiler API: declarations, methods, arrows and function expressions, counted
  * from their first to their last line), and `console.*` calls in lib/ outside tests.
  *
- * With --conventions: how exported async functions (domain verbs) outside lib/gateway take their
- * arguments: `({ ctx, input })`, `(q, ...)` (a Queryable/transaction first), `(args, db?)` (an
- * options object then an optional handle) or anything else (positional).
+ * With --conventions: how exported async functions outside lib/gateway take their arguments, by
+ * the rule in docs/architecture.md ("Domain verbs"): verbs `({ ctx, input })`, reads `(q, ...)` (a
+ * Queryable/transaction first), helpers positional; and the violations of that rule: a database
+ * handle after the first parameter (`(args, db?)`, `(id, db?)`), or who is acting passed beside
+ * `{ ctx }` (a context, actor or request-meta parameter, or an `actor`/`meta` field). The exit
+ * code is 1 when there is a violation.
  *
  *   npx tsx scripts/code-shape.ts [dir=lib] [--list] [--conventions]
  */
@@ -17,8 +20,17 @@ import ts from 'typescript';
 const args = process.argv.slice(2);
 const list = args.includes('--list');
 const conventions = args.includes('--conventions');
-const conv: Record<string, string[]> = { '({ ctx, input })': [], '(q, …)': [], '(args, db?)': [], positional: [] };
+const conv: Record<string, string[]> = { '({ ctx, input })': [], '(q, …)': [], positional: [] };
+const violations: string[] = [];
 const root = args.find((a) => !a.startsWith('--')) ?? 'lib';
+
+const HANDLE_NAME = /^(db|tx|q|handle|database)$/;
+const HANDLE_TYPE = /\b(Queryable|Tx|Db|DbHandle)\b/;
+const WHO_TYPE = /\b(AdminContext|TenantContext|SystemContext|OperatorContext|AnyContext|TenantActor|RequestMeta|Meta)\b/;
+const WHO_NAME = /^(ctx|actor|meta)$/;
+
+const bindings = (p: ts.ParameterDeclaration, sf: ts.SourceFile): string[] =>
+  ts.isObjectBindingPattern(p.name) ? p.name.elements.map((e) => (e.propertyName ?? e.name).getText(sf)) : [];
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -61,6 +73,9 @@ for (const file of files) {
       node.modifiers.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)
     ) {
       conv[convention(node, sf)]!.push(`${file}:${node.name.text}`);
+      // lib/db holds the doors themselves (withTenant/withPlatform take the handle last, optional).
+      const v = file.includes(`lib${path.sep}db${path.sep}`) ? null : violation(node, sf);
+      if (v) violations.push(`${file}:${node.name.text}: ${v.replace(/\s+/g, ' ')}`);
     }
     if (
       ts.isCallExpression(node) &&
@@ -76,15 +91,30 @@ for (const file of files) {
 }
 
 function convention(fn: ts.FunctionDeclaration, sf: ts.SourceFile): string {
-  const [first, second] = fn.parameters;
+  const [first] = fn.parameters;
   if (!first) return 'positional';
-  const type = first.type?.getText(sf) ?? '';
-  const name = first.name.getText(sf);
-  if (ts.isObjectBindingPattern(first.name) && first.name.elements.some((e) => e.name.getText(sf) === 'ctx')) return '({ ctx, input })';
-  if (/^(q|tx|db|handle)$/.test(name) || /\b(Queryable|Tx|Db|DbHandle)\b/.test(type)) return '(q, …)';
-  if (second && /^(db|tx|q|handle)$/.test(second.name.getText(sf))) return '(args, db?)';
-  if (ts.isObjectBindingPattern(first.name) || /^(args|opts|options|input|params)$/.test(name)) return '(args, db?)';
+  if (bindings(first, sf).includes('ctx')) return '({ ctx, input })';
+  if (HANDLE_NAME.test(first.name.getText(sf)) || HANDLE_TYPE.test(first.type?.getText(sf) ?? '')) return '(q, …)';
   return 'positional';
+}
+
+/** Why a function breaks the rule, or null. A step that runs inside its caller's transaction
+ * (a handle first) may take the caller's context after it. */
+function violation(fn: ts.FunctionDeclaration, sf: ts.SourceFile): string | null {
+  const inTransaction = convention(fn, sf) === '(q, …)';
+  for (const [i, p] of fn.parameters.entries()) {
+    const name = p.name.getText(sf);
+    const type = p.type?.getText(sf) ?? '';
+    // (A callback that is given a handle, `(q: Queryable) => ...`, is not a handle.)
+    if (i > 0 && (HANDLE_NAME.test(name) || (HANDLE_TYPE.test(type) && !type.includes('=>'))))
+      return `a database handle as parameter ${i + 1} (reads take it first; verbs take { ctx, input })`;
+    const fields = bindings(p, sf);
+    if (fields.includes('ctx') || inTransaction) continue;
+    if (WHO_NAME.test(name) || WHO_TYPE.test(type)) return `who is acting passed as parameter ${i + 1} (${name}), not as { ctx, input }`;
+    const who = fields.find((f) => f === 'actor' || f === 'meta');
+    if (who) return `who is acting passed as the field \`${who}\`, not as ctx`;
+  }
+  return null;
 }
 
 sizes.sort((a, b) => b.lines - a.lines);
@@ -103,5 +133,8 @@ if (conventions) {
     console.log(`verbs ${k}: ${v.length}`);
     if (list) for (const f of v) console.log(`  ${f}`);
   }
+  console.log(`violations of the calling convention: ${violations.length}`);
+  for (const v of violations) console.log(`  ${v}`);
+  if (violations.length > 0) process.exitCode = 1;
 }
 if (list) for (const l of long) console.log(`  ${l.lines}\t${l.file}\t${l.name}`);

@@ -1,8 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import type { ModelsPageData } from '@/lib/admin-views/models';
-import type { AdminPricingRow } from '@/lib/pricing/service';
+import type { ModelsPageData, ModelsTableRow } from '@/lib/admin-views/models';
 import { columnHelper, DataTable, decimalSort, exactFilter, type DataTableColumn } from '../data-table/data-table';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
@@ -10,14 +9,29 @@ import { formatPercent, humanize } from '../ui/format';
 import { Money } from '../ui/money';
 import { Tooltip } from '../ui/tooltip';
 import { MarkupProposalDialog, type PreviewAction, type ProposeAction } from './markup-proposal';
-import { headlineRates, SOURCE_LABEL } from './pricing-rates';
-import { NOT_SERVED_MODELS, NOT_SERVED_PROVIDERS } from '@/lib/catalog/not-served';
 
-const h = columnHelper<AdminPricingRow>();
+const h = columnHelper<ModelsTableRow>();
 
-function unitShort(r: AdminPricingRow, which: 'a' | 'b'): string {
-  if (r.pricingType === 'per_token') return which === 'a' ? '1M in' : '1M out';
-  return r.unitLabel.replace(/^per /, '');
+const SOURCE_LABEL: Record<string, string> = { default: 'default', provider: 'provider', model: 'model', tenant_model: 'tenant' };
+
+/** A rate with its unit underneath: the unit wraps instead of widening the column on a phone. */
+function Rate({ value, unit }: { value: string | null; unit: string }) {
+  if (value === null) return <Money kind="rate" value={value} />;
+  return (
+    <>
+      <Money kind="rate" value={value} />
+      <span className="block text-xs text-slate-600">/ {unit}</span>
+    </>
+  );
+}
+
+function MarkupCell({ r }: { r: ModelsTableRow }) {
+  const badge = <Badge tone={r.markupSource === 'default' ? 'neutral' : 'purple'}>{SOURCE_LABEL[r.markupSource] ?? r.markupSource}</Badge>;
+  return (
+    <span className="inline-flex items-center gap-1.5">
+      {r.markupPercent}%{r.markupNote ? <Tooltip content={r.markupNote}>{badge}</Tooltip> : badge}
+    </span>
+  );
 }
 
 export function ModelsTable({
@@ -40,15 +54,32 @@ export function ModelsTable({
       return n;
     });
 
+  const proposeFor = (r: ModelsTableRow, label: string, className?: string) => (
+    <MarkupProposalDialog
+      title={`Propose a markup for ${r.displayName}`}
+      target="model"
+      modelIds={[r.modelId]}
+      preview={preview}
+      propose={propose}
+      trigger={
+        <Button size="sm" variant="secondary" className={className} aria-label={`Propose markup change for ${r.displayName}`}>
+          {label}
+        </Button>
+      }
+    />
+  );
+
+  // At 390 px the name, the input price and the status stay; the markup (and a Propose button)
+  // fold under the name, the rest shows from 768 / 1280 / 1536 px.
   const columns = useMemo(() => {
-    const cols: DataTableColumn<AdminPricingRow>[] = [];
+    const cols: DataTableColumn<ModelsTableRow>[] = [];
     if (canPropose) {
       cols.push(
         h.display({
           id: 'select',
           header: () => <span className="sr-only">Select</span>,
           enableHiding: false,
-          meta: { noCsv: true, label: 'Select' },
+          meta: { noCsv: true, label: 'Select', priority: 2 },
           cell: (c) => (
             <input
               type="checkbox"
@@ -66,82 +97,67 @@ export function ModelsTable({
         header: 'Model',
         enableHiding: false,
         cell: (c) => (
-          <div className="min-w-44">
+          <div className="min-w-28 md:min-w-44">
             <p className="font-medium text-slate-900">{c.getValue()}</p>
-            <p className="font-mono text-xs text-slate-600">{c.row.original.name}</p>
+            <p className="font-mono text-xs break-all text-slate-600">{c.row.original.name}</p>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-700 md:hidden">
+              <span>
+                Markup <MarkupCell r={c.row.original} />
+              </span>
+              {canPropose ? proposeFor(c.row.original, 'Propose…') : null}
+            </div>
           </div>
         ),
       }),
       h.accessor('name', {
         header: 'API name',
         meta: { priority: 4 },
-        cell: (c) => {
-          const notServed = NOT_SERVED_MODELS[c.row.original.modelId] ?? NOT_SERVED_PROVIDERS[c.row.original.providerId];
-          return (
-            <div>
-              <code className="text-xs">{c.getValue()}</code>
-              {notServed ? (
-                <Tooltip content={notServed}>
-                  <Badge tone="warning">not offered</Badge>
-                </Tooltip>
-              ) : null}
-            </div>
-          );
-        },
+        cell: (c) => (
+          <div>
+            <code className="text-xs">{c.getValue()}</code>
+            {c.row.original.notServed ? (
+              <Tooltip content={c.row.original.notServed}>
+                <Badge tone="warning">not offered</Badge>
+              </Tooltip>
+            ) : null}
+          </div>
+        ),
       }),
       h.accessor('providerId', { header: 'Provider', filterFn: exactFilter, meta: { priority: 4 } }),
       h.accessor('category', { header: 'Category', filterFn: exactFilter, meta: { priority: 4 }, cell: (c) => humanize(c.getValue()) }),
-      h.accessor((r) => (r.isSelfHosted ? 'self-hosted' : 'external'), { id: 'hosting', header: 'Hosting', filterFn: exactFilter, meta: { priority: 4 } }),
-      h.accessor((r) => headlineRates(r.pricingType, r.cost).a, {
-        id: 'costIn',
+      h.accessor('hosting', { header: 'Hosting', filterFn: exactFilter, meta: { priority: 4 } }),
+      h.accessor('costIn', {
         header: 'Cost in',
         meta: { align: 'right', label: 'Cost in (per 1M / unit)', priority: 4 },
         sortFn: decimalSort,
-        cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'a')} />,
+        cell: (c) => <Rate value={c.getValue()} unit={c.row.original.unitA} />,
       }),
-      h.accessor((r) => headlineRates(r.pricingType, r.cost).b, {
-        id: 'costOut',
+      h.accessor('costOut', {
         header: 'Cost out',
         meta: { align: 'right', label: 'Cost out (per 1M)', priority: 4 },
         sortFn: decimalSort,
-        cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'b')} />,
+        cell: (c) => <Rate value={c.getValue()} unit={c.row.original.unitB} />,
       }),
       h.accessor('markupPercent', {
         header: 'Markup',
-        meta: { align: 'right', label: 'Markup %' },
+        meta: { align: 'right', label: 'Markup %', priority: 2 },
         sortFn: decimalSort,
-        cell: (c) => {
-          const r = c.row.original;
-          const o = r.markupOverride;
-          const badge = <Badge tone={r.markupSource === 'default' ? 'neutral' : 'purple'}>{SOURCE_LABEL[r.markupSource] ?? r.markupSource}</Badge>;
-          return (
-            <span className="inline-flex items-center gap-1.5">
-              {c.getValue()}%
-              {o ? (
-                <Tooltip content={`${o.reason} · set ${o.setAt.slice(0, 10)}${o.expiresAt ? ` · expires ${o.expiresAt.slice(0, 10)}` : ''}`}>{badge}</Tooltip>
-              ) : (
-                badge
-              )}
-            </span>
-          );
-        },
+        cell: (c) => <MarkupCell r={c.row.original} />,
       }),
       h.accessor('markupSource', { header: 'Markup source', filterFn: exactFilter, meta: { priority: 4 } }),
-      h.accessor((r) => headlineRates(r.pricingType, r.price).a, {
-        id: 'priceIn',
+      h.accessor('priceIn', {
         header: 'Price in',
         meta: { align: 'right', label: 'Price in (per 1M / unit)' },
         sortFn: decimalSort,
-        cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'a')} />,
+        cell: (c) => <Rate value={c.getValue()} unit={c.row.original.unitA} />,
       }),
-      h.accessor((r) => headlineRates(r.pricingType, r.price).b, {
-        id: 'priceOut',
+      h.accessor('priceOut', {
         header: 'Price out',
         meta: { align: 'right', label: 'Price out (per 1M)', priority: 2 },
         sortFn: decimalSort,
-        cell: (c) => <Money kind="rate" value={c.getValue()} unit={unitShort(c.row.original, 'b')} />,
+        cell: (c) => <Rate value={c.getValue()} unit={c.row.original.unitB} />,
       }),
-      h.accessor((r) => r.reference.margin, {
+      h.accessor('referenceMargin', {
         id: 'margin',
         header: 'Margin',
         meta: { align: 'right', label: 'Margin (reference mix)', priority: 4 },
@@ -153,25 +169,22 @@ export function ModelsTable({
         ),
       }),
       h.accessor('marginPercent', { header: 'Margin %', meta: { align: 'right', priority: 2 }, sortFn: decimalSort, cell: (c) => formatPercent(c.getValue()) }),
-      h.accessor((r) => (r.estimated ? 'estimated' : 'published'), {
+      h.accessor((r) => (r.estimatedNote ? 'estimated' : 'published'), {
         id: 'estimated',
         header: 'Cost basis',
         filterFn: exactFilter,
         meta: { priority: 4 },
         cell: (c) => {
-          const e = c.row.original.estimated;
-          if (!e) return <span className="text-xs text-slate-600">published</span>;
-          const text = `Estimated (${humanize(e.reason)})${e.confidence !== null ? `, confidence ${Math.round(e.confidence * 100)}%` : ''}${
-            e.sourceModels.length ? `, from ${e.sourceModels.map((s) => s.displayName).join(', ')}` : ''
-          }`;
+          const note = c.row.original.estimatedNote;
+          if (!note) return <span className="text-xs text-slate-600">published</span>;
           return (
-            <Tooltip content={text}>
+            <Tooltip content={note}>
               <Badge tone="warning">Estimated</Badge>
             </Tooltip>
           );
         },
       }),
-      h.accessor((r) => (r.enabled && r.providerEnabled ? 'enabled' : 'disabled'), {
+      h.accessor((r) => (r.enabled ? 'enabled' : 'disabled'), {
         id: 'status',
         header: 'Status',
         filterFn: exactFilter,
@@ -184,21 +197,8 @@ export function ModelsTable({
           id: 'actions',
           header: () => <span className="sr-only">Actions</span>,
           enableHiding: false,
-          meta: { noCsv: true, label: 'Actions' },
-          cell: (c) => (
-            <MarkupProposalDialog
-              title={`Propose a markup for ${c.row.original.displayName}`}
-              target="model"
-              modelIds={[c.row.original.modelId]}
-              preview={preview}
-              propose={propose}
-              trigger={
-                <Button size="sm" variant="secondary" aria-label={`Propose markup change for ${c.row.original.displayName}`}>
-                  Propose
-                </Button>
-              }
-            />
-          ),
+          meta: { noCsv: true, label: 'Actions', priority: 2 },
+          cell: (c) => proposeFor(c.row.original, 'Propose'),
         }),
       );
     }

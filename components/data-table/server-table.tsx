@@ -217,9 +217,21 @@ export interface FilterField {
 }
 
 /** The filter bar: a plain GET form (works before hydration), so filters land in the URL. */
-export function ListFilters({ fields, values, action }: { fields: FilterField[]; values: Record<string, string>; action?: string }) {
+export function ListFilters({
+  fields,
+  values,
+  action,
+  keep = [],
+}: {
+  fields: FilterField[];
+  values: Record<string, string>;
+  action?: string;
+  /** Other URL parameters the form carries over unchanged (e.g. the tab shown). */
+  keep?: string[];
+}) {
   return (
     <form method="get" action={action} className="flex flex-wrap items-end gap-2" role="search">
+      {keep.map((k) => (values[k] ? <input key={k} type="hidden" name={k} value={values[k]} /> : null))}
       {values.sort ? <input type="hidden" name="sort" value={values.sort} /> : null}
       {values.dir ? <input type="hidden" name="dir" value={values.dir} /> : null}
       {fields.map((f) => {

@@ -1,12 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ActionResult } from '@/lib/http/action-result';
 import { fieldErrorsFrom, type FieldErrors } from '@/lib/http/action-result';
 import type { ApiKeyView } from '@/lib/gateway/keys';
 import { createKeyFormSchema, KEY_SCOPES } from '@/lib/portal-views/schemas';
-import { columnHelper, DataTable, exactFilter } from '../data-table/data-table';
+import type { Page } from '@/lib/lists/keyset';
+import { ServerTable, serverColumnHelper } from '../data-table/server-table';
 import { Badge, StatusBadge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardBody, CardHeader } from '../ui/card';
@@ -150,16 +151,28 @@ function CreateKeyDialog({ create }: { create: CreateKeyAction }) {
   );
 }
 
-const kc = columnHelper<ApiKeyView>();
+const kc = serverColumnHelper<ApiKeyView>();
+
+const limitsOf = (r: ApiKeyView) =>
+  [r.rateLimitRpm ? `${formatCount(r.rateLimitRpm)} rpm` : null, r.rateLimitTpm ? `${formatCount(r.rateLimitTpm)} tpm` : null].filter(Boolean).join(' · ') ||
+  'tier limits';
 
 export function KeysView({
-  keys,
+  page,
+  sort,
+  dir,
+  csvHref,
+  filters,
   canManage,
   create,
   revoke,
   origin,
 }: {
-  keys: ApiKeyView[];
+  page: Page<ApiKeyView>;
+  sort: string;
+  dir: 'asc' | 'desc';
+  csvHref: string;
+  filters: ReactNode;
   canManage: boolean;
   create: CreateKeyAction;
   revoke: RevokeKeyAction;
@@ -181,12 +194,28 @@ const completion = await client.chat.completions.create({
 });
 console.log(completion.choices[0].message.content);`;
 
+  // What a person comes for (which key, is it live, revoke it) stays at 390 px; the prefix and
+  // the last use fold under the name there, the rest shows from 768 / 1280 px.
   const columns = [
-    kc.accessor('name', { header: 'Name', cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
-    kc.accessor('prefix', { header: 'Key', cell: (c) => <code className="text-xs">{c.getValue()}…</code> }),
+    kc.accessor('name', {
+      header: 'Name',
+      meta: { priority: 1, sortKey: 'name' },
+      cell: (c) => (
+        <>
+          <span className="font-medium">{c.getValue()}</span>
+          <code className="block text-xs text-slate-600">{c.row.original.prefix}…</code>
+          <span className="block text-xs text-slate-600 md:hidden">
+            {c.row.original.lastUsedAt ? <LocalTime value={c.row.original.lastUsedAt} mode="relative" /> : 'never used'} ·{' '}
+            {formatCount(c.row.original.usageCount)} requests
+          </span>
+        </>
+      ),
+    }),
+    kc.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (c) => <StatusBadge status={c.getValue()} /> }),
     kc.accessor((r) => r.scopes.join(', '), {
       id: 'scopes',
       header: 'Scopes',
+      meta: { priority: 3 },
       cell: (c) => (
         <span className="flex flex-wrap gap-1">
           {c.row.original.scopes.map((s) => (
@@ -195,39 +224,33 @@ console.log(completion.choices[0].message.content);`;
         </span>
       ),
     }),
-    kc.accessor('status', { header: 'Status', filterFn: exactFilter, cell: (c) => <StatusBadge status={c.getValue()} /> }),
-    kc.accessor(
-      (r) =>
-        [r.rateLimitRpm ? `${formatCount(r.rateLimitRpm)} rpm` : null, r.rateLimitTpm ? `${formatCount(r.rateLimitTpm)} tpm` : null]
-          .filter(Boolean)
-          .join(' · ') || 'tier limits',
-      { id: 'limits', header: 'Limits' },
-    ),
+    kc.accessor(limitsOf, { id: 'limits', header: 'Limits', meta: { priority: 3 } }),
     kc.accessor((r) => r.monthlyBudget ?? '', {
       id: 'cap',
       header: 'Monthly cap',
-      meta: { align: 'right' },
+      meta: { align: 'right', priority: 3 },
       cell: (c) => (c.getValue() ? <Money value={c.getValue()} /> : '—'),
     }),
-    kc.accessor('usageCount', { header: 'Requests', meta: { align: 'right' }, cell: (c) => formatCount(c.getValue()) }),
+    kc.accessor('usageCount', { header: 'Requests', meta: { align: 'right', priority: 2 }, cell: (c) => formatCount(c.getValue()) }),
     kc.accessor((r) => r.lastUsedAt ?? '', {
       id: 'lastUsed',
       header: 'Last used',
+      meta: { priority: 2 },
       cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="relative" /> : 'never'),
     }),
     kc.accessor((r) => r.expiresAt ?? '', {
       id: 'expires',
       header: 'Expires',
+      meta: { priority: 3 },
       cell: (c) => (c.getValue() ? <LocalTime value={c.getValue()} mode="date" /> : 'never'),
     }),
-    kc.accessor('createdAt', { header: 'Created', cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
+    kc.accessor('createdAt', { header: 'Created', meta: { priority: 2, sortKey: 'created' }, cell: (c) => <LocalTime value={c.getValue()} mode="date" /> }),
     ...(canManage
       ? [
           kc.display({
             id: 'actions',
             header: () => <span className="sr-only">Actions</span>,
-            meta: { noCsv: true, label: 'Actions' },
-            enableHiding: false,
+            meta: { priority: 1, label: 'Actions' },
             cell: (c) =>
               c.row.original.status === 'active' ? (
                 <ConfirmDialog
@@ -256,15 +279,21 @@ console.log(completion.choices[0].message.content);`;
       <Card>
         <CardHeader title="Your keys" actions={canManage ? <CreateKeyDialog create={create} /> : null} />
         <CardBody>
-          <DataTable
-            data={keys}
-            columns={columns}
-            caption="API keys"
-            testId="keys-table"
-            getRowId={(r) => r.id}
-            facets={[{ columnId: 'status', label: 'Status' }]}
-            empty="No API keys yet. Create one to call the API."
-          />
+          <div className="space-y-3">
+            {filters}
+            <ServerTable
+              rows={page.rows}
+              columns={columns}
+              caption="API keys"
+              testId="keys-table"
+              getRowId={(r) => r.id}
+              next={page.next}
+              sort={sort}
+              dir={dir}
+              csvHref={csvHref}
+              empty="No API keys match. Create one to call the API."
+            />
+          </div>
         </CardBody>
       </Card>
       <Card>

@@ -27,6 +27,18 @@ function headline(r: ClientModelPricing): { a: string | null; b: string | null; 
   }
 }
 
+/** A price with its unit underneath: the unit wraps instead of widening the column, so both
+ * prices stay on a 390 px phone. */
+function Rate({ value, unit }: { value: string | null; unit: string }) {
+  if (!value) return <span className="text-slate-500">—</span>;
+  return (
+    <>
+      <Money kind="rate" value={value} />
+      <span className="block text-xs text-slate-600">/ {unit}</span>
+    </>
+  );
+}
+
 const TIER_TONE = { budget: 'success', standard: 'neutral', premium: 'purple' } as const;
 
 const columns = [
@@ -34,7 +46,7 @@ const columns = [
     header: 'Model',
     enableHiding: false,
     cell: (c) => (
-      <div className="min-w-28 sm:min-w-44">
+      <div className="min-w-24 sm:min-w-44">
         <p className="flex flex-wrap items-center gap-1.5 font-medium text-slate-900">
           {c.getValue()}
           {c.row.original.estimated ? (
@@ -52,14 +64,14 @@ const columns = [
     header: 'Price in',
     meta: { align: 'right', label: 'Price (input per 1M tokens, or per unit)' },
     sortFn: decimalSort,
-    cell: (c) => <Money kind="rate" value={c.getValue()} unit={headline(c.row.original).ua} />,
+    cell: (c) => <Rate value={c.getValue()} unit={headline(c.row.original).ua} />,
   }),
   h.accessor((r) => headline(r).b, {
     id: 'priceOut',
     header: 'Price out',
     meta: { align: 'right', label: 'Price (output per 1M tokens)' },
     sortFn: decimalSort,
-    cell: (c) => (c.getValue() ? <Money kind="rate" value={c.getValue()} unit={headline(c.row.original).ub} /> : <span className="text-slate-500">—</span>),
+    cell: (c) => <Rate value={c.getValue()} unit={headline(c.row.original).ub} />,
   }),
   h.accessor('model', { header: 'API name', meta: { priority: 3 }, cell: (c) => <code className="text-xs">{c.getValue()}</code> }),
   h.accessor('providerId', { header: 'Provider', filterFn: exactFilter, meta: { priority: 3 } }),

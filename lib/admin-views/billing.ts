@@ -4,7 +4,7 @@
  * themselves (runs, void, mark paid, close, adjustments, exports) are called from the server
  * actions with the admin's context.
  */
-import { desc } from 'drizzle-orm';
+import { desc, inArray } from 'drizzle-orm';
 import { providers, tenants } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { getMarginReport, MARGIN_GROUPS, type MarginGroupBy, type MarginReport } from '../billing/books';
@@ -45,17 +45,23 @@ export function periodOrDefault(v: unknown, fallback = previousPeriod()): string
 
 export interface RunsPageData {
   runs: BillingRunView[];
-  tenants: Array<Opt & { slug: string }>;
+  /** Names of the tenants the listed runs were scoped to (not every tenant: the form looks
+   * tenants up as you type). */
+  tenantNames: Opt[];
   periods: string[];
   defaultPeriod: string;
   active: boolean;
 }
 
 export async function getRunsPage(): Promise<RunsPageData> {
-  const [runs, tenantRows] = await Promise.all([listBillingRuns({ limit: 50 }), tenantOptions()]);
+  const runs = await listBillingRuns({ limit: 50 });
+  const ids = [...new Set(runs.map((r) => r.tenantId).filter((x): x is string => Boolean(x)))];
+  const tenantNames = ids.length
+    ? await withPlatform((tx) => tx.select({ id: tenants.id, name: tenants.name }).from(tenants).where(inArray(tenants.id, ids)))
+    : [];
   return {
     runs,
-    tenants: tenantRows,
+    tenantNames,
     periods: recentPeriods(),
     defaultPeriod: previousPeriod(),
     active: runs.some((r) => r.status === 'running' || r.status === 'queued'),

@@ -14,16 +14,107 @@ import { dec } from '../pricing/money';
 import { LOW_MARGIN_PERCENT } from '../pricing/optimizer';
 import { listAdminPricing, type AdminPricingRow } from '../pricing/service';
 import { buildAdminModelPricing } from '../pricing/views';
+import type { UnitRates } from '../pricing/price';
+import { NOT_SERVED_MODELS, NOT_SERVED_PROVIDERS } from '../catalog/not-served';
 import { markupPreviewSchema, markupProposalSchema, type MarkupProposalInput } from './schemas';
 
+/** The headline rates of a model in its own unit: input/output per 1M tokens, or the one unit price. */
+function headlineRates(pricingType: string, r: UnitRates<string>): { a: string | null; b: string | null } {
+  switch (pricingType) {
+    case 'per_token':
+      return { a: r.inputPer1M, b: r.outputPer1M };
+    case 'per_image':
+      return { a: r.perImage, b: null };
+    case 'per_second':
+      return { a: r.perSecond, b: null };
+    case 'per_minute':
+      return { a: r.perMinute, b: null };
+    case 'per_request':
+      return { a: r.perRequest, b: null };
+    case 'per_1k_characters':
+      return { a: r.per1kCharacters, b: null };
+    default:
+      return { a: null, b: null };
+  }
+}
+
+/**
+ * One row of the console's models table: only what the table draws (and its CSV holds). The full
+ * AdminPricingRow carries three blocks of some twenty rates each (cost, price, margin per 1K and
+ * per 1M, cached, long-context, batch...); sending it for every model of the catalog made the
+ * page 350 KB. Tooltip texts are composed here, on the server.
+ */
+export interface ModelsTableRow {
+  modelId: string;
+  name: string;
+  displayName: string;
+  providerId: string;
+  category: string;
+  hosting: 'self-hosted' | 'external';
+  /** "1M in" / "1M out" for token models, else the unit ("image", "minute"...). */
+  unitA: string;
+  unitB: string;
+  costIn: string | null;
+  costOut: string | null;
+  priceIn: string | null;
+  priceOut: string | null;
+  markupPercent: string;
+  markupSource: string;
+  /** Who/why/expiry of the override in force, for the tooltip; null on the default. */
+  markupNote: string | null;
+  referenceMix: string;
+  referenceMargin: string;
+  marginPercent: string;
+  /** The estimate's reason, confidence and sources, for the tooltip; null when the cost is published. */
+  estimatedNote: string | null;
+  enabled: boolean;
+  /** Why the gateway cannot call it, or null. */
+  notServed: string | null;
+}
+
+export function toModelsTableRow(r: AdminPricingRow): ModelsTableRow {
+  const cost = headlineRates(r.pricingType, r.cost);
+  const price = headlineRates(r.pricingType, r.price);
+  const o = r.markupOverride;
+  const e = r.estimated;
+  const unit = r.unitLabel.replace(/^per /, '');
+  return {
+    modelId: r.modelId,
+    name: r.name,
+    displayName: r.displayName,
+    providerId: r.providerId,
+    category: r.category,
+    hosting: r.isSelfHosted ? 'self-hosted' : 'external',
+    unitA: r.pricingType === 'per_token' ? '1M in' : unit,
+    unitB: r.pricingType === 'per_token' ? '1M out' : unit,
+    costIn: cost.a,
+    costOut: cost.b,
+    priceIn: price.a,
+    priceOut: price.b,
+    markupPercent: r.markupPercent,
+    markupSource: r.markupSource,
+    markupNote: o ? `${o.reason} · set ${o.setAt.slice(0, 10)}${o.expiresAt ? ` · expires ${o.expiresAt.slice(0, 10)}` : ''}` : null,
+    referenceMix: r.referenceMix,
+    referenceMargin: r.reference.margin,
+    marginPercent: r.marginPercent,
+    estimatedNote: e
+      ? `Estimated (${e.reason.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase())})${e.confidence !== null ? `, confidence ${Math.round(e.confidence * 100)}%` : ''}${
+          e.sourceModels.length ? `, from ${e.sourceModels.map((x) => x.displayName).join(', ')}` : ''
+        }`
+      : null,
+    enabled: r.enabled && r.providerEnabled,
+    notServed: NOT_SERVED_MODELS[r.modelId] ?? NOT_SERVED_PROVIDERS[r.providerId] ?? null,
+  };
+}
+
 export interface ModelsPageData {
-  rows: AdminPricingRow[];
+  rows: ModelsTableRow[];
   providers: Array<{ id: string; name: string; enabled: boolean }>;
 }
 
 export async function getModelsPage(q: Queryable): Promise<ModelsPageData> {
   const [rows, { providers }] = await Promise.all([listAdminPricing(q), loadCatalog(q)]);
-  return { rows, providers: providers.map((p) => ({ id: p.id, name: p.displayName, enabled: p.enabled })) };
+  return { rows: rows.map(toModelsTableRow), providers: providers.map((p) => ({ id: p.id, name: p.displayName, enabled: p.enabled })) };
 }
 
 export interface PricePoint {

@@ -15,13 +15,13 @@ import { z } from 'zod';
 import { administrators, tenants, users } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
 import { writeAudit } from '../platform/audit';
-import type { RequestMeta } from '../platform/context';
+import type { PublicContext } from '../platform/context';
 import { verifySecondFactor } from '../governance/mfa';
 import { dummyPasswordHash, verifyPassword } from '../governance/passwords';
 import { newAdminClaims, newTenantClaims, type AdminClaims, type TenantClaims } from './claims';
 import { admitAttempt, settleAttempt, type Audience } from './throttle';
 
-export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive';
+export type SignInRefusal = 'invalid_credentials' | 'mfa_required' | 'mfa_invalid' | 'throttled' | 'inactive' | 'unverified';
 
 export const SIGN_IN_MESSAGES: Record<SignInRefusal, string> = {
   invalid_credentials: 'The e-mail address or password is not correct.',
@@ -29,6 +29,7 @@ export const SIGN_IN_MESSAGES: Record<SignInRefusal, string> = {
   mfa_invalid: 'That code is not valid. Check the time on your device and try again.',
   throttled: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
   inactive: 'This account is not active. Ask an administrator.',
+  unverified: 'Verify your e-mail address first: open the link we sent you when you signed up (signing up again sends a new one).',
 };
 
 export class SignInRefused extends Error {
@@ -57,7 +58,7 @@ export interface SignInInput {
   totp?: unknown;
 }
 
-type Meta = Partial<RequestMeta>;
+type Meta = PublicContext;
 
 type Outcome<C> = { ok: true; claims: C } | { ok: false; refusal: SignInRefused };
 
@@ -99,7 +100,7 @@ async function settle(
   });
 }
 
-export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Promise<AdminClaims> {
+export async function authenticateAdmin({ ctx: meta, input }: { ctx: PublicContext; input: SignInInput }): Promise<AdminClaims> {
   const parsed = parse(input);
   if (!parsed.success) throw new SignInRefused('invalid_credentials');
   const { email, password, totp } = parsed.data;
@@ -149,7 +150,7 @@ export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Pr
   return outcome.claims;
 }
 
-export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}): Promise<TenantClaims> {
+export async function authenticateTenantUser({ ctx: meta, input }: { ctx: PublicContext; input: SignInInput }): Promise<TenantClaims> {
   const parsed = parse(input);
   if (!parsed.success) throw new SignInRefused('invalid_credentials');
   const { email, password } = parsed.data;
@@ -178,6 +179,8 @@ export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}
       const ok = await verifyPassword(u?.passwordHash ?? (await dummyPasswordHash()), password);
       let why: SignInRefusal | null = null;
       if (!u || !u.passwordHash || !ok) why = 'invalid_credentials';
+      // Told only to someone who knows the password: a sign-up that has not verified its e-mail.
+      else if (u.status === 'unverified') why = 'unverified';
       else if (u.status !== 'active' || t?.status !== 'active') why = 'inactive';
       if (why) return { why, claims: null };
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, u!.id));
@@ -230,7 +233,16 @@ export class OidcSignInRefused extends Error {
  * attempt goes through the same throttle and login_attempts as a password sign-in; success is
  * audited as auth.sign_in (method "oidc", the issuer and subject, whether MFA counted).
  */
-export async function authenticateAdminOidc(profile: OidcProfile, meta: Meta = {}, mfaFromAmr = false): Promise<AdminClaims> {
+export async function authenticateAdminOidc({
+  ctx: meta,
+  input: profile,
+  mfaFromAmr = false,
+}: {
+  ctx: PublicContext;
+  input: OidcProfile;
+  /** The IdP's amr claim counts as a second factor (OIDC_TRUST_AMR). */
+  mfaFromAmr?: boolean;
+}): Promise<AdminClaims> {
   const verified = profile.email_verified === true || profile.email_verified === 'true';
   const parsedEmail = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(255)).safeParse(profile.email);
   if (!verified || !parsedEmail.success) throw new OidcSignInRefused('sso_unverified');

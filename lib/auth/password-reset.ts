@@ -18,7 +18,7 @@ import { isUuid, withPlatform, withTenant } from '../db/tenant';
 import { NotFoundError, ValidationError } from '../errors';
 import { auditFields, writeAudit } from '../platform/audit';
 import { publicBaseUrl } from '../governance/config';
-import type { RequestMeta, TenantContext } from '../platform/context';
+import type { PublicContext, TenantContext } from '../platform/context';
 import { ExpiredError } from '../governance/errors';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem, verifyPassword } from '../governance/passwords';
@@ -39,15 +39,15 @@ export interface ResetRequestResult {
 }
 
 export async function requestPasswordReset({
-  email,
+  ctx: meta,
+  input,
   baseUrl,
-  meta,
 }: {
-  email: unknown;
+  ctx: PublicContext;
+  input: { email?: unknown };
   baseUrl?: string;
-  meta: Partial<RequestMeta>;
 }): Promise<ResetRequestResult> {
-  const parsed = z.email().trim().toLowerCase().max(255).safeParse(email);
+  const parsed = z.email().trim().toLowerCase().max(255).safeParse(input.email);
   if (!parsed.success) throw new ValidationError('Enter an e-mail address', [{ path: 'email', message: 'enter an e-mail address' }]);
   const address = parsed.data;
   const token = crypto.randomBytes(32).toString('base64url');
@@ -61,7 +61,9 @@ export async function requestPasswordReset({
     const [recent] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(passwordResetTokens)
-      .where(and(eq(passwordResetTokens.userId, u.id), gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`)));
+      .where(
+        and(eq(passwordResetTokens.userId, u.id), eq(passwordResetTokens.purpose, 'reset'), gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`)),
+      );
     if (Number(recent?.n ?? 0) >= RESET_MAX_PER_HOUR) return null;
     await tx.insert(passwordResetTokens).values({
       tenantId: u.tenantId,
@@ -113,7 +115,7 @@ export async function describeResetToken(token: string): Promise<{ ok: true; ema
       .select({ usedAt: passwordResetTokens.usedAt, expiresAt: passwordResetTokens.expiresAt, email: users.email })
       .from(passwordResetTokens)
       .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(eq(passwordResetTokens.tokenHash, sha256(token))),
+      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset'))),
   );
   if (!r) return { ok: false, reason: 'invalid' };
   if (r.usedAt) return { ok: false, reason: 'used' };
@@ -121,13 +123,7 @@ export async function describeResetToken(token: string): Promise<{ ok: true; ema
   return { ok: true, email: r.email };
 }
 
-export async function resetPassword({
-  input,
-  meta,
-}: {
-  input: { token?: unknown; password?: unknown };
-  meta: Partial<RequestMeta>;
-}): Promise<{ email: string }> {
+export async function resetPassword({ ctx: meta, input }: { ctx: PublicContext; input: { token?: unknown; password?: unknown } }): Promise<{ email: string }> {
   const token = typeof input.token === 'string' ? input.token : '';
   const password = typeof input.password === 'string' ? input.password : '';
   if (!token || token.length > 200) throw new NotFoundError('This reset link is not valid');
@@ -143,7 +139,7 @@ export async function resetPassword({
       })
       .from(passwordResetTokens)
       .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(eq(passwordResetTokens.tokenHash, sha256(token)))
+      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset')))
       .for('update', { of: passwordResetTokens });
     if (!t || t.deletedAt || t.status !== 'active') throw new NotFoundError('This reset link is not valid');
     if (t.r.usedAt) throw new NotFoundError('This reset link has already been used: ask for a new one');

@@ -19,7 +19,8 @@ import { queryRows, type Queryable } from '../db/client';
 import { loginAttempts } from '../db/schema';
 import { throttleSettings, type ThrottleSettings } from '../governance/config';
 
-export type Audience = 'admin' | 'tenant';
+/** 'signup': self-service sign-ups (lib/tenants/signup.ts), limited like sign-ins. */
+export type Audience = 'admin' | 'tenant' | 'signup';
 
 export interface ThrottleState {
   throttled: boolean;

@@ -7,9 +7,11 @@
  * created (TENANT_PERMISSION_MATRIX keys.manage_all / keys.manage_own); administrators manage a
  * tenant's keys from the admin API. Every change is audited in the same transaction.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Db, Queryable } from '../db/client';
+import { csvStreamResponse, type CsvColumn } from '../lists/csv-stream';
+import { afterCursor, allPages, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import { API_KEY_SCOPES, apiKeys, tenants } from '../db/schema';
 import { isUuid, withTenant } from '../db/tenant';
 import { ForbiddenError, NotFoundError, ValidationError, fromZodIssues } from '../errors';
@@ -172,24 +174,79 @@ export async function createApiKey({ ctx, input }: { ctx: KeyManagementCtx; inpu
   return { key: material.key, apiKey: view(row) };
 }
 
-/** The caller's keys, newest first; `limit` caps a screen's list (a tenant with 100,000 keys sent
- * 36 MB to the portal's keys page). */
-export async function listApiKeys({ ctx, input }: { ctx: KeyManagementCtx; input?: { limit?: number } }): Promise<ApiKeyView[]> {
+/** The keys list's parameters: the common list ones (q = name or prefix, sort = created | name,
+ * dir, cursor, limit 25/50/100) plus the status a person sees (an active key past its expiry
+ * counts as expired). */
+export const apiKeyListParamsSchema = listParamsSchema(['created', 'name'] as const, 'created').extend({
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['active', 'revoked', 'expired']).optional()).catch(undefined),
+});
+export type ApiKeyListParams = z.output<typeof apiKeyListParamsSchema>;
+
+/** One keyset page of the keys the caller may manage: owners and admins every key of the tenant,
+ * members their own. Read through withTenant (the app role: RLS) with the tenant filter as well.
+ * A tenant can hold 100,000 keys: only the page is read (index on (tenant_id, created_at, id) or
+ * (tenant_id, name, id), migration 0021). */
+export async function apiKeysPage(q: Queryable, ctx: KeyManagementCtx, p: ApiKeyListParams): Promise<Page<ApiKeyView>> {
   const who = scopeOf(ctx);
-  const rows = await withTenant(
-    ctx.tenantId,
-    (tx) => {
-      const q = tx
-        .select()
-        .from(apiKeys)
-        .where(who.all ? eq(apiKeys.tenantId, ctx.tenantId) : and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.userId, who.userId!)))
-        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-      return input?.limit ? q.limit(input.limit) : q;
-    },
-    ctx.db,
-  );
+  const conds: SQL[] = [eq(apiKeys.tenantId, ctx.tenantId)];
+  if (!who.all) conds.push(eq(apiKeys.userId, who.userId!));
+  const live = sql`(${apiKeys.expiresAt} IS NULL OR ${apiKeys.expiresAt} > now())`;
+  if (p.status === 'active') conds.push(sql`${apiKeys.status} = 'active' AND ${live}`);
+  else if (p.status === 'revoked') conds.push(eq(apiKeys.status, 'revoked'));
+  else if (p.status === 'expired') conds.push(sql`(${apiKeys.status} = 'expired' OR (${apiKeys.status} = 'active' AND NOT ${live}))`);
+  if (p.q) conds.push(or(ilike(apiKeys.name, likePattern(p.q)), ilike(apiKeys.keyPrefix, likePattern(p.q)))!);
+  const byName = p.sort === 'name';
+  const col = byName ? apiKeys.name : apiKeys.createdAt;
+  const after = afterCursor(p.cursor, sql`${col}`, sql`${apiKeys.id}`, p.dir, byName ? 'text' : 'timestamptz');
+  if (after) conds.push(after);
+  const by = p.dir === 'asc' ? asc : desc;
+  const rows = await q
+    .select({ row: apiKeys, ck: byName ? sql<string>`${apiKeys.name}` : sql<string>`${apiKeys.createdAt}::text` })
+    .from(apiKeys)
+    .where(and(...conds))
+    .orderBy(by(col), by(apiKeys.id))
+    .limit(p.limit + 1);
+  const page = toPage(rows, p.limit, (r) => [r.ck, r.row.id]);
   const now = Date.now();
-  return rows.map((r) => view(r, now));
+  return { ...page, rows: page.rows.map((r) => view(r.row, now)) };
+}
+
+/** One page of the caller's keys (metadata only, never the hash). */
+export async function listApiKeys({ ctx, input = {} }: { ctx: KeyManagementCtx; input?: Record<string, unknown> }): Promise<Page<ApiKeyView>> {
+  const p = apiKeyListParamsSchema.parse(input);
+  return withTenant(ctx.tenantId, (tx) => apiKeysPage(tx, ctx, p), ctx.db);
+}
+
+const API_KEY_CSV: CsvColumn<ApiKeyView>[] = [
+  { header: 'id', value: (k) => k.id },
+  { header: 'name', value: (k) => k.name },
+  { header: 'prefix', value: (k) => k.prefix },
+  { header: 'status', value: (k) => k.status },
+  { header: 'scopes', value: (k) => k.scopes.join(' ') },
+  { header: 'rate_limit_rpm', value: (k) => k.rateLimitRpm },
+  { header: 'rate_limit_tpm', value: (k) => k.rateLimitTpm },
+  { header: 'monthly_budget', value: (k) => k.monthlyBudget },
+  { header: 'requests', value: (k) => k.usageCount },
+  { header: 'last_used_at', value: (k) => k.lastUsedAt },
+  { header: 'expires_at', value: (k) => k.expiresAt },
+  { header: 'created_at', value: (k) => k.createdAt },
+  { header: 'revoked_at', value: (k) => k.revokedAt },
+];
+
+/** Every key matching the list's filters as a streamed CSV (a page per transaction). */
+export function apiKeysCsvResponse({ ctx, input = {} }: { ctx: KeyManagementCtx; input?: Record<string, unknown> }): Response {
+  scopeOf(ctx);
+  const p = apiKeyListParamsSchema.parse(input);
+  return csvStreamResponse(
+    allPages(
+      (fn) => withTenant(ctx.tenantId, fn, ctx.db),
+      { ...p, limit: 100 as const },
+      (tx, params) => apiKeysPage(tx, ctx, params),
+    ),
+    API_KEY_CSV,
+    'radiant-api-keys.csv',
+    ctx.requestId ?? undefined,
+  );
 }
 
 export async function revokeApiKey({ ctx, input }: { ctx: KeyManagementCtx; input: { id: string } }): Promise<ApiKeyView> {

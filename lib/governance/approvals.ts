@@ -19,7 +19,7 @@
  */
 import { notifyApproval } from '../notifications/hooks';
 import { notifyInBackground } from '../notifications/notifier';
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { queryRows, type Tx } from '../db/client';
@@ -29,12 +29,13 @@ import { ConflictError, ForbiddenError, InvalidStateError, isAppError, NotFoundE
 import { auditForApproval, type AuditRow } from './audit';
 import { auditFields, writeAudit } from '../platform/audit';
 import { approvalExpiryHours, requireMfaForApproval } from './config';
-import type { AdminContext, RequestMeta } from '../platform/context';
+import type { AdminContext, PublicContext, RequestMeta } from '../platform/context';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
 import { afterChangeExecuted, getExecutor } from './executor-registry';
 import { maxRisk, parsePayload, type ApprovalRequestInfo, type ExecutedChange, type PreviewChange, type RegisteredExecutor } from './executors';
 import { APPROVAL_TYPES, approverRolesFor, canApprove, hasPermission, RISK_LEVELS, type RiskLevel } from './permissions';
-import { blank, limitParam, offsetParam, optionalUuid } from '../platform/schemas';
+import { blank, optionalUuid } from '../platform/schemas';
+import { afterCursor, likePattern, listParamsSchema, toPage, type Page } from '../lists/keyset';
 import { getLogger } from '../observability/logger';
 
 export type ApprovalRow = typeof approvalRequests.$inferSelect;
@@ -156,7 +157,7 @@ export async function proposeChange({ ctx, input }: { ctx: AdminContext; input: 
     });
     return row!.id;
   });
-  const view = (await loadViews([eq(approvalRequests.id, id)], 1, 0))[0]!;
+  const view = (await loadView(id))!;
   notifyApproval(view); // after commit; queued, never blocks or fails the proposal
   return view;
 }
@@ -419,13 +420,13 @@ export async function approveRequest({ ctx, input }: { ctx: AdminContext; input:
     const message = isAppError(err) ? err.message : `The change failed with an internal error (request id ${ctx.requestId})`;
     if (!isAppError(err)) getLogger().error({ err, requestId: ctx.requestId, approvalId: id }, 'approval execution failed');
     await recordFailure(ctx, id, notes, message, isAppError(err) ? err.code : 'internal_error');
-    const failed = (await loadViews([eq(approvalRequests.id, id)], 1, 0))[0];
+    const failed = await loadView(id);
     if (failed?.status === 'failed') notifyApproval(failed);
     throw new ExecutionFailedError(`The change could not be applied and nothing was changed: ${message}`, { cause: err });
   }
   if (result === EXPIRED) throw new ExpiredError('This request has expired and can no longer be approved');
   await afterChangeExecuted({ request: result.info, changes: result.executed });
-  const executedView = (await loadViews([eq(approvalRequests.id, result.id)], 1, 0))[0]!;
+  const executedView = (await loadView(result.id))!;
   notifyApproval(executedView);
   return executedView;
 }
@@ -479,7 +480,7 @@ export async function rejectRequest({ ctx, input }: { ctx: AdminContext; input: 
     return row.id;
   });
   if (r === EXPIRED) throw new ExpiredError('This request has expired');
-  const rejected = (await loadViews([eq(approvalRequests.id, r)], 1, 0))[0]!;
+  const rejected = (await loadView(r))!;
   notifyApproval(rejected);
   return rejected;
 }
@@ -504,12 +505,12 @@ export async function cancelRequest({ ctx, input }: { ctx: AdminContext; input: 
     return row.id;
   });
   if (r === EXPIRED) throw new ExpiredError('This request has expired');
-  return (await loadViews([eq(approvalRequests.id, r)], 1, 0))[0]!;
+  return (await loadView(r))!;
 }
 
 /** Marks every pending request past its expiry as 'expired' (audited as the system). Safe to
  * run from any number of instances; also run lazily before listing. */
-export async function expireStaleRequests(meta?: Partial<RequestMeta>): Promise<number> {
+export async function expireStaleRequests({ ctx: meta }: { ctx: PublicContext }): Promise<number> {
   const expired: Array<{ id: string; title: string; initiatedBy: string }> = [];
   const count = await withPlatform(async (tx) => {
     const rows = await tx
@@ -521,9 +522,9 @@ export async function expireStaleRequests(meta?: Partial<RequestMeta>): Promise<
       expired.push(r);
       await writeAudit(tx, {
         actor: { type: 'system', email: 'system:approval-expiry' },
-        ip: meta?.ip ?? null,
-        userAgent: meta?.userAgent ?? null,
-        requestId: meta?.requestId ?? null,
+        ip: meta.ip ?? null,
+        userAgent: meta.userAgent ?? null,
+        requestId: meta.requestId ?? null,
         action: 'approval.expired',
         resourceType: 'approval_request',
         resourceId: r.id,
@@ -543,10 +544,27 @@ const initiator = alias(administrators, 'initiator');
 const approver = alias(administrators, 'approver');
 const rejecter = alias(administrators, 'rejecter');
 
-async function loadViews(conds: SQL[], limit: number, offset: number): Promise<ApprovalView[]> {
+/** One request's view. */
+async function loadView(id: string): Promise<ApprovalView | undefined> {
+  const [found] = await loadViews([eq(approvalRequests.id, id)], 1);
+  if (!found) return undefined;
+  const { ck: _ck, ...view } = found;
+  return view;
+}
+
+/** Views of the requests matching `conds`, in `order` (newest first by default), up to `limit`;
+ * each with `ck`, its sort value as text for a keyset cursor. */
+async function loadViews(
+  conds: SQL[],
+  limit: number,
+  order: { col: 'created' | 'expires'; dir: 'asc' | 'desc' } = { col: 'created', dir: 'desc' },
+): Promise<Array<ApprovalView & { ck: string }>> {
+  const col = order.col === 'expires' ? approvalRequests.expiresAt : approvalRequests.createdAt;
+  const by = order.dir === 'asc' ? asc : desc;
   const rows = await withPlatform((tx) =>
     tx
       .select({
+        ck: sql<string>`${col}::text`,
         r: approvalRequests,
         iEmail: initiator.email,
         iName: initiator.name,
@@ -560,11 +578,11 @@ async function loadViews(conds: SQL[], limit: number, offset: number): Promise<A
       .leftJoin(approver, eq(approver.id, approvalRequests.approvedBy))
       .leftJoin(rejecter, eq(rejecter.id, approvalRequests.rejectedBy))
       .where(conds.length ? and(...conds) : undefined)
-      .orderBy(desc(approvalRequests.createdAt), desc(approvalRequests.id))
-      .limit(limit)
-      .offset(offset),
+      .orderBy(by(col), by(approvalRequests.id))
+      .limit(limit),
   );
-  return rows.map(({ r, ...p }) => ({
+  return rows.map(({ r, ck, ...p }) => ({
+    ck,
     id: r.id,
     environment: r.environment,
     type: r.type,
@@ -591,29 +609,36 @@ async function loadViews(conds: SQL[], limit: number, offset: number): Promise<A
   }));
 }
 
-export const listInputSchema = z.object({
+/** The list's parameters: the common list ones (sort = created | expires, dir, cursor, limit
+ * 25/50/100, q = words of the title) plus its filters. */
+export const listInputSchema = listParamsSchema(['created', 'expires'] as const, 'created').extend({
   status: z.preprocess(blank, z.enum(APPROVAL_STATUSES).optional()),
   type: z.preprocess(blank, z.enum(APPROVAL_TYPES).optional()),
   risk: z.preprocess(blank, z.enum(RISK_LEVELS).optional()),
   initiatedBy: optionalUuid,
   action: z.preprocess(blank, z.string().max(60).optional()),
-  limit: limitParam(500, 50),
-  offset: offsetParam,
 });
 export type ListInput = z.input<typeof listInputSchema>;
 
-export async function listRequests({ ctx, input }: { ctx: AdminContext; input: ListInput }): Promise<{ items: ApprovalView[]; hasMore: boolean }> {
+/** One keyset page of approval requests (pending queue or history), in (created_at, id) or
+ * (expires_at, id) order. */
+export async function listRequests({ ctx, input }: { ctx: AdminContext; input: ListInput }): Promise<Page<ApprovalView>> {
   if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
   const f = listInputSchema.parse(input);
-  await expireStaleRequests(ctx);
+  await expireStaleRequests({ ctx });
   const conds: SQL[] = [];
   if (f.status) conds.push(eq(approvalRequests.status, f.status));
   if (f.type) conds.push(eq(approvalRequests.type, f.type));
   if (f.risk) conds.push(eq(approvalRequests.riskLevel, f.risk));
   if (f.initiatedBy) conds.push(eq(approvalRequests.initiatedBy, f.initiatedBy));
   if (f.action) conds.push(eq(approvalRequests.action, f.action));
-  const items = await loadViews(conds, f.limit + 1, f.offset);
-  return { items: items.slice(0, f.limit), hasMore: items.length > f.limit };
+  if (f.q) conds.push(ilike(approvalRequests.title, likePattern(f.q)));
+  const col = f.sort === 'expires' ? approvalRequests.expiresAt : approvalRequests.createdAt;
+  const after = afterCursor(f.cursor, sql`${col}`, sql`${approvalRequests.id}`, f.dir, 'timestamptz');
+  if (after) conds.push(after);
+  const items = await loadViews(conds, f.limit + 1, { col: f.sort, dir: f.dir });
+  const page = toPage(items, f.limit, (r) => [r.ck, r.id]);
+  return { ...page, rows: page.rows.map(({ ck: _ck, ...v }) => v) };
 }
 
 export interface ApprovalDetail {
@@ -629,7 +654,7 @@ export interface ApprovalDetail {
 export async function getRequest({ ctx, input }: { ctx: AdminContext; input: { id: string } }): Promise<ApprovalDetail> {
   if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
   if (!isUuid(input.id)) throw new NotFoundError('No such approval request');
-  const [request] = await loadViews([eq(approvalRequests.id, input.id)], 1, 0);
+  const request = await loadView(input.id);
   if (!request) throw new NotFoundError('No such approval request');
   const executor = getExecutor(request.action);
   const history = await withPlatform((tx) => auditForApproval(tx, request.id));

@@ -4,8 +4,10 @@
  * pagination: page 5,000 costs what page 1 costs, unlike OFFSET). The cursor is opaque to the
  * browser (lib/platform/cursor.ts): the sort value and id of the last row shown.
  */
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client';
+import { isUuid } from '../db/tenant';
 import { decodeCursor as decodePlatformCursor, encodeCursor as encodePlatformCursor } from '../platform/cursor';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -49,14 +51,7 @@ export function listParamsSchema<S extends readonly [string, ...string[]]>(sorts
     dir: z.preprocess(blank, z.enum(['asc', 'desc']).default(defaultDir)).catch(defaultDir),
     cursor: z.preprocess(blank, z.string().max(500).optional()).catch(undefined),
     limit: z
-      .preprocess(
-        (v) => (blank(v) === undefined ? undefined : Number(one(v))),
-        z
-          .number()
-          .int()
-          .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
-          .default(DEFAULT_PAGE_SIZE),
-      )
+      .preprocess((v) => (blank(v) === undefined ? undefined : Number(one(v))), z.literal(PAGE_SIZES).default(DEFAULT_PAGE_SIZE))
       .catch(DEFAULT_PAGE_SIZE),
   });
 }
@@ -67,6 +62,21 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => [string |
   const shown = has ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
   return { rows: shown, next: has && last ? encodeCursor(...keyOf(last)) : null, limit };
+}
+
+/** How the cursor's sort value is read back in SQL (a fixed list: never text from the URL). */
+type KeysetCast = 'timestamptz' | 'text' | 'numeric' | 'bigint';
+
+/**
+ * The condition that starts a page after the cursor's row: `(col, id) < (value, id)` descending,
+ * `>` ascending, so ties on the sort value are broken by id and no row repeats or goes missing
+ * across pages. Null when there is no (valid) cursor: page 1. Timestamps must be sent in the
+ * cursor as `col::text` (microseconds), not through a JS Date (milliseconds).
+ */
+export function afterCursor(cursor: string | null | undefined, col: SQL, id: SQL, dir: SortDir, cast: KeysetCast): SQL | null {
+  const c = decodeCursor(cursor);
+  if (!c || c[0] === null || !isUuid(c[1])) return null;
+  return sql`(${col}, ${id}) ${dir === 'asc' ? sql`>` : sql`<`} (${String(c[0])}::${sql.raw(cast)}, ${c[1]}::uuid)`;
 }
 
 /** Escapes LIKE wildcards in a user's search text. */

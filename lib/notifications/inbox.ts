@@ -4,7 +4,7 @@
  * Domain verbs take `{ ctx, input }`; responses go through the zod schemas below (also used by
  * the OpenAPI document).
  */
-import { and, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertOutboundUrl } from '../platform/outbound';
 import type { Tx } from '../db/client';
@@ -15,14 +15,14 @@ import { auditFields, writeAudit } from '../platform/audit';
 import type { AdminContext, TenantContext } from '../platform/context';
 import { NOTIFICATION_EVENTS, SEVERITIES } from './events';
 import { describeSettings, mergeSettings, notificationSettingsSchema, parseSettings, channelPreferenceSchema } from './settings';
-import { blank, limitParam } from '../platform/schemas';
+import { blank } from '../platform/schemas';
+import { afterCursor, listParamsSchema, toPage } from '../lists/keyset';
 
-export const listNotificationsQuerySchema = z.object({
+/** The common list parameters (dir, cursor = the previous page's `next`, limit 25/50/100) plus
+ * `unread`; always in time order, newest first by default. */
+export const listNotificationsQuerySchema = listParamsSchema(['time'] as const, 'time').extend({
   /** Only unread ones. */
   unread: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : blank(v)), z.boolean().optional()),
-  limit: limitParam(200, 50),
-  /** Cursor: the createdAt (ISO) of the last item of the previous page. */
-  before: z.preprocess(blank, z.iso.datetime({ offset: true }).optional()),
 });
 export type ListNotificationsQuery = z.input<typeof listNotificationsQuerySchema>;
 
@@ -42,8 +42,8 @@ export type NotificationItem = z.infer<typeof notificationItemSchema>;
 export const notificationListSchema = z.object({
   items: z.array(notificationItemSchema),
   unreadCount: z.number().int().nonnegative(),
-  /** Pass as `before` to get the next page; null on the last page. */
-  nextBefore: z.string().nullable(),
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next: z.string().nullable(),
 });
 export type NotificationList = z.infer<typeof notificationListSchema>;
 
@@ -69,23 +69,26 @@ async function list(run: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, owner: S
   const q = listNotificationsQuerySchema.parse(input);
   const conds: SQL[] = [owner];
   if (q.unread) conds.push(isNull(notifications.readAt));
-  if (q.before) conds.push(lt(notifications.createdAt, new Date(q.before)));
+  // Keyset on (created_at, id): notifications fanned out in one statement share a timestamp.
+  const after = afterCursor(q.cursor, sql`${notifications.createdAt}`, sql`${notifications.id}`, q.dir, 'timestamptz');
+  if (after) conds.push(after);
+  const by = q.dir === 'asc' ? asc : desc;
   return run(async (tx) => {
     const rows = await tx
-      .select()
+      .select({ row: notifications, ck: sql<string>`${notifications.createdAt}::text` })
       .from(notifications)
       .where(and(...conds))
-      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .orderBy(by(notifications.createdAt), by(notifications.id))
       .limit(q.limit + 1);
     const [unread] = await tx
       .select({ n: count() })
       .from(notifications)
       .where(and(owner, isNull(notifications.readAt)));
-    const page = rows.slice(0, q.limit);
+    const page = toPage(rows, q.limit, (r) => [r.ck, r.row.id]);
     return notificationListSchema.parse({
-      items: page.map(toItem),
+      items: page.rows.map((r) => toItem(r.row)),
       unreadCount: Number(unread?.n ?? 0),
-      nextBefore: rows.length > q.limit ? page[page.length - 1]!.createdAt.toISOString() : null,
+      next: page.next,
     });
   });
 }

@@ -57,7 +57,10 @@ const AuditQuery = named('AuditQuery', auditFilterSchema.extend({ format: z.enum
 const Invite = named('Invite', inviteInputSchema);
 const CreateApiKey = named('CreateApiKey', createApiKeySchema);
 const ApiKey = named('ApiKey', apiKeyViewSchema);
-const ApiKeyList = named('ApiKeyList', z.object({ data: z.array(apiKeyViewSchema) }));
+const ApiKeyList = named(
+  'ApiKeyList',
+  z.object({ data: z.array(apiKeyViewSchema), next: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.') }),
+);
 const CreatedApiKey = named('CreatedApiKey', z.object({ key: z.string().describe('The full key: shown ONCE, store it now.'), apiKey: apiKeyViewSchema }));
 
 const BillingEntry = named(
@@ -437,7 +440,7 @@ const adminRoutes: RouteSpec[] = [
     auth: 'adminSession',
     permission: 'approvals.read',
     query: ApprovalListQuery,
-    responses: [ok('{ items: ApprovalView[], hasMore }')],
+    responses: [ok('`{ items: ApprovalView[], next }`: one keyset page; pass `next` as `cursor` for the following one.')],
   },
   {
     method: 'POST',
@@ -526,12 +529,12 @@ const adminRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/admin/audit',
     summary: 'Read the audit log',
-    description: '`format=csv` downloads CSV instead of JSON.',
+    description: 'One keyset page, newest first (`dir=asc` for oldest first); `format=csv` streams every matching entry instead.',
     tags: ['Audit'],
     auth: 'adminSession',
     permission: 'audit.read',
     query: AuditQuery,
-    responses: [ok('{ items: AuditRow[], hasMore } (or text/csv)')],
+    responses: [ok('`{ items: AuditRow[], next }` (or text/csv); pass `next` as `cursor` for the following page.')],
   },
   {
     method: 'GET',
@@ -623,6 +626,7 @@ const adminRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/admin/tenants/{id}/keys',
     summary: "A tenant's API keys",
+    description: 'One keyset page. Query: q, status, sort=created|name, dir, limit=25|50|100, cursor.',
     tags: ['Tenants'],
     auth: 'adminSession',
     permission: 'tenants.read',
@@ -956,6 +960,8 @@ const portalRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/api/portal/keys',
     summary: 'My API keys',
+    description:
+      'One keyset page. Query: q (name or prefix), status, sort=created|name, dir, limit=25|50|100, cursor. `format=csv` streams every matching key.',
     tags: ['Portal'],
     auth: 'tenantSession',
     permission: 'tenant role: owner, member',

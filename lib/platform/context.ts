@@ -30,6 +30,10 @@ export interface TenantContext extends RequestMeta {
   role: TenantRole;
 }
 
+/** A caller with no actor yet (signing in, resetting a password, accepting an invitation): what
+ * the request says about itself, for the audit row. */
+export type PublicContext = Partial<RequestMeta>;
+
 /** Background work (expiry sweeps, schedulers, the CLI). */
 export interface SystemContext extends RequestMeta {
   system: string;

@@ -1,41 +1,50 @@
 /**
  * Who acts on a tenant's people and settings: a platform administrator (support, through the
- * platform path) or one of the tenant's own users (through withTenant, so RLS holds too). One
- * small union instead of two copies of every verb; each verb checks the actor may do it.
+ * platform path) or one of the tenant's own users (through withTenant, so RLS holds too). Verbs
+ * take either context as `ctx`; each checks the caller may do it. The tenant is a user's own
+ * (`ctx.tenantId`), or the one an administrator names in `input.tenantId`.
  */
 import type { Tx } from '../db/client';
-import { withPlatform, withTenant } from '../db/tenant';
-import { ForbiddenError } from '../errors';
+import { isUuid, withPlatform, withTenant } from '../db/tenant';
+import { ForbiddenError, NotFoundError } from '../errors';
 import { auditFields as ctxAuditFields, type AuditEntry } from '../platform/audit';
-import type { AdminContext, TenantContext } from '../platform/context';
+import { isAdminCtx, type AdminContext, type TenantContext } from '../platform/context';
 import { hasPermission, tenantHasPermission, type Permission, type TenantPermission } from '../governance/permissions';
 
-export type TenantActor = { kind: 'admin'; ctx: AdminContext } | { kind: 'user'; ctx: TenantContext };
+export type TenantActor = AdminContext | TenantContext;
 
-export const asAdmin = (ctx: AdminContext): TenantActor => ({ kind: 'admin', ctx });
-export const asUser = (ctx: TenantContext): TenantActor => ({ kind: 'user', ctx });
+/** The tenant a verb acts on: a tenant user's own (naming another one is refused), or the one an
+ * administrator names in `input.tenantId`. */
+export function tenantOf(ctx: TenantActor, input: unknown): string {
+  const named = typeof input === 'object' && input !== null && 'tenantId' in input ? (input as { tenantId: unknown }).tenantId : undefined;
+  if (!isAdminCtx(ctx)) {
+    if (named !== undefined && named !== ctx.tenantId) throw new ForbiddenError('That belongs to another organisation');
+    return ctx.tenantId;
+  }
+  if (typeof named !== 'string' || !isUuid(named)) throw new NotFoundError('No such tenant');
+  return named;
+}
 
-/** Refuses unless the actor holds the permission (admins: `adminPermission`; users: `userPermission`
+/** Refuses unless the caller holds the permission (admins: `adminPermission`; users: `userPermission`
  * and the tenant must be their own). */
-export function authorize(actor: TenantActor, tenantId: string, adminPermission: Permission, userPermission: TenantPermission): void {
-  if (actor.kind === 'admin') {
-    if (!hasPermission(actor.ctx.role, adminPermission))
-      throw new ForbiddenError(`Your role (${actor.ctx.role}) does not have the ${adminPermission} permission`);
+export function authorize(ctx: TenantActor, tenantId: string, adminPermission: Permission, userPermission: TenantPermission): void {
+  if (isAdminCtx(ctx)) {
+    if (!hasPermission(ctx.role, adminPermission)) throw new ForbiddenError(`Your role (${ctx.role}) does not have the ${adminPermission} permission`);
     return;
   }
-  if (actor.ctx.tenantId !== tenantId) throw new ForbiddenError('That belongs to another organisation');
-  if (!tenantHasPermission(actor.ctx.role, userPermission)) throw new ForbiddenError('Only an owner of this organisation can do that');
+  if (ctx.tenantId !== tenantId) throw new ForbiddenError('That belongs to another organisation');
+  if (!tenantHasPermission(ctx.role, userPermission)) throw new ForbiddenError('Only an owner of this organisation can do that');
 }
 
-/** Runs `fn` on the actor's path: platform for admins, the tenant's RLS context for users. */
-export function onTenantPath<T>(actor: TenantActor, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return actor.kind === 'admin' ? withPlatform(fn) : withTenant(tenantId, fn);
+/** Runs `fn` on the caller's path: platform for admins, the tenant's RLS context for users. */
+export function onTenantPath<T>(ctx: TenantActor, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return isAdminCtx(ctx) ? withPlatform(fn) : withTenant(tenantId, fn);
 }
 
-export function auditFields(actor: TenantActor, tenantId: string): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId' | 'tenantId'> {
-  return { ...ctxAuditFields(actor.ctx), tenantId };
+export function auditFields(ctx: TenantActor, tenantId: string): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId' | 'tenantId'> {
+  return { ...ctxAuditFields(ctx), tenantId };
 }
 
-export function actorLabel(actor: TenantActor): string {
-  return actor.kind === 'admin' ? actor.ctx.name || actor.ctx.email : actor.ctx.email;
+export function actorLabel(ctx: TenantActor): string {
+  return isAdminCtx(ctx) ? ctx.name || ctx.email : ctx.email;
 }

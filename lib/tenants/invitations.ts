@@ -10,17 +10,17 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../db/client';
 import { TENANT_USER_ROLES, tenantInvitations, tenants, users } from '../db/schema';
-import { isUuid, withPlatform } from '../db/tenant';
+import { withPlatform } from '../db/tenant';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { writeAudit } from '../platform/audit';
 import { INVITATION_EXPIRY_DAYS, publicBaseUrl } from '../governance/config';
-import type { RequestMeta } from '../platform/context';
+import { isAdminCtx, type PublicContext } from '../platform/context';
 import { ExpiredError } from '../governance/errors';
 import { hashInvitationToken, newInvitationToken } from '../governance/invitation-tokens';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem } from '../governance/passwords';
 import { logger } from '../observability/logger';
-import { actorLabel, auditFields, authorize, onTenantPath, type TenantActor } from './actor';
+import { actorLabel, auditFields, authorize, onTenantPath, tenantOf, type TenantActor } from './actor';
 
 export const tenantInviteSchema = z.object({
   email: z.email('enter an e-mail address').trim().toLowerCase().max(255),
@@ -54,14 +54,14 @@ function view(r: Row, now = new Date()): TenantInvitationView {
 /** Inserts the invitation inside the caller's transaction (tenant creation uses this too). */
 export async function insertTenantInvitation(
   tx: Tx,
-  actor: TenantActor,
+  ctx: TenantActor,
   tenantId: string,
   data: z.output<typeof tenantInviteSchema>,
 ): Promise<{ row: Row; token: string }> {
   // Logins are unique by e-mail across the platform: refuse an address that already signs in.
   // (A tenant user's transaction sees only its own tenant: inviteTenantUser checks the whole
   // platform first, outside this transaction; the unique index on users.email is the last word.)
-  if (actor.kind === 'admin') await assertNoLogin(tx, data.email);
+  if (isAdminCtx(ctx)) await assertNoLogin(tx, data.email);
   await tx
     .update(tenantInvitations)
     .set({ status: 'expired' })
@@ -75,8 +75,8 @@ export async function insertTenantInvitation(
       role: data.role,
       tokenHash: hashInvitationToken(token),
       status: 'pending',
-      invitedByAdmin: actor.kind === 'admin' ? actor.ctx.adminId : null,
-      invitedByUser: actor.kind === 'user' ? actor.ctx.userId : null,
+      invitedByAdmin: isAdminCtx(ctx) ? ctx.adminId : null,
+      invitedByUser: isAdminCtx(ctx) ? null : ctx.userId,
       expiresAt: sql`now() + make_interval(days => ${INVITATION_EXPIRY_DAYS})`,
     })
     .onConflictDoNothing()
@@ -84,7 +84,7 @@ export async function insertTenantInvitation(
   const row = inserted[0];
   if (!row) throw new ConflictError(`An invitation for ${data.email} is already pending: revoke it to send a new one`, { details: { field: 'email' } });
   await writeAudit(tx, {
-    ...auditFields(actor, tenantId),
+    ...auditFields(ctx, tenantId),
     action: 'tenant_invitation.created',
     resourceType: 'tenant_invitation',
     resourceId: row.id,
@@ -102,17 +102,19 @@ async function assertNoLogin(q: Tx, email: string): Promise<void> {
 }
 
 /** Sends the invitation mail (or logs it); never fails the invitation. */
-export async function deliverTenantInvitation(
-  actor: TenantActor,
-  tenantName: string,
-  row: Row,
-  token: string,
-  baseUrl?: string,
-): Promise<Pick<TenantInviteResult, 'acceptUrl' | 'delivery'>> {
+export async function deliverTenantInvitation({
+  ctx,
+  input: { tenantName, row, token },
+  baseUrl,
+}: {
+  ctx: TenantActor;
+  input: { tenantName: string; row: Row; token: string };
+  baseUrl?: string;
+}): Promise<Pick<TenantInviteResult, 'acceptUrl' | 'delivery'>> {
   const acceptUrl = `${publicBaseUrl(baseUrl)}/join/${token}`;
   const mailer = getMailer();
   const text = [
-    `${actorLabel(actor)} invited you to ${tenantName} on RADIANT as ${row.role}.`,
+    `${actorLabel(ctx)} invited you to ${tenantName} on RADIANT as ${row.role}.`,
     '',
     `Accept the invitation and choose your password (valid ${INVITATION_EXPIRY_DAYS} days, single use):`,
     acceptUrl,
@@ -120,39 +122,39 @@ export async function deliverTenantInvitation(
   try {
     await mailer.send({ to: row.email, subject: `You are invited to ${tenantName} on RADIANT`, text });
   } catch (err) {
-    logger.error({ err, requestId: actor.ctx.requestId, to: row.email }, 'tenant invitation mail failed');
+    logger.error({ err, requestId: ctx.requestId, to: row.email }, 'tenant invitation mail failed');
   }
   return { delivery: mailer.kind, acceptUrl: mailer.kind === 'smtp' ? null : acceptUrl };
 }
 
+/** `input.tenantId`: the tenant an administrator invites to (a tenant user's is their own). */
 export async function inviteTenantUser({
-  actor,
-  tenantId,
+  ctx,
   input,
   baseUrl,
 }: {
-  actor: TenantActor;
-  tenantId: string;
-  input: TenantInviteInput;
+  ctx: TenantActor;
+  input: TenantInviteInput & { tenantId?: string };
   baseUrl?: string;
 }): Promise<TenantInviteResult> {
-  if (!isUuid(tenantId)) throw new NotFoundError('No such tenant');
-  authorize(actor, tenantId, 'tenants.manage', 'users.manage');
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.manage', 'users.manage');
   const data = tenantInviteSchema.parse(input);
   // Platform-wide check first, in its own transaction (never nested in the tenant's one).
-  if (actor.kind === 'user') await withPlatform((tx) => assertNoLogin(tx, data.email));
-  const { row, token, name } = await onTenantPath(actor, tenantId, async (tx) => {
+  if (!isAdminCtx(ctx)) await withPlatform((tx) => assertNoLogin(tx, data.email));
+  const { row, token, name } = await onTenantPath(ctx, tenantId, async (tx) => {
     const [t] = await tx.select({ name: tenants.name, status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
     if (!t) throw new NotFoundError('No such tenant');
     if (t.status === 'cancelled') throw new InvalidStateError('This tenant is cancelled: nobody can be invited');
-    return { ...(await insertTenantInvitation(tx, actor, tenantId, data)), name: t.name };
+    return { ...(await insertTenantInvitation(tx, ctx, tenantId, data)), name: t.name };
   });
-  return { invitation: view(row), ...(await deliverTenantInvitation(actor, name, row, token, baseUrl)) };
+  return { invitation: view(row), ...(await deliverTenantInvitation({ ctx, input: { tenantName: name, row, token }, baseUrl })) };
 }
 
-export async function listTenantInvitations({ actor, tenantId }: { actor: TenantActor; tenantId: string }): Promise<TenantInvitationView[]> {
-  authorize(actor, tenantId, 'tenants.read', 'users.manage');
-  const rows = await onTenantPath(actor, tenantId, (tx) =>
+export async function listTenantInvitations({ ctx, input }: { ctx: TenantActor; input?: { tenantId?: string } }): Promise<TenantInvitationView[]> {
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.read', 'users.manage');
+  const rows = await onTenantPath(ctx, tenantId, (tx) =>
     tx.select().from(tenantInvitations).where(eq(tenantInvitations.tenantId, tenantId)).orderBy(desc(tenantInvitations.createdAt)).limit(200),
   );
   return rows.map((r) => view(r));
@@ -184,11 +186,11 @@ export const acceptTenantInvitationSchema = z.object({
 });
 
 export async function acceptTenantInvitation({
+  ctx,
   input,
-  meta,
 }: {
+  ctx: PublicContext;
   input: z.input<typeof acceptTenantInvitationSchema>;
-  meta: Partial<RequestMeta>;
 }): Promise<{ userId: string; tenantId: string; email: string; role: string }> {
   const data = acceptTenantInvitationSchema.parse(input);
   const expired = Symbol('expired');
@@ -220,7 +222,7 @@ export async function acceptTenantInvitation({
       .values({ tenantId: r.tenantId, email: r.email, name: data.name, role: r.role, passwordHash: await hashPassword(data.password), status: 'active' })
       .returning({ id: users.id });
     await tx.update(tenantInvitations).set({ status: 'accepted', acceptedAt: new Date(), acceptedUserId: user!.id }).where(eq(tenantInvitations.id, r.id));
-    const m = { ip: meta.ip ?? null, userAgent: meta.userAgent ?? null, requestId: meta.requestId ?? null };
+    const m = { ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, requestId: ctx.requestId ?? null };
     const actor = { type: 'tenant_user' as const, id: user!.id, email: r.email };
     await writeAudit(tx, {
       actor,

@@ -7,17 +7,18 @@
  * configuration on every instance (lib/gateway/invalidation.ts) after it commits.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Tx } from '../db/client';
 import { dataRetentionPolicies, hipaaConfig, tenants } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { proposeChange, type ApprovalView } from '../governance/approvals';
 import { auditFields, writeAudit } from '../platform/audit';
-import type { AdminContext } from '../platform/context';
+import type { AdminContext, SystemContext } from '../platform/context';
 import { hasPermission } from '../governance/permissions';
 import { invalidateTenant } from '../gateway/invalidation';
 import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../gateway/state';
 import { dec } from '../pricing/money';
-import { asAdmin } from './actor';
 import { deliverTenantInvitation, insertTenantInvitation, type TenantInvitationView } from './invitations';
 import { createTenantSchema, statusChangeSchema, updateTenantSchema, type CreateTenantInput, type UpdateTenantInput } from './schemas';
 
@@ -32,40 +33,53 @@ export interface CreatedTenant {
   delivery: 'smtp' | 'log' | 'test';
 }
 
+/** A tenant's row as created (createTenant's input without the owner). */
+export type NewTenant = Omit<z.output<typeof createTenantSchema>, 'ownerEmail'>;
+
+/**
+ * The one way a tenant comes into being, inside the caller's transaction: the row (status
+ * active) and its `tenant.created` audit entry. The console (createTenant: first owner invited)
+ * and the self-service sign-up (lib/tenants/signup.ts: first owner registered, e-mail to verify)
+ * differ only in how the first owner arrives. A taken slug is a ConflictError on `slug`.
+ */
+export async function insertTenant(tx: Tx, ctx: AdminContext | SystemContext, data: NewTenant): Promise<{ id: string; slug: string; name: string }> {
+  const inserted = await tx
+    .insert(tenants)
+    .values({
+      name: data.name,
+      slug: data.slug,
+      billingEmail: data.billingEmail,
+      currency: data.currency,
+      taxRatePercent: data.taxRatePercent,
+      tier: data.tier,
+      monthlyBudget: data.monthlyBudget,
+      notes: data.notes,
+      status: 'active',
+    })
+    .onConflictDoNothing({ target: tenants.slug })
+    .returning({ id: tenants.id, slug: tenants.slug, name: tenants.name });
+  const t = inserted[0];
+  if (!t) throw new ConflictError(`The slug "${data.slug}" is taken`, { details: { field: 'slug' } });
+  await writeAudit(tx, {
+    ...auditFields(ctx),
+    tenantId: t.id,
+    action: 'tenant.created',
+    resourceType: 'tenant',
+    resourceId: t.id,
+    newValues: data,
+  });
+  return t;
+}
+
 export async function createTenant({ ctx, input, baseUrl }: { ctx: AdminContext; input: CreateTenantInput; baseUrl?: string }): Promise<CreatedTenant> {
   need(ctx, 'tenants.manage');
-  const data = createTenantSchema.parse(input);
-  const actor = asAdmin(ctx);
+  const { ownerEmail, ...data } = createTenantSchema.parse(input);
   const { tenant, row, token } = await withPlatform(async (tx) => {
-    const inserted = await tx
-      .insert(tenants)
-      .values({
-        name: data.name,
-        slug: data.slug,
-        billingEmail: data.billingEmail,
-        currency: data.currency,
-        taxRatePercent: data.taxRatePercent,
-        tier: data.tier,
-        monthlyBudget: data.monthlyBudget,
-        notes: data.notes,
-        status: 'active',
-      })
-      .onConflictDoNothing({ target: tenants.slug })
-      .returning({ id: tenants.id, slug: tenants.slug, name: tenants.name });
-    const t = inserted[0];
-    if (!t) throw new ConflictError(`The slug "${data.slug}" is taken`, { details: { field: 'slug' } });
-    await writeAudit(tx, {
-      ...auditFields(ctx),
-      tenantId: t.id,
-      action: 'tenant.created',
-      resourceType: 'tenant',
-      resourceId: t.id,
-      newValues: { ...data, ownerEmail: undefined },
-    });
-    const inv = await insertTenantInvitation(tx, actor, t.id, { email: data.ownerEmail, role: 'owner' });
+    const t = await insertTenant(tx, ctx, data);
+    const inv = await insertTenantInvitation(tx, ctx, t.id, { email: ownerEmail, role: 'owner' });
     return { tenant: t, ...inv };
   });
-  const delivery = await deliverTenantInvitation(actor, tenant.name, row, token, baseUrl);
+  const delivery = await deliverTenantInvitation({ ctx, input: { tenantName: tenant.name, row, token }, baseUrl });
   return {
     tenant,
     owner: { id: row.id, email: row.email, role: row.role, status: 'pending', createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString() },

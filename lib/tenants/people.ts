@@ -11,8 +11,9 @@ import { users } from '../db/schema';
 import { isUuid } from '../db/tenant';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { writeAudit } from '../platform/audit';
+import { isAdminCtx } from '../platform/context';
 import type { TenantRole } from '../governance/permissions';
-import { auditFields, authorize, onTenantPath, type TenantActor } from './actor';
+import { auditFields, authorize, onTenantPath, tenantOf, type TenantActor } from './actor';
 import { roleChangeSchema, userIdSchema } from './schemas';
 
 export interface PersonView {
@@ -47,9 +48,11 @@ function toView(r: {
   return { ...r, lastLoginAt: r.lastLoginAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
-export async function listPeople({ actor, tenantId }: { actor: TenantActor; tenantId: string }): Promise<PersonView[]> {
-  authorize(actor, tenantId, 'tenants.read', 'portal.read');
-  const rows = await onTenantPath(actor, tenantId, (tx) =>
+/** `input.tenantId`: the tenant an administrator looks at (a tenant user's is their own). */
+export async function listPeople({ ctx, input }: { ctx: TenantActor; input?: { tenantId?: string } }): Promise<PersonView[]> {
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.read', 'portal.read');
+  const rows = await onTenantPath(ctx, tenantId, (tx) =>
     tx
       .select(cols)
       .from(users)
@@ -79,10 +82,11 @@ async function otherOwners(tx: Tx, tenantId: string, userId: string): Promise<nu
   return Number(r?.n ?? 0);
 }
 
-export async function changePersonRole({ actor, tenantId, input }: { actor: TenantActor; tenantId: string; input: unknown }): Promise<PersonView> {
-  authorize(actor, tenantId, 'tenants.manage', 'users.manage');
+export async function changePersonRole({ ctx, input }: { ctx: TenantActor; input: unknown }): Promise<PersonView> {
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.manage', 'users.manage');
   const p = roleChangeSchema.parse(input);
-  return onTenantPath(actor, tenantId, async (tx) => {
+  return onTenantPath(ctx, tenantId, async (tx) => {
     // Owners serialise on the tenant's owner rows so two demotions cannot leave nobody in charge.
     await tx.execute(sql`SELECT id FROM users WHERE tenant_id = ${tenantId} AND role = 'owner' FOR UPDATE`);
     const u = await lockPerson(tx, tenantId, p.userId);
@@ -92,7 +96,7 @@ export async function changePersonRole({ actor, tenantId, input }: { actor: Tena
     }
     const [updated] = await tx.update(users).set({ role: p.role, updatedAt: new Date() }).where(eq(users.id, u.id)).returning(cols);
     await writeAudit(tx, {
-      ...auditFields(actor, tenantId),
+      ...auditFields(ctx, tenantId),
       action: 'tenant_user.role_changed',
       resourceType: 'user',
       resourceId: u.id,
@@ -103,10 +107,11 @@ export async function changePersonRole({ actor, tenantId, input }: { actor: Tena
   });
 }
 
-export async function removePerson({ actor, tenantId, input }: { actor: TenantActor; tenantId: string; input: unknown }): Promise<{ id: string }> {
-  authorize(actor, tenantId, 'tenants.manage', 'users.manage');
+export async function removePerson({ ctx, input }: { ctx: TenantActor; input: unknown }): Promise<{ id: string }> {
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.manage', 'users.manage');
   const p = userIdSchema.parse(input);
-  return onTenantPath(actor, tenantId, async (tx) => {
+  return onTenantPath(ctx, tenantId, async (tx) => {
     await tx.execute(sql`SELECT id FROM users WHERE tenant_id = ${tenantId} AND role = 'owner' FOR UPDATE`);
     const u = await lockPerson(tx, tenantId, p.userId);
     if (u.role === 'owner' && (await otherOwners(tx, tenantId, u.id)) === 0) {
@@ -119,7 +124,7 @@ export async function removePerson({ actor, tenantId, input }: { actor: TenantAc
       .set({ status: 'inactive', deletedAt: now, updatedAt: now, passwordHash: null, email: sql`${users.email} || '#removed-' || ${now.getTime()}` })
       .where(eq(users.id, u.id));
     await writeAudit(tx, {
-      ...auditFields(actor, tenantId),
+      ...auditFields(ctx, tenantId),
       action: 'tenant_user.removed',
       resourceType: 'user',
       resourceId: u.id,
@@ -132,30 +137,26 @@ export async function removePerson({ actor, tenantId, input }: { actor: TenantAc
 
 /** Makes `userId` an owner. An owner handing over steps down to member; an administrator doing it
  * for support makes the new person the only owner (the others become members). */
-export async function transferOwnership({ actor, tenantId, input }: { actor: TenantActor; tenantId: string; input: unknown }): Promise<PersonView> {
-  authorize(actor, tenantId, 'tenants.manage', 'users.manage');
+export async function transferOwnership({ ctx, input }: { ctx: TenantActor; input: unknown }): Promise<PersonView> {
+  const tenantId = tenantOf(ctx, input);
+  authorize(ctx, tenantId, 'tenants.manage', 'users.manage');
   const p = userIdSchema.parse(input);
-  return onTenantPath(actor, tenantId, async (tx) => {
+  return onTenantPath(ctx, tenantId, async (tx) => {
     await tx.execute(sql`SELECT id FROM users WHERE tenant_id = ${tenantId} AND role = 'owner' FOR UPDATE`);
     const to = await lockPerson(tx, tenantId, p.userId);
     if (to.status !== 'active') throw new InvalidStateError(`${to.email} is not active`);
-    if (actor.kind === 'user' && to.id === actor.ctx.userId)
+    if (!isAdminCtx(ctx) && to.id === ctx.userId)
       throw new ValidationError('You already own this organisation', [{ path: 'userId', message: 'choose someone else' }]);
-    const demoted =
-      actor.kind === 'user'
-        ? await tx
-            .update(users)
-            .set({ role: 'member', updatedAt: new Date() })
-            .where(eq(users.id, actor.ctx.userId))
-            .returning({ id: users.id, email: users.email })
-        : await tx
-            .update(users)
-            .set({ role: 'member', updatedAt: new Date() })
-            .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), ne(users.id, to.id), isNull(users.deletedAt)))
-            .returning({ id: users.id, email: users.email });
+    const demoted = !isAdminCtx(ctx)
+      ? await tx.update(users).set({ role: 'member', updatedAt: new Date() }).where(eq(users.id, ctx.userId)).returning({ id: users.id, email: users.email })
+      : await tx
+          .update(users)
+          .set({ role: 'member', updatedAt: new Date() })
+          .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), ne(users.id, to.id), isNull(users.deletedAt)))
+          .returning({ id: users.id, email: users.email });
     const [updated] = await tx.update(users).set({ role: 'owner', updatedAt: new Date() }).where(eq(users.id, to.id)).returning(cols);
     await writeAudit(tx, {
-      ...auditFields(actor, tenantId),
+      ...auditFields(ctx, tenantId),
       action: 'tenant.ownership_transferred',
       resourceType: 'user',
       resourceId: to.id,

@@ -58,7 +58,7 @@ describe('key service', () => {
     expect(JSON.stringify(made.apiKey)).not.toContain(made.key);
     const [row] = await withPlatform((tx) => tx.select().from(apiKeys).where(eq(apiKeys.id, made.apiKey.id)), h.db);
     expect(row!.keyHash).toBe(hashApiKey(made.key));
-    const list = await listApiKeys({ ctx });
+    const list = (await listApiKeys({ ctx })).rows;
     expect(list.map((k) => k.id)).toContain(made.apiKey.id);
     for (const k of list) {
       expect(Object.keys(k)).not.toContain('keyHash');
@@ -123,14 +123,14 @@ describe('key service', () => {
     });
     const ownerKey = await createApiKey({ ctx: ctxOf(owner, 'owner'), input: { name: 'owner key' } });
     const memberKey = await createApiKey({ ctx: ctxOf(member, 'member'), input: { name: 'member key' } });
-    expect((await listApiKeys({ ctx: ctxOf(owner, 'owner') })).map((k) => k.name).sort()).toEqual(['member key', 'owner key']);
-    expect((await listApiKeys({ ctx: ctxOf(member, 'member') })).map((k) => k.name)).toEqual(['member key']);
+    expect((await listApiKeys({ ctx: ctxOf(owner, 'owner') })).rows.map((k) => k.name).sort()).toEqual(['member key', 'owner key']);
+    expect((await listApiKeys({ ctx: ctxOf(member, 'member') })).rows.map((k) => k.name)).toEqual(['member key']);
     await expect(revokeApiKey({ ctx: ctxOf(member, 'member'), input: { id: ownerKey.apiKey.id } })).rejects.toThrow(/No such API key/);
     await expect(listApiKeys({ ctx: ctxOf(billing, 'billing') })).rejects.toThrow(/cannot manage/);
     const other = await createTenant(h.db);
     const otherOwner = await createUser(h.db, other.id, { role: 'owner' });
     const otherCtx = { tenantId: other.id, actor: { type: 'tenant_user' as const, userId: otherOwner.id, email: null, role: 'owner' as const }, db: h.db };
-    expect(await listApiKeys({ ctx: otherCtx })).toEqual([]);
+    expect((await listApiKeys({ ctx: otherCtx })).rows).toEqual([]);
     await expect(revokeApiKey({ ctx: otherCtx, input: { id: memberKey.apiKey.id } })).rejects.toThrow(/No such API key/);
     const [still] = await withPlatform((tx) => tx.select().from(apiKeys).where(eq(apiKeys.id, memberKey.apiKey.id)), h.db);
     expect(still!.status).toBe('active');

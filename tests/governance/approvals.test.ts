@@ -332,11 +332,11 @@ describe('expiry', () => {
     const a = await proposeModelMarkup(operator, modelId);
     const b = await proposeModelMarkup(operator, modelId, '44');
     await expireNow(db, a.id);
-    expect(await expireStaleRequests()).toBeGreaterThanOrEqual(1);
+    expect(await expireStaleRequests({ ctx: {} })).toBeGreaterThanOrEqual(1);
     expect(await approvalStatus(db, a.id)).toBe('expired');
     expect(await approvalStatus(db, b.id)).toBe('pending');
     await expireNow(db, b.id);
-    const { items } = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: operator.id, status: 'pending' } });
+    const { rows: items } = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: operator.id, status: 'pending' } });
     expect(items.map((i) => i.id)).not.toContain(b.id);
     expect(await approvalStatus(db, b.id)).toBe('expired');
   });
@@ -414,13 +414,60 @@ describe('reject and cancel', () => {
     const b = await proposeChange({ ctx: ctxOf(who), input: { action: 'model.set_enabled', payload: { modelId, enabled: true } } });
     await cancelRequest({ ctx: ctxOf(who), input: { id: b.id } });
     const all = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: who.id } });
-    expect(all.items.map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
+    expect(all.rows.map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
     const pending = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: who.id, status: 'pending' } });
-    expect(pending.items.map((i) => i.id)).toEqual([a.id]);
+    expect(pending.rows.map((i) => i.id)).toEqual([a.id]);
     const byType = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: who.id, type: 'model_activation' } });
-    expect(byType.items.map((i) => i.id)).toEqual([b.id]);
+    expect(byType.rows.map((i) => i.id)).toEqual([b.id]);
     const byRisk = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: who.id, risk: 'medium' } });
-    expect(byRisk.items).toHaveLength(2);
-    expect(all.items[0]!.initiatedBy?.email).toBe(who.email);
+    expect(byRisk.rows).toHaveLength(2);
+    expect(all.rows[0]!.initiatedBy?.email).toBe(who.email);
+  });
+
+  it('pages by keyset in (created, id) and (expires, id) order: no duplicates or gaps among ties', async () => {
+    const who = await createAdmin(db, 'operator');
+    const at = new Date(Date.now() - 60_000);
+    // 70 requests: 50 created in the same instant (ties), the rest a second apart; expiry reversed.
+    await withPlatform(
+      (tx) =>
+        tx.insert(approvalRequests).values(
+          Array.from({ length: 70 }, (_, i) => ({
+            type: 'model_activation' as const,
+            action: 'model.set_enabled',
+            title: `keyset ${i % 2 ? 'odd' : 'even'} ${i}`,
+            payload: {},
+            initiatedBy: who.id,
+            status: 'cancelled' as const,
+            createdAt: i < 50 ? at : new Date(at.getTime() + (i - 49) * 1000),
+            expiresAt: new Date(at.getTime() + 86_400_000 - i * 1000),
+          })),
+        ),
+      db,
+    );
+    const walk = async (input: Record<string, string>) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 6; i++) {
+        const page = await listRequests({ ctx: ctxOf(auditor), input: { initiatedBy: who.id, limit: '25', ...input, cursor } });
+        seen.push(...page.rows.map((r) => r.title));
+        if (!page.next) break;
+        cursor = page.next;
+      }
+      return seen;
+    };
+    const newest = await walk({});
+    expect(newest).toHaveLength(70);
+    expect(new Set(newest).size).toBe(70);
+    expect(newest[0]).toBe('keyset odd 69');
+    const oldest = await walk({ dir: 'asc' });
+    expect(new Set(oldest).size).toBe(70);
+    expect(oldest.slice(-1)).toEqual(['keyset odd 69']);
+    const soonest = await walk({ sort: 'expires', dir: 'asc' });
+    expect(soonest.slice(0, 2)).toEqual(['keyset odd 69', 'keyset even 68']);
+    expect(new Set(soonest).size).toBe(70);
+    // Title search holds across pages.
+    const odd = await walk({ q: 'keyset odd' });
+    expect(odd).toHaveLength(35);
+    expect(odd.every((t) => t.startsWith('keyset odd'))).toBe(true);
   });
 });

@@ -23,7 +23,9 @@ import { invoices } from '../../lib/db/schema';
 import { invoiceListParamsSchema, listInvoicesPage, type InvoiceListRow } from '../../lib/billing/invoice-list';
 import { adminSession, createAdmin } from '../governance/helpers';
 import { addMonths } from '../../lib/billing/period';
-import { listApiKeys } from '../../lib/gateway/keys';
+import { apiKeyListParamsSchema, apiKeysPage, listApiKeys, type KeyManagementCtx } from '../../lib/gateway/keys';
+import * as portalKeysRoute from '../../app/api/portal/keys/route';
+import { apiKeys } from '../../lib/db/schema';
 
 let db: Db;
 const base = 'http://radiant.test';
@@ -250,17 +252,100 @@ describe('invoice lists', () => {
   });
 });
 
-describe('portal API keys page', () => {
-  it("shows the newest keys up to its cap, newest first, only the tenant's own", async () => {
+describe('portal API keys list', () => {
+  it('pages a large key set by keyset (ties included), sorts, searches, filters by status, and keeps each tenant and member to their own', async () => {
     const a = await createTenant(db);
     const b = await createTenant(db);
     const owner = await createUser(db, a.id, { role: 'owner' });
-    for (let i = 0; i < 7; i++) await createApiKeyRow(db, a.id, { name: `k${i}`, createdAt: new Date(Date.UTC(2020, 0, 1 + i)) });
-    await createApiKeyRow(db, b.id, { name: 'other tenant' });
-    const ctx = { tenantId: a.id, actor: { type: 'tenant_user' as const, userId: owner.id, email: owner.email, role: 'owner' as const }, db, requestId: 'r' };
-    expect((await listApiKeys({ ctx, input: { limit: 3 } })).map((k) => k.name)).toEqual(['k6', 'k5', 'k4']);
-    const all = await listApiKeys({ ctx });
-    expect(all).toHaveLength(7);
-    expect(all.map((k) => k.name)).not.toContain('other tenant');
+    const member = await createUser(db, a.id, { role: 'member' });
+    const at = new Date(Date.UTC(2020, 0, 1));
+    // 120 keys: 80 created in the same instant (ties), 10 revoked, 10 past their expiry, 6 the member's.
+    await withPlatform(
+      (tx) =>
+        tx.insert(apiKeys).values(
+          Array.from({ length: 120 }, (_, i) => ({
+            tenantId: a.id,
+            userId: i < 6 ? member.id : owner.id,
+            name: `key ${String(i).padStart(3, '0')}`,
+            keyPrefix: `rk_live_${String(i).padStart(6, '0')}`,
+            keyHash: crypto.randomBytes(32).toString('hex'),
+            status: i >= 100 && i < 110 ? ('revoked' as const) : ('active' as const),
+            expiresAt: i >= 110 ? new Date(Date.UTC(2021, 0, 1)) : null,
+            createdAt: i < 80 ? at : new Date(at.getTime() + (i - 79) * 1000),
+          })),
+        ),
+      db,
+    );
+    await createApiKeyRow(db, b.id, { name: 'key of another tenant' });
+    const ownerCtx = {
+      tenantId: a.id,
+      actor: { type: 'tenant_user' as const, userId: owner.id, email: owner.email, role: 'owner' as const },
+      db,
+      requestId: 'r',
+    };
+    const walk = async (ctx: KeyManagementCtx, input: Record<string, string>) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await listApiKeys({ ctx, input: { limit: '25', ...input, ...(cursor ? { cursor } : {}) } });
+        seen.push(...page.rows.map((k) => k.name));
+        if (!page.next) break;
+        cursor = page.next;
+      }
+      return seen;
+    };
+    for (const dir of ['desc', 'asc']) {
+      const byCreated = await walk(ownerCtx, { dir });
+      expect(byCreated).toHaveLength(120);
+      expect(new Set(byCreated).size).toBe(120);
+      expect(byCreated[dir === 'desc' ? 0 : 119]).toBe('key 119');
+    }
+    const byName = await walk(ownerCtx, { sort: 'name', dir: 'asc' });
+    expect(byName).toEqual(Array.from({ length: 120 }, (_, i) => `key ${String(i).padStart(3, '0')}`));
+    expect(await walk(ownerCtx, { status: 'revoked', sort: 'name', dir: 'asc' })).toEqual(Array.from({ length: 10 }, (_, i) => `key ${100 + i}`));
+    expect(await walk(ownerCtx, { status: 'expired' })).toHaveLength(10);
+    expect(await walk(ownerCtx, { status: 'active' })).toHaveLength(100);
+    expect((await walk(ownerCtx, { q: 'rk_live_00001' })).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `key 01${i}`));
+    expect(await walk(ownerCtx, { q: '100%' })).toEqual([]); // LIKE wildcards are literal
+    // A member pages through their own keys only.
+    const memberCtx = { ...ownerCtx, actor: { ...ownerCtx.actor, userId: member.id, role: 'member' as const } };
+    expect((await walk(memberCtx, { sort: 'name', dir: 'asc' })).sort()).toEqual(['key 000', 'key 001', 'key 002', 'key 003', 'key 004', 'key 005']);
+    // Through the app role (RLS) tenant B's session reads none of A's keys even when asked for them.
+    const asB = await withTenant(b.id, (tx) => apiKeysPage(tx, ownerCtx, apiKeyListParamsSchema.parse({})), db);
+    expect(asB.rows).toEqual([]);
+
+    // The route: JSON pages and a CSV of the whole filtered set, the session's tenant only.
+    useSession(tenantSession({ ...owner, tenantId: a.id, role: 'owner' }));
+    try {
+      const json = (await (await portalKeysRoute.GET(new Request(`${base}/api/portal/keys?limit=100`))).json()) as {
+        data: { name: string }[];
+        next: string | null;
+      };
+      expect(json.data).toHaveLength(100);
+      expect(json.next).toBeTruthy();
+      const csv = parseCsv(await (await portalKeysRoute.GET(new Request(`${base}/api/portal/keys?format=csv&status=active`))).text()).filter(
+        (r) => r.length > 1,
+      );
+      expect(csv[0]).toEqual([
+        'id',
+        'name',
+        'prefix',
+        'status',
+        'scopes',
+        'rate_limit_rpm',
+        'rate_limit_tpm',
+        'monthly_budget',
+        'requests',
+        'last_used_at',
+        'expires_at',
+        'created_at',
+        'revoked_at',
+      ]);
+      expect(csv).toHaveLength(101);
+      expect(csv.map((r) => r[1])).not.toContain('key of another tenant');
+      expect(JSON.stringify(csv)).not.toMatch(/key_hash|[0-9a-f]{64}/);
+    } finally {
+      useSession(null);
+    }
   });
 });

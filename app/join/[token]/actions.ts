@@ -15,8 +15,8 @@ export async function acceptTenantInvitationAction(input: unknown) {
     }
     const h = await headers();
     const r = await acceptTenantInvitation({
+      ctx: { ip: clientIp(h), userAgent: userAgent(h), requestId: newRequestId() },
       input: { token: String(i.token ?? ''), name: String(i.name ?? ''), password: String(i.password ?? '') },
-      meta: { ip: clientIp(h), userAgent: userAgent(h), requestId: newRequestId() },
     });
     return { email: r.email, role: r.role };
   }, 'Your account is ready.');

@@ -11,6 +11,7 @@ import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { Alert, ProgressBar } from '../../ui/feedback';
 import { Field, FormError, Select } from '../../ui/field';
+import { TenantSlugInput } from '../tenant-picker';
 import { LocalTime } from '../../ui/time';
 import { AutoRefresh } from '../billing-nav';
 import { startRunSchema } from '@/lib/admin-views/billing-schemas';
@@ -47,7 +48,7 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
   const [period, setPeriod] = useState(data.defaultPeriod);
   const [tenantSlug, setTenant] = useState('');
   const { errors, result: msg, busy, submit } = useActionForm(startRunSchema, start);
-  const names = new Map(data.tenants.map((t) => [t.id, t.name]));
+  const names = new Map(data.tenantNames.map((t) => [t.id, t.name]));
   const tenantName = (id: string | null) => (id ? (names.get(id) ?? id) : 'All tenants');
   return (
     <div className="space-y-6">
@@ -72,16 +73,8 @@ export function RunsView({ data, canRun, start }: { data: RunsPageData; canRun: 
                   <Select {...p} value={period} onChange={(e) => setPeriod(e.target.value)} options={data.periods.map((x) => ({ value: x, label: x }))} />
                 )}
               </Field>
-              <Field label="Tenant" errors={errors.tenantSlug}>
-                {(p) => (
-                  <Select
-                    {...p}
-                    value={tenantSlug}
-                    onChange={(e) => setTenant(e.target.value)}
-                    emptyLabel="All tenants"
-                    options={data.tenants.map((t) => ({ value: t.slug, label: t.name }))}
-                  />
-                )}
+              <Field label="Tenant" errors={errors.tenantSlug} hint="Empty: every tenant">
+                {(p) => <TenantSlugInput {...p} value={tenantSlug} onChange={setTenant} />}
               </Field>
               <Button type="submit" loading={busy}>
                 Start billing run

@@ -159,7 +159,8 @@ export const loginAttempts = pgTable(
   'login_attempts',
   {
     id: id(),
-    audience: varchar('audience', { length: 10, enum: ['admin', 'tenant'] }).notNull(),
+    /** 'signup': self-service sign-ups, counted by the same limiter (lib/tenants/signup.ts). */
+    audience: varchar('audience', { length: 10, enum: ['admin', 'tenant', 'signup'] }).notNull(),
     email: varchar('email', { length: 255 }).notNull(),
     ipAddress: varchar('ip_address', { length: 64 }),
     success: boolean('success').notNull(),

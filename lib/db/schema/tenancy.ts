@@ -67,7 +67,8 @@ export const users = pgTable(
     name: varchar('name', { length: 200 }),
     passwordHash: text('password_hash'),
     role: varchar('role', { length: 20, enum: TENANT_USER_ROLES }).notNull().default('member'),
-    status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended'] })
+    /** 'unverified': signed up (RADIANT_SIGNUP=open) and has not yet followed the e-mail link. */
+    status: varchar('status', { length: 20, enum: ['active', 'inactive', 'suspended', 'unverified'] })
       .notNull()
       .default('active'),
     timezone: varchar('timezone', { length: 50 }).notNull().default('UTC'),
@@ -156,6 +157,11 @@ export const passwordResetTokens = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: varchar('token_hash', { length: 64 }).notNull().unique(),
+    /** 'reset': a forgotten password (lib/auth/password-reset.ts); 'verify_email': a sign-up's
+     * e-mail verification (lib/tenants/signup.ts). Each flow reads only its own. */
+    purpose: varchar('purpose', { length: 20, enum: ['reset', 'verify_email'] })
+      .notNull()
+      .default('reset'),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),
     requestedIp: varchar('requested_ip', { length: 45 }),

@@ -20,9 +20,9 @@ import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { lookupCache, storeInCache } from '../stages/cache';
 import { withIdempotency } from '../stages/idempotency';
-import { completionFinish, finish } from '../stages/finish';
+import { completionOutcome, finish, Outcome } from '../stages/finish';
 import { dropProviderExtras, parseJson, validate } from '../stages/parse';
-import { answerHeaders, sendComplete, SSE_HEADERS } from '../stages/respond';
+import { answerHeaders, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, forwardedHeaders, newTrace } from '../stages/upstream';
 import { attemptVoyage } from '../upstream/voyage';
@@ -66,25 +66,16 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
     const model = snap.byId.get(hit.modelId) ?? plan.primary;
     const trace = newTrace({ ...plan, primary: model });
     answerHeaders(ctx, trace);
-    finish(
-      gw,
-      ctx,
-      { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] },
-      {
-        answered: true,
-        usage: { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 },
-        free: true,
-        cacheHit: true,
-        ttfbMs: Date.now() - ctx.start,
-        status: 'success',
-        httpStatus: 200,
-        errorCode: null,
-        attemptCount: 0,
-        metadata: { cacheHit: true },
-        send: () => sendComplete(ctx, hit.body),
-        log: { requestBody: body, responseBody: parseOrNull(hit.body) },
-      },
-    );
+    const o = new Outcome(true, { inputTokens: hit.inputTokens, cachedInputTokens: hit.cachedInputTokens, outputTokens: hit.outputTokens, requests: 1 });
+    o.free = true;
+    o.cacheHit = true;
+    o.ttfbMs = Date.now() - ctx.start;
+    o.attemptCount = 0;
+    o.metadata = { cacheHit: true };
+    o.body = hit.body;
+    o.requestBody = body;
+    o.responseBody = parseOrNull(hit.body);
+    finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] }, o);
     return;
   }
 
@@ -145,12 +136,7 @@ async function completion(gw: GatewayServices, ctx: RequestContext, endpoint: Co
       outputTokens: outcome.usage.output,
     });
   }
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] },
-    completionFinish(ctx, { stream, outcome, failure, requestBody: body }),
-  );
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT[endpoint] }, completionOutcome(ctx, stream, outcome, failure, body));
 }
 
 /** How many completions the request asks for (`n`, default 1); above the configured cap a 400. */

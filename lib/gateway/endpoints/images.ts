@@ -28,7 +28,7 @@ import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { failureFacts, finish } from '../stages/finish';
+import { failureFacts, finish, Outcome } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders, sendComplete } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -82,7 +82,7 @@ interface ImageJob<R extends ImageRequest> {
   /** The request's fields (`model` and the OpenAI parameters). */
   body: Record<string, unknown>;
   /** 400 naming the field, before any provider is called (for the primary; fallbacks are checked as they come). */
-  validate(model: GatewayModel, spec: ImageModelSpec): R;
+  validate(model: GatewayModel, spec: ImageModelSpec): R | Promise<R>;
   call(adapter: ImageAdapter, req: R, mctx: MediaCallContext): Promise<ImageResult>;
   /** The request as the request log keeps it. */
   logBody: Record<string, unknown>;
@@ -93,7 +93,7 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
   const { snap, tenant } = await loadTenantView(gw, key);
   const plan = routeStage(gw, ctx, { endpoint: job.endpoint, key, snap, tenant, body, promptTokens: 0 });
   const primary = adapterAndSpec(plan.primary, snap.providers.get(plan.primary.providerId)!);
-  const req = job.validate(plan.primary, primary.spec);
+  const req = await job.validate(plan.primary, primary.spec);
 
   const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
   await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ images: req.n, requests: 1 })));
@@ -106,7 +106,7 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
       const { adapter, spec } = adapterAndSpec(a.model, a.provider);
       let r: R;
       try {
-        r = a.model.id === plan.primary.id ? req : job.validate(a.model, spec);
+        r = a.model.id === plan.primary.id ? req : await job.validate(a.model, spec);
       } catch (err) {
         throw notForThisModel(a.model.name, err instanceof Error ? err.message : 'invalid request');
       }
@@ -134,26 +134,17 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
   const failed = answer ? null : failureFacts(ctx, failure);
   // The provider made (and bills) the images even when the client left: metered. No answer: free.
   const cancelled = answer !== null && ctx.req.signal.aborted;
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: job.meterEndpoint },
-    {
-      answered: answer !== null,
-      usage: { images: answer?.result.units.images ?? 0, requests: 1 },
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? null,
-      metadata: { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat },
-      send: answer && !cancelled ? () => sendComplete(ctx, JSON.stringify({ created, data })) : undefined,
-      log: {
-        requestBody: job.logBody,
-        responseBody: failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat },
-      },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, { images: answer?.result.units.images ?? 0, requests: 1 });
+  if (failed) o.failed(failed, failure);
+  else {
+    o.ttfbMs = Date.now() - ctx.start;
+    if (cancelled) o.status = 'cancelled';
+    else o.body = JSON.stringify({ created, data });
+  }
+  o.metadata = { n: req.n, size: req.size, quality: req.quality, responseFormat: req.responseFormat };
+  o.requestBody = job.logBody;
+  o.responseBody = failed ? { error: failed.mapped.body.error } : { created, images: data.length, response_format: req.responseFormat };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: job.meterEndpoint }, o);
 }
 
 function generate(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, raw: Buffer): Promise<void> {

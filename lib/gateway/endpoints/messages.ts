@@ -36,7 +36,7 @@ import type { GatewayServices } from '../pipeline/services';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { withIdempotency } from '../stages/idempotency';
-import { completionFinish, finish } from '../stages/finish';
+import { completionOutcome, finish, type FailureFacts } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders, SSE_HEADERS } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -154,18 +154,14 @@ async function messages(gw: GatewayServices, ctx: RequestContext, key: KeyRecord
     gw,
     ctx,
     { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT },
-    completionFinish(ctx, {
-      stream,
-      outcome,
-      failure,
-      requestBody: body,
-      metadata: outcome !== null && passthrough ? { passthrough: true } : undefined,
-      failureShape: (f) => {
-        const a = toAnthropicError(f.mapped.status, f.mapped.body);
-        return { httpStatus: a.status, error: a.body.error };
-      },
-    }),
+    completionOutcome(ctx, stream, outcome, failure, body, outcome !== null && passthrough ? { passthrough: true } : null, anthropicFailure),
   );
+}
+
+/** A failure as Messages answers it: Anthropic's status and error shape. */
+function anthropicFailure(f: FailureFacts): { httpStatus: number; error: unknown } {
+  const a = toAnthropicError(f.mapped.status, f.mapped.body);
+  return { httpStatus: a.status, error: a.body.error };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ import type { GatewayServices } from '../pipeline/services';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { authenticateStage } from '../stages/authenticate';
 import { withIdempotency } from '../stages/idempotency';
-import { failureFacts, finish } from '../stages/finish';
+import { failureFacts, finish, Outcome } from '../stages/finish';
 import { parseJson, validate } from '../stages/parse';
-import { answerHeaders, sendComplete } from '../stages/respond';
+import { answerHeaders } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, newTrace, type Attempt } from '../stages/upstream';
 
@@ -72,22 +72,15 @@ async function search(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, 
   // provider answered is still charged (the provider charged us).
   if (answer) answerHeaders(ctx, trace);
   const failed = answer ? null : failureFacts(ctx, failure);
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT },
-    {
-      answered: answer !== null,
-      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
-      tokensUsed: 0,
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status: failed?.status ?? 'success',
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? null,
-      metadata: { results: answer ? answer.response.results.length : 0 },
-      send: answer ? () => sendComplete(ctx, JSON.stringify(answer.response)) : undefined,
-      log: { requestBody: body, responseBody: answer ? answer.response : { error: failed?.mapped.body.error } },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 });
+  o.tokensUsed = 0;
+  if (failed) o.failed(failed, failure);
+  if (answer) {
+    o.ttfbMs = Date.now() - ctx.start;
+    o.body = JSON.stringify(answer.response);
+  }
+  o.metadata = { results: answer ? answer.response.results.length : 0 };
+  o.requestBody = body;
+  o.responseBody = answer ? answer.response : { error: failed?.mapped.body.error };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: USAGE_ENDPOINT }, o);
 }

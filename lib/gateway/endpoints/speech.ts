@@ -19,7 +19,7 @@ import { GatewayError } from '../errors';
 import type { EndpointHandler } from '../pipeline/run';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
-import { failureFacts, finish } from '../stages/finish';
+import { failureFacts, finish, Outcome } from '../stages/finish';
 import { parseJson } from '../stages/parse';
 import { answerHeaders } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
@@ -106,23 +106,15 @@ export const speechEndpoint: EndpointHandler = async (gw, ctx) => {
   }
   const failed = answer ? null : failureFacts(ctx, failure);
 
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: 'audio.speech' },
-    {
-      answered: answer !== null,
-      usage: { characters: answer ? answer.result.units.characters : 0, requests: 1 },
-      ttfbMs: ttfb,
-      status: failed?.status ?? status,
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? errorCode,
-      metadata: { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes },
-      log: {
-        requestBody: body,
-        responseBody: answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: failed?.mapped.body.error },
-      },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, { characters: answer ? answer.result.units.characters : 0, requests: 1 });
+  o.ttfbMs = ttfb;
+  if (failed) o.failed(failed, failure);
+  else {
+    o.status = status;
+    o.errorCode = errorCode;
+  }
+  o.metadata = { voice: body.voice, responseFormat: req.responseFormat, audioBytes: bytes };
+  o.requestBody = body;
+  o.responseBody = answer ? { audio_bytes: bytes, content_type: answer.result.contentType, status } : { error: failed?.mapped.body.error };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: 'audio.speech' }, o);
 };

@@ -31,8 +31,8 @@ import type { GatewayServices } from '../pipeline/services';
 import type { GatewayModel, GatewayProvider } from '../state';
 import { admitRate, reserveBudget, upperPriceEstimate } from '../stages/admit';
 import { withIdempotency } from '../stages/idempotency';
-import { failureFacts, finish } from '../stages/finish';
-import { answerHeaders, sendComplete } from '../stages/respond';
+import { failureFacts, finish, Outcome } from '../stages/finish';
+import { answerHeaders } from '../stages/respond';
 import { loadTenantView, routeStage } from '../stages/route';
 import { callUpstream, newTrace } from '../stages/upstream';
 import { authenticateMedia, mediaContext, requireModel } from './media-common';
@@ -145,30 +145,24 @@ async function transcribe(gw: GatewayServices, ctx: RequestContext, key: KeyReco
   const failed = answer ? null : failureFacts(ctx, failure);
   const cancelled = answer !== null && ctx.req.signal.aborted;
   const units = answer?.result.units ?? null;
-  finish(
-    gw,
-    ctx,
-    { key, tenant, snap, plan, trace, admission, endpoint: 'audio.transcriptions' },
-    {
-      answered: answer !== null,
-      usage: units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 },
-      ttfbMs: answer ? Date.now() - ctx.start : null,
-      status: failed?.status ?? (cancelled ? 'cancelled' : 'success'),
-      httpStatus: failed?.httpStatus ?? 200,
-      errorCode: failed?.errorCode ?? null,
-      metadata: {
-        audioSeconds: units?.audioSeconds ?? seconds,
-        durationSource: units?.source ?? 'header',
-        providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
-        fileBytes: upload.file.size,
-        responseFormat: req.responseFormat,
-      },
-      send: rendered && !cancelled ? () => sendComplete(ctx, rendered.body, rendered.contentType) : undefined,
-      log: {
-        requestBody: { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } },
-        responseBody: answer ? { text: answer.result.transcript.text, response_format: req.responseFormat } : { error: failed?.mapped.body.error },
-      },
-      failure,
-    },
-  );
+  const o = new Outcome(answer !== null, units ? { minutes: units.audioSeconds / 60, seconds: units.audioSeconds, requests: 1 } : { requests: 1 });
+  if (failed) o.failed(failed, failure);
+  else {
+    o.ttfbMs = Date.now() - ctx.start;
+    if (cancelled) o.status = 'cancelled';
+    else if (rendered) {
+      o.body = rendered.body;
+      o.contentType = rendered.contentType;
+    }
+  }
+  o.metadata = {
+    audioSeconds: units?.audioSeconds ?? seconds,
+    durationSource: units?.source ?? 'header',
+    providerDurationSeconds: answer?.result.transcript.providerDurationSeconds ?? null,
+    fileBytes: upload.file.size,
+    responseFormat: req.responseFormat,
+  };
+  o.requestBody = { ...upload.fields, file: { filename: upload.file.filename, bytes: upload.file.size } };
+  o.responseBody = answer ? { text: answer.result.transcript.text, response_format: req.responseFormat } : { error: failed?.mapped.body.error };
+  finish(gw, ctx, { key, tenant, snap, plan, trace, admission, endpoint: 'audio.transcriptions' }, o);
 }

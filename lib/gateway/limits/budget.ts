@@ -49,7 +49,19 @@ const NANO = new Decimal(1_000_000_000);
 const RESERVATION_TTL_MS = 15 * 60_000;
 const REFRESH_MS = 60_000;
 
+const PLAIN_AMOUNT = /^(\d+)(?:\.(\d*))?$/;
+
+/** An amount in nano-dollars, rounded up. A plain non-negative decimal string (what the meter
+ * hands over for every request) is cut at its ninth decimal without decimal.js. */
 export function toNano(amount: DecimalInput): bigint {
+  if (typeof amount === 'string') {
+    const x = PLAIN_AMOUNT.exec(amount);
+    if (x) {
+      const frac = x[2] ?? '';
+      const n = BigInt(x[1]! + frac.slice(0, 9).padEnd(9, '0'));
+      return /[1-9]/.test(frac.slice(9)) ? n + 1n : n;
+    }
+  }
   return BigInt(dec(amount).times(NANO).ceil().toFixed());
 }
 

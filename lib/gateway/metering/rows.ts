@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import type { ModelCost } from '../../catalog/types';
 import { queryRows, type Db } from '../../db/client';
 import { withPlatform } from '../../db/tenant';
-import { priceUsage } from '../../pricing/price';
+import { priceTotals } from '../../pricing/totals';
 import type { UsageInput } from '../../pricing/usage';
 
 export type UsageStatus = 'success' | 'error' | 'partial' | 'cancelled';
@@ -84,10 +84,7 @@ export type MeteringItem = PendingUsage | PendingRequestLog | PendingRejection;
 export function priceOfStrict(u: PendingUsage): { cost: string; price: string } {
   if (u.priced) return u.priced;
   if (u.free) u.priced = { cost: '0', price: '0' };
-  else {
-    const p = priceUsage({ cost: u.cost, usage: u.usage, markupPercent: u.markupPercent });
-    u.priced = { cost: p.cost.total.toFixed(), price: p.price.toFixed() };
-  }
+  else u.priced = priceTotals(u.cost, u.usage, u.markupPercent);
   return u.priced;
 }
 

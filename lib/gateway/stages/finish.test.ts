@@ -4,7 +4,7 @@ import { UpstreamError } from '../../errors';
 import type { PendingUsage } from '../metering/writer';
 import type { RoutePlan } from '../router';
 import { admitRate } from './admit';
-import { failureFacts, finish as finishStage, type FinishInput } from './finish';
+import { failureFacts, finish, Outcome, type RequestFacts } from './finish';
 import { testContext, testGateway, testKey, testSnapshot, testTenant } from './testing';
 import { newTrace } from './upstream';
 
@@ -13,8 +13,6 @@ const model = snap.find('gpt-4.1-mini')!;
 const plan: RoutePlan = { requested: 'gpt-4.1-mini', primary: model, chain: [model], chainFromRule: false, rateRules: [], auto: null };
 
 let gw: Gateway;
-/** The stage with facts and outcome given as one object (it reads each from its own argument). */
-const finish = (g: Gateway, ctx: Parameters<typeof finishStage>[1], i: FinishInput) => finishStage(g, ctx, i, i);
 afterEach(async () => {
   await gw.shutdown(0);
 });
@@ -30,7 +28,7 @@ function recordEnqueued(g: Gateway): Array<{ kind: string; item: unknown }> {
   return seen;
 }
 
-function input(over: Partial<FinishInput>): FinishInput {
+function facts(over: Partial<RequestFacts> = {}): RequestFacts {
   const trace = newTrace(plan);
   trace.attempts = 1;
   return {
@@ -41,15 +39,18 @@ function input(over: Partial<FinishInput>): FinishInput {
     trace,
     admission: null,
     endpoint: 'chat.completions',
-    answered: true,
-    usage: { inputTokens: 10, outputTokens: 5, requests: 1 },
-    ttfbMs: 3,
-    status: 'success',
-    httpStatus: 200,
-    errorCode: null,
-    log: { requestBody: { q: 1 }, responseBody: { a: 1 } },
     ...over,
   };
+}
+
+/** An answered request's outcome (10 in, 5 out), changed by `edit`. */
+function outcome(edit: (o: Outcome) => void = () => {}, answered = true): Outcome {
+  const o = new Outcome(answered, { inputTokens: 10, outputTokens: 5, requests: 1 });
+  o.ttfbMs = 3;
+  o.requestBody = { q: 1 };
+  o.responseBody = { a: 1 };
+  edit(o);
+  return o;
 }
 
 describe('finish stage', () => {
@@ -58,16 +59,16 @@ describe('finish stage', () => {
     const seen = recordEnqueued(gw);
     const ctx = testContext();
     let atSend: string[] = [];
+    const start = ctx.sink.start.bind(ctx.sink);
+    ctx.sink.start = (status, headers) => {
+      atSend = seen.map((s) => s.kind);
+      start(status, headers);
+    };
     finish(
       gw,
       ctx,
-      input({
-        send: () => {
-          atSend = seen.map((s) => s.kind);
-          ctx.sink.start(200, {});
-          ctx.sink.end('{}');
-        },
-      }),
+      facts(),
+      outcome((o) => (o.body = '{}')),
     );
     expect(atSend).toEqual(['usage']);
     expect(seen.map((s) => s.kind)).toEqual(['usage', 'log']);
@@ -81,11 +82,23 @@ describe('finish stage', () => {
     gw = testGateway();
     const key = testKey({ tpm: 1000 });
     const a = await admitRate(gw, testContext(), key, testTenant(), plan, 900);
-    finish(gw, testContext(), input({ key, admission: a, tokensUsed: 100 }));
+    finish(
+      gw,
+      testContext(),
+      facts({ key, admission: a }),
+      outcome((o) => (o.tokensUsed = 100)),
+    );
     // 100 of 1000 used: 900 more fit.
     const b = await admitRate(gw, testContext(), key, testTenant(), plan, 900);
     // No answer: all 900 come back, so another 900 fits after the 100.
-    expect(() => finish(gw, testContext(), input({ key, admission: b, answered: false, tokensUsed: 900 }))).not.toThrow();
+    expect(() =>
+      finish(
+        gw,
+        testContext(),
+        facts({ key, admission: b }),
+        outcome((o) => (o.tokensUsed = 900), false),
+      ),
+    ).not.toThrow();
     await expect(admitRate(gw, testContext(), key, testTenant(), plan, 900)).resolves.toBeDefined();
   });
 
@@ -100,14 +113,12 @@ describe('finish stage', () => {
       finish(
         gw,
         ctx,
-        input({
-          answered: false,
-          status: f.status,
-          httpStatus: f.httpStatus,
-          errorCode: f.errorCode,
-          log: { requestBody: {}, responseBody: { error: f.mapped.body.error } },
-          failure,
-        }),
+        facts(),
+        outcome((o) => {
+          o.failed(f, failure);
+          o.requestBody = {};
+          o.responseBody = { error: f.mapped.body.error };
+        }, false),
       ),
     ).toThrow(failure);
     expect(seen.map((s) => s.kind)).toEqual(['usage', 'log']);
@@ -120,7 +131,12 @@ describe('finish stage', () => {
     const seen = recordEnqueued(gw);
     const trace = newTrace(plan);
     trace.refusals.push({ model, code: 'content_filter', message: 'no' });
-    finish(gw, testContext(), input({ trace, completion: true, plan: { requested: 'auto', auto: { reason: 'x' } as unknown as RoutePlan['auto'] } }));
+    finish(
+      gw,
+      testContext(),
+      facts({ trace, plan: { requested: 'auto', auto: { reason: 'x' } as unknown as RoutePlan['auto'] } }),
+      outcome((o) => (o.completion = true)),
+    );
     const ev = seen.find((s) => s.kind === 'usage')!.item as PendingUsage;
     expect(ev.metadata).toEqual({ auto: true, refusedBy: ['gpt-4.1-mini'] });
     expect(seen.map((s) => s.kind)).toEqual(['usage', 'rejection', 'log']);

@@ -24,7 +24,7 @@ import type { Admission } from './admit';
 import { logRequest } from './log';
 import { buildUsageEvent, meter, meterRefusals } from './meter';
 import type { Trace } from './upstream';
-import { sendComplete } from './respond';
+import { JSON_CT, sendComplete } from './respond';
 import type { CompleteAnswer, StreamedAnswer } from '../upstream/execute';
 
 /** The facts of a request that got no answer (an error, or the client left first). */
@@ -61,52 +61,68 @@ export interface RequestFacts {
   endpoint: string;
 }
 
-/** How the request ended. */
-export interface FinishOutcome {
+/**
+ * How the request ended. One fixed shape on the hot path: every field is set by the constructor
+ * (defaults below), the endpoint then assigns what differs, so `finish` reads one hidden class
+ * and nothing is spread or closed over per request.
+ */
+export class Outcome {
   /** A provider answered (or the cache did). A request with no answer is free and gives its tokens back. */
-  answered: boolean;
+  readonly answered: boolean;
   usage: UsageInput;
-  /** Overrides "free unless unanswered" (cache hits are answered and free). */
-  free?: boolean;
-  cacheHit?: boolean;
-  tokensEstimated?: boolean;
-  /** Tokens really used, to settle the per-minute token limits on; without it they are refunded. */
-  tokensUsed?: number;
+  /** Defaults to "free unless unanswered" (cache hits are answered and free). */
+  free: boolean;
+  cacheHit = false;
+  tokensEstimated = false;
+  /** Tokens really used, to settle the per-minute token limits on; null: they are refunded. */
+  tokensUsed: number | null = null;
   /** Completions (chat, messages, embeddings): a self-hosted model's cold start is metered (usage and
    * metadata), and the metadata says whether `auto` chose the model and which models refused. */
-  completion?: boolean;
-  ttfbMs: number | null;
-  status: UsageStatus;
-  httpStatus: number;
-  errorCode: string | null;
-  /** Overrides max(1, trace.attempts) (a cache hit made no attempt). */
-  attemptCount?: number;
-  metadata?: Record<string, unknown>;
-  /** Sends the complete answer; called once the usage event is journaled. */
-  send?: () => void;
-  log: { requestBody: unknown; responseBody: unknown };
+  completion = false;
+  ttfbMs: number | null = null;
+  status: UsageStatus = 'success';
+  httpStatus = 200;
+  errorCode: string | null = null;
+  /** Null: max(1, trace.attempts) (a cache hit made no attempt: 0). */
+  attemptCount: number | null = null;
+  metadata: Record<string, unknown> | null = null;
+  /** The complete answer, sent once its usage event is journaled; null: nothing to send (a stream
+   * already on the wire, a failure, a client gone). */
+  body: string | Uint8Array | null = null;
+  contentType: string = JSON_CT;
+  /** For the request log. */
+  requestBody: unknown = null;
+  responseBody: unknown = null;
   /** The upstream failure, rethrown at the end for the runner (or the endpoint) to answer. */
-  failure?: unknown;
+  failure: unknown = null;
+
+  constructor(answered: boolean, usage: UsageInput) {
+    this.answered = answered;
+    this.usage = usage;
+    this.free = !answered;
+  }
+
+  /** A request that got no answer: its status, HTTP status and error code, and the failure to rethrow. */
+  failed(f: FailureFacts, failure: unknown): this {
+    this.status = f.status;
+    this.httpStatus = f.httpStatus;
+    this.errorCode = f.errorCode;
+    this.failure = failure;
+    return this;
+  }
 }
 
-export type FinishInput = RequestFacts & FinishOutcome;
-
-export function finish(gw: GatewayServices, ctx: RequestContext, facts: RequestFacts, outcome: FinishOutcome): void {
-  const f: FinishInput = { ...facts, ...outcome };
-  const model = f.trace.model;
+export function finish(gw: GatewayServices, ctx: RequestContext, f: RequestFacts, o: Outcome): void {
+  const trace = f.trace;
+  const model = trace.model;
   ctx.model ??= model.name;
   ctx.provider ??= model.providerId;
-  let usage = f.usage;
-  let metadata = f.metadata;
-  if (f.completion) {
-    const coldStart = f.answered && model.isSelfHosted && gw.thermal.coldStart(model.id, ctx.start);
+  let usage = o.usage;
+  let metadata = o.metadata;
+  if (o.completion) {
+    const coldStart = o.answered && model.isSelfHosted && gw.thermal.coldStart(model.id, ctx.start);
     if (coldStart) usage = { ...usage, coldStart: true };
-    metadata = {
-      ...(coldStart ? { coldStart: true } : {}),
-      ...(f.plan.auto ? { auto: true } : {}),
-      ...metadata,
-      ...(f.trace.refusals.length ? { refusedBy: f.trace.refusals.map((r) => r.model.name) } : {}),
-    };
+    if (coldStart || f.plan.auto || trace.refusals.length > 0) metadata = completionMetadata(coldStart, Boolean(f.plan.auto), metadata, trace);
   }
   meter(
     gw,
@@ -118,32 +134,45 @@ export function finish(gw: GatewayServices, ctx: RequestContext, facts: RequestF
       requested: f.plan.requested,
       endpoint: f.endpoint,
       usage,
-      free: f.free ?? !f.answered,
-      tokensEstimated: f.tokensEstimated,
-      cacheHit: f.cacheHit,
-      ttfbMs: f.ttfbMs,
-      status: f.status,
-      httpStatus: f.httpStatus,
-      errorCode: f.errorCode,
-      attemptCount: f.attemptCount ?? Math.max(1, f.trace.attempts),
-      fallbackFrom: f.trace.fallbackFrom,
-      metadata,
+      free: o.free,
+      tokensEstimated: o.tokensEstimated,
+      cacheHit: o.cacheHit,
+      ttfbMs: o.ttfbMs,
+      status: o.status,
+      httpStatus: o.httpStatus,
+      errorCode: o.errorCode,
+      attemptCount: o.attemptCount ?? Math.max(1, trace.attempts),
+      fallbackFrom: trace.fallbackFrom,
+      metadata: metadata ?? {},
     }),
     f.admission,
   );
-  f.send?.();
+  if (o.body !== null) sendComplete(ctx, o.body, o.contentType);
   if (f.admission) {
-    if (f.answered && f.tokensUsed !== undefined) f.admission.settleTokens(f.tokensUsed);
+    if (o.answered && o.tokensUsed !== null) f.admission.settleTokens(o.tokensUsed);
     else f.admission.refundTokens();
   }
-  meterRefusals(gw, ctx, f.key, f.trace, f.status);
+  if (trace.refusals.length > 0) meterRefusals(gw, ctx, f.key, trace, o.status);
   // A provider's own error text goes to the request log under `upstream` (shown to admins; the
   // portal leaves it out, lib/tenants/request-logs.ts): the tenant-facing error is our wording.
-  const upstream = f.failure instanceof TranslatedUpstreamError ? f.failure.translated.upstream : undefined;
-  const responseBody =
-    upstream && f.log.responseBody !== null && typeof f.log.responseBody === 'object' ? { ...f.log.responseBody, upstream } : f.log.responseBody;
-  logRequest(gw, ctx, f.key, f.tenant, { model: model.name, requestBody: f.log.requestBody, responseBody });
-  if (f.failure !== undefined && f.failure !== null) throw f.failure;
+  let responseBody = o.responseBody;
+  if (o.failure instanceof TranslatedUpstreamError) {
+    const upstream = o.failure.translated.upstream;
+    if (upstream && responseBody !== null && typeof responseBody === 'object') responseBody = { ...responseBody, upstream };
+  }
+  logRequest(gw, ctx, f.key, f.tenant, model.name, o.requestBody, responseBody);
+  if (o.failure !== undefined && o.failure !== null) throw o.failure;
+}
+
+/** A completion's event metadata: cold start and auto first, the endpoint's own, then the models
+ * that refused (only built when one of these is there). */
+function completionMetadata(coldStart: boolean, auto: boolean, own: Record<string, unknown> | null, trace: Trace): Record<string, unknown> {
+  const m: Record<string, unknown> = {};
+  if (coldStart) m.coldStart = true;
+  if (auto) m.auto = true;
+  if (own !== null) Object.assign(m, own);
+  if (trace.refusals.length > 0) m.refusedBy = trace.refusals.map((r) => r.model.name);
+  return m;
 }
 
 /**
@@ -152,61 +181,40 @@ export function finish(gw: GatewayServices, ctx: RequestContext, facts: RequestF
  * failure's HTTP status and logged error where the endpoint answers in another shape (messages
  * answers Anthropic's).
  */
-export function completionFinish(
+export function completionOutcome(
   ctx: RequestContext,
-  a: {
-    stream: boolean;
-    outcome: CompleteAnswer | StreamedAnswer | null;
-    failure: unknown;
-    requestBody: unknown;
-    metadata?: Record<string, unknown>;
-    failureShape?: (f: FailureFacts) => { httpStatus: number; error: unknown };
-  },
-): FinishOutcome {
-  const { outcome } = a;
-  const base = { completion: true, metadata: { ...(a.stream ? { stream: true } : {}), ...a.metadata } };
-  if (outcome === null) {
-    const f = failureFacts(ctx, a.failure);
-    const shaped = a.failureShape ? a.failureShape(f) : { httpStatus: f.httpStatus, error: f.mapped.body.error };
-    return {
-      ...base,
-      answered: false,
-      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 },
-      ttfbMs: null,
-      status: f.status,
-      httpStatus: shaped.httpStatus,
-      errorCode: f.errorCode,
-      log: { requestBody: a.requestBody, responseBody: { error: shaped.error } },
-      failure: a.failure,
-    };
+  stream: boolean,
+  answer: CompleteAnswer | StreamedAnswer | null,
+  failure: unknown,
+  requestBody: unknown,
+  metadata: Record<string, unknown> | null = null,
+  failureShape?: (f: FailureFacts) => { httpStatus: number; error: unknown },
+): Outcome {
+  let o: Outcome;
+  if (answer === null) {
+    const f = failureFacts(ctx, failure);
+    const shaped = failureShape ? failureShape(f) : null;
+    o = new Outcome(false, { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, requests: 1 }).failed(f, failure);
+    if (shaped) o.httpStatus = shaped.httpStatus;
+    o.responseBody = { error: shaped ? shaped.error : f.mapped.body.error };
+  } else {
+    const u = answer.usage;
+    o = new Outcome(true, { inputTokens: u.input, cachedInputTokens: u.cached, outputTokens: u.output, requests: 1 });
+    o.tokensEstimated = u.estimated;
+    o.tokensUsed = u.input + u.output;
+    if (answer.kind === 'complete') {
+      o.ttfbMs = Date.now() - ctx.start;
+      o.body = answer.body;
+      o.responseBody = answer.parsed;
+    } else {
+      o.ttfbMs = answer.ttfbMs;
+      o.status = answer.status;
+      o.errorCode = answer.errorCode;
+      o.responseBody = { stream: true, content: answer.summary.content, finish_reason: answer.summary.finishReason, status: answer.status };
+    }
   }
-  const u = outcome.usage;
-  const common = {
-    ...base,
-    answered: true,
-    usage: { inputTokens: u.input, cachedInputTokens: u.cached, outputTokens: u.output, requests: 1 },
-    tokensEstimated: u.estimated,
-    tokensUsed: u.input + u.output,
-    httpStatus: 200,
-  };
-  if (outcome.kind === 'complete') {
-    return {
-      ...common,
-      ttfbMs: Date.now() - ctx.start,
-      status: 'success',
-      errorCode: null,
-      send: () => sendComplete(ctx, outcome.body),
-      log: { requestBody: a.requestBody, responseBody: outcome.parsed },
-    };
-  }
-  return {
-    ...common,
-    ttfbMs: outcome.ttfbMs,
-    status: outcome.status,
-    errorCode: outcome.errorCode,
-    log: {
-      requestBody: a.requestBody,
-      responseBody: { stream: true, content: outcome.summary.content, finish_reason: outcome.summary.finishReason, status: outcome.status },
-    },
-  };
+  o.completion = true;
+  o.requestBody = requestBody;
+  o.metadata = stream ? { stream: true, ...metadata } : metadata;
+  return o;
 }

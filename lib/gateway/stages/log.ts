@@ -9,7 +9,9 @@ export function logRequest(
   ctx: RequestContext,
   key: KeyRecord,
   tenant: TenantConfig,
-  entry: { model: string; requestBody: unknown; responseBody: unknown },
+  model: string,
+  requestBody: unknown,
+  responseBody: unknown,
 ): void {
   if (!key.tenant.requestLoggingEnabled) return;
   gw.writer.enqueue({
@@ -17,9 +19,9 @@ export function logRequest(
     tenantId: key.tenantId,
     requestId: ctx.requestId,
     apiKeyId: key.keyId,
-    model: entry.model,
-    requestBody: entry.requestBody,
-    responseBody: entry.responseBody,
+    model,
+    requestBody,
+    responseBody,
     createdAt: ctx.start,
     expiresAt: ctx.start + tenant.requestLogRetentionDays * 86_400_000,
   });

@@ -44,18 +44,42 @@ export interface UpstreamResponse {
   abort(): void;
 }
 
+/** An upstream URL taken apart once: the same few provider endpoints are called on every
+ * request, and `new URL()` costs more than the rest of the request setup. */
+interface ParsedUrl {
+  url: URL;
+  origin: string;
+  hostname: string;
+  isHttps: boolean;
+  port: string | number;
+  path: string;
+}
+const parsedUrls = new Map<string, ParsedUrl>();
+
+function parseUrl(s: string): ParsedUrl {
+  let p = parsedUrls.get(s);
+  if (!p) {
+    const url = new URL(s);
+    const isHttps = url.protocol === 'https:';
+    p = { url, origin: url.origin, hostname: url.hostname, isHttps, port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search };
+    if (parsedUrls.size >= 1000) parsedUrls.clear();
+    parsedUrls.set(s, p);
+  }
+  return p;
+}
+
 export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    let u: URL;
+    let parsed: ParsedUrl;
     try {
-      u = new URL(o.url);
+      parsed = parseUrl(o.url);
     } catch (err) {
       reject(new UpstreamConnectionError(`invalid upstream URL`, 'connection', { cause: err }));
       return;
     }
-    const isHttps = u.protocol === 'https:';
+    const { url: u, isHttps } = parsed;
     // A provider base URL a person set (not the operator's env): checked at connect time.
-    const guarded = isGuardedOrigin(u.origin);
+    const guarded = isGuardedOrigin(parsed.origin);
     if (guarded) {
       try {
         assertConnectable(u);
@@ -71,9 +95,9 @@ export function upstreamRequest(o: UpstreamRequestOptions): Promise<UpstreamResp
     } else if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body as string | Buffer);
     const req = (isHttps ? https : http).request({
       protocol: u.protocol,
-      hostname: u.hostname,
-      port: u.port || (isHttps ? 443 : 80),
-      path: u.pathname + u.search,
+      hostname: parsed.hostname,
+      port: parsed.port,
+      path: parsed.path,
       method: o.method ?? 'POST',
       headers,
       agent: guarded ? (isHttps ? guardedAgents().https : guardedAgents().http) : isHttps ? httpsAgent : httpAgent,

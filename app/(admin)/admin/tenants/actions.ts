@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { runAction } from '@/lib/http/action';
 import { requireAdmin } from '@/lib/auth/session';
 import { proposeChange } from '@/lib/governance/approvals';
-import { asAdmin } from '@/lib/tenants/actor';
 import { inviteTenantUser } from '@/lib/tenants/invitations';
 import { createTenant, proposeTenantStatus, updateTenant } from '@/lib/tenants/lifecycle';
 import { requestOrigin } from '@/lib/tenants/origin';
@@ -110,7 +109,7 @@ export async function proposeContractPriceAction(input: unknown) {
 export async function inviteTenantUserAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('tenants.manage');
-    const r = await inviteTenantUser({ actor: asAdmin(ctx), tenantId: tenantIdOf(input), input: input as never, baseUrl: await requestOrigin() });
+    const r = await inviteTenantUser({ ctx, input: input as never, baseUrl: await requestOrigin() });
     return { email: r.invitation.email, acceptUrl: r.acceptUrl };
   });
 }
@@ -118,7 +117,7 @@ export async function inviteTenantUserAction(input: unknown) {
 export async function changeRoleAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('tenants.manage');
-    await changePersonRole({ actor: asAdmin(ctx), tenantId: tenantIdOf(input), input });
+    await changePersonRole({ ctx, input });
     return null;
   }, 'Role changed.');
 }
@@ -126,7 +125,7 @@ export async function changeRoleAction(input: unknown) {
 export async function removePersonAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('tenants.manage');
-    await removePerson({ actor: asAdmin(ctx), tenantId: tenantIdOf(input), input });
+    await removePerson({ ctx, input });
     return null;
   }, 'Removed.');
 }
@@ -134,7 +133,7 @@ export async function removePersonAction(input: unknown) {
 export async function transferOwnershipAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireAdmin('tenants.manage');
-    await transferOwnership({ actor: asAdmin(ctx), tenantId: tenantIdOf(input), input });
+    await transferOwnership({ ctx, input });
     return null;
   }, 'Ownership transferred.');
 }

@@ -3,6 +3,7 @@ import { AuthCard } from '@/components/governance/auth-card';
 import { SignInForm } from '@/components/governance/sign-in-form';
 import { tenantSignInAction } from '@/lib/auth/actions';
 import { safeCallbackUrl } from '@/lib/auth/sign-in-state';
+import { signupOpen } from '@/lib/tenants/signup';
 
 export const metadata = { title: 'Customer portal sign-in' };
 export const dynamic = 'force-dynamic';
@@ -25,6 +26,11 @@ export default async function PortalSignInPage({ searchParams }: { searchParams:
           <Link className="underline" href="/password/forgot">
             Forgot your password?
           </Link>
+          {signupOpen() ? (
+            <Link className="underline" href="/signup">
+              New here? Create an account
+            </Link>
+          ) : null}
           <Link className="underline" href="/admin/sign-in">
             Platform administrator? Sign in to the console
           </Link>

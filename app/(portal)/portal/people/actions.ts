@@ -2,7 +2,6 @@
 
 import { runAction } from '@/lib/http/action';
 import { requireTenantUser } from '@/lib/auth/session';
-import { asUser } from '@/lib/tenants/actor';
 import { inviteTenantUser } from '@/lib/tenants/invitations';
 import { requestOrigin } from '@/lib/tenants/origin';
 import { changePersonRole, removePerson, transferOwnership } from '@/lib/tenants/people';
@@ -12,7 +11,7 @@ import { changePersonRole, removePerson, transferOwnership } from '@/lib/tenants
 export async function invitePersonAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireTenantUser(['owner']);
-    const r = await inviteTenantUser({ actor: asUser(ctx), tenantId: ctx.tenantId, input: input as never, baseUrl: await requestOrigin() });
+    const r = await inviteTenantUser({ ctx, input: input as never, baseUrl: await requestOrigin() });
     return { email: r.invitation.email, acceptUrl: r.acceptUrl };
   });
 }
@@ -20,7 +19,7 @@ export async function invitePersonAction(input: unknown) {
 export async function changeRoleAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireTenantUser(['owner']);
-    await changePersonRole({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    await changePersonRole({ ctx, input });
     return null;
   }, 'Role changed.');
 }
@@ -28,7 +27,7 @@ export async function changeRoleAction(input: unknown) {
 export async function removePersonAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireTenantUser(['owner']);
-    await removePerson({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    await removePerson({ ctx, input });
     return null;
   }, 'Removed.');
 }
@@ -36,7 +35,7 @@ export async function removePersonAction(input: unknown) {
 export async function transferOwnershipAction(input: unknown) {
   return runAction(async () => {
     const ctx = await requireTenantUser(['owner']);
-    await transferOwnership({ actor: asUser(ctx), tenantId: ctx.tenantId, input });
+    await transferOwnership({ ctx, input });
     return null;
   }, 'Ownership transferred.');
 }

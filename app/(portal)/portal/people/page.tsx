@@ -2,7 +2,6 @@ import { PeopleView } from '@/components/portal/people-view';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/ui/page';
 import { requireTenantPage } from '@/lib/auth/session';
-import { asUser } from '@/lib/tenants/actor';
 import { listTenantInvitations } from '@/lib/tenants/invitations';
 import { listPeople } from '@/lib/tenants/people';
 import { changeRoleAction, invitePersonAction, removePersonAction, transferOwnershipAction } from './actions';
@@ -12,11 +11,7 @@ export const metadata = { title: 'People' };
 export default async function PeoplePage() {
   const access = await requireTenantPage(['owner']);
   if (!access.ok) return <Forbidden reason={access.reason} home="/portal" />;
-  const actor = asUser(access.ctx);
-  const [people, invitations] = await Promise.all([
-    listPeople({ actor, tenantId: access.ctx.tenantId }),
-    listTenantInvitations({ actor, tenantId: access.ctx.tenantId }),
-  ]);
+  const [people, invitations] = await Promise.all([listPeople({ ctx: access.ctx }), listTenantInvitations({ ctx: access.ctx })]);
   return (
     <>
       <PageHeader title="People" description="Who can sign in to your organisation's portal, and what they may do." />

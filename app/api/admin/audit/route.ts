@@ -1,24 +1,14 @@
 import { adminRoute, queryOf } from '@/lib/auth/api';
-import { auditRowsToCsv, listAudit } from '@/lib/governance/audit';
+import { auditCsvResponse, listAudit } from '@/lib/governance/audit';
 
 export const dynamic = 'force-dynamic';
 
-/** Filters: actor (id or e-mail part), action (exact or prefix "approval."), resourceType,
- * resourceId, tenantId, from, to (ISO dates), limit, offset. `?format=csv` downloads CSV. */
+/** One keyset page, newest first. Filters: actor (id or e-mail part), action (exact or prefix
+ * "approval."), resourceType, resourceId, tenantId, from, to (ISO dates); dir, limit (25|50|100),
+ * cursor (the `next` of the previous page). `?format=csv` streams every matching entry. */
 export const GET = adminRoute('audit.read', async ({ req, ctx }) => {
   const { format, ...q } = queryOf(req);
-  if (format === 'csv') {
-    const { rows } = await listAudit({ ctx, input: { ...q, limit: q.limit ?? '10000' } });
-    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-    return new Response(auditRowsToCsv(rows), {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="radiant-audit-${stamp}.csv"`,
-        'cache-control': 'no-store',
-        'x-request-id': ctx.requestId,
-      },
-    });
-  }
-  const { rows, hasMore } = await listAudit({ ctx, input: q });
-  return { items: rows, hasMore };
+  if (format === 'csv') return auditCsvResponse({ ctx, input: q });
+  const page = await listAudit({ ctx, input: q });
+  return { items: page.rows, next: page.next };
 });

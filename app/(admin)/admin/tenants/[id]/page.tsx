@@ -10,7 +10,6 @@ import { models } from '@/lib/db/schema';
 import { withPlatform } from '@/lib/db/tenant';
 import { NotFoundError } from '@/lib/errors';
 import { hasPermission } from '@/lib/governance/permissions';
-import { asAdmin } from '@/lib/tenants/actor';
 import { listTenantInvitations } from '@/lib/tenants/invitations';
 import {
   changeRoleAction,
@@ -43,7 +42,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           tx.select({ value: models.id, label: models.displayName }).from(models).where(eq(models.enabled, true)).orderBy(asc(models.displayName)),
         )
       : Promise.resolve([]),
-    listTenantInvitations({ actor: asAdmin(access.ctx), tenantId: id }),
+    listTenantInvitations({ ctx: access.ctx, input: { tenantId: id } }),
   ]);
   return (
     <>

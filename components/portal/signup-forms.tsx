@@ -1,0 +1,55 @@
+'use client';
+
+import Link from 'next/link';
+import { ActionForm, type FormAction } from '../forms/action-form';
+
+/** Self-service sign-up (RADIANT_SIGNUP=open): the company, the person, e-mail and password. */
+export function SignUpForm({ minLength, action }: { minLength: number; action: FormAction<{ message: string; devLink: string | null }> }) {
+  return (
+    <ActionForm
+      ariaLabel="Sign up"
+      fields={[
+        { name: 'companyName', label: 'Company name', type: 'text', required: true, autoComplete: 'organization' },
+        { name: 'name', label: 'Your name', type: 'text', required: true, autoComplete: 'name' },
+        { name: 'email', label: 'Work e-mail', type: 'email', required: true, autoComplete: 'email' },
+        { name: 'password', label: 'Password', type: 'password', hint: `At least ${minLength} characters.`, autoComplete: 'new-password' },
+        { name: 'confirm', label: 'Repeat the password', type: 'password', autoComplete: 'new-password' },
+      ]}
+      action={action}
+      submitLabel="Create account"
+      success={(d) => (
+        <div role="status" className="space-y-2 text-sm text-slate-800">
+          <p>{d.message}</p>
+          {d.devLink ? (
+            <p>
+              Demo (no mail server):{' '}
+              <code className="break-all" data-testid="verify-link">
+                {d.devLink}
+              </code>
+            </p>
+          ) : null}
+        </div>
+      )}
+    />
+  );
+}
+
+/** The verification page's button: verifying is a POST, so a mail scanner opening the link verifies nothing. */
+export function VerifyEmailForm({ token, action }: { token: string; action: FormAction<{ email: string }> }) {
+  return (
+    <ActionForm
+      fields={[]}
+      extra={{ token }}
+      action={action}
+      submitLabel="Verify my e-mail address"
+      success={(d, message) => (
+        <div role="status" className="space-y-2 text-sm text-slate-800">
+          <p>{message}</p>
+          <Link className="font-medium underline" href="/portal/sign-in">
+            Sign in as {d.email}
+          </Link>
+        </div>
+      )}
+    />
+  );
+}
