@@ -10,6 +10,7 @@ import { closeDb, getDbHandle } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
 import { assertProductionReady } from '../lib/server/production';
 import { createSetupLink } from '../lib/governance/setup';
+import { systemCtx } from '../lib/platform/context';
 
 function arg(name: string): string | undefined {
   const argv = process.argv.slice(2);
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   assertProductionReady();
   const handle = await getDbHandle();
   await migrate(handle.db);
-  const link = await createSetupLink({ email, actor: 'cli:admin:create' }, handle.db);
+  const link = await createSetupLink({ ctx: systemCtx('cli:admin:create'), input: { email }, db: handle.db });
   console.log(`Setup link for ${link!.email} (super_admin), single use, valid until ${link!.expiresAt.toISOString()}:
 
   ${link!.url}

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   if (actor && !dryRun) {
     // Proposed after the sync committed: each proposal is its own transaction.
     for (const change of report.pendingApproval) {
-      const approvalId = await proposeCostChange(actor, change, source);
+      const approvalId = await proposeCostChange({ ctx: actor, input: { change, source } });
       await withPlatform((tx) =>
         tx
           .update(modelCostHistory)

@@ -105,7 +105,8 @@ function violation(fn: ts.FunctionDeclaration, sf: ts.SourceFile): string | null
   for (const [i, p] of fn.parameters.entries()) {
     const name = p.name.getText(sf);
     const type = p.type?.getText(sf) ?? '';
-    if (i > 0 && (HANDLE_NAME.test(name) || HANDLE_TYPE.test(type)))
+    // (A callback that is given a handle, `(q: Queryable) => ...`, is not a handle.)
+    if (i > 0 && (HANDLE_NAME.test(name) || (HANDLE_TYPE.test(type) && !type.includes('=>'))))
       return `a database handle as parameter ${i + 1} (reads take it first; verbs take { ctx, input })`;
     const fields = bindings(p, sf);
     if (fields.includes('ctx') || inTransaction) continue;

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   console.log(`
 RADIANT is running on ${srv.url}  (database: ${handle.describe})
 
-${await accountsSection(srv.url, handle.db, setupLink)}
+${await accountsSection(handle.db, srv.url, setupLink)}
   Gateway         ${srv.url}/api/v1  (OpenAI-compatible; create a key in the portal)
 `);
 }

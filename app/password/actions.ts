@@ -16,7 +16,7 @@ async function meta() {
 export async function requestResetAction(input: unknown) {
   return runAction(async () => {
     const i = (input ?? {}) as { email?: unknown };
-    const r = await requestPasswordReset({ email: i.email, baseUrl: await requestOrigin(), meta: await meta() });
+    const r = await requestPasswordReset({ ctx: await meta(), input: { email: i.email }, baseUrl: await requestOrigin() });
     return { message: r.message, devLink: r.devLink ?? null };
   });
 }
@@ -25,6 +25,6 @@ export async function resetPasswordAction(input: unknown) {
   return runAction(async () => {
     const i = (input ?? {}) as { token?: unknown; password?: unknown; confirm?: unknown };
     if (i.password !== i.confirm) throw new ValidationError('The passwords do not match', [{ path: 'confirm', message: 'does not match the password' }]);
-    return resetPassword({ input: i, meta: await meta() });
+    return resetPassword({ ctx: await meta(), input: i });
   }, 'Your password is changed. Sign in with it now; other sessions have ended.');
 }

@@ -40,6 +40,7 @@ import {
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
+import { cellClass, headerClass, SortMark } from './cells';
 import { downloadText, toCsv } from './csv';
 
 export interface DataTableColumnMeta {
@@ -55,8 +56,6 @@ export interface DataTableColumnMeta {
    * below 1536 px (default 1). What a person comes for (price, amount, status) stays 1. */
   priority?: 1 | 2 | 3 | 4;
 }
-
-const PRIORITY_CLASS = { 1: '', 2: 'hidden md:table-cell', 3: 'hidden xl:table-cell', 4: 'hidden 2xl:table-cell' } as const;
 
 /** Exact equality on the string form of the value; '' / undefined clears the filter. */
 const equalsText = Object.assign(
@@ -325,11 +324,7 @@ export function DataTable<T extends RowData>({
                       key={header.id}
                       scope="col"
                       aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : sortable ? 'none' : undefined}
-                      className={cn(
-                        'border-b border-slate-200 px-3 py-2 text-xs font-semibold tracking-wide text-slate-700 uppercase',
-                        meta?.align === 'right' ? 'text-right' : meta?.align === 'center' ? 'text-center' : 'text-left',
-                        PRIORITY_CLASS[meta?.priority ?? 1],
-                      )}
+                      className={headerClass(meta, 1)}
                     >
                       {header.isPlaceholder ? null : sortable ? (
                         <button
@@ -338,9 +333,7 @@ export function DataTable<T extends RowData>({
                           className={cn('inline-flex items-center gap-1 rounded uppercase hover:text-slate-950', meta?.align === 'right' && 'flex-row-reverse')}
                         >
                           <table.FlexRender header={header} />
-                          <span aria-hidden className="text-[10px] text-slate-500">
-                            {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}
-                          </span>
+                          <SortMark dir={dir} />
                         </button>
                       ) : (
                         <table.FlexRender header={header} />
@@ -364,16 +357,7 @@ export function DataTable<T extends RowData>({
                   {row.getVisibleCells().map((cell) => {
                     const meta = cell.column.columnDef.meta;
                     return (
-                      <td
-                        key={cell.id}
-                        data-col={cell.column.id}
-                        className={cn(
-                          'px-3 py-2 align-top text-slate-800',
-                          meta?.align === 'right' ? 'text-right whitespace-nowrap tabular-nums' : meta?.align === 'center' ? 'text-center' : '',
-                          PRIORITY_CLASS[meta?.priority ?? 1],
-                          meta?.className,
-                        )}
-                      >
+                      <td key={cell.id} data-col={cell.column.id} className={cellClass(meta, 1)}>
                         <table.FlexRender cell={cell} />
                       </td>
                     );

@@ -25,6 +25,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition, type ReactNode } from 'react';
 import { cn } from '../ui/cn';
+import { cellClass, headerClass, SortMark } from './cells';
 
 export interface ServerColumnMeta {
   label?: string;
@@ -44,8 +45,6 @@ export type ServerColumn<T extends RowData> = ColumnDef<ServerTableFeatures, T, 
 export function serverColumnHelper<T extends RowData>() {
   return createColumnHelper<ServerTableFeatures, T>();
 }
-
-const PRIORITY_CLASS = { 1: '', 2: 'hidden md:table-cell', 3: 'hidden xl:table-cell' } as const;
 
 export function ServerTable<T extends RowData>({
   rows,
@@ -121,16 +120,7 @@ export function ServerTable<T extends RowData>({
                   const active = sortable && sort === meta?.sortKey;
                   const ariaSort = active ? (dir === 'asc' ? 'ascending' : 'descending') : sortable ? 'none' : undefined;
                   return (
-                    <th
-                      key={h.id}
-                      scope="col"
-                      aria-sort={ariaSort}
-                      className={cn(
-                        'border-b border-slate-200 px-3 py-2 text-xs font-semibold tracking-wide text-slate-700 uppercase',
-                        meta?.align === 'right' ? 'text-right' : 'text-left',
-                        PRIORITY_CLASS[meta?.priority ?? 2],
-                      )}
-                    >
+                    <th key={h.id} scope="col" aria-sort={ariaSort} className={headerClass(meta, 2)}>
                       {sortable ? (
                         <Link
                           href={hrefWith({ sort: meta!.sortKey!, dir: active && dir === 'desc' ? 'asc' : 'desc', cursor: null })}
@@ -138,9 +128,7 @@ export function ServerTable<T extends RowData>({
                           scroll={false}
                         >
                           <table.FlexRender header={h} />
-                          <span aria-hidden className="text-[10px] text-slate-500">
-                            {active ? (dir === 'asc' ? '▲' : '▼') : '↕'}
-                          </span>
+                          <SortMark dir={active ? (dir === 'asc' ? 'asc' : 'desc') : false} />
                         </Link>
                       ) : (
                         <table.FlexRender header={h} />
@@ -164,16 +152,7 @@ export function ServerTable<T extends RowData>({
                   {row.getVisibleCells().map((cell) => {
                     const meta = cell.column.columnDef.meta;
                     return (
-                      <td
-                        key={cell.id}
-                        data-col={cell.column.id}
-                        className={cn(
-                          'px-3 py-2 align-top break-words text-slate-800',
-                          meta?.align === 'right' ? 'text-right whitespace-nowrap tabular-nums' : '',
-                          PRIORITY_CLASS[meta?.priority ?? 2],
-                          meta?.className,
-                        )}
-                      >
+                      <td key={cell.id} data-col={cell.column.id} className={cellClass(meta, 2, 'break-words')}>
                         <table.FlexRender cell={cell} />
                       </td>
                     );

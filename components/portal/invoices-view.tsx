@@ -4,7 +4,8 @@ import Link from 'next/link';
 import type { PortalInvoice } from '@/lib/billing/portal';
 import type { InvoiceListRow } from '@/lib/billing/invoice-list';
 import type { Page } from '@/lib/lists/keyset';
-import { ServerTable, serverColumnHelper } from '../data-table/server-table';
+import { ServerTable } from '../data-table/server-table';
+import { invoiceListColumns } from '../billing/invoice-columns';
 import { columnHelper, DataTable } from '../data-table/data-table';
 import { StatusBadge } from '../ui/badge';
 import { buttonClasses } from '../ui/button';
@@ -15,43 +16,10 @@ import { Money } from '../ui/money';
 import { DescriptionList } from '../ui/page';
 import { LocalTime } from '../ui/time';
 import { usageHref } from './usage-view';
-import { InvoiceDownloadLinks } from '../billing/invoice-download-links';
 
 /** The tenant's invoices: a server-side keyset page (filters, sort and page in the URL). */
 export function PortalInvoicesTable({ page, sort, dir, csvHref }: { page: Page<InvoiceListRow>; sort: string; dir: 'asc' | 'desc'; csvHref: string }) {
-  const c = serverColumnHelper<InvoiceListRow>();
-  const columns = [
-    c.accessor((r) => r.invoiceNumber ?? '', {
-      id: 'number',
-      header: 'Invoice',
-      meta: { priority: 1 },
-      cell: (x) => (
-        <Link className="font-medium text-brand-700 hover:underline" href={`/portal/invoices/${x.row.original.id}`}>
-          {x.getValue() || 'Invoice'}
-        </Link>
-      ),
-    }),
-    c.accessor('period', { header: 'Period', meta: { priority: 1, sortKey: 'period' } }),
-    c.accessor('status', { header: 'Status', meta: { priority: 1 }, cell: (x) => <StatusBadge status={x.getValue()} /> }),
-    c.accessor('total', {
-      header: 'Total',
-      meta: { align: 'right', priority: 1, sortKey: 'total' },
-      cell: (x) => <Money value={x.getValue()} currency={x.row.original.currency} />,
-    }),
-    c.accessor((r) => r.issuedAt ?? '', {
-      id: 'issued',
-      header: 'Issued',
-      meta: { priority: 3 },
-      cell: (x) => <LocalTime value={x.getValue() || null} mode="date" />,
-    }),
-    c.accessor((r) => r.dueAt ?? '', { id: 'due', header: 'Due', meta: { priority: 3 }, cell: (x) => <LocalTime value={x.getValue() || null} mode="date" /> }),
-    c.display({
-      id: 'download',
-      header: 'Download',
-      meta: { priority: 2 },
-      cell: (x) => <InvoiceDownloadLinks base="/api/portal/invoices" id={x.row.original.id} invoiceNumber={x.row.original.invoiceNumber} />,
-    }),
-  ];
+  const columns = invoiceListColumns('portal');
   return (
     <ServerTable
       rows={page.rows}

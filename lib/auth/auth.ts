@@ -67,7 +67,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
       const p = (profile ?? {}) as OidcProfile;
       try {
-        const claims = await authenticateAdminOidc(p, await metaOfCurrentRequest(), amrCountsAsMfa(p.amr));
+        const claims = await authenticateAdminOidc({ ctx: await metaOfCurrentRequest(), input: p, mfaFromAmr: amrCountsAsMfa(p.amr) });
         (user as { radiant?: unknown }).radiant = claims;
         return true;
       } catch (err) {
@@ -91,13 +91,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       id: 'admin',
       name: 'Administrator',
       credentials: { email: { type: 'email' }, password: { type: 'password' }, totp: { type: 'text' } },
-      authorize: (credentials, request) => run(() => authenticateAdmin(credentials, metaOf(request))),
+      authorize: (credentials, request) => run(() => authenticateAdmin({ ctx: metaOf(request), input: credentials })),
     }),
     Credentials({
       id: 'tenant',
       name: 'Customer portal',
       credentials: { email: { type: 'email' }, password: { type: 'password' } },
-      authorize: (credentials, request) => run(() => authenticateTenantUser(credentials, metaOf(request))),
+      authorize: (credentials, request) => run(() => authenticateTenantUser({ ctx: metaOf(request), input: credentials })),
     }),
     ...oidcProviders(),
   ],

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { administrators, tenants, users } from '../db/schema';
 import { withPlatform, withTenant } from '../db/tenant';
 import { writeAudit } from '../platform/audit';
-import type { RequestMeta } from '../platform/context';
+import type { PublicContext } from '../platform/context';
 import { verifySecondFactor } from '../governance/mfa';
 import { dummyPasswordHash, verifyPassword } from '../governance/passwords';
 import { newAdminClaims, newTenantClaims, type AdminClaims, type TenantClaims } from './claims';
@@ -58,7 +58,7 @@ export interface SignInInput {
   totp?: unknown;
 }
 
-type Meta = Partial<RequestMeta>;
+type Meta = PublicContext;
 
 type Outcome<C> = { ok: true; claims: C } | { ok: false; refusal: SignInRefused };
 
@@ -100,7 +100,7 @@ async function settle(
   });
 }
 
-export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Promise<AdminClaims> {
+export async function authenticateAdmin({ ctx: meta, input }: { ctx: PublicContext; input: SignInInput }): Promise<AdminClaims> {
   const parsed = parse(input);
   if (!parsed.success) throw new SignInRefused('invalid_credentials');
   const { email, password, totp } = parsed.data;
@@ -150,7 +150,7 @@ export async function authenticateAdmin(input: SignInInput, meta: Meta = {}): Pr
   return outcome.claims;
 }
 
-export async function authenticateTenantUser(input: SignInInput, meta: Meta = {}): Promise<TenantClaims> {
+export async function authenticateTenantUser({ ctx: meta, input }: { ctx: PublicContext; input: SignInInput }): Promise<TenantClaims> {
   const parsed = parse(input);
   if (!parsed.success) throw new SignInRefused('invalid_credentials');
   const { email, password } = parsed.data;
@@ -233,7 +233,16 @@ export class OidcSignInRefused extends Error {
  * attempt goes through the same throttle and login_attempts as a password sign-in; success is
  * audited as auth.sign_in (method "oidc", the issuer and subject, whether MFA counted).
  */
-export async function authenticateAdminOidc(profile: OidcProfile, meta: Meta = {}, mfaFromAmr = false): Promise<AdminClaims> {
+export async function authenticateAdminOidc({
+  ctx: meta,
+  input: profile,
+  mfaFromAmr = false,
+}: {
+  ctx: PublicContext;
+  input: OidcProfile;
+  /** The IdP's amr claim counts as a second factor (OIDC_TRUST_AMR). */
+  mfaFromAmr?: boolean;
+}): Promise<AdminClaims> {
   const verified = profile.email_verified === true || profile.email_verified === 'true';
   const parsedEmail = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(255)).safeParse(profile.email);
   if (!verified || !parsedEmail.success) throw new OidcSignInRefused('sso_unverified');

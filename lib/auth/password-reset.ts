@@ -18,7 +18,7 @@ import { isUuid, withPlatform, withTenant } from '../db/tenant';
 import { NotFoundError, ValidationError } from '../errors';
 import { auditFields, writeAudit } from '../platform/audit';
 import { publicBaseUrl } from '../governance/config';
-import type { RequestMeta, TenantContext } from '../platform/context';
+import type { PublicContext, TenantContext } from '../platform/context';
 import { ExpiredError } from '../governance/errors';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem, verifyPassword } from '../governance/passwords';
@@ -39,15 +39,15 @@ export interface ResetRequestResult {
 }
 
 export async function requestPasswordReset({
-  email,
+  ctx: meta,
+  input,
   baseUrl,
-  meta,
 }: {
-  email: unknown;
+  ctx: PublicContext;
+  input: { email?: unknown };
   baseUrl?: string;
-  meta: Partial<RequestMeta>;
 }): Promise<ResetRequestResult> {
-  const parsed = z.email().trim().toLowerCase().max(255).safeParse(email);
+  const parsed = z.email().trim().toLowerCase().max(255).safeParse(input.email);
   if (!parsed.success) throw new ValidationError('Enter an e-mail address', [{ path: 'email', message: 'enter an e-mail address' }]);
   const address = parsed.data;
   const token = crypto.randomBytes(32).toString('base64url');
@@ -123,13 +123,7 @@ export async function describeResetToken(token: string): Promise<{ ok: true; ema
   return { ok: true, email: r.email };
 }
 
-export async function resetPassword({
-  input,
-  meta,
-}: {
-  input: { token?: unknown; password?: unknown };
-  meta: Partial<RequestMeta>;
-}): Promise<{ email: string }> {
+export async function resetPassword({ ctx: meta, input }: { ctx: PublicContext; input: { token?: unknown; password?: unknown } }): Promise<{ email: string }> {
   const token = typeof input.token === 'string' ? input.token : '';
   const password = typeof input.password === 'string' ? input.password : '';
   if (!token || token.length > 200) throw new NotFoundError('This reset link is not valid');

@@ -348,10 +348,13 @@ export async function voidInvoice({
     }
     return { voidedId: row.id, replacementId };
   }, db);
-  return {
-    voided: await getInvoice(ids.voidedId, db),
-    replacement: ids.replacementId ? await getInvoice(ids.replacementId, db) : null,
-  };
+  return withPlatform(
+    async (tx) => ({
+      voided: await getInvoice(tx, ids.voidedId),
+      replacement: ids.replacementId ? await getInvoice(tx, ids.replacementId) : null,
+    }),
+    db,
+  );
 }
 
 async function transition(
@@ -384,7 +387,7 @@ async function transition(
       newValues: event,
     });
   }, db);
-  return getInvoice(invoiceId, db);
+  return withPlatform((tx) => getInvoice(tx, invoiceId), db);
 }
 
 export function markInvoicePaid({ ctx, input, db }: { ctx: OperatorContext; input: { invoiceId: string; paidAt?: Date; reference?: string | null }; db?: Db }) {
@@ -502,14 +505,15 @@ export async function readInvoice(tx: Tx, invoiceId: string): Promise<InvoiceVie
   return toInvoiceView(row, tenant ?? { slug: '', name: '' }, lines, next?.id ?? null);
 }
 
-export async function getInvoice(invoiceId: string, db?: Db): Promise<InvoiceView> {
-  const v = await withPlatform((tx) => readInvoice(tx, invoiceId), db);
+/** An invoice that must exist (404 otherwise), read in the caller's transaction. */
+export async function getInvoice(tx: Tx, invoiceId: string): Promise<InvoiceView> {
+  const v = await readInvoice(tx, invoiceId);
   if (!v) throw new NotFoundError('invoice not found');
   return v;
 }
 
 /** Admin detail: the invoice plus what the usage behind it cost us (admin-only). */
-export async function getInvoiceAdmin(invoiceId: string, db?: Db): Promise<InvoiceView & { usageCost: string; usageMargin: string }> {
+export async function getInvoiceAdmin(invoiceId: string): Promise<InvoiceView & { usageCost: string; usageMargin: string }> {
   return withPlatform(async (tx) => {
     const v = await readInvoice(tx, invoiceId);
     if (!v) throw new NotFoundError('invoice not found');
@@ -521,7 +525,7 @@ export async function getInvoiceAdmin(invoiceId: string, db?: Db): Promise<Invoi
     );
     const cost = dec(c?.cost ?? '0');
     return { ...v, usageCost: toDbString(cost), usageMargin: toDbString(dec(c?.price ?? '0').minus(cost)) };
-  }, db);
+  });
 }
 
 export interface InvoiceListFilters {
@@ -552,10 +556,7 @@ export interface InvoiceListItem {
   replacesInvoiceId: string | null;
 }
 
-export async function listInvoices(
-  filters: InvoiceListFilters = {},
-  db?: Db,
-): Promise<{ items: InvoiceListItem[]; total: number; limit: number; offset: number }> {
+export async function listInvoices(filters: InvoiceListFilters = {}): Promise<{ items: InvoiceListItem[]; total: number; limit: number; offset: number }> {
   const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
   const offset = Math.max(filters.offset ?? 0, 0);
   return withPlatform(async (tx) => {
@@ -604,5 +605,5 @@ export async function listInvoices(
       limit,
       offset,
     };
-  }, db);
+  });
 }

@@ -96,8 +96,8 @@ export async function listPeriods(opts: { limit?: number; db?: Db } = {}): Promi
   }, opts.db);
 }
 
-export async function getPeriod(idOrPeriod: string, db?: Db): Promise<PeriodSummary> {
-  return withPlatform(async (tx) => summarize(tx, await findPeriod(tx, idOrPeriod)), db);
+export async function getPeriod(idOrPeriod: string): Promise<PeriodSummary> {
+  return withPlatform(async (tx) => summarize(tx, await findPeriod(tx, idOrPeriod)));
 }
 
 export async function findPeriod(tx: Tx, idOrPeriod: string): Promise<PeriodRow> {

@@ -7,7 +7,6 @@
  */
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db } from '@/lib/db/client';
 import { invoices, tenants } from '@/lib/db/schema';
 import { withPlatform, withTenant } from '@/lib/db/tenant';
 import { NotFoundError } from '@/lib/errors';
@@ -106,58 +105,50 @@ export function toPortalInvoice(
   });
 }
 
-export async function listPortalInvoices(tenantId: string, db?: Db): Promise<PortalInvoiceSummary[]> {
-  return withTenant(
-    tenantId,
-    async (tx) => {
-      const rows = await tx
-        .select()
-        .from(invoices)
-        .where(and(eq(invoices.tenantId, tenantId), ne(invoices.status, 'draft')))
-        .orderBy(desc(invoices.period), desc(invoices.issuedAt));
-      return rows.map((r) =>
-        portalInvoiceSummarySchema.parse({
-          id: r.id,
-          invoiceNumber: r.invoiceNumber,
-          period: r.period,
-          status: r.status,
-          currency: r.currency,
-          total: r.totalAmount,
-          issuedAt: r.issuedAt?.toISOString() ?? null,
-          dueAt: r.dueAt?.toISOString() ?? null,
-          paidAt: r.paidAt?.toISOString() ?? null,
-        }),
-      );
-    },
-    db,
-  );
+export async function listPortalInvoices(tenantId: string): Promise<PortalInvoiceSummary[]> {
+  return withTenant(tenantId, async (tx) => {
+    const rows = await tx
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.tenantId, tenantId), ne(invoices.status, 'draft')))
+      .orderBy(desc(invoices.period), desc(invoices.issuedAt));
+    return rows.map((r) =>
+      portalInvoiceSummarySchema.parse({
+        id: r.id,
+        invoiceNumber: r.invoiceNumber,
+        period: r.period,
+        status: r.status,
+        currency: r.currency,
+        total: r.totalAmount,
+        issuedAt: r.issuedAt?.toISOString() ?? null,
+        dueAt: r.dueAt?.toISOString() ?? null,
+        paidAt: r.paidAt?.toISOString() ?? null,
+      }),
+    );
+  });
 }
 
 /** One of the tenant's own issued invoices; another tenant's id is simply not found (RLS). */
-export async function getPortalInvoice(tenantId: string, invoiceId: string, db?: Db): Promise<PortalInvoice> {
-  return withTenant(
-    tenantId,
-    async (tx) => {
-      const v = await readInvoice(tx, invoiceId);
-      if (!v || v.tenantId !== tenantId || v.status === 'draft') throw new NotFoundError('invoice not found');
-      const [t] = await tx.select({ email: tenants.billingEmail }).from(tenants).where(eq(tenants.id, tenantId));
-      const numberOf = async (id: string | null) => {
-        if (!id) return null;
-        const [r] = await tx.select({ n: invoices.invoiceNumber }).from(invoices).where(eq(invoices.id, id));
-        return r?.n ?? null;
-      };
-      return toPortalInvoice(v, {
-        billingEmail: t?.email ?? null,
-        replacesNumber: await numberOf(v.replacesInvoiceId),
-        replacedByNumber: await numberOf(v.replacedByInvoiceId),
-      });
-    },
-    db,
-  );
+export async function getPortalInvoice(tenantId: string, invoiceId: string): Promise<PortalInvoice> {
+  return withTenant(tenantId, async (tx) => {
+    const v = await readInvoice(tx, invoiceId);
+    if (!v || v.tenantId !== tenantId || v.status === 'draft') throw new NotFoundError('invoice not found');
+    const [t] = await tx.select({ email: tenants.billingEmail }).from(tenants).where(eq(tenants.id, tenantId));
+    const numberOf = async (id: string | null) => {
+      if (!id) return null;
+      const [r] = await tx.select({ n: invoices.invoiceNumber }).from(invoices).where(eq(invoices.id, id));
+      return r?.n ?? null;
+    };
+    return toPortalInvoice(v, {
+      billingEmail: t?.email ?? null,
+      replacesNumber: await numberOf(v.replacesInvoiceId),
+      replacedByNumber: await numberOf(v.replacedByInvoiceId),
+    });
+  });
 }
 
 /** The price-only document shape of any invoice, for admin downloads (PDF/CSV). */
-export async function getInvoiceDocumentAdmin(invoiceId: string, db?: Db): Promise<PortalInvoice> {
+export async function getInvoiceDocumentAdmin(invoiceId: string): Promise<PortalInvoice> {
   return withPlatform(async (tx) => {
     const v = await readInvoice(tx, invoiceId);
     if (!v) throw new NotFoundError('invoice not found');
@@ -173,5 +164,5 @@ export async function getInvoiceDocumentAdmin(invoiceId: string, db?: Db): Promi
       replacesNumber: await numberOf(v.replacesInvoiceId),
       replacedByNumber: await numberOf(v.replacedByInvoiceId),
     });
-  }, db);
+  });
 }

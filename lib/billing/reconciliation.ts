@@ -258,7 +258,7 @@ export interface ProviderReconciliationRow {
   imports: number;
 }
 
-export async function providerReconciliation(period: string, db?: Db): Promise<ProviderReconciliationRow[]> {
+export async function providerReconciliation(period: string): Promise<ProviderReconciliationRow[]> {
   const p = periodSchema.parse(period);
   return withPlatform(async (tx) => {
     const metered = await meteredCostByProvider(tx, p);
@@ -291,7 +291,7 @@ export async function providerReconciliation(period: string, db?: Db): Promise<P
         };
       })
       .sort((a, b) => (a.providerName < b.providerName ? -1 : a.providerName > b.providerName ? 1 : 0));
-  }, db);
+  });
 }
 
 export interface ReconciliationOverview {
@@ -303,7 +303,7 @@ export interface ReconciliationOverview {
   providers: ProviderReconciliationRow[];
 }
 
-export async function getReconciliation(period: string, db?: Db): Promise<ReconciliationOverview> {
+export async function getReconciliation(period: string): Promise<ReconciliationOverview> {
   const p = periodSchema.parse(period);
   const entries = await withPlatform(async (tx) => {
     const rows = await tx
@@ -317,7 +317,7 @@ export async function getReconciliation(period: string, db?: Db): Promise<Reconc
       .where(and(eq(reconciliationEntries.period, p)))
       .orderBy(desc(reconciliationEntries.createdAt));
     return rows.map((x) => entryView(x.r, x.tenantName, x.approval ?? null));
-  }, db);
+  });
   let late = ZERO;
   let lateN = 0;
   let applied = ZERO;
@@ -339,6 +339,6 @@ export async function getReconciliation(period: string, db?: Db): Promise<Reconc
     entries,
     lateUsage: { entries: lateN, amount: toDbString(late) },
     adjustments: { applied: toDbString(applied), pending: toDbString(pending), rejected: toDbString(rejected) },
-    providers: await providerReconciliation(p, db),
+    providers: await providerReconciliation(p),
   };
 }

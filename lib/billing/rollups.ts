@@ -342,9 +342,9 @@ export async function pendingRollupCount(db?: Db): Promise<number> {
 
 /** Creates the ledger's monthly partitions from last month to `ahead` months ahead (the rollup
  * job calls it every pass; idempotent). Returns how many were created. */
-export async function ensureUsagePartitions(ahead = 3, db?: Db): Promise<number> {
+export async function ensureUsagePartitions(ahead = 3): Promise<number> {
   return withPlatform(async (tx) => {
     const [r] = await queryRows<{ n: number | string }>(tx, sql`SELECT radiant_usage_ensure_partitions(${ahead}::int) AS n`);
     return Number(r?.n ?? 0);
-  }, db);
+  });
 }

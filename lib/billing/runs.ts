@@ -278,23 +278,21 @@ export async function listBillingRuns(opts: { period?: string; limit?: number; d
   }, opts.db);
 }
 
-export async function getBillingRun(id: string, db?: Db): Promise<BillingRunView> {
+export async function getBillingRun(id: string): Promise<BillingRunView> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('billing run not found');
-  const [row] = await withPlatform((tx) => tx.select().from(billingRuns).where(eq(billingRuns.id, id)), db);
+  const [row] = await withPlatform((tx) => tx.select().from(billingRuns).where(eq(billingRuns.id, id)));
   if (!row) throw new NotFoundError('billing run not found');
   return toRunView(row);
 }
 
 /** Has a run for all tenants of this period already succeeded? (the scheduler skips then) */
-export async function periodAlreadyBilled(period: string, db?: Db): Promise<boolean> {
-  const rows = await withPlatform(
-    (tx) =>
-      tx
-        .select({ id: billingRuns.id })
-        .from(billingRuns)
-        .where(and(eq(billingRuns.period, period), sql`${billingRuns.tenantId} IS NULL`, eq(billingRuns.status, 'succeeded')))
-        .limit(1),
-    db,
+export async function periodAlreadyBilled(period: string): Promise<boolean> {
+  const rows = await withPlatform((tx) =>
+    tx
+      .select({ id: billingRuns.id })
+      .from(billingRuns)
+      .where(and(eq(billingRuns.period, period), sql`${billingRuns.tenantId} IS NULL`, eq(billingRuns.status, 'succeeded')))
+      .limit(1),
   );
   return rows.length > 0;
 }

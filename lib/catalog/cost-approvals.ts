@@ -11,7 +11,13 @@ import type { AdminContext } from '../platform/context';
 import type { ModelCostChange } from './sync';
 
 /** Propose a sync's price-raising change, attributed to the admin running the sync. */
-export async function proposeCostChange(ctx: AdminContext, change: ModelCostChange, source: string): Promise<string> {
+export async function proposeCostChange({
+  ctx,
+  input: { change, source },
+}: {
+  ctx: AdminContext;
+  input: { change: ModelCostChange; source: string };
+}): Promise<string> {
   const cost: Record<string, string> = {};
   for (const c of change.changes) cost[c.field] = c.to;
   const view = await proposeChange({

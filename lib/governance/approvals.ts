@@ -29,7 +29,7 @@ import { ConflictError, ForbiddenError, InvalidStateError, isAppError, NotFoundE
 import { auditForApproval, type AuditRow } from './audit';
 import { auditFields, writeAudit } from '../platform/audit';
 import { approvalExpiryHours, requireMfaForApproval } from './config';
-import type { AdminContext, RequestMeta } from '../platform/context';
+import type { AdminContext, PublicContext, RequestMeta } from '../platform/context';
 import { ExecutionFailedError, ExpiredError, MfaRequiredError, SelfApprovalError } from './errors';
 import { afterChangeExecuted, getExecutor } from './executor-registry';
 import { maxRisk, parsePayload, type ApprovalRequestInfo, type ExecutedChange, type PreviewChange, type RegisteredExecutor } from './executors';
@@ -510,7 +510,7 @@ export async function cancelRequest({ ctx, input }: { ctx: AdminContext; input: 
 
 /** Marks every pending request past its expiry as 'expired' (audited as the system). Safe to
  * run from any number of instances; also run lazily before listing. */
-export async function expireStaleRequests(meta?: Partial<RequestMeta>): Promise<number> {
+export async function expireStaleRequests({ ctx: meta }: { ctx: PublicContext }): Promise<number> {
   const expired: Array<{ id: string; title: string; initiatedBy: string }> = [];
   const count = await withPlatform(async (tx) => {
     const rows = await tx
@@ -522,9 +522,9 @@ export async function expireStaleRequests(meta?: Partial<RequestMeta>): Promise<
       expired.push(r);
       await writeAudit(tx, {
         actor: { type: 'system', email: 'system:approval-expiry' },
-        ip: meta?.ip ?? null,
-        userAgent: meta?.userAgent ?? null,
-        requestId: meta?.requestId ?? null,
+        ip: meta.ip ?? null,
+        userAgent: meta.userAgent ?? null,
+        requestId: meta.requestId ?? null,
         action: 'approval.expired',
         resourceType: 'approval_request',
         resourceId: r.id,
@@ -625,7 +625,7 @@ export type ListInput = z.input<typeof listInputSchema>;
 export async function listRequests({ ctx, input }: { ctx: AdminContext; input: ListInput }): Promise<Page<ApprovalView>> {
   if (!hasPermission(ctx.role, 'approvals.read')) throw new ForbiddenError('Your role cannot read approval requests');
   const f = listInputSchema.parse(input);
-  await expireStaleRequests(ctx);
+  await expireStaleRequests({ ctx });
   const conds: SQL[] = [];
   if (f.status) conds.push(eq(approvalRequests.status, f.status));
   if (f.type) conds.push(eq(approvalRequests.type, f.type));

@@ -12,7 +12,7 @@ import { administrators, approvalRequests, invitations } from '../db/schema';
 import { isUuid, withPlatform } from '../db/tenant';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { auditFields, writeAudit } from '../platform/audit';
-import type { AdminContext, RequestMeta } from '../platform/context';
+import type { AdminContext, PublicContext } from '../platform/context';
 import { proposeChange, type ApprovalView } from './approvals';
 import { INVITATION_EXPIRY_DAYS } from './config';
 import { hashInvitationToken } from './invitation-tokens';
@@ -206,11 +206,11 @@ export const acceptInputSchema = z.object({
 export type AcceptInput = z.input<typeof acceptInputSchema>;
 
 export async function acceptInvitation({
+  ctx: meta,
   input,
-  meta,
 }: {
+  ctx: PublicContext;
   input: AcceptInput;
-  meta: Partial<RequestMeta>;
 }): Promise<{ adminId: string; email: string; role: AdminRole; recoveryCodes?: string[] }> {
   const data = acceptInputSchema.parse(input);
   const tokenHash = hashInvitationToken(data.token);

@@ -16,7 +16,8 @@ import type { Db } from '../db/client';
 import { administrators, invitations } from '../db/schema';
 import { withPlatform } from '../db/tenant';
 import { ConflictError } from '../errors';
-import { writeAudit } from '../platform/audit';
+import { auditFields, writeAudit } from '../platform/audit';
+import { systemCtx, type SystemContext } from '../platform/context';
 import { publicBaseUrl } from './config';
 import { hashInvitationToken, newInvitationToken } from './invitation-tokens';
 
@@ -35,7 +36,16 @@ const emailSchema = z.email().trim().toLowerCase().max(255);
  * not recoverable). `ifNoLiveLink`: do nothing (null) when a live setup link already exists
  * (the start-up path, so a restart does not log a second link).
  */
-export async function createSetupLink(input: { email: string; baseUrl?: string; ifNoLiveLink?: boolean; actor?: string }, db?: Db): Promise<SetupLink | null> {
+export async function createSetupLink({
+  ctx,
+  input,
+  db,
+}: {
+  /** Who asks: start-up (RADIANT_BOOTSTRAP_ADMIN_EMAIL) or the CLI. */
+  ctx: SystemContext;
+  input: { email: string; baseUrl?: string; ifNoLiveLink?: boolean };
+  db?: Db;
+}): Promise<SetupLink | null> {
   const email = emailSchema.parse(input.email);
   const token = newInvitationToken();
   const created = await withPlatform(async (tx) => {
@@ -79,7 +89,7 @@ export async function createSetupLink(input: { email: string; baseUrl?: string; 
       })
       .returning();
     await writeAudit(tx, {
-      actor: { type: 'system', email: input.actor ?? 'system:setup' },
+      ...auditFields(ctx),
       action: 'invitation.setup_link_created',
       resourceType: 'invitation',
       resourceId: row!.id,
@@ -96,7 +106,7 @@ export async function bootstrapAdminFromEnv(db?: Db, env: Record<string, string 
   const email = env.RADIANT_BOOTSTRAP_ADMIN_EMAIL?.trim();
   if (!email) return null;
   try {
-    return await createSetupLink({ email, ifNoLiveLink: true, actor: 'system:RADIANT_BOOTSTRAP_ADMIN_EMAIL' }, db);
+    return await createSetupLink({ ctx: systemCtx('RADIANT_BOOTSTRAP_ADMIN_EMAIL'), input: { email, ifNoLiveLink: true }, db });
   } catch (err) {
     if (err instanceof ConflictError) return null; // a super_admin exists: nothing to do
     throw err;

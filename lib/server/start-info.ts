@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import { hasActiveAdministrator } from '../governance/setup';
 import { demoEnabled } from './production';
 
-export async function accountsSection(url: string, db: Db, setupLink?: { url: string; email: string } | null): Promise<string> {
+export async function accountsSection(db: Db, url: string, setupLink?: { url: string; email: string } | null): Promise<string> {
   if (demoEnabled()) {
     const pw = demoPassword();
     return `  Admin console   ${url}/admin

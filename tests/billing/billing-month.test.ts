@@ -143,7 +143,7 @@ describe(`a random month (${PERIOD}, ${TENANTS} tenants)`, () => {
 
     const ids = await withPlatform((tx) => tx.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.period, PERIOD)), db);
     byTenant = new Map();
-    for (const { id, tenantId } of ids) byTenant.set(tenantId, await getInvoice(id, db));
+    for (const { id, tenantId } of ids) byTenant.set(tenantId, await withPlatform((tx) => getInvoice(tx, id)));
 
     const rows: string[] = [];
     let grandTotal = ZERO;

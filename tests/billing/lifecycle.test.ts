@@ -118,7 +118,7 @@ describe('status transitions', () => {
     await refused(markInvoicePaid({ ctx, input: { invoiceId: invoice.id }, db }));
     expect((await refundInvoice({ ctx, input: { invoiceId: invoice.id }, db })).status).toBe('refunded');
     await refused(markInvoicePaid({ ctx, input: { invoiceId: invoice.id }, db }));
-    const final = await getInvoice(invoice.id, db);
+    const final = await withPlatform((tx) => getInvoice(tx, invoice.id));
     expect(final.total).toBe(invoice.totalAmount);
     expect(sum(final.lines.map((l) => l.amount)).toFixed(2)).toBe(final.total);
   });
@@ -160,7 +160,7 @@ describe('an issued invoice is immutable', () => {
     expect(await refused(db.execute(sql`UPDATE invoices SET total_amount = 0 WHERE id = ${invoice.id}`))).toMatch(/immutable/);
     expect(await refused(db.execute(sql`TRUNCATE invoice_lines`))).toMatch(/append-only/);
 
-    const after = await getInvoice(invoice.id, db);
+    const after = await withPlatform((tx) => getInvoice(tx, invoice.id));
     expect(after.total).toBe(invoice.totalAmount);
     expect(after.status).toBe('pending');
   });

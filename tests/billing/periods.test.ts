@@ -65,7 +65,7 @@ describe('closing a period', () => {
   it('needs billing first, then a second administrator; a closed period refuses new entries', async () => {
     const { tenant } = await tenantWithUsage('2020-02', 1);
     await rollupUsage({ db, waitForLocked: true });
-    const p = await getPeriod('2020-02', db);
+    const p = await getPeriod('2020-02');
     expect(p.status).toBe('open');
     expect(p.tenantsNotInvoiced).toBe(1);
     expect(await refusal(proposePeriodClose({ ctx: ctxOf(operator), input: { periodId: p.id } }))).toMatch(/run billing first/);
@@ -77,7 +77,7 @@ describe('closing a period', () => {
     // The proposer cannot approve; an operator cannot approve; a second admin can.
     await expect(approveRequest({ ctx: ctxOf(operator), input: { id: proposed.approvalId } })).rejects.toThrow();
     await approveRequest({ ctx: ctxOf(admin), input: { id: proposed.approvalId } });
-    const closed = await getPeriod(p.id, db);
+    const closed = await getPeriod(p.id);
     expect(closed.status).toBe('closed');
     expect(closed.closedBy).toBe(admin.id);
     expect(closed.totals).toMatchObject({ invoicesIssued: 1 });
@@ -148,7 +148,7 @@ describe('closing a period', () => {
       )})`}`,
     );
     expect(rows.map((x) => x.booked_period)).toEqual(Array(5).fill('2020-07'));
-    const rec = await getReconciliation('2020-07', db);
+    const rec = await getReconciliation('2020-07');
     const entry = rec.entries.find((e) => e.kind === 'late_usage' && e.tenantId === tenant.id)!;
     expect(entry).toBeDefined();
     expect(dec(entry.amount).equals(sum(late.map((e) => e.price)))).toBe(true);
@@ -184,7 +184,7 @@ describe('closing a period', () => {
     await rollupUsage({ db, today: '2020-10-02', waitForLocked: true });
     const [ev] = await queryRows<{ booked_period: string }>(db, sql`SELECT booked_period FROM usage_events WHERE request_id = ${late[0]!.requestId}`);
     expect(ev!.booked_period).toBe('2020-10');
-    const rec = await getReconciliation('2020-10', db);
+    const rec = await getReconciliation('2020-10');
     expect(rec.entries.some((e) => e.kind === 'late_usage' && e.tenantId === tenant.id)).toBe(true);
     // Its October invoice carries it.
     await runBilling({ period: '2020-10', tenantSlug: tenant.slug, ctx: systemCtx('test'), db });
@@ -219,7 +219,7 @@ describe('reconciliation adjustments', () => {
     const op = await createAdjustment({ ctx: ctxOf(operator), input: { period: '2020-11', amount: '1', reason: 'rounding' }, db });
     expect(op.entry.status).toBe('pending_approval');
 
-    const rec = await getReconciliation('2020-11', db);
+    const rec = await getReconciliation('2020-11');
     const byId = new Map(rec.entries.map((e) => [e.id, e]));
     expect(byId.get(big.entry.id)!.status).toBe('applied');
     expect(byId.get(big.entry.id)!.createdBy).toBe(admin.id);
@@ -243,7 +243,7 @@ describe('provider reconciliation', () => {
     const a = imported.find((x) => x.providerId === 'anthropic')!;
     expect(dec(a.meteredCost).equals(metered)).toBe(true);
     expect(dec(a.difference).equals(dec(invoiced).minus(metered))).toBe(true);
-    const rows = (await getReconciliation('2020-12', db)).providers;
+    const rows = (await getReconciliation('2020-12')).providers;
     expect(rows.find((x) => x.providerId === 'anthropic')!.invoicedCost).toBe(dec(invoiced).toFixed());
     expect(await refusal(importProviderInvoices({ ctx: ctxOf(admin), input: { csv: 'nosuchprovider,2020-12,1' }, db }))).toMatch(/unknown provider/);
     expect(await refusal(importProviderInvoices({ ctx: ctxOf(admin), input: { csv: 'anthropic,2020-13,1' }, db }))).toMatch(/invalid provider invoice CSV/);

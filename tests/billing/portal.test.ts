@@ -80,13 +80,13 @@ beforeAll(async () => {
 describe('tenant isolation', () => {
   it('a tenant lists and reads only its own invoices', async () => {
     const [a, b] = tenants as [(typeof tenants)[0], (typeof tenants)[0]];
-    const listA = await listPortalInvoices(a.id, db);
+    const listA = await listPortalInvoices(a.id);
     expect(listA.length).toBe(1);
     const [invB] = await withPlatform((tx) => tx.select().from(invoices).where(eq(invoices.tenantId, b.id)), db);
-    await expect(getPortalInvoice(a.id, invB!.id, db)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getPortalInvoice(a.id, invB!.id)).rejects.toBeInstanceOf(NotFoundError);
     const seen = await withTenant(a.id, (tx) => tx.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices), db);
     expect(seen.every((x) => x.tenantId === a.id)).toBe(true);
-    const own = await getPortalInvoice(a.id, listA[0]!.id, db);
+    const own = await getPortalInvoice(a.id, listA[0]!.id);
     expect(own.lines.length).toBeGreaterThan(0);
   });
 
@@ -116,8 +116,8 @@ describe('tenant isolation', () => {
 describe('tenant-facing documents carry prices only', () => {
   it('invoice JSON, CSV and PDF', async () => {
     for (const t of tenants) {
-      const [summary] = await listPortalInvoices(t.id, db);
-      const inv = await getPortalInvoice(t.id, summary!.id, db);
+      const [summary] = await listPortalInvoices(t.id);
+      const inv = await getPortalInvoice(t.id, summary!.id);
       const f = forbidden(t.events);
       assertNoCostLeak(summary, f, { ignoreKeys: COUNT_KEYS });
       assertNoCostLeak(inv, f, { ignoreKeys: COUNT_KEYS });

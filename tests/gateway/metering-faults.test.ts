@@ -20,9 +20,10 @@ import type { Db, DbHandle } from '../../lib/db/client';
 import { queryRows } from '../../lib/db/client';
 import { administrators, meteringQuarantine, notifications, usageEvents } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
-import { MeteringWriter, type PendingUsage } from '../../lib/gateway/metering/writer';
+import { type MeteringWriter, type PendingUsage } from '../../lib/gateway/metering/writer';
 import { usageProblems, validateUsage } from '../../lib/gateway/metering/usage-validation';
 import { testDb } from '../support/db';
+import { pendingUsage, testWriter } from './metering-support';
 import { pollRows } from '../support/poll';
 import { createTenant } from '../support/factories';
 import { newTenant, rawPost, sleep, startFakeUpstream, startGateway, usageRows, type FakeUpstream } from './harness';
@@ -44,54 +45,6 @@ afterAll(async () => {
 
 const tmp = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `radiant-${label}-`));
 
-function usageEvent(tenantId: string, over: Partial<PendingUsage> = {}): PendingUsage {
-  return {
-    kind: 'usage',
-    requestId: `req_test_${crypto.randomUUID()}`,
-    tenantId,
-    userId: null,
-    apiKeyId: null,
-    modelId: 'openai-gpt-4-1-mini',
-    providerId: 'openai',
-    requestedModel: 'gpt-4.1-mini',
-    endpoint: 'chat.completions',
-    usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: 5, requests: 1 },
-    cost: {
-      pricingType: 'per_token',
-      inputPer1k: '0.0004',
-      outputPer1k: '0.0016',
-      cachedInputPer1k: null,
-      longContextThreshold: null,
-      longContextInputPer1k: null,
-      longContextOutputPer1k: null,
-      batchDiscountPercent: null,
-      perImage: null,
-      perSecond: null,
-      perMinute: null,
-      perRequest: null,
-      perToolCall: null,
-      per1kCharacters: null,
-      warmupCost: null,
-      warmupSeconds: null,
-    },
-    markupPercent: '40',
-    markupSource: 'default',
-    free: false,
-    tokensEstimated: false,
-    cacheHit: false,
-    latencyMs: 10,
-    ttfbMs: 5,
-    status: 'success',
-    httpStatus: 200,
-    errorCode: null,
-    attemptCount: 1,
-    fallbackFrom: null,
-    metadata: {},
-    createdAt: Date.now(),
-    ...over,
-  };
-}
-
 async function countByRequest(ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = await withPlatform(
@@ -106,10 +59,6 @@ async function countByRequest(ids: string[]): Promise<Map<string, number>> {
     h.db,
   );
   return new Map(rows.map((r) => [r.request_id, Number(r.n)]));
-}
-
-function writer(db: () => Promise<Db>, journalDir: string, over: Partial<ConstructorParameters<typeof MeteringWriter>[0]> = {}) {
-  return new MeteringWriter({ db, flushMs: 50, batchSize: 50, maxQueued: 10_000, journalDir, instanceId: 'test', ...over });
 }
 
 async function flush(w: MeteringWriter, timeoutMs = 15_000): Promise<void> {
@@ -219,15 +168,15 @@ describe('usage validation where usage is read from a provider', () => {
 describe('a row the database refuses', () => {
   it('is quarantined (bisected out of its batch); every other event is written', { timeout: 30_000 }, async () => {
     const t = await createTenant(h.db);
-    const w = writer(async () => h.db, tmp('quarantine'), { batchSize: 64 });
+    const w = testWriter(async () => h.db, tmp('quarantine'), { batchSize: 64 });
     w.start();
     try {
-      const good = Array.from({ length: 60 }, () => usageEvent(t.id));
+      const good = Array.from({ length: 60 }, () => pendingUsage(t.id));
       // int4 overflow in the ledger (22003), an unknown model (filtered), and an event that
       // cannot even be priced (fractional tokens).
-      const tooBig = usageEvent(t.id, { usage: { inputTokens: 3_000_000_000, outputTokens: 1, requests: 1 } });
-      const unknownModel = usageEvent(t.id, { modelId: 'no-such-model' });
-      const unpriced = usageEvent(t.id, { usage: { inputTokens: 1.5, outputTokens: 1, requests: 1 } });
+      const tooBig = pendingUsage(t.id, { usage: { inputTokens: 3_000_000_000, outputTokens: 1, requests: 1 } });
+      const unknownModel = pendingUsage(t.id, { modelId: 'no-such-model' });
+      const unpriced = pendingUsage(t.id, { usage: { inputTokens: 1.5, outputTokens: 1, requests: 1 } });
       for (const [i, e] of good.entries()) {
         w.enqueue(e);
         if (i === 20) w.enqueue(tooBig);
@@ -267,14 +216,14 @@ describe('the write-ahead journal', () => {
     fs.mkdirSync(dead, { recursive: true });
     // The "crashed" instance: an owner whose process is gone, and segments in every state.
     fs.writeFileSync(path.join(dead, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 12345 }));
-    const events = Array.from({ length: 30 }, () => usageEvent(t.id));
+    const events = Array.from({ length: 30 }, () => pendingUsage(t.id));
     const { toLine } = await import('../../lib/gateway/metering/rows');
     const line = (e: PendingUsage) => JSON.stringify(toLine(e)) + '\n';
     fs.writeFileSync(path.join(dead, 'seg-1-1-000000.ndjson'), events.slice(0, 10).map(line).join(''));
     fs.writeFileSync(path.join(dead, 'journal-9-1.ndjson.open'), events.slice(10, 20).map(line).join(''));
     // Being replayed when it died, overlapping the first one (idempotency), with a torn last line.
     fs.writeFileSync(path.join(dead, 'seg-2-1-000001.ndjson.replaying-77'), events.slice(5, 30).map(line).join('') + line(events[0]!).slice(0, 40));
-    const w = writer(async () => h.db, base, { instanceId: 'fresh' });
+    const w = testWriter(async () => h.db, base, { instanceId: 'fresh' });
     w.start();
     try {
       for (let i = 0; i < 100 && w.stats.replayedEvents < 45; i++) {
@@ -300,10 +249,10 @@ describe('the write-ahead journal', () => {
     fs.mkdirSync(other, { recursive: true });
     // Owned by a live process (this test's parent): not adopted at start.
     fs.writeFileSync(path.join(other, 'owner.json'), JSON.stringify({ host: os.hostname(), pid: process.ppid }));
-    const events = Array.from({ length: 12 }, () => usageEvent(t.id));
+    const events = Array.from({ length: 12 }, () => pendingUsage(t.id));
     const { toLine } = await import('../../lib/gateway/metering/rows');
     fs.writeFileSync(path.join(other, 'seg-1-1-000000.ndjson'), events.map((e) => JSON.stringify(toLine(e)) + '\n').join(''));
-    const w = writer(async () => h.db, base, { instanceId: 'runner', journalOrphanScanMs: 100 });
+    const w = testWriter(async () => h.db, base, { instanceId: 'runner', journalOrphanScanMs: 100 });
     w.start();
     try {
       await w.tick();
@@ -331,14 +280,14 @@ describe('the write-ahead journal', () => {
     const down = async (): Promise<Db> => {
       throw Object.assign(new Error('connect ECONNREFUSED (test outage)'), { code: 'ECONNREFUSED' });
     };
-    const a = writer(down, base, { instanceId: 'same' });
+    const a = testWriter(down, base, { instanceId: 'same' });
     a.start();
-    const events = Array.from({ length: 25 }, () => usageEvent(t.id));
+    const events = Array.from({ length: 25 }, () => pendingUsage(t.id));
     for (const e of events) a.enqueue(e);
     expect(a.stats.appendedEvents).toBe(25);
     await a.stop(300); // the database never answered: everything stays in the journal
     expect(a.depth).toBe(25);
-    const b = writer(async () => h.db, base, { instanceId: 'same' });
+    const b = testWriter(async () => h.db, base, { instanceId: 'same' });
     b.start();
     try {
       for (let i = 0; i < 100 && b.stats.replayedEvents < 25; i++) {

@@ -13,12 +13,13 @@ import { queryRows } from '../../lib/db/client';
 import { meteringQuarantine } from '../../lib/db/schema';
 import { withPlatform } from '../../lib/db/tenant';
 import { setSessionResolverForTests } from '../../lib/auth/session';
-import { MeteringWriter, type PendingUsage } from '../../lib/gateway/metering/writer';
+import type { PendingUsage } from '../../lib/gateway/metering/writer';
 import { toLine, writeRows } from '../../lib/gateway/metering/rows';
 import * as list from '../../app/api/admin/metering/quarantine/route';
 import * as replay from '../../app/api/admin/metering/quarantine/[id]/replay/route';
 import * as discard from '../../app/api/admin/metering/quarantine/[id]/discard/route';
 import { testDb } from '../support/db';
+import { pendingUsage, testWriter } from './metering-support';
 import { createApiKeyRow, createTenant, createUser } from '../support/factories';
 import { adminSession, auditRowsFor, createAdmin, useSession } from '../governance/helpers';
 
@@ -32,52 +33,8 @@ beforeAll(async () => {
 });
 afterAll(() => setSessionResolverForTests(null));
 
-function event(tenantId: string, inputTokens: number): PendingUsage {
-  return {
-    kind: 'usage',
-    requestId: `req_q_${crypto.randomUUID()}`,
-    tenantId,
-    userId: null,
-    apiKeyId: null,
-    modelId: 'openai-gpt-4-1-mini',
-    providerId: 'openai',
-    requestedModel: 'gpt-4.1-mini',
-    endpoint: 'chat.completions',
-    usage: { inputTokens, cachedInputTokens: 0, outputTokens: 5, requests: 1 },
-    cost: {
-      pricingType: 'per_token',
-      inputPer1k: '0.0004',
-      outputPer1k: '0.0016',
-      cachedInputPer1k: null,
-      longContextThreshold: null,
-      longContextInputPer1k: null,
-      longContextOutputPer1k: null,
-      batchDiscountPercent: null,
-      perImage: null,
-      perSecond: null,
-      perMinute: null,
-      perRequest: null,
-      perToolCall: null,
-      per1kCharacters: null,
-      warmupCost: null,
-      warmupSeconds: null,
-    },
-    markupPercent: '40',
-    markupSource: 'default',
-    free: false,
-    tokensEstimated: false,
-    cacheHit: false,
-    latencyMs: 10,
-    ttfbMs: 5,
-    status: 'success',
-    httpStatus: 200,
-    errorCode: null,
-    attemptCount: 1,
-    fallbackFrom: null,
-    metadata: {},
-    createdAt: Date.now(),
-  };
-}
+const event = (tenantId: string, inputTokens: number): PendingUsage =>
+  pendingUsage(tenantId, { usage: { inputTokens, cachedInputTokens: 0, outputTokens: 5, requests: 1 } });
 
 async function ledger(ids: string[]) {
   return withPlatform(
@@ -112,7 +69,7 @@ describe('quarantined events, admin side', () => {
     const bad = [event(t.id, 3_000_000_000), event(t.id, 3_000_000_001), event(t.id, 3_000_000_002)];
     const good = Array.from({ length: 10 }, () => event(t.id, 10));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-quarantine-admin-'));
-    const w = new MeteringWriter({ db: async () => db, flushMs: 50, batchSize: 50, maxQueued: 10_000, journalDir: dir, instanceId: 'q' });
+    const w = testWriter(async () => db, dir, { instanceId: 'q' });
     w.start();
     try {
       for (const e of [...good.slice(0, 5), ...bad, ...good.slice(5)]) w.enqueue(e);

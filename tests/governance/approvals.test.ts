@@ -332,7 +332,7 @@ describe('expiry', () => {
     const a = await proposeModelMarkup(operator, modelId);
     const b = await proposeModelMarkup(operator, modelId, '44');
     await expireNow(db, a.id);
-    expect(await expireStaleRequests()).toBeGreaterThanOrEqual(1);
+    expect(await expireStaleRequests({ ctx: {} })).toBeGreaterThanOrEqual(1);
     expect(await approvalStatus(db, a.id)).toBe('expired');
     expect(await approvalStatus(db, b.id)).toBe('pending');
     await expireNow(db, b.id);

@@ -162,17 +162,15 @@ describe('reading the audit log', () => {
     await withPlatform(async (tx) => {
       await writeAudit(tx, { ...auditFields(ctxOf(actor)), action: 'demo.csv', resourceType: 'w', newValues: { v: 'x,y' } });
       await writeAudit(tx, { ...auditFields(ctxOf(actor)), action: '=cmd', resourceType: 'w' });
-      await tx
-        .insert(auditLogs)
-        .values(
-          Array.from({ length: 230 }, (_, i) => ({
-            actorType: 'admin' as const,
-            actorId: actor.id,
-            action: 'demo.bulk',
-            resourceType: 'w',
-            resourceId: String(i),
-          })),
-        );
+      await tx.insert(auditLogs).values(
+        Array.from({ length: 230 }, (_, i) => ({
+          actorType: 'admin' as const,
+          actorId: actor.id,
+          action: 'demo.bulk',
+          resourceType: 'w',
+          resourceId: String(i),
+        })),
+      );
     }, db);
     useSession(adminSession(auditor));
     try {

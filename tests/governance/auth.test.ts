@@ -46,7 +46,10 @@ describe('administrator sign-in', () => {
   it('accepts the right password (case-insensitive e-mail), audits it and records the attempt', async () => {
     const a = await createAdmin(db, 'operator', { password: PASSWORD });
     const addr = ip();
-    const claims = await authenticateAdmin({ email: a.email.toUpperCase(), password: PASSWORD }, { ip: addr, userAgent: 'ua', requestId: 'r-1' });
+    const claims = await authenticateAdmin({
+      ctx: { ip: addr, userAgent: 'ua', requestId: 'r-1' },
+      input: { email: a.email.toUpperCase(), password: PASSWORD },
+    });
     expect(claims).toMatchObject({ audience: 'admin', userId: a.id, role: 'operator', mfa: false });
     expect('tenantId' in claims).toBe(false);
     expect(claims.expiresAt - claims.issuedAt).toBe(SESSION_HOURS.admin * 3600);
@@ -59,8 +62,8 @@ describe('administrator sign-in', () => {
   it('refuses a wrong password or unknown e-mail with the same message; the failure goes to login_attempts, not the audit log', async () => {
     const a = await createAdmin(db, 'admin', { password: PASSWORD });
     const addr = ip();
-    const wrong = await refusal(authenticateAdmin({ email: a.email, password: 'nope nope nope' }, { ip: addr }));
-    const unknown = await refusal(authenticateAdmin({ email: `ghost-${uniqueSuffix()}@x.test`, password: PASSWORD }, { ip: addr }));
+    const wrong = await refusal(authenticateAdmin({ ctx: { ip: addr }, input: { email: a.email, password: 'nope nope nope' } }));
+    const unknown = await refusal(authenticateAdmin({ ctx: { ip: addr }, input: { email: `ghost-${uniqueSuffix()}@x.test`, password: PASSWORD } }));
     expect(wrong.reason).toBe('invalid_credentials');
     expect(unknown.message).toBe(wrong.message);
     expect(await auditRowsFor(db, { resourceId: a.id, action: 'auth.sign_in_failed' })).toHaveLength(0);
@@ -71,15 +74,15 @@ describe('administrator sign-in', () => {
 
   it('refuses suspended administrators (after the password check)', async () => {
     const a = await createAdmin(db, 'admin', { password: PASSWORD, status: 'suspended' });
-    expect((await refusal(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: ip() }))).reason).toBe('inactive');
+    expect((await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } }))).reason).toBe('inactive');
   });
 
   it('tenant users cannot sign in as administrators and vice versa', async () => {
     const t = await createTenant(db);
     const u = await createUser(db, t.id, { passwordHash: await hashPassword(PASSWORD) });
     const a = await createAdmin(db, 'admin', { password: PASSWORD });
-    expect((await refusal(authenticateAdmin({ email: u.email, password: PASSWORD }, { ip: ip() }))).reason).toBe('invalid_credentials');
-    expect((await refusal(authenticateTenantUser({ email: a.email, password: PASSWORD }, { ip: ip() }))).reason).toBe('invalid_credentials');
+    expect((await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: u.email, password: PASSWORD } }))).reason).toBe('invalid_credentials');
+    expect((await refusal(authenticateTenantUser({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } }))).reason).toBe('invalid_credentials');
   });
 });
 
@@ -87,7 +90,7 @@ describe('tenant sign-in', () => {
   it('finds the tenant from the e-mail and signs in within it', async () => {
     const t = await createTenant(db);
     const u = await createUser(db, t.id, { role: 'billing', passwordHash: await hashPassword(PASSWORD) });
-    const claims = await authenticateTenantUser({ email: u.email, password: PASSWORD }, { ip: ip() });
+    const claims = await authenticateTenantUser({ ctx: { ip: ip() }, input: { email: u.email, password: PASSWORD } });
     expect(claims).toMatchObject({ audience: 'tenant', userId: u.id, tenantId: t.id, role: 'billing', mfa: false });
     expect(claims.expiresAt - claims.issuedAt).toBe(SESSION_HOURS.tenant * 3600);
     const rows = await auditRowsFor(db, { resourceId: u.id, action: 'auth.sign_in' });
@@ -97,15 +100,15 @@ describe('tenant sign-in', () => {
   it('refuses users of a suspended tenant', async () => {
     const t = await createTenant(db, { status: 'suspended' });
     const u = await createUser(db, t.id, { passwordHash: await hashPassword(PASSWORD) });
-    expect((await refusal(authenticateTenantUser({ email: u.email, password: PASSWORD }, { ip: ip() }))).reason).toBe('inactive');
+    expect((await refusal(authenticateTenantUser({ ctx: { ip: ip() }, input: { email: u.email, password: PASSWORD } }))).reason).toBe('inactive');
   });
 });
 
 describe('throttling', () => {
   it('after 5 failures for one e-mail even the right password is refused, with a clear message; the lock-out is audited and backs off', async () => {
     const a = await createAdmin(db, 'admin', { password: PASSWORD });
-    for (let i = 0; i < 5; i++) await refusal(authenticateAdmin({ email: a.email, password: `wrong-${i}-password` }, { ip: ip() }));
-    const r = await refusal(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: ip() }));
+    for (let i = 0; i < 5; i++) await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: `wrong-${i}-password` } }));
+    const r = await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } }));
     expect(r.reason).toBe('throttled');
     expect(r.message).toMatch(/Too many failed sign-in attempts\. Try again in \d+ minutes?/);
     // The first lock-out is short (1 minute), so a stranger cannot lock an administrator out for long.
@@ -114,38 +117,40 @@ describe('throttling', () => {
     expect((await auditRowsFor(db, { action: 'auth.locked_out' })).filter((x) => x.actorEmail === a.email)).toHaveLength(1);
     // A further failure once it ends doubles the next lock-out (capped at the window).
     await withPlatform((tx) => tx.execute(sql`UPDATE login_attempts SET created_at = created_at - interval '61 seconds' WHERE email = ${a.email}`), db);
-    await refusal(authenticateAdmin({ email: a.email, password: 'wrong-again-password' }, { ip: ip() }));
-    const r2 = await refusal(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: ip() }));
+    await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: 'wrong-again-password' } }));
+    const r2 = await refusal(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } }));
     expect(r2.retryAfterSeconds).toBeGreaterThan(110);
     expect(r2.retryAfterSeconds).toBeLessThanOrEqual(120);
 
     // Once the failures leave the window, the account opens again.
     await withPlatform((tx) => tx.execute(sql`UPDATE login_attempts SET created_at = created_at - interval '16 minutes' WHERE email = ${a.email}`), db);
-    await expect(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: ip() })).resolves.toMatchObject({ userId: a.id });
+    await expect(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } })).resolves.toMatchObject({ userId: a.id });
   });
 
   it('per IP: too many failures from one address refuse every e-mail from it', async () => {
     process.env.RADIANT_LOGIN_MAX_FAILURES_PER_IP = '3';
     const addr = ip();
-    for (let i = 0; i < 3; i++) await refusal(authenticateAdmin({ email: `nobody-${uniqueSuffix()}@x.test`, password: 'whatever-pass' }, { ip: addr }));
+    for (let i = 0; i < 3; i++)
+      await refusal(authenticateAdmin({ ctx: { ip: addr }, input: { email: `nobody-${uniqueSuffix()}@x.test`, password: 'whatever-pass' } }));
     const a = await createAdmin(db, 'admin', { password: PASSWORD });
-    expect((await refusal(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: addr }))).reason).toBe('throttled');
-    await expect(authenticateAdmin({ email: a.email, password: PASSWORD }, { ip: ip() })).resolves.toMatchObject({ userId: a.id });
+    expect((await refusal(authenticateAdmin({ ctx: { ip: addr }, input: { email: a.email, password: PASSWORD } }))).reason).toBe('throttled');
+    await expect(authenticateAdmin({ ctx: { ip: ip() }, input: { email: a.email, password: PASSWORD } })).resolves.toMatchObject({ userId: a.id });
   });
 
   it('tenant sign-ins are throttled too, and throttled attempts do not extend the lock-out', async () => {
     process.env.RADIANT_LOGIN_MAX_FAILURES_PER_EMAIL = '2';
     const t = await createTenant(db);
     const u = await createUser(db, t.id, { passwordHash: await hashPassword(PASSWORD) });
-    for (let i = 0; i < 2; i++) await refusal(authenticateTenantUser({ email: u.email, password: 'bad-password-x' }, { ip: ip() }));
-    for (let i = 0; i < 3; i++) expect((await refusal(authenticateTenantUser({ email: u.email, password: PASSWORD }, { ip: ip() }))).reason).toBe('throttled');
+    for (let i = 0; i < 2; i++) await refusal(authenticateTenantUser({ ctx: { ip: ip() }, input: { email: u.email, password: 'bad-password-x' } }));
+    for (let i = 0; i < 3; i++)
+      expect((await refusal(authenticateTenantUser({ ctx: { ip: ip() }, input: { email: u.email, password: PASSWORD } }))).reason).toBe('throttled');
     const rows = await withPlatform((tx) => tx.select().from(loginAttempts).where(eq(loginAttempts.email, u.email)), db);
     expect(rows.filter((r) => r.reason === 'throttled')).toHaveLength(3);
     await withPlatform(
       (tx) => tx.execute(sql`UPDATE login_attempts SET created_at = created_at - interval '16 minutes' WHERE email = ${u.email} AND reason <> 'throttled'`),
       db,
     );
-    await expect(authenticateTenantUser({ email: u.email, password: PASSWORD }, { ip: ip() })).resolves.toMatchObject({ userId: u.id });
+    await expect(authenticateTenantUser({ ctx: { ip: ip() }, input: { email: u.email, password: PASSWORD } })).resolves.toMatchObject({ userId: u.id });
   });
 });
 

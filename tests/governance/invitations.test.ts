@@ -74,10 +74,10 @@ describe('invite and accept', () => {
     expect(days).toBeCloseTo(7, 3);
 
     expect(await describeInvitation(token)).toMatchObject({ ok: true, email: to, role: 'operator' });
-    await expect(acceptInvitation({ input: { token, name: 'New Person', password: 'short' }, meta: {} })).rejects.toBeInstanceOf(ValidationError);
-    const accepted = await acceptInvitation({ input: { token, name: 'New Person', password: 'a-long-enough-password' }, meta: { ip: '198.51.100.1' } });
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'New Person', password: 'short' } })).rejects.toBeInstanceOf(ValidationError);
+    const accepted = await acceptInvitation({ ctx: { ip: '198.51.100.1' }, input: { token, name: 'New Person', password: 'a-long-enough-password' } });
     expect(accepted).toMatchObject({ email: to, role: 'operator' });
-    await expect(authenticateAdmin({ email: to, password: 'a-long-enough-password' }, {})).resolves.toMatchObject({
+    await expect(authenticateAdmin({ ctx: {}, input: { email: to, password: 'a-long-enough-password' } })).resolves.toMatchObject({
       userId: accepted.adminId,
       role: 'operator',
     });
@@ -90,8 +90,8 @@ describe('invite and accept', () => {
     const to = email();
     await invite(inviter, { email: to, role: 'auditor' });
     const token = tokenFromMail(to);
-    await acceptInvitation({ input: { token, name: 'Once', password: 'a-long-enough-password' }, meta: {} });
-    await expect(acceptInvitation({ input: { token, name: 'Twice', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(ConflictError);
+    await acceptInvitation({ ctx: {}, input: { token, name: 'Once', password: 'a-long-enough-password' } });
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'Twice', password: 'a-long-enough-password' } })).rejects.toBeInstanceOf(ConflictError);
     expect(await describeInvitation(token)).toEqual({ ok: false, reason: 'accepted' });
   });
 
@@ -101,7 +101,7 @@ describe('invite and accept', () => {
     const token = tokenFromMail(to);
     await withPlatform((tx) => tx.execute(sql`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ${res.invitation.id}`), db);
     expect(await describeInvitation(token)).toEqual({ ok: false, reason: 'expired' });
-    await expect(acceptInvitation({ input: { token, name: 'Late', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(ExpiredError);
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'Late', password: 'a-long-enough-password' } })).rejects.toBeInstanceOf(ExpiredError);
     const [row] = await withPlatform((tx) => tx.select().from(invitations).where(eq(invitations.id, res.invitation.id)), db);
     expect(row!.status).toBe('expired');
     // A new invitation for the same address is possible once the old one has expired.
@@ -115,13 +115,13 @@ describe('invite and accept', () => {
     await expect(inviteAdmin({ ctx: ctxOf(inviter), input: { email: to, role: 'operator' } })).rejects.toBeInstanceOf(ConflictError);
     const revoked = await revokeInvitation({ ctx: ctxOf(inviter), input: { id: res.invitation.id } });
     expect(revoked.status).toBe('revoked');
-    await expect(acceptInvitation({ input: { token, name: 'X', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(InvalidStateError);
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'X', password: 'a-long-enough-password' } })).rejects.toBeInstanceOf(InvalidStateError);
     await expect(revokeInvitation({ ctx: ctxOf(inviter), input: { id: res.invitation.id } })).rejects.toBeInstanceOf(ConflictError);
     expect((await auditRowsFor(db, { resourceId: res.invitation.id })).map((r) => r.action)).toContain('invitation.revoked');
   });
 
   it('unknown tokens are refused', async () => {
-    await expect(acceptInvitation({ input: { token: 'x'.repeat(43), name: 'X', password: 'a-long-enough-password' }, meta: {} })).rejects.toBeInstanceOf(
+    await expect(acceptInvitation({ ctx: {}, input: { token: 'x'.repeat(43), name: 'X', password: 'a-long-enough-password' } })).rejects.toBeInstanceOf(
       NotFoundError,
     );
     expect(await describeInvitation('nope')).toEqual({ ok: false, reason: 'invalid' });

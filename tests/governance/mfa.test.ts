@@ -68,29 +68,29 @@ describe('enrolment', () => {
 describe('sign-in with MFA', () => {
   it('asks for the code after the password, accepts a valid one and marks the session mfa', async () => {
     const { admin, secret } = await enrolled();
-    expect(await refusal(authenticateAdmin({ email: admin.email, password: PASSWORD }, {}))).toBe('mfa_required');
-    expect(await refusal(authenticateAdmin({ email: admin.email, password: PASSWORD, totp: '123456' }, {}))).toBe('mfa_invalid');
-    expect(await refusal(authenticateAdmin({ email: admin.email, password: 'wrong-password-x', totp: await codeAt(secret, 30) }, {}))).toBe(
+    expect(await refusal(authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD } }))).toBe('mfa_required');
+    expect(await refusal(authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: '123456' } }))).toBe('mfa_invalid');
+    expect(await refusal(authenticateAdmin({ ctx: {}, input: { email: admin.email, password: 'wrong-password-x', totp: await codeAt(secret, 30) } }))).toBe(
       'invalid_credentials',
     );
-    const claims = await authenticateAdmin({ email: admin.email, password: PASSWORD, totp: await codeAt(secret, 30) }, {});
+    const claims = await authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: await codeAt(secret, 30) } });
     expect(claims.mfa).toBe(true);
   });
 
   it('never accepts the same time step twice (replay)', async () => {
     const { admin, secret } = await enrolled();
     const code = await codeAt(secret, 30);
-    await authenticateAdmin({ email: admin.email, password: PASSWORD, totp: code }, {});
-    expect(await refusal(authenticateAdmin({ email: admin.email, password: PASSWORD, totp: code }, {}))).toBe('mfa_invalid');
+    await authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: code } });
+    expect(await refusal(authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: code } }))).toBe('mfa_invalid');
   });
 
   it('a recovery code works once', async () => {
     const { admin, recoveryCodes } = await enrolled();
     const code = recoveryCodes[3]!;
-    const claims = await authenticateAdmin({ email: admin.email, password: PASSWORD, totp: code.toUpperCase() }, {});
+    const claims = await authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: code.toUpperCase() } });
     expect(claims.mfa).toBe(true);
     expect((await adminById(db, admin.id)).mfaRecoveryCodes).toHaveLength(9);
-    expect(await refusal(authenticateAdmin({ email: admin.email, password: PASSWORD, totp: code }, {}))).toBe('mfa_invalid');
+    expect(await refusal(authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD, totp: code } }))).toBe('mfa_invalid');
   });
 });
 
@@ -104,7 +104,7 @@ describe('disable and regenerate', () => {
     const row = await adminById(db, admin.id);
     expect(row.mfaEnabled).toBe(false);
     expect(row.mfaSecretEncrypted).toBeNull();
-    const claims = await authenticateAdmin({ email: admin.email, password: PASSWORD }, {});
+    const claims = await authenticateAdmin({ ctx: {}, input: { email: admin.email, password: PASSWORD } });
     expect(claims.mfa).toBe(false);
     const actions = (await auditRowsFor(db, { resourceId: admin.id })).map((r) => r.action);
     expect(actions).toContain('mfa.disable_refused');

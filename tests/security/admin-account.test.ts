@@ -50,8 +50,10 @@ describe('changing one’s own password', () => {
     // The same session (issued before the change) is refused on its next request.
     const after = await listAdmins();
     expect(after.status).toBe(401);
-    await expect(authenticateAdmin({ email: me.email, password: 'first-password-123' }, meta)).rejects.toMatchObject({ reason: 'invalid_credentials' });
-    const fresh = await authenticateAdmin({ email: me.email, password: 'second-password-456' }, meta);
+    await expect(authenticateAdmin({ ctx: meta, input: { email: me.email, password: 'first-password-123' } })).rejects.toMatchObject({
+      reason: 'invalid_credentials',
+    });
+    const fresh = await authenticateAdmin({ ctx: meta, input: { email: me.email, password: 'second-password-456' } });
     useSession(fresh);
     expect((await listAdmins()).status).toBe(200);
     const audit = await queryRows<{ action: string }>(

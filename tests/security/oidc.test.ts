@@ -24,11 +24,11 @@ describe('OIDC identity -> administrator', () => {
   it('a verified e-mail of an active administrator signs in, audited with method oidc', async () => {
     const a = await createAdmin(db, 'admin');
     const m = meta();
-    const claims = await authenticateAdminOidc(
-      { email: a.email.toUpperCase(), email_verified: true, sub: 'idp-sub-1', iss: 'https://idp.test', amr: ['pwd'] },
-      m,
-      false,
-    );
+    const claims = await authenticateAdminOidc({
+      ctx: m,
+      input: { email: a.email.toUpperCase(), email_verified: true, sub: 'idp-sub-1', iss: 'https://idp.test', amr: ['pwd'] },
+      mfaFromAmr: false,
+    });
     expect(claims).toMatchObject({ audience: 'admin', userId: a.id, role: 'admin', mfa: false });
     const rows = await queryRows<{ action: string; metadata: Record<string, unknown>; actor_id: string }>(
       db,
@@ -45,8 +45,8 @@ describe('OIDC identity -> administrator', () => {
   it('refuses an unknown e-mail, a deactivated administrator and an unverified e-mail', async () => {
     const gone = await createAdmin(db, 'operator', { status: 'inactive' });
     const unverifiedOf = await createAdmin(db, 'super_admin');
-    const reason = (p: Parameters<typeof authenticateAdminOidc>[0]) =>
-      authenticateAdminOidc(p, meta()).then(
+    const reason = (p: Parameters<typeof authenticateAdminOidc>[0]['input']) =>
+      authenticateAdminOidc({ ctx: meta(), input: p, mfaFromAmr: false }).then(
         () => 'signed in',
         (e: unknown) => (e instanceof OidcSignInRefused ? e.reason : String(e)),
       );
@@ -71,11 +71,11 @@ describe('OIDC identity -> administrator', () => {
     expect(amrCountsAsMfa(['pwd'], { OIDC_TRUST_AMR: 'true' })).toBe(false);
     expect(amrCountsAsMfa('otp', { OIDC_TRUST_AMR: 'true' })).toBe(false);
     const a = await createAdmin(db, 'super_admin');
-    const claims = await authenticateAdminOidc(
-      { email: a.email, email_verified: true, amr: ['otp'] },
-      meta(),
-      amrCountsAsMfa(['otp'], { OIDC_TRUST_AMR: 'true' }),
-    );
+    const claims = await authenticateAdminOidc({
+      ctx: meta(),
+      input: { email: a.email, email_verified: true, amr: ['otp'] },
+      mfaFromAmr: amrCountsAsMfa(['otp'], { OIDC_TRUST_AMR: 'true' }),
+    });
     expect(claims.mfa).toBe(true);
   });
 

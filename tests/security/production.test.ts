@@ -17,6 +17,7 @@ import { requireMfaForApproval } from '../../lib/governance/config';
 import { acceptInvitation, describeInvitation } from '../../lib/governance/invitations';
 import { setupMfaSecret } from '../../lib/governance/mfa';
 import { createSetupLink } from '../../lib/governance/setup';
+import { systemCtx } from '../../lib/platform/context';
 import { bootstrapDatabase } from '../../lib/server/bootstrap';
 import { demoEnabled, isProductionMode, productionSecretProblems } from '../../lib/server/production';
 import { ConflictError, ValidationError } from '../../lib/errors';
@@ -117,27 +118,33 @@ describe('an empty production database: catalog, no people, a setup link for the
   });
 
   it('the setup link sets the password and enrols MFA, once; then no more setup links', async () => {
-    const link = (await createSetupLink({ email: 'root@ops.test', baseUrl: 'https://radiant.example' }, fresh.handle.db))!;
+    const link = (await createSetupLink({
+      ctx: systemCtx('test'),
+      input: { email: 'root@ops.test', baseUrl: 'https://radiant.example' },
+      db: fresh.handle.db,
+    }))!;
     expect(link.url).toMatch(/^https:\/\/radiant\.example\/invite\/[A-Za-z0-9_-]{40,}$/);
     const token = link.url.split('/').pop()!;
     expect(await describeInvitation(token)).toMatchObject({ ok: true, role: 'super_admin', purpose: 'setup' });
     const password = 'a long and new passphrase 42';
-    await expect(acceptInvitation({ input: { token, name: 'Root', password }, meta: {} })).rejects.toBeInstanceOf(ValidationError);
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'Root', password } })).rejects.toBeInstanceOf(ValidationError);
     const secret = setupMfaSecret(token);
-    const res = await acceptInvitation({ input: { token, name: 'Root', password, code: await generate({ secret }) }, meta: {} });
+    const res = await acceptInvitation({ ctx: {}, input: { token, name: 'Root', password, code: await generate({ secret }) } });
     expect(res.role).toBe('super_admin');
     expect(res.recoveryCodes).toHaveLength(10);
-    await expect(acceptInvitation({ input: { token, name: 'Again', password, code: await generate({ secret }) }, meta: {} })).rejects.toBeInstanceOf(
+    await expect(acceptInvitation({ ctx: {}, input: { token, name: 'Again', password, code: await generate({ secret }) } })).rejects.toBeInstanceOf(
       ConflictError,
     );
     // Signing in needs the enrolled second factor.
-    await expect(authenticateAdmin({ email: 'root@ops.test', password }, { ip: '198.51.100.9' })).rejects.toMatchObject({ reason: 'mfa_required' });
-    const claims = await authenticateAdmin(
-      { email: 'root@ops.test', password, totp: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) },
-      { ip: '198.51.100.9' },
-    );
+    await expect(authenticateAdmin({ ctx: { ip: '198.51.100.9' }, input: { email: 'root@ops.test', password } })).rejects.toMatchObject({
+      reason: 'mfa_required',
+    });
+    const claims = await authenticateAdmin({
+      ctx: { ip: '198.51.100.9' },
+      input: { email: 'root@ops.test', password, totp: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) },
+    });
     expect(claims).toMatchObject({ role: 'super_admin', mfa: true });
-    await expect(createSetupLink({ email: 'other@ops.test' }, fresh.handle.db)).rejects.toBeInstanceOf(ConflictError);
+    await expect(createSetupLink({ ctx: systemCtx('test'), input: { email: 'other@ops.test' }, db: fresh.handle.db })).rejects.toBeInstanceOf(ConflictError);
   });
 });
 

@@ -30,7 +30,7 @@ describe('50 parallel wrong passwords', () => {
       Array.from({ length: 50 }, (_, i) => {
         // Each caller claims another address; with no trusted proxy the header is ignored.
         const headers = new Headers({ 'x-forwarded-for': `203.0.113.${i + 1}`, 'x-radiant-peer': '198.51.100.77' });
-        return authenticateTenantUser({ email: u.email, password: `wrong password ${i}` }, { ip: clientIp(headers) }).then(
+        return authenticateTenantUser({ ctx: { ip: clientIp(headers) }, input: { email: u.email, password: `wrong password ${i}` } }).then(
           () => 'signed-in',
           (e: unknown) => (e instanceof SignInRefused ? e.reason : `error: ${String(e)}`),
         );

@@ -93,7 +93,7 @@ describe('creating a tenant', () => {
     expect(t).toMatchObject({ currency: 'EUR', tier: 2, status: 'active', notes: 'met at a conference' });
     expect(t!.monthlyBudget).toMatch(/^500(\.0+)?$/);
     expect(t!.taxRatePercent).toMatch(/^20(\.0+)?$/);
-    const signIn = await authenticateTenantUser({ email: ownerEmail, password: PASSWORD }, {});
+    const signIn = await authenticateTenantUser({ ctx: {}, input: { email: ownerEmail, password: PASSWORD } });
     expect(signIn).toMatchObject({ audience: 'tenant', tenantId, role: 'owner' });
     const audit = await withPlatform((tx) => tx.select({ action: auditLogs.action }).from(auditLogs).where(eq(auditLogs.tenantId, tenantId)), db);
     expect(audit.map((a) => a.action)).toEqual(
@@ -207,7 +207,7 @@ describe('people', () => {
 
     // Support (an admin) removes the former owner; their sign-in stops.
     await removePerson({ ctx: ctxOf(approver), input: { tenantId, userId: owner.id } });
-    await expect(authenticateTenantUser({ email: owner.email, password: PASSWORD }, {})).rejects.toThrow();
+    await expect(authenticateTenantUser({ ctx: {}, input: { email: owner.email, password: PASSWORD } })).rejects.toThrow();
     expect((await listPeople({ ctx: ctxOf(approver), input: { tenantId } })).map((p) => p.email)).toEqual([memberEmail]);
     const [pending] = await withPlatform((tx) => tx.select().from(tenantInvitations).where(eq(tenantInvitations.tenantId, tenantId)), db);
     expect(pending).toBeTruthy();
@@ -217,22 +217,22 @@ describe('people', () => {
 describe('passwords', () => {
   it('reset: the same answer for unknown addresses; single-use, expiring token; sessions end', async () => {
     const { owner, ownerEmail } = await newTenantWithOwner();
-    const unknown = await requestPasswordReset({ email: `nobody-${uniqueSuffix()}@t.test`, meta: {} });
-    const known = await requestPasswordReset({ email: ownerEmail.toUpperCase(), baseUrl: 'http://app.test', meta: { ip: '203.0.113.9' } });
+    const unknown = await requestPasswordReset({ ctx: {}, input: { email: `nobody-${uniqueSuffix()}@t.test` } });
+    const known = await requestPasswordReset({ ctx: { ip: '203.0.113.9' }, input: { email: ownerEmail.toUpperCase() }, baseUrl: 'http://app.test' });
     expect(unknown).toEqual(known);
     expect(known.message).toBe(RESET_REQUESTED_MESSAGE);
     await new Promise((r) => setTimeout(r, 20)); // the mail leaves off the answer path
     const token = linkToken(ownerEmail, 'password/reset');
     expect(await describeResetToken(token)).toEqual({ ok: true, email: ownerEmail });
-    await expect(resetPassword({ input: { token, password: 'short' }, meta: {} })).rejects.toBeInstanceOf(ValidationError);
-    await resetPassword({ input: { token, password: 'a-brand-new-password-2' }, meta: {} });
-    await expect(resetPassword({ input: { token, password: 'another-new-password-3' }, meta: {} })).rejects.toThrow(/already been used/);
-    expect(await authenticateTenantUser({ email: ownerEmail, password: 'a-brand-new-password-2' }, {})).toMatchObject({ audience: 'tenant' });
+    await expect(resetPassword({ ctx: {}, input: { token, password: 'short' } })).rejects.toBeInstanceOf(ValidationError);
+    await resetPassword({ ctx: {}, input: { token, password: 'a-brand-new-password-2' } });
+    await expect(resetPassword({ ctx: {}, input: { token, password: 'another-new-password-3' } })).rejects.toThrow(/already been used/);
+    expect(await authenticateTenantUser({ ctx: {}, input: { email: ownerEmail, password: 'a-brand-new-password-2' } })).toMatchObject({ audience: 'tenant' });
     const [u] = await withPlatform((tx) => tx.select({ v: users.sessionsValidAfter }).from(users).where(eq(users.id, owner.id)), db);
     expect(u!.v).not.toBeNull();
 
     // An expired token is refused.
-    await requestPasswordReset({ email: ownerEmail, meta: {} });
+    await requestPasswordReset({ ctx: {}, input: { email: ownerEmail } });
     await new Promise((r) => setTimeout(r, 20));
     const t2 = linkToken(ownerEmail, 'password/reset');
     await withPlatform(
@@ -243,7 +243,7 @@ describe('passwords', () => {
           .where(eq(passwordResetTokens.userId, owner.id)),
       db,
     );
-    await expect(resetPassword({ input: { token: t2, password: 'yet-another-password-4' }, meta: {} })).rejects.toThrow(/expired/);
+    await expect(resetPassword({ ctx: {}, input: { token: t2, password: 'yet-another-password-4' } })).rejects.toThrow(/expired/);
   });
 
   it('change: needs the current password; ends every session', async () => {

@@ -121,15 +121,15 @@ describe('self-service sign-up', () => {
     expect(stored[0]!.tokenHash).not.toContain(token);
 
     // Unverified: the right password is refused with a message saying to verify.
-    expect((await refusal(authenticateTenantUser({ email: address, password: PASSWORD }))).reason).toBe('unverified');
+    expect((await refusal(authenticateTenantUser({ ctx: {}, input: { email: address, password: PASSWORD } }))).reason).toBe('unverified');
     // A wrong password says nothing about the account.
-    expect((await refusal(authenticateTenantUser({ email: address, password: 'wrong-password-123' }))).reason).toBe('invalid_credentials');
+    expect((await refusal(authenticateTenantUser({ ctx: {}, input: { email: address, password: 'wrong-password-123' } }))).reason).toBe('invalid_credentials');
     // The reset flow does not take the verification token, nor mail an unverified person.
-    await expect(resetPassword({ input: { token, password: 'another-long-password-2' }, meta: {} })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resetPassword({ ctx: {}, input: { token, password: 'another-long-password-2' } })).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await describeVerificationToken(token)).toEqual({ ok: true, email: address });
     expect(await verifyEmail({ ctx: ctx(), input: { token } })).toEqual({ email: address });
-    const claims = await authenticateTenantUser({ email: address, password: PASSWORD });
+    const claims = await authenticateTenantUser({ ctx: {}, input: { email: address, password: PASSWORD } });
     expect(claims).toMatchObject({ email: address, tenantId: t!.id, role: 'owner' });
 
     // Single use.
@@ -173,7 +173,7 @@ describe('self-service sign-up', () => {
     const fresh = verifyToken(email);
     expect(fresh).not.toBe(token);
     await verifyEmail({ ctx: ctx(), input: { token: fresh } });
-    expect((await authenticateTenantUser({ email, password: PASSWORD })).email).toBe(email);
+    expect((await authenticateTenantUser({ ctx: {}, input: { email, password: PASSWORD } })).email).toBe(email);
   });
 
   it('the same answer for an address that already has a login; nothing is created; the mail says so', async () => {
@@ -189,8 +189,8 @@ describe('self-service sign-up', () => {
     expect(lastMail(email).subject).toBe('You already have a RADIANT account');
     expect(lastMail(email).text).not.toMatch(/verify-email/);
     // The first password still signs in; the impostor's does not.
-    expect((await authenticateTenantUser({ email, password: PASSWORD })).email).toBe(email);
-    expect((await refusal(authenticateTenantUser({ email, password: 'a-different-long-password' }))).reason).toBe('invalid_credentials');
+    expect((await authenticateTenantUser({ ctx: {}, input: { email, password: PASSWORD } })).email).toBe(email);
+    expect((await refusal(authenticateTenantUser({ ctx: {}, input: { email, password: 'a-different-long-password' } }))).reason).toBe('invalid_credentials');
   });
 
   it('generates a unique slug from the company name; refuses a weak password before anything else', async () => {
@@ -246,7 +246,7 @@ describe('self-service sign-up', () => {
     const taken = await signUp({ ctx: ctx(), input: { companyName: `Demo ${s}`, name: 'D', email, password: PASSWORD } });
     expect(taken).toEqual({ message: SIGNUP_MESSAGE });
     // A verified owner's password reset still works (reset tokens are their own purpose).
-    await requestPasswordReset({ email, meta: {} });
+    await requestPasswordReset({ ctx: {}, input: { email } });
     expect(lastMail(email).text).toMatch(/\/password\/reset\//);
   });
 });

@@ -15,13 +15,13 @@ export async function acceptInvitationAction(input: unknown) {
     }
     const h = await headers();
     const r = await acceptInvitation({
+      ctx: { ip: clientIp(h), userAgent: userAgent(h), requestId: newRequestId() },
       input: {
         token: String(i.token ?? ''),
         name: String(i.name ?? ''),
         password: String(i.password ?? ''),
         ...(typeof i.code === 'string' ? { code: i.code } : {}),
       },
-      meta: { ip: clientIp(h), userAgent: userAgent(h), requestId: newRequestId() },
     });
     return { email: r.email, role: r.role, ...(r.recoveryCodes ? { recoveryCodes: r.recoveryCodes } : {}) };
   }, 'Your administrator account is ready.');

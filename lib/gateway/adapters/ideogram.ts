@@ -125,7 +125,7 @@ export const ideogramImages: ImageAdapter = {
       { name: 'num_images', value: String(req.n) },
       { name: 'magic_prompt_option', value: 'OFF' },
       { name: 'image_file', file: file(req.image.filename, 'image/png', req.image.data) },
-      { name: 'mask', file: file('mask.png', 'image/png', blackIsEditMask(req.region)) },
+      { name: 'mask', file: file('mask.png', 'image/png', await blackIsEditMask(req.region)) },
     ]);
     const parsed = await callJson(
       ctx,

@@ -41,8 +41,8 @@ function edit(gw: GatewayServices, ctx: RequestContext, key: KeyRecord, upload: 
     endpoint: 'image_edits',
     meterEndpoint: 'images.edits',
     body,
-    validate: (model, spec) => {
-      if (spec.edits) region ??= editRegion(upload.image, upload.mask);
+    validate: async (model, spec) => {
+      if (spec.edits) region ??= await editRegion(upload.image, upload.mask);
       // No edit spec: validateImageEditRequest answers the 400 naming `model` (no region needed).
       return validateImageEditRequest(body, spec, model.name, {
         image: upload.image,

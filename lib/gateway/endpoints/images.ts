@@ -82,7 +82,7 @@ interface ImageJob<R extends ImageRequest> {
   /** The request's fields (`model` and the OpenAI parameters). */
   body: Record<string, unknown>;
   /** 400 naming the field, before any provider is called (for the primary; fallbacks are checked as they come). */
-  validate(model: GatewayModel, spec: ImageModelSpec): R;
+  validate(model: GatewayModel, spec: ImageModelSpec): R | Promise<R>;
   call(adapter: ImageAdapter, req: R, mctx: MediaCallContext): Promise<ImageResult>;
   /** The request as the request log keeps it. */
   logBody: Record<string, unknown>;
@@ -93,7 +93,7 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
   const { snap, tenant } = await loadTenantView(gw, key);
   const plan = routeStage(gw, ctx, { endpoint: job.endpoint, key, snap, tenant, body, promptTokens: 0 });
   const primary = adapterAndSpec(plan.primary, snap.providers.get(plan.primary.providerId)!);
-  const req = job.validate(plan.primary, primary.spec);
+  const req = await job.validate(plan.primary, primary.spec);
 
   const admission = await admitRate(gw, ctx, key, tenant, plan, 0);
   await reserveBudget(gw, ctx, key, admission, () => upperPriceEstimate(gw, plan, tenant, snap, ctx.start, () => ({ images: req.n, requests: 1 })));
@@ -106,7 +106,7 @@ export async function runImageRequest<R extends ImageRequest>(gw: GatewayService
       const { adapter, spec } = adapterAndSpec(a.model, a.provider);
       let r: R;
       try {
-        r = a.model.id === plan.primary.id ? req : job.validate(a.model, spec);
+        r = a.model.id === plan.primary.id ? req : await job.validate(a.model, spec);
       } catch (err) {
         throw notForThisModel(a.model.name, err instanceof Error ? err.message : 'invalid request');
       }

@@ -95,23 +95,37 @@ function pngDimensions(data: Buffer): { width: number; height: number } | null {
   return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
 }
 
-function decode(file: UploadedImage, field: 'image' | 'mask'): PNG & { alpha: boolean } {
+/** The PNG's dimensions, checked before anything is decoded (400 naming the field otherwise). */
+function checkedDimensions(file: UploadedImage, field: 'image' | 'mask'): { width: number; height: number } {
   const dims = pngDimensions(file.data);
   if (!dims) throw fieldError(field, 400, 'invalid_image_format', `The ${field} '${file.filename}' is not a PNG image: send a PNG.`);
   if (dims.width * dims.height > MAX_PIXELS) {
     throw fieldError(field, 400, 'invalid_image', `The ${field} is ${dims.width}x${dims.height} pixels, more than this endpoint decodes (4096x4096).`);
   }
-  try {
-    return PNG.sync.read(file.data);
-  } catch {
-    throw fieldError(field, 400, 'invalid_image', `The ${field} '${file.filename}' could not be read as a PNG.`);
-  }
+  return dims;
 }
 
-/** OpenAI's rule: edit where the mask (else the image) is fully transparent. */
-export function editRegion(image: UploadedImage, mask: UploadedImage | null): EditRegion {
-  const img = decode(image, 'image');
-  const source = mask ? decode(mask, 'mask') : img;
+/** Decodes a PNG to RGBA without holding the event loop for the inflate (pngjs's async parser). */
+function decode(file: UploadedImage, field: 'image' | 'mask'): Promise<{ width: number; height: number; alpha: boolean; data: Buffer }> {
+  checkedDimensions(file, field);
+  return new Promise((resolve, reject) => {
+    let alpha = false;
+    const png = new PNG();
+    png.on('metadata', (m: { alpha: boolean }) => (alpha = m.alpha));
+    png.parse(file.data, (err, out) => {
+      if (err) reject(fieldError(field, 400, 'invalid_image', `The ${field} '${file.filename}' could not be read as a PNG.`));
+      else resolve({ width: out.width, height: out.height, alpha, data: out.data });
+    });
+  });
+}
+
+/**
+ * OpenAI's rule: edit where the mask (else the image) is fully transparent. Only the PNG that
+ * carries the alpha is decoded; with a mask, the image's header gives its size.
+ */
+export async function editRegion(image: UploadedImage, mask: UploadedImage | null): Promise<EditRegion> {
+  const img = checkedDimensions(image, 'image');
+  const source = await decode(mask ?? image, mask ? 'mask' : 'image');
   if (mask && (source.width !== img.width || source.height !== img.height)) {
     throw fieldError(
       'mask',
@@ -146,12 +160,19 @@ export function editRegion(image: UploadedImage, mask: UploadedImage | null): Ed
 }
 
 /** The region as a black-and-white PNG of the image's size: black = edit, white = keep (Ideogram). */
-export function blackIsEditMask(region: EditRegion): Buffer {
+export function blackIsEditMask(region: EditRegion): Promise<Buffer> {
   const png = new PNG({ width: region.width, height: region.height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
   const gray = Buffer.alloc(region.width * region.height);
   for (let i = 0; i < gray.length; i++) gray[i] = region.edit[i] ? 0 : 255;
   png.data = gray;
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    png
+      .pack()
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
+  });
 }
 
 export async function parseImageEditUpload(

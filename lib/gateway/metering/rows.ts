@@ -204,7 +204,7 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
       // rows whose claim succeeded are inserted, with their booking period; the insert triggers
       // are told so for this statement and do not fire (drizzle/0019, 0022).
       await tx.execute(sql`SELECT set_config('radiant.usage_ids_claimed', 'on', true)`);
-      const inserted = await queryRows<{ request_id: string }>(
+      const [inserted] = await queryRows<{ n: number | string }>(
         tx,
         sql`
         WITH src AS MATERIALIZED (
@@ -224,18 +224,21 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
         p AS MATERIALIZED (SELECT id FROM providers WHERE id IN (SELECT provider_id FROM src) ORDER BY id FOR KEY SHARE),
         u AS MATERIALIZED (SELECT id FROM users WHERE id IN (SELECT user_id FROM src) ORDER BY id FOR KEY SHARE),
         k AS MATERIALIZED (SELECT id FROM api_keys WHERE id IN (SELECT api_key_id FROM src) ORDER BY id FOR KEY SHARE),
-        x AS MATERIALIZED (
-          SELECT DISTINCT ON (src.request_id) src.*
-          FROM src
+        ok AS MATERIALIZED (
+          SELECT src.* FROM src
           WHERE src.tenant_id IN (SELECT id FROM t) AND src.model_id IN (SELECT id FROM m) AND src.provider_id IN (SELECT id FROM p)
-          ORDER BY src.request_id, src.ord
+        ),
+        -- The first of a request id's rows (hashed on the id: no sort of the wide rows).
+        x AS MATERIALIZED (
+          SELECT ok.* FROM ok WHERE ok.ord IN (SELECT min(ord) FROM ok GROUP BY request_id)
         ),
         claimed AS (
           INSERT INTO usage_request_ids (request_id)
           SELECT request_id FROM x
           ON CONFLICT (request_id) DO NOTHING
           RETURNING request_id
-        )
+        ),
+        ins AS (
         INSERT INTO usage_events (tenant_id, user_id, api_key_id, request_id, model_id, provider_id, requested_model,
           endpoint, input_tokens, cached_input_tokens, output_tokens, image_count, characters, audio_minutes, request_count, tool_calls, is_batch,
           cost, markup_percent, markup_source, price, tokens_estimated, cache_hit, latency_ms, ttfb_ms, status,
@@ -249,23 +252,24 @@ export async function writeRows(db: Db | undefined, lines: RowLine[]): Promise<W
           x.status, x.http_status, x.error_code, x.attempt_count, x.fallback_from, coalesce(x.metadata, '{}'::jsonb),
           x.created_at, to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM')
         FROM x JOIN claimed c ON c.request_id = x.request_id
-        RETURNING request_id`,
+        RETURNING 1)
+        SELECT count(*) AS n FROM ins`,
       );
       await tx.execute(sql`SELECT set_config('radiant.usage_ids_claimed', 'off', true)`);
-      // Either already written (a retry or replay: fine), a duplicate inside the batch (fine), or
-      // refused by the EXISTS filters.
-      const got = new Set(inserted.map((r) => r.request_id));
-      const missing = [...new Set(usage.map((r) => String(r.request_id)))].filter((id) => !got.has(id));
-      if (missing.length > 0) {
+      // Fewer rows than request ids: some were already written (a retry or replay: fine) or
+      // refused by the reference checks (their id was not claimed: reported for the quarantine).
+      // Only the count comes back on the usual path (no id list to send and parse).
+      const ids = [...new Set(usage.map((r) => String(r.request_id)))];
+      if (Number(inserted?.n ?? 0) < ids.length) {
         const present = await queryRows<{ request_id: string }>(
           tx,
           sql`SELECT request_id FROM usage_request_ids WHERE request_id IN (${sql.join(
-            missing.map((id) => sql`${id}`),
+            ids.map((id) => sql`${id}`),
             sql`, `,
           )})`,
         );
         const there = new Set(present.map((r) => r.request_id));
-        for (const id of missing) if (!there.has(id)) orphans.push({ requestId: id, reason: 'unknown tenant, model or provider' });
+        for (const id of ids) if (!there.has(id)) orphans.push({ requestId: id, reason: 'unknown tenant, model or provider' });
       }
     }
     if (logs.length) {

