@@ -51,7 +51,11 @@ export async function openDb(config: DbConfig): Promise<DbHandle> {
     const client = postgres(config.url, {
       max: config.max ?? 10,
       onnotice: () => {},
-      connection: { application_name: config.applicationName ?? 'radiant' },
+      // JIT off: RADIANT's statements are short, and the ones reading the ledger's unrolled tail
+      // (`seq > (SELECT last_seq ...)`, in one statement so rollups and tail share a snapshot)
+      // are estimated at a third of a month's partition because the mark is unknown at plan time.
+      // At 10 M events that made PostgreSQL JIT-compile a 0.6 ms query for 300 ms (BENCHMARKS.md).
+      connection: { application_name: config.applicationName ?? 'radiant', jit: 'off' },
       // Money stays a string end to end (NUMERIC -> string is postgres.js's default; keep it).
       prepare: true,
     });
