@@ -64,7 +64,8 @@ function vitestStage(name: string, env: NodeJS.ProcessEnv, extraArgs: string[] =
 
 /** Type-check, lint (the architecture rules live in eslint.config.mjs), check the formatting
  * (Prettier, .prettierrc.json; `npm run format` fixes it) and find unused files and exports
- * (knip, knip.json: an export nothing imports is dead code or a missing screen) in the whole tree. */
+ * (knip, knip.json: an export nothing imports is dead code or a missing screen) in the whole tree,
+ * and hold lib/ to the calling convention of docs/architecture.md (scripts/code-shape.ts). */
 function staticStage(env: NodeJS.ProcessEnv): void {
   const started = Date.now();
   const codes = [
@@ -72,10 +73,11 @@ function staticStage(env: NodeJS.ProcessEnv): void {
     run('npx', ['eslint', '.'], env),
     run('npx', ['prettier', '--check', '--log-level', 'warn', '.'], env),
     run('npx', ['knip', '--no-progress', '--no-config-hints'], env),
+    run('npx', ['tsx', 'scripts/code-shape.ts', 'lib', '--conventions'], env),
   ];
   const failed = codes.filter((c) => c !== 0).length;
   results.push({
-    name: 'typecheck + lint + format + knip',
+    name: 'typecheck + lint + format + knip + conventions',
     passed: codes.length - failed,
     failed,
     skipped: 0,
