@@ -58,10 +58,13 @@ const columns = [
       );
     },
   }),
+  // Old and new values are JSON without spaces: `wrap-anywhere` lets them break at any character,
+  // so one long value cannot push the table past its box (break-words does not lower a cell's
+  // minimum width in table layout).
   a.display({
     id: 'change',
     header: 'Old → new',
-    meta: { priority: 3, className: 'max-w-md font-mono text-xs' },
+    meta: { priority: 3, className: 'max-w-md font-mono text-xs wrap-anywhere' },
     cell: (c) => (
       <>
         {c.row.original.oldValues !== null ? <span className="block text-red-800">− {c.row.original.oldValues}</span> : null}
@@ -72,7 +75,7 @@ const columns = [
   a.accessor((r) => r.ipAddress ?? '', {
     id: 'from',
     header: 'From',
-    meta: { priority: 3, className: 'text-xs text-slate-600' },
+    meta: { priority: 3, className: 'text-xs text-slate-600 wrap-anywhere' },
     cell: (c) => (
       <>
         <span className="block">{c.getValue()}</span>

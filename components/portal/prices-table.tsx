@@ -46,8 +46,8 @@ const columns = [
     header: 'Model',
     enableHiding: false,
     cell: (c) => (
-      <div className="min-w-24 sm:min-w-44">
-        <p className="flex flex-wrap items-center gap-1.5 font-medium text-slate-900">
+      <div className="sm:min-w-44">
+        <p className="flex flex-wrap items-center gap-1.5 font-medium wrap-anywhere text-slate-900">
           {c.getValue()}
           {c.row.original.estimated ? (
             <Tooltip content={c.row.original.estimated.tooltip}>

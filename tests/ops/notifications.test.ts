@@ -522,26 +522,24 @@ describe('notification lists page by keyset', () => {
     const at = new Date('2003-04-05T06:07:08.123Z');
     await withPlatform(
       (tx) =>
-        tx
-          .insert(notifications)
-          .values([
-            ...Array.from({ length: 60 }, (_, i) => ({ adminId: a.id, event: 'approval.expired', title: `tie ${i}`, createdAt: at })),
-            ...Array.from({ length: 30 }, (_, i) => ({
-              tenantId: t.id,
-              userId: i % 3 ? u.id : null,
-              event: 'tenant.budget_80',
-              title: `t ${i}`,
-              createdAt: at,
-            })),
-            ...Array.from({ length: 5 }, (_, i) => ({
-              tenantId: t.id,
-              userId: crypto.randomUUID(),
-              event: 'tenant.budget_80',
-              title: `someone else ${i}`,
-              createdAt: at,
-            })),
-            { tenantId: other.id, event: 'tenant.budget_80', title: 'other tenant', createdAt: at },
-          ]),
+        tx.insert(notifications).values([
+          ...Array.from({ length: 60 }, (_, i) => ({ adminId: a.id, event: 'approval.expired', title: `tie ${i}`, createdAt: at })),
+          ...Array.from({ length: 30 }, (_, i) => ({
+            tenantId: t.id,
+            userId: i % 3 ? u.id : null,
+            event: 'tenant.budget_80',
+            title: `t ${i}`,
+            createdAt: at,
+          })),
+          ...Array.from({ length: 5 }, (_, i) => ({
+            tenantId: t.id,
+            userId: crypto.randomUUID(),
+            event: 'tenant.budget_80',
+            title: `someone else ${i}`,
+            createdAt: at,
+          })),
+          { tenantId: other.id, event: 'tenant.budget_80', title: 'other tenant', createdAt: at },
+        ]),
       db,
     );
     for (const dir of ['desc', 'asc'] as const) {
