@@ -22,7 +22,8 @@ export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unknown'] a
  *    mark (usage_rollup_state.last_seq): nothing is UPDATEd per event any more;
  *  - request_id uniqueness across partitions lives in usage_request_ids, filled by the
  *    before-insert trigger, which also skips a replayed request (billed once);
- *  - indexes: (tenant_id, created_at) for tenant reads, BRIN on seq (rollups) and created_at.
+ *  - indexes: (tenant_id, created_at) for tenant reads, BRIN on seq (rollups), btree on created_at
+ *    (the admin explorer's newest-first list across tenants; 0025).
  */
 export const usageEvents = pgTable(
   'usage_events',
@@ -78,11 +79,7 @@ export const usageEvents = pgTable(
     audioMinutes: numeric('audio_minutes').notNull().default('0'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [
-    index('idx_usage_tenant_time').on(t.tenantId, t.createdAt),
-    index('idx_usage_seq').using('brin', t.seq),
-    index('idx_usage_time').using('brin', t.createdAt),
-  ],
+  (t) => [index('idx_usage_tenant_time').on(t.tenantId, t.createdAt), index('idx_usage_seq').using('brin', t.seq), index('idx_usage_time').on(t.createdAt)],
 );
 
 /**
