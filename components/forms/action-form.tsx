@@ -40,6 +40,7 @@ export function ActionForm<T>({
   onDone,
   columns = 1,
   ariaLabel,
+  refresh = true,
 }: {
   fields: FieldSpec[];
   action: FormAction<T>;
@@ -51,6 +52,9 @@ export function ActionForm<T>({
   onDone?: () => void;
   columns?: 1 | 2;
   ariaLabel?: string;
+  /** Refresh the page's server data on success (default). Off where the page itself would no
+   * longer show the result, e.g. a single-use link's page re-reading its now-used token. */
+  refresh?: boolean;
 }) {
   const [formKey, setFormKey] = useState(0);
   // No client schema here: the fields are plain strings/booleans and the server action
@@ -61,6 +65,7 @@ export function ActionForm<T>({
     errors: fe,
     submit,
   } = useActionForm<T>(null, action, {
+    refresh,
     onSuccess: () => {
       if (!success) setFormKey((k) => k + 1);
       onDone?.();

@@ -42,6 +42,9 @@ export function VerifyEmailForm({ token, action }: { token: string; action: Form
       extra={{ token }}
       action={action}
       submitLabel="Verify my e-mail address"
+      // No refresh: the page re-reads the token, which is used now, and would replace this
+      // success with "This link has already been used" (seen as a flaky e2e failure).
+      refresh={false}
       success={(d, message) => (
         <div role="status" className="space-y-2 text-sm text-slate-800">
           <p>{message}</p>
