@@ -21,5 +21,15 @@ export default defineConfig({
     // in parallel worker processes, each opening its own connection or PGlite clone.
     pool: 'forks',
     maxWorkers: 2,
+    // The tests that cut the database under load can hit postgres.js's null-socket write
+    // (porsager/postgres#1208): thrown from a setImmediate after the connection closed, outside
+    // any test. The server drops exactly that write (lib/db/postgres-guard.ts); here it is
+    // ignored the same way instead of failing a run whose tests all passed. Anything else counts.
+    onUnhandledError: (err) =>
+      !(
+        /reading 'write'/.test(err.message ?? '') &&
+        /nextWrite/.test(err.stack ?? '') &&
+        /postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(err.stack ?? '')
+      ),
   },
 });
