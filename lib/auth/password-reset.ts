@@ -10,7 +10,6 @@
  *                         that person is too, and all their sessions end (revokeSessions).
  *   changePassword        current + new password; all sessions end, this one included.
  */
-import crypto from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { passwordResetTokens, tenants, users } from '../db/schema';
@@ -24,11 +23,10 @@ import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem, verifyPassword } from '../governance/passwords';
 import { logger } from '../observability/logger';
 import { revokeSessions } from './revocation';
+import { describeUserToken, lockUserToken, newUserToken, tokenHash, type DescribedUserToken } from './user-tokens';
 
 export const RESET_TTL_MINUTES = 60;
 export const RESET_MAX_PER_HOUR = 3;
-
-const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 export const RESET_REQUESTED_MESSAGE = 'If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.';
 
@@ -50,7 +48,7 @@ export async function requestPasswordReset({
   const parsed = z.email().trim().toLowerCase().max(255).safeParse(input.email);
   if (!parsed.success) throw new ValidationError('Enter an e-mail address', [{ path: 'email', message: 'enter an e-mail address' }]);
   const address = parsed.data;
-  const token = crypto.randomBytes(32).toString('base64url');
+  const token = newUserToken();
   const created = await withPlatform(async (tx) => {
     const [u] = await tx
       .select({ id: users.id, tenantId: users.tenantId, email: users.email, status: users.status, tenantStatus: tenants.status })
@@ -68,7 +66,7 @@ export async function requestPasswordReset({
     await tx.insert(passwordResetTokens).values({
       tenantId: u.tenantId,
       userId: u.id,
-      tokenHash: sha256(token),
+      tokenHash: tokenHash(token),
       expiresAt: sql`now() + make_interval(mins => ${RESET_TTL_MINUTES})`,
       requestedIp: meta.ip && meta.ip.length <= 45 ? meta.ip : null,
     });
@@ -108,19 +106,8 @@ export async function requestPasswordReset({
 }
 
 /** Whether a reset link is still usable (the page shows the form or a clear reason). */
-export async function describeResetToken(token: string): Promise<{ ok: true; email: string } | { ok: false; reason: 'invalid' | 'used' | 'expired' }> {
-  if (!token || token.length > 200) return { ok: false, reason: 'invalid' };
-  const [r] = await withPlatform((tx) =>
-    tx
-      .select({ usedAt: passwordResetTokens.usedAt, expiresAt: passwordResetTokens.expiresAt, email: users.email })
-      .from(passwordResetTokens)
-      .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset'))),
-  );
-  if (!r) return { ok: false, reason: 'invalid' };
-  if (r.usedAt) return { ok: false, reason: 'used' };
-  if (r.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-  return { ok: true, email: r.email };
+export function describeResetToken(token: string): Promise<DescribedUserToken> {
+  return describeUserToken('reset', token);
 }
 
 export async function resetPassword({ ctx: meta, input }: { ctx: PublicContext; input: { token?: unknown; password?: unknown } }): Promise<{ email: string }> {
@@ -129,21 +116,10 @@ export async function resetPassword({ ctx: meta, input }: { ctx: PublicContext; 
   if (!token || token.length > 200) throw new NotFoundError('This reset link is not valid');
   const expired = Symbol('expired');
   const out = await withPlatform(async (tx) => {
-    const [t] = await tx
-      .select({
-        r: passwordResetTokens,
-        expired: sql<boolean>`${passwordResetTokens.expiresAt} <= now()`,
-        email: users.email,
-        status: users.status,
-        deletedAt: users.deletedAt,
-      })
-      .from(passwordResetTokens)
-      .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'reset')))
-      .for('update', { of: passwordResetTokens });
+    const t = await lockUserToken(tx, 'reset', token);
     if (!t || t.deletedAt || t.status !== 'active') throw new NotFoundError('This reset link is not valid');
     if (t.r.usedAt) throw new NotFoundError('This reset link has already been used: ask for a new one');
-    if (t.expired === true || (t.expired as unknown) === 't') return expired;
+    if (t.expired) return expired;
     const problem = passwordProblem(password, t.email);
     if (problem) throw new ValidationError('Choose a stronger password', [{ path: 'password', message: problem }]);
     const now = new Date();

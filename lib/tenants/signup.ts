@@ -31,6 +31,7 @@ import { ExpiredError } from '../governance/errors';
 import { getMailer } from '../governance/mailer';
 import { hashPassword, passwordProblem } from '../governance/passwords';
 import { admitAttempt, settleAttempt } from '../auth/throttle';
+import { describeUserToken, lockUserToken, newUserToken, tokenHash, type DescribedUserToken } from '../auth/user-tokens';
 import { logger } from '../observability/logger';
 import { auditFields, writeAudit } from '../platform/audit';
 import type { SystemContext } from '../platform/context';
@@ -51,8 +52,6 @@ export function signupOpen(env: Record<string, string | undefined> = process.env
 function assertOpen(): void {
   if (!signupOpen()) throw new NotFoundError('Not found');
 }
-
-const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 export const signUpSchema = z.object({
   companyName: z.string().trim().min(2, 'At least 2 characters').max(255, 'At most 255 characters'),
@@ -105,11 +104,11 @@ function monthlyBudget(): string | null {
 }
 
 async function insertVerificationToken(tx: Tx, tenantId: string, userId: string, ip: string | null): Promise<string> {
-  const token = crypto.randomBytes(32).toString('base64url');
+  const token = newUserToken();
   await tx.insert(passwordResetTokens).values({
     tenantId,
     userId,
-    tokenHash: sha256(token),
+    tokenHash: tokenHash(token),
     purpose: 'verify_email',
     expiresAt: sql`now() + make_interval(hours => ${VERIFY_TTL_HOURS})`,
     requestedIp: ip && ip.length <= 45 ? ip : null,
@@ -242,22 +241,10 @@ export async function signUp({ ctx, input, baseUrl }: { ctx: SystemContext; inpu
   return { message: SIGNUP_MESSAGE };
 }
 
-export type DescribedVerification = { ok: true; email: string } | { ok: false; reason: 'invalid' | 'used' | 'expired' };
-
 /** What the verification page shows for a token (no side effect: mail scanners open links). */
-export async function describeVerificationToken(token: string): Promise<DescribedVerification> {
-  if (!signupOpen() || !token || token.length > 200) return { ok: false, reason: 'invalid' };
-  const [r] = await withPlatform((tx) =>
-    tx
-      .select({ usedAt: passwordResetTokens.usedAt, expiresAt: passwordResetTokens.expiresAt, email: users.email })
-      .from(passwordResetTokens)
-      .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'verify_email'))),
-  );
-  if (!r) return { ok: false, reason: 'invalid' };
-  if (r.usedAt) return { ok: false, reason: 'used' };
-  if (r.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-  return { ok: true, email: r.email };
+export async function describeVerificationToken(token: string): Promise<DescribedUserToken> {
+  if (!signupOpen()) return { ok: false, reason: 'invalid' };
+  return describeUserToken('verify_email', token);
 }
 
 export async function verifyEmail({ ctx, input }: { ctx: SystemContext; input: { token?: unknown } }): Promise<{ email: string }> {
@@ -266,21 +253,10 @@ export async function verifyEmail({ ctx, input }: { ctx: SystemContext; input: {
   if (!token || token.length > 200) throw new NotFoundError('This verification link is not valid');
   const expired = Symbol('expired');
   const out = await withPlatform(async (tx) => {
-    const [t] = await tx
-      .select({
-        r: passwordResetTokens,
-        expired: sql<boolean>`${passwordResetTokens.expiresAt} <= now()`,
-        email: users.email,
-        status: users.status,
-        deletedAt: users.deletedAt,
-      })
-      .from(passwordResetTokens)
-      .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), eq(passwordResetTokens.purpose, 'verify_email')))
-      .for('update', { of: passwordResetTokens });
+    const t = await lockUserToken(tx, 'verify_email', token);
     if (!t || t.deletedAt) throw new NotFoundError('This verification link is not valid');
     if (t.r.usedAt || t.status !== 'unverified') throw new ConflictError('This link has already been used: sign in with your e-mail and password');
-    if (t.expired === true || (t.expired as unknown) === 't') return expired;
+    if (t.expired) return expired;
     const now = new Date();
     await tx.update(users).set({ status: 'active', updatedAt: now }).where(eq(users.id, t.r.userId));
     // This link and every other open verification link of the person are used up.
