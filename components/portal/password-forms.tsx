@@ -3,25 +3,31 @@
 import Link from 'next/link';
 import { ActionForm, type FormAction } from '../forms/action-form';
 
+/** "We have sent a link" after a mail with a single-use link, and in demo mode without a mail
+ * server (RADIANT_DEMO_SHOW_RESET_LINK=1) the link itself. */
+export function LinkSentNotice({ message, devLink, testId }: { message: string; devLink: string | null; testId: string }) {
+  return (
+    <div role="status" className="space-y-2 text-sm text-slate-800">
+      <p>{message}</p>
+      {devLink ? (
+        <p>
+          Demo (no mail server):{' '}
+          <code className="break-all" data-testid={testId}>
+            {devLink}
+          </code>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function ForgotPasswordForm({ action }: { action: FormAction<{ message: string; devLink: string | null }> }) {
   return (
     <ActionForm
       fields={[{ name: 'email', label: 'E-mail', type: 'email', required: true, autoComplete: 'email' }]}
       action={action}
       submitLabel="Send me a link"
-      success={(d) => (
-        <div role="status" className="space-y-2 text-sm text-slate-800">
-          <p>{d.message}</p>
-          {d.devLink ? (
-            <p>
-              Demo (no mail server):{' '}
-              <code className="break-all" data-testid="reset-link">
-                {d.devLink}
-              </code>
-            </p>
-          ) : null}
-        </div>
-      )}
+      success={(d) => <LinkSentNotice message={d.message} devLink={d.devLink} testId="reset-link" />}
     />
   );
 }

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { ActionForm, type FormAction } from '../forms/action-form';
+import { LinkSentNotice } from './password-forms';
 
 /** Self-service sign-up (RADIANT_SIGNUP=open): the company, the person, e-mail and password. */
 export function SignUpForm({ minLength, action }: { minLength: number; action: FormAction<{ message: string; devLink: string | null }> }) {
@@ -17,19 +18,7 @@ export function SignUpForm({ minLength, action }: { minLength: number; action: F
       ]}
       action={action}
       submitLabel="Create account"
-      success={(d) => (
-        <div role="status" className="space-y-2 text-sm text-slate-800">
-          <p>{d.message}</p>
-          {d.devLink ? (
-            <p>
-              Demo (no mail server):{' '}
-              <code className="break-all" data-testid="verify-link">
-                {d.devLink}
-              </code>
-            </p>
-          ) : null}
-        </div>
-      )}
+      success={(d) => <LinkSentNotice message={d.message} devLink={d.devLink} testId="verify-link" />}
     />
   );
 }
