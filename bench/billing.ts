@@ -51,6 +51,7 @@ import { getPortalUsage } from '../lib/portal-views/usage';
 import { withTenant } from '../lib/db/tenant';
 import { previousPeriod, periodRange } from '../lib/billing/period';
 import { dec } from '../lib/pricing/money';
+import { makeCost } from '../lib/pricing/test-fixtures';
 import { writeRows, type RowLine } from '../lib/gateway/metering/rows';
 import { MeteringWriter, type PendingUsage } from '../lib/gateway/metering/writer';
 
@@ -300,24 +301,7 @@ async function queueCeiling(h: DbHandle): Promise<Array<{ rate: number; offered:
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radiant-bench-queue-'));
   const writer = new MeteringWriter({ db: async () => h.db, flushMs: 250, batchSize: 500, maxQueued: 100_000, journalDir: dir, instanceId: 'bench' });
   writer.start();
-  const cost: PendingUsage['cost'] = {
-    pricingType: 'per_token',
-    inputPer1k: '0.0004',
-    outputPer1k: '0.0016',
-    cachedInputPer1k: '0.0001',
-    longContextThreshold: null,
-    longContextInputPer1k: null,
-    longContextOutputPer1k: null,
-    batchDiscountPercent: null,
-    perImage: null,
-    perSecond: null,
-    perMinute: null,
-    perRequest: null,
-    perToolCall: null,
-    per1kCharacters: null,
-    warmupCost: null,
-    warmupSeconds: null,
-  };
+  const cost = makeCost({ inputPer1k: '0.0004', outputPer1k: '0.0016', cachedInputPer1k: '0.0001' });
   let n = 0;
   const event = (): PendingUsage => {
     const i = n++;
