@@ -21,6 +21,18 @@ export function LinkSentNotice({ message, devLink, testId }: { message: string; 
   );
 }
 
+/** A single-use link did its work: what happened, and the way in as that person. */
+export function SignInAsNotice({ message, email }: { message?: string; email: string }) {
+  return (
+    <div role="status" className="space-y-2 text-sm text-slate-800">
+      <p>{message}</p>
+      <Link className="font-medium underline" href="/portal/sign-in">
+        Sign in as {email}
+      </Link>
+    </div>
+  );
+}
+
 export function ForgotPasswordForm({ action }: { action: FormAction<{ message: string; devLink: string | null }> }) {
   return (
     <ActionForm
@@ -42,14 +54,7 @@ export function ResetPasswordForm({ token, minLength, action }: { token: string;
       extra={{ token }}
       action={action}
       submitLabel="Set the new password"
-      success={(d, message) => (
-        <div role="status" className="space-y-2 text-sm text-slate-800">
-          <p>{message}</p>
-          <Link className="font-medium underline" href="/portal/sign-in">
-            Sign in as {d.email}
-          </Link>
-        </div>
-      )}
+      success={(d, message) => <SignInAsNotice message={message} email={d.email} />}
     />
   );
 }

@@ -1,8 +1,7 @@
 'use client';
 
-import Link from 'next/link';
 import { ActionForm, type FormAction } from '../forms/action-form';
-import { LinkSentNotice } from './password-forms';
+import { LinkSentNotice, SignInAsNotice } from './password-forms';
 
 /** Self-service sign-up (RADIANT_SIGNUP=open): the company, the person, e-mail and password. */
 export function SignUpForm({ minLength, action }: { minLength: number; action: FormAction<{ message: string; devLink: string | null }> }) {
@@ -34,14 +33,7 @@ export function VerifyEmailForm({ token, action }: { token: string; action: Form
       // No refresh: the page re-reads the token, which is used now, and would replace this
       // success with "This link has already been used" (seen as a flaky e2e failure).
       refresh={false}
-      success={(d, message) => (
-        <div role="status" className="space-y-2 text-sm text-slate-800">
-          <p>{message}</p>
-          <Link className="font-medium underline" href="/portal/sign-in">
-            Sign in as {d.email}
-          </Link>
-        </div>
-      )}
+      success={(d, message) => <SignInAsNotice message={message} email={d.email} />}
     />
   );
 }
