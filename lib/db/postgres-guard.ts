@@ -11,12 +11,19 @@
  * upstream fix does for pooled connections. This handler swallows exactly that error (TypeError,
  * "reading 'write'", thrown in postgres' connection.js nextWrite) and logs it; any other uncaught
  * exception still ends the process with exit code 1, as Node's default would.
- * Installed by the server entry (scripts/start.ts) only: tests keep Node's default.
+ * Installed by the server entry (scripts/start.ts); the test runner ignores the same error through
+ * `isNullSocketWriteTrace` (vitest.config.ts).
  */
 import { getLogger } from '../observability/logger';
 
 export function isPostgresNullSocketWrite(err: unknown): boolean {
-  if (!(err instanceof TypeError) || !/reading 'write'|evaluating 'socket\.write'/.test(err.message)) return false;
+  return err instanceof TypeError && isNullSocketWriteTrace(err);
+}
+
+/** The same test on an error known only by its name, message and stack: vitest reports a worker's
+ * uncaught error serialised (vitest.config.ts ignores exactly this one, as the server does). */
+export function isNullSocketWriteTrace(err: { name?: string; message?: string; stack?: string }): boolean {
+  if (err.name !== 'TypeError' || !/reading 'write'|evaluating 'socket\.write'/.test(err.message ?? '')) return false;
   const top = (err.stack ?? '').split('\n').slice(1, 3).join('\n');
   return /nextWrite/.test(top) && /postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(top);
 }
